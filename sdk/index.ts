@@ -1,0 +1,2 @@
+// Public exports only. Everything exported here is the package's contract.
+export * from "./pki";

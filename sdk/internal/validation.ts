@@ -1,0 +1,142 @@
+// Argument validation shared by every component. Problems are collected and thrown together, before
+// the component registers anything, as one pulumi.ResourceError that names the component, each field,
+// the bad value and what is accepted.
+import * as net from "node:net";
+import * as pulumi from "@pulumi/pulumi";
+
+/** Collects argument problems for one component instance. */
+export class ArgsValidator {
+    private readonly problems: string[] = [];
+
+    /**
+     * @param type the component's type token, e.g. `meshtls:index:CertificateAuthority`
+     * @param name the component's resource name
+     */
+    constructor(
+        private readonly type: string,
+        private readonly name: string,
+    ) {}
+
+    /** Records a problem: `field` had `value`; `accepted` says what would be accepted. */
+    fail(field: string, value: unknown, accepted: string): void {
+        this.problems.push(`${field}: got ${describe(value)}; ${accepted}`);
+    }
+
+    /** Records a problem when `ok` is false. Returns `ok`. */
+    check(ok: boolean, field: string, value: unknown, accepted: string): boolean {
+        if (!ok) {
+            this.fail(field, value, accepted);
+        }
+        return ok;
+    }
+
+    /** A whole number >= `min` (when given; undefined passes unless `required`). */
+    integer(field: string, value: number | undefined, min: number, required = false): boolean {
+        if (value === undefined) {
+            return this.check(!required, field, value, `it is required: a whole number >= ${min}`);
+        }
+        return this.check(Number.isInteger(value) && value >= min, field, value, `expected a whole number >= ${min}`);
+    }
+
+    /** One of a TS string enum's values (undefined passes). */
+    enumValue(field: string, value: string | undefined, e: Record<string, string>): boolean {
+        if (value === undefined) {
+            return true;
+        }
+        const accepted = Object.values(e);
+        return this.check(accepted.includes(value), field, value, `expected one of ${accepted.map((v) => JSON.stringify(v)).join(", ")}`);
+    }
+
+    /** A non-empty string of at most `max` characters (undefined passes unless `required`). */
+    nonEmpty(field: string, value: string | undefined, max: number, required = false): boolean {
+        if (value === undefined) {
+            return this.check(!required, field, value, `it is required: a non-empty string`);
+        }
+        return this.check(typeof value === "string" && value.trim().length > 0 && value.length <= max, field, value, `expected a non-empty string of at most ${max} characters`);
+    }
+
+    /** DNS names for certificate SANs: RFC 1123 labels, lower case, an optional leading `*.` wildcard. */
+    dnsNames(field: string, values: string[] | undefined): void {
+        (values ?? []).forEach((v, i) => {
+            this.check(isDnsName(v, true), `${field}[${i}]`, v, "expected a lower-case DNS name (RFC 1123 labels separated by dots, optionally starting with '*.'), at most 253 characters");
+        });
+    }
+
+    /** IP addresses (v4 or v6). */
+    ipAddresses(field: string, values: string[] | undefined): void {
+        (values ?? []).forEach((v, i) => {
+            this.check(net.isIP(v) !== 0, `${field}[${i}]`, v, "expected an IPv4 or IPv6 address");
+        });
+    }
+
+    /** Absolute URIs with a scheme (e.g. `spiffe://cluster.local/ns/x/sa/y`). */
+    uris(field: string, values: string[] | undefined): void {
+        (values ?? []).forEach((v, i) => {
+            this.check(isAbsoluteUri(v), `${field}[${i}]`, v, "expected an absolute URI with a scheme, e.g. spiffe://cluster.local/ns/default/sa/app");
+        });
+    }
+
+    /**
+     * Certificate validity and early renewal: whole hours, validity > 0, early renewal >= 0 and below the
+     * validity (else the certificate would be re-issued on every run). Defaults fill what is unset.
+     */
+    validity(
+        prefix: string,
+        validityHours: number | undefined,
+        earlyRenewalHours: number | undefined,
+        defaults: { validityHours: number; earlyRenewalHours: number },
+    ): void {
+        const validOk = this.integer(`${prefix}validityHours`, validityHours, 1);
+        const earlyOk = this.integer(`${prefix}earlyRenewalHours`, earlyRenewalHours, 0);
+        if (!validOk || !earlyOk) {
+            return;
+        }
+        const validity = validityHours ?? defaults.validityHours;
+        const early = earlyRenewalHours ?? defaults.earlyRenewalHours;
+        const whichDefault = earlyRenewalHours === undefined ? " (the default; set earlyRenewalHours explicitly)" : "";
+        this.check(
+            early < validity,
+            `${prefix}earlyRenewalHours`,
+            early,
+            `expected fewer hours than ${prefix}validityHours (${validity})${whichDefault}, or the certificate would be re-issued on every run`,
+        );
+    }
+
+    /** Throws every recorded problem as one ResourceError; does nothing when there are none. */
+    throwIfInvalid(): void {
+        if (this.problems.length === 0) {
+            return;
+        }
+        const header = `${this.type} "${this.name}": invalid arguments`;
+        throw new pulumi.ResourceError(`${header}:\n  - ${this.problems.join("\n  - ")}`, undefined);
+    }
+}
+
+const dnsLabel = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/** Whether `value` is a DNS name (RFC 1123), optionally with a leading wildcard label. */
+export function isDnsName(value: string, allowWildcard: boolean): boolean {
+    if (typeof value !== "string" || value.length === 0 || value.length > 253) {
+        return false;
+    }
+    const labels = value.split(".");
+    return labels.every((label, i) => (allowWildcard && i === 0 && label === "*" && labels.length > 1) || dnsLabel.test(label));
+}
+
+function isAbsoluteUri(value: string): boolean {
+    if (typeof value !== "string" || !/^[a-z][a-z0-9+.-]*:\/\/\S+$/i.test(value)) {
+        return false;
+    }
+    try {
+        return new URL(value).protocol.length > 1;
+    } catch {
+        return false;
+    }
+}
+
+function describe(value: unknown): string {
+    if (value === undefined) {
+        return "nothing";
+    }
+    return JSON.stringify(value);
+}
