@@ -1,2 +1,4 @@
 // Public exports only. Everything exported here is the package's contract.
 export * from "./pki";
+export * from "./istio";
+export { HelmMode } from "./internal/helm";

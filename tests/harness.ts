@@ -12,8 +12,13 @@ interface RuntimeSettings {
     waitForRPCs(): Promise<void>;
     getMonitor(): unknown;
 }
+interface RuntimeState {
+    getStore(): { supportsTransforms: boolean; callbacks?: { shutdown(): void } };
+}
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const settings = require("@pulumi/pulumi/runtime/settings") as RuntimeSettings;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const state = require("@pulumi/pulumi/runtime/state") as RuntimeState;
 
 // Wire-format markers of the Pulumi RPC protocol (sdk/nodejs/runtime/rpc.ts).
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -43,6 +48,8 @@ export interface RegisteredResource {
     ignoreChanges: string[];
     deleteBeforeReplace: boolean;
     replaceOnChanges: string[];
+    /** How many `transforms` the resource registered (the engine runs them on its children). */
+    transforms: number;
 }
 
 /** A Kubernetes object as registered (apiVersion/kind/metadata plus the rest of the inputs). */
@@ -243,6 +250,7 @@ interface RegisterRequest {
     getIgnorechangesList(): string[];
     getDeletebeforereplace(): boolean;
     getReplaceonchangesList(): string[];
+    getTransformsList(): unknown[];
 }
 
 interface MonitorLike {
@@ -365,6 +373,9 @@ async function execute<T>(program: () => T | Promise<T>, options: RunOptions): P
             stack,
             preview,
         );
+        // Mocks refuse `transforms` (the engine would run them); the harness accepts and records them,
+        // through the SDK's in-process callback server on loopback, shut down after the run.
+        state.getStore().supportsTransforms = true;
         const monitor = settings.getMonitor() as MonitorLike;
         const register = monitor.registerResource.bind(monitor);
         monitor.registerResource = async (req, cb) => {
@@ -389,6 +400,7 @@ async function execute<T>(program: () => T | Promise<T>, options: RunOptions): P
                 ignoreChanges: req.getIgnorechangesList(),
                 deleteBeforeReplace: req.getDeletebeforereplace(),
                 replaceOnChanges: req.getReplaceonchangesList(),
+                transforms: req.getTransformsList().length,
             });
             try {
                 await register(req, cb);
@@ -419,6 +431,9 @@ async function execute<T>(program: () => T | Promise<T>, options: RunOptions): P
         }
         return { resources, value, error: errors[0] };
     } finally {
+        const store = state.getStore();
+        store.callbacks?.shutdown();
+        store.callbacks = undefined;
         process.off("unhandledRejection", onRejection);
         running = false;
     }

@@ -102,6 +102,46 @@ export class ArgsValidator {
         );
     }
 
+    /** A DNS-1123 label (namespace and Service names): lower case, at most 63 characters. */
+    dnsLabel(field: string, value: string | undefined, required = false): boolean {
+        if (value === undefined) {
+            return this.check(!required, field, value, "it is required: a DNS-1123 label (lower-case letters, digits and '-', at most 63 characters)");
+        }
+        return this.check(isDnsLabel(value), field, value, "expected a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters");
+    }
+
+    /** A DNS-1123 subdomain (most object names): lower-case labels joined by dots, at most 253 characters. */
+    dnsSubdomain(field: string, value: string | undefined, required = false): boolean {
+        if (value === undefined) {
+            return this.check(!required, field, value, "it is required: a DNS-1123 name (lower-case letters, digits, '-' and '.')");
+        }
+        return this.check(isDnsName(value, false), field, value, "expected a DNS-1123 name: lower-case letters, digits, '-' and '.', at most 253 characters");
+    }
+
+    /** A TCP/UDP port number, 1 to 65535. */
+    port(field: string, value: number | undefined, required = false): boolean {
+        if (value === undefined) {
+            return this.check(!required, field, value, "it is required: a port number from 1 to 65535");
+        }
+        return this.check(Number.isInteger(value) && value >= 1 && value <= 65535, field, value, "expected a port number from 1 to 65535");
+    }
+
+    /** Kubernetes label selector terms (`matchLabels`): qualified keys and label values, no wildcards. */
+    labels(field: string, value: Record<string, string> | undefined): void {
+        for (const [k, val] of Object.entries(value ?? {})) {
+            this.check(isLabelKey(k), `${field}.${k}`, k, "expected a label key: an optional DNS prefix and '/', then a name of at most 63 characters (letters, digits, '-', '_', '.'); no wildcards");
+            this.check(typeof val === "string" && isLabelValue(val), `${field}.${k}`, val, "expected a label value: at most 63 characters (letters, digits, '-', '_', '.'), starting and ending with a letter or digit; no wildcards");
+        }
+    }
+
+    /** A chart or image version like `1.30.3` or `v0.4.0` (pre-release suffixes allowed). */
+    version(field: string, value: string | undefined): boolean {
+        if (value === undefined) {
+            return true;
+        }
+        return this.check(/^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(value), field, value, "expected a version such as 1.30.3 (optionally with a pre-release suffix)");
+    }
+
     /** Throws every recorded problem as one ResourceError; does nothing when there are none. */
     throwIfInvalid(): void {
         if (this.problems.length === 0) {
@@ -113,6 +153,27 @@ export class ArgsValidator {
 }
 
 const dnsLabel = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const labelName = /^[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$/;
+
+/** Whether `value` is a DNS-1123 label. */
+export function isDnsLabel(value: string): boolean {
+    return typeof value === "string" && dnsLabel.test(value);
+}
+
+/** Whether `value` is a Kubernetes label key (`[prefix/]name`). */
+export function isLabelKey(value: string): boolean {
+    const parts = value.split("/");
+    if (parts.length > 2) {
+        return false;
+    }
+    const name = parts[parts.length - 1];
+    return (parts.length === 1 || isDnsName(parts[0], false)) && labelName.test(name);
+}
+
+/** Whether `value` is a Kubernetes label value (empty allowed). */
+export function isLabelValue(value: string): boolean {
+    return value === "" || labelName.test(value);
+}
 
 /** Whether `value` is a DNS name (RFC 1123), optionally with a leading wildcard label. */
 export function isDnsName(value: string, allowWildcard: boolean): boolean {

@@ -20,6 +20,13 @@ export function certificateFacts(pem: string): CertificateFacts {
     };
 }
 
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\s]+?-----END CERTIFICATE-----/g;
+
+/** The certificates of a PEM bundle, each as its own PEM (block boundaries only; no ASN.1 parsing). */
+export function pemCertificates(bundle: string): string[] {
+    return (bundle.match(PEM_CERTIFICATE) ?? []).map((block) => `${block}\n`);
+}
+
 /** Joins PEM blocks with exactly one newline after each, skipping empty ones. */
 export function joinPem(...blocks: string[]): string {
     return blocks

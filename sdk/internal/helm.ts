@@ -1,0 +1,109 @@
+// Helm installs shared by the components: one place decides between helm.v4.Chart and
+// helm.v3.Release and how chart values are merged.
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+
+/** How a component installs a Helm chart. */
+export enum HelmMode {
+    /**
+     * `helm.v4.Chart`: Pulumi renders the chart and manages every object, so `pulumi preview` shows a
+     * diff per object and policy packs see each one. Chart hooks are not run.
+     */
+    Chart = "Chart",
+    /** `helm.v3.Release`: Helm installs the release (hooks run); the preview diff is the values only. */
+    Release = "Release",
+}
+
+/** What to install. */
+export interface HelmInstall {
+    mode: HelmMode;
+    /** Chart name in the repository, e.g. `istiod`. */
+    chart: string;
+    version: string;
+    /** Chart repository URL. */
+    repo: string;
+    /** Helm release name (some charts name their objects after it). */
+    releaseName: string;
+    namespace: string;
+    /** Plain data known at preview: never Outputs, so helm.v4.Chart can render during preview. */
+    values: Record<string, unknown>;
+    /** Keep the chart's CustomResourceDefinitions when the resource is deleted. */
+    retainCrds?: boolean;
+}
+
+const CRD_TYPE = "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition";
+
+/**
+ * Marks CustomResourceDefinitions rendered by a chart `retainOnDelete`: deleting a CRD deletes every
+ * custom resource of its kind, cluster-wide. `retainOnDelete` on the Chart itself does not reach the
+ * objects it renders (pulumi-kubernetes #3065), so this runs as a transform on each of them.
+ */
+export function retainCrdsTransform(args: pulumi.ResourceTransformArgs): pulumi.ResourceTransformResult | undefined {
+    if (args.type !== CRD_TYPE) {
+        return undefined;
+    }
+    return { props: args.props, opts: pulumi.mergeOptions(args.opts, { retainOnDelete: true }) };
+}
+
+/** Installs a chart as the mode says; returns the Chart component or the Release. */
+export function installChart(resourceName: string, spec: HelmInstall, opts: pulumi.ComponentResourceOptions): pulumi.Resource {
+    if (spec.mode === HelmMode.Release) {
+        // Helm itself keeps CRDs annotated `helm.sh/resource-policy: keep` on uninstall.
+        return new k8s.helm.v3.Release(
+            resourceName,
+            {
+                name: spec.releaseName,
+                chart: spec.chart,
+                version: spec.version,
+                namespace: spec.namespace,
+                repositoryOpts: { repo: spec.repo },
+                values: spec.values,
+            },
+            opts,
+        );
+    }
+    return new k8s.helm.v4.Chart(
+        resourceName,
+        {
+            name: spec.releaseName,
+            chart: spec.chart,
+            version: spec.version,
+            namespace: spec.namespace,
+            repositoryOpts: { repo: spec.repo },
+            values: spec.values,
+        },
+        spec.retainCrds ? { ...opts, transforms: [...(opts.transforms ?? []), retainCrdsTransform] } : opts,
+    );
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+    return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Deep merge for Helm values: objects merge key by key, everything else (arrays included) is replaced
+ * by the override. Neither input is modified.
+ */
+export function deepMerge(base: Record<string, unknown>, override: Record<string, unknown> | undefined): Record<string, unknown> {
+    const out: Record<string, unknown> = { ...base };
+    for (const [k, v] of Object.entries(override ?? {})) {
+        const current = out[k];
+        out[k] = isObject(current) && isObject(v) ? deepMerge(current, v) : v;
+    }
+    return out;
+}
+
+/** Removes keys whose value is undefined, recursively, so values stay minimal and diffs quiet. */
+export function compact<T>(value: T): T {
+    if (Array.isArray(value)) {
+        return value.map(compact) as T;
+    }
+    if (isObject(value)) {
+        return Object.fromEntries(
+            Object.entries(value)
+                .filter(([, v]) => v !== undefined)
+                .map(([k, v]) => [k, compact(v)]),
+        ) as T;
+    }
+    return value;
+}

@@ -1,0 +1,10 @@
+export { IstioMesh, DEFAULT_ISTIO_VERSION, ISTIO_CHART_REPO } from "./istioMesh";
+export type { IstioMeshArgs, IngressGatewayArgs, IstioChartValues } from "./istioMesh";
+export { MtlsPolicy, MtlsScope } from "./mtlsPolicy";
+export type { MtlsPolicyArgs, MtlsDestinationRuleArgs, PortMtls } from "./mtlsPolicy";
+export { SidecarInjection, INJECT_LABEL, REWRITE_PROBES_ANNOTATION, REVISION_LABEL } from "./sidecarInjection";
+export type { SidecarInjectionArgs } from "./sidecarInjection";
+export { convertLegacyIstioPolicy } from "./legacy";
+export type { ConvertedPolicy, LegacyConversion } from "./legacy";
+export { MtlsMode } from "./types";
+export type { EnvoyExtAuthzGrpcProvider, EnvoyExtAuthzHttpProvider, ExtAuthzRequestBody, ExtensionProvider } from "./types";
