@@ -438,3 +438,15 @@ async function execute<T>(program: () => T | Promise<T>, options: RunOptions): P
         running = false;
     }
 }
+
+/**
+ * Runs a Pulumi program file (a main program or an example's index.ts) afresh and returns its
+ * exports: it executes at import time, as Pulumi runs it, so the module cache entry is dropped first.
+ */
+export function loadProgram(file: string): Record<string, pulumi.Output<unknown>> {
+    const resolved = require.resolve(file);
+    // eslint-disable-next-line @typescript-eslint/no-dynamic-delete
+    delete require.cache[resolved];
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require(resolved) as Record<string, pulumi.Output<unknown>>;
+}

@@ -1,18 +1,9 @@
 // The root program (index.ts) under the harness, with stack config.
 import { strict as assert } from "node:assert";
-import * as pulumi from "@pulumi/pulumi";
-import { runProgram, valueOf } from "./harness";
+import * as path from "node:path";
+import { loadProgram, runProgram, valueOf } from "./harness";
 
-type ProgramExports = Record<string, pulumi.Output<unknown>>;
-
-/** Loads index.ts afresh (it runs at import time, as Pulumi runs it). */
-function loadMain(): ProgramExports {
-    const file = require.resolve("../index");
-    // eslint-disable-next-line @typescript-eslint/no-dynamic-delete
-    delete require.cache[file];
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require(file) as ProgramExports;
-}
+const loadMain = () => loadProgram(path.join(__dirname, "..", "index.ts"));
 
 describe("main program", () => {
     it("creates the platform CA from meshtls:ca and exports its fingerprints", async () => {
