@@ -1,6 +1,7 @@
 // The one way every spec runs Pulumi code: mocks set, program run, every registration settled, and the
 // registered resources returned with the options that matter (parent, dependencies, provider,
 // protect, retainOnDelete, ignoreChanges) and which inputs were secret.
+import { strict as assert } from "node:assert";
 import { inspect } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
 import { mockRandom, randomTypes } from "./mocks/random";
@@ -449,4 +450,15 @@ export function loadProgram(file: string): Record<string, pulumi.Output<unknown>
     delete require.cache[resolved];
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require(resolved) as Record<string, pulumi.Output<unknown>>;
+}
+
+/**
+ * Asserts that a program fails argument validation: the message starts with the component's
+ * `<type> "<name>": invalid arguments`, matches `message`, and nothing was registered.
+ */
+export async function assertRejected(program: () => unknown, type: string, name: string, message: RegExp): Promise<void> {
+    const { error, resources } = await runExpectingError(program);
+    assert.ok(error.message.startsWith(`${type} "${name}": invalid arguments`), error.message);
+    assert.match(error.message, message);
+    assert.deepEqual(resources.map((r) => r.name), [], "nothing may be registered before validation fails");
 }

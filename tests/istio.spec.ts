@@ -18,7 +18,7 @@ import {
     convertLegacyIstioPolicy,
 } from "../sdk";
 import { retainCrdsTransform } from "../sdk/internal/helm";
-import { ProgramResult, RegisteredResource, UNKNOWN, resolve, runExpectingError, runProgram, valueOf } from "./harness";
+import { ProgramResult, RegisteredResource, UNKNOWN, assertRejected, resolve, runExpectingError, runProgram, valueOf } from "./harness";
 import { ISTIO_GROUPS, assertValidObjects, loadIstioCrds, schemaErrors, unknownValuesKeys } from "./schema";
 
 const CHART = "kubernetes:helm.sh/v4:Chart";
@@ -278,10 +278,7 @@ describe("istio: IstioMesh", () => {
         ];
         for (const [what, args, message] of cases) {
             it(`rejects ${what}, registering nothing`, async () => {
-                const { error, resources } = await runExpectingError(() => new IstioMesh("mesh", args));
-                assert.match(error.message, /^meshtls:index:IstioMesh "mesh": invalid arguments/);
-                assert.match(error.message, message);
-                assert.deepEqual(resources, []);
+                await assertRejected(() => new IstioMesh("mesh", args), "meshtls:index:IstioMesh", "mesh", message);
             });
         }
     });
@@ -367,10 +364,7 @@ describe("istio: MtlsPolicy", () => {
         ];
         for (const [what, args, message] of cases) {
             it(`rejects ${what}, registering nothing`, async () => {
-                const { error, resources } = await runExpectingError(() => new MtlsPolicy("p", args));
-                assert.match(error.message, /^meshtls:index:MtlsPolicy "p": invalid arguments/);
-                assert.match(error.message, message);
-                assert.deepEqual(resources, []);
+                await assertRejected(() => new MtlsPolicy("p", args), "meshtls:index:MtlsPolicy", "p", message);
             });
         }
 
@@ -484,10 +478,7 @@ describe("istio: SidecarInjection", () => {
     ];
     for (const [what, args, message] of cases) {
         it(`rejects ${what}, registering nothing`, async () => {
-            const { error, resources } = await runExpectingError(() => new SidecarInjection("s", { namespace: "a", deployment: "d", ...args }));
-            assert.match(error.message, /^meshtls:index:SidecarInjection "s": invalid arguments/);
-            assert.match(error.message, message);
-            assert.deepEqual(resources, []);
+            await assertRejected(() => new SidecarInjection("s", { namespace: "a", deployment: "d", ...args }), "meshtls:index:SidecarInjection", "s", message);
         });
     }
 });

@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { resolve, runExpectingError, runProgram, valueOf, ProgramResult } from "./harness";
+import { assertRejected, resolve, runExpectingError, runProgram, valueOf, ProgramResult } from "./harness";
 import { Certificate, CertificateAuthority, CertificateAuthorityArgs, CertificateArgs, KeyAlgorithm, RotationPhase } from "../sdk";
 
 const CA = "meshtls:index:CertificateAuthority";
@@ -303,10 +303,7 @@ describe("pki: CertificateAuthority and Certificate", () => {
         ];
         for (const [what, args, message] of caCases) {
             it(`CertificateAuthority rejects ${what}, registering nothing`, async () => {
-                const { error, resources } = await runExpectingError(() => new CertificateAuthority("bad-ca", args));
-                assert.match(error.message, /^meshtls:index:CertificateAuthority "bad-ca": invalid arguments/);
-                assert.match(error.message, message);
-                assert.deepEqual(resources, []);
+                await assertRejected(() => new CertificateAuthority("bad-ca", args), CA, "bad-ca", message);
             });
         }
 
@@ -326,12 +323,7 @@ describe("pki: CertificateAuthority and Certificate", () => {
         ];
         for (const [what, args, message] of certCases) {
             it(`Certificate rejects ${what}, registering nothing`, async () => {
-                const { error, resources } = await runExpectingError(
-                    () => new Certificate("bad-cert", { issuer, commonName: "ok", ...args }),
-                );
-                assert.match(error.message, /^meshtls:index:Certificate "bad-cert": invalid arguments/);
-                assert.match(error.message, message);
-                assert.deepEqual(resources, []);
+                await assertRejected(() => new Certificate("bad-cert", { issuer, commonName: "ok", ...args }), CERT, "bad-cert", message);
             });
         }
 

@@ -47,33 +47,19 @@ export function retainCrdsTransform(args: pulumi.ResourceTransformArgs): pulumi.
 
 /** Installs a chart as the mode says; returns the Chart component or the Release. */
 export function installChart(resourceName: string, spec: HelmInstall, opts: pulumi.ComponentResourceOptions): pulumi.Resource {
+    const common = {
+        name: spec.releaseName,
+        chart: spec.chart,
+        version: spec.version,
+        namespace: spec.namespace,
+        repositoryOpts: { repo: spec.repo },
+        values: spec.values,
+    };
     if (spec.mode === HelmMode.Release) {
         // Helm itself keeps CRDs annotated `helm.sh/resource-policy: keep` on uninstall.
-        return new k8s.helm.v3.Release(
-            resourceName,
-            {
-                name: spec.releaseName,
-                chart: spec.chart,
-                version: spec.version,
-                namespace: spec.namespace,
-                repositoryOpts: { repo: spec.repo },
-                values: spec.values,
-            },
-            opts,
-        );
+        return new k8s.helm.v3.Release(resourceName, common, opts);
     }
-    return new k8s.helm.v4.Chart(
-        resourceName,
-        {
-            name: spec.releaseName,
-            chart: spec.chart,
-            version: spec.version,
-            namespace: spec.namespace,
-            repositoryOpts: { repo: spec.repo },
-            values: spec.values,
-        },
-        spec.retainCrds ? { ...opts, transforms: [...(opts.transforms ?? []), retainCrdsTransform] } : opts,
-    );
+    return new k8s.helm.v4.Chart(resourceName, common, spec.retainCrds ? { ...opts, transforms: [...(opts.transforms ?? []), retainCrdsTransform] } : opts);
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
