@@ -1,4 +1,5 @@
 // Public exports only. Everything exported here is the package's contract.
 export * from "./pki";
 export * from "./istio";
+export * from "./kuadrant";
 export { HelmMode } from "./internal/helm";

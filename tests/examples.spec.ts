@@ -1,7 +1,7 @@
 // Each example program under the harness: it runs, and produces the objects its README promises.
 import { strict as assert } from "node:assert";
 import * as path from "node:path";
-import { loadProgram, runProgram, valueOf } from "./harness";
+import { RunOptions, loadProgram, runProgram, valueOf } from "./harness";
 import { ISTIO_GROUPS, assertValidObjects, loadIstioCrds } from "./schema";
 
 loadIstioCrds();
@@ -53,6 +53,53 @@ describe("examples", () => {
         it("honours the namespace config", async () => {
             const result = await runProgram(example("istio-strict-mesh"), { project: "istio-strict-mesh", config: { "istio-strict-mesh:namespace": "shop" } });
             assert.deepEqual(result.k8sObject("PeerAuthentication", "default", "shop").spec, { mtls: { mode: "STRICT" } });
+        });
+    });
+
+    describe("kuadrant-mtls (seed 000)", () => {
+        const live = (name: string, cluster: string): Record<string, unknown> => ({
+            apiVersion: "networking.istio.io/v1alpha3",
+            kind: "EnvoyFilter",
+            metadata: { name, namespace: "gateway-system" },
+            spec: { targetRefs: [{ group: "gateway.networking.k8s.io", kind: "Gateway", name: "external" }], configPatches: [{ applyTo: "CLUSTER", patch: { operation: "ADD", value: { name: cluster, type: "STRICT_DNS" } } }] },
+        });
+        const liveCluster: Record<string, Record<string, unknown>> = {
+            "gateway-system/kuadrant-auth-external": live("kuadrant-auth-external", "kuadrant-auth-service"),
+            "gateway-system/kuadrant-ratelimiting-external": live("kuadrant-ratelimiting-external", "kuadrant-ratelimit-service"),
+        };
+        const run = (config: Record<string, string>): RunOptions => ({
+            project: "kuadrant-mtls",
+            config: Object.fromEntries(Object.entries(config).map(([k, v]) => [`kuadrant-mtls:${k}`, v])),
+            newResource: (args) => (args.id && args.id in liveCluster ? { id: args.id, state: liveCluster[args.id] } : undefined),
+        });
+
+        it("Operator mode (default): Istio PERMISSIVE and spec.mtls on the Kuadrant CR", async () => {
+            const result = await runProgram(example("kuadrant-mtls"), run({}));
+            assert.deepEqual(result.k8sObject("PeerAuthentication", "default", "istio-system").spec, { mtls: { mode: "PERMISSIVE" } });
+            assert.deepEqual(result.k8sObject("Kuadrant", "kuadrant", "kuadrant-system").spec, { mtls: { enable: true, authorino: true, limitador: true } });
+            assert.deepEqual(await valueOf(result.value.posture), { "gateway->authorino": "STRICT", "gateway->limitador": "STRICT" });
+        });
+
+        it("Manual mode: sidecars, TLS in both EnvoyFilters, STRICT in kuadrant-system", async () => {
+            const result = await runProgram(example("kuadrant-mtls"), run({ mode: "Manual" }));
+            assert.equal(result.ofType("kubernetes:apps/v1:DeploymentPatch").length, 2);
+            for (const ef of result.k8sObjects("EnvoyFilter")) {
+                const value = (ef.spec as { configPatches: Array<{ patch: { value: { transport_socket?: { name: string } } } }> }).configPatches[0].patch.value;
+                assert.equal(value.transport_socket?.name, "envoy.transport_sockets.tls");
+            }
+            assert.deepEqual(result.k8sObject("PeerAuthentication", "default", "kuadrant-system").spec, { mtls: { mode: "STRICT" } });
+            assert.deepEqual(result.k8sObjects("Kuadrant"), []);
+        });
+
+        it("Manual mode disabled with removeSidecars: PERMISSIVE, no socket, inject false", async () => {
+            const result = await runProgram(example("kuadrant-mtls"), run({ mode: "Manual", enabled: "false", removeSidecars: "true" }));
+            assert.deepEqual(result.k8sObject("PeerAuthentication", "default", "kuadrant-system").spec, { mtls: { mode: "PERMISSIVE" } });
+            for (const ef of result.k8sObjects("EnvoyFilter")) {
+                assert.equal(JSON.stringify(ef.spec).includes("transport_socket"), false);
+            }
+            for (const p of result.ofType("kubernetes:apps/v1:DeploymentPatch")) {
+                assert.match(JSON.stringify(p.inputs.spec), /"sidecar.istio.io\/inject":"false"/);
+            }
         });
     });
 });

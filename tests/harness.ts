@@ -51,6 +51,8 @@ export interface RegisteredResource {
     replaceOnChanges: string[];
     /** How many `transforms` the resource registered (the engine runs them on its children). */
     transforms: number;
+    /** Set for a read of an existing object (`get`, or `id` in the options): the ID that was read. */
+    readId?: string;
 }
 
 /** A Kubernetes object as registered (apiVersion/kind/metadata plus the rest of the inputs). */
@@ -140,7 +142,7 @@ export class ProgramResult<T> {
     /** Kubernetes objects (resources of `kubernetes:` types that carry a kind), optionally by kind. */
     k8sObjects(kind?: string): K8sObject[] {
         return this.resources
-            .filter((r) => r.type.startsWith("kubernetes:") && typeof r.inputs.kind === "string")
+            .filter((r) => r.type.startsWith("kubernetes:") && r.readId === undefined && typeof r.inputs.kind === "string")
             .map((r) => r.inputs as unknown as K8sObject)
             .filter((o) => kind === undefined || o.kind === kind);
     }
@@ -254,8 +256,20 @@ interface RegisterRequest {
     getTransformsList(): unknown[];
 }
 
+/** The parts of a ReadResourceRequest the harness reads. */
+interface ReadRequest {
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+    getId(): string;
+    getProperties(): unknown;
+    getDependenciesList(): string[];
+    getProvider(): string;
+}
+
 interface MonitorLike {
     registerResource(req: RegisterRequest, cb: (err: unknown, resp: unknown) => void): Promise<void>;
+    readResource(req: ReadRequest, cb: (err: unknown, resp: unknown) => void): Promise<void>;
 }
 
 function urnFor(project: string, stack: string, parentUrn: string, type: string, name: string): string {
@@ -329,7 +343,16 @@ async function execute<T>(program: () => T | Promise<T>, options: RunOptions): P
     const preview = options.preview ?? false;
     const resources: RegisteredResource[] = [];
     const errors: unknown[] = [];
-    const onRejection = (reason: unknown) => errors.push(reason);
+    // A failed registration leaves resources that wait on it pending forever (a real run exits on the
+    // error), so the settle loop stops at the first error instead of waiting for them.
+    let signalError: () => void = () => undefined;
+    const errorRaised = new Promise<void>((resolve) => {
+        signalError = resolve;
+    });
+    const onRejection = (reason: unknown) => {
+        errors.push(reason);
+        signalError();
+    };
     process.on("unhandledRejection", onRejection);
     let inflight = 0;
     // The mock monitor hands newResource the inputs with secret wrappers still on; the harness
@@ -359,7 +382,7 @@ async function execute<T>(program: () => T | Promise<T>, options: RunOptions): P
                         }
                         return { id: defaultId(args.name, inputs), state: echo(inputs, decoded.secretPaths) };
                     } catch (err) {
-                        errors.push(err);
+                        onRejection(err);
                         throw err;
                     }
                 },
@@ -410,6 +433,36 @@ async function execute<T>(program: () => T | Promise<T>, options: RunOptions): P
             }
         };
 
+        const read = monitor.readResource.bind(monitor);
+        monitor.readResource = async (req, cb) => {
+            inflight++;
+            const decoded = decodeStruct(req.getProperties());
+            const parent = req.getParent();
+            resources.push({
+                type: req.getType(),
+                name: req.getName(),
+                urn: urnFor(project, stack, parent, req.getType(), req.getName()),
+                custom: true,
+                inputs: decoded.value as Record<string, unknown>,
+                secretPaths: decoded.secretPaths,
+                parent: parent || undefined,
+                dependencies: [...req.getDependenciesList()].sort(),
+                provider: req.getProvider() || undefined,
+                protect: false,
+                retainOnDelete: false,
+                ignoreChanges: [],
+                deleteBeforeReplace: false,
+                replaceOnChanges: [],
+                transforms: 0,
+                readId: req.getId(),
+            });
+            try {
+                await read(req, cb);
+            } finally {
+                inflight--;
+            }
+        };
+
         let value: Awaited<T> | undefined;
         try {
             value = await program();
@@ -420,8 +473,8 @@ async function execute<T>(program: () => T | Promise<T>, options: RunOptions): P
         // has arrived across several turns of the event loop (apply callbacks create resources late).
         let stableTurns = 0;
         let lastCount = -1;
-        while (stableTurns < 3) {
-            await settings.waitForRPCs();
+        while (stableTurns < 3 && errors.length === 0) {
+            await Promise.race([settings.waitForRPCs(), errorRaised]);
             await new Promise((r) => setImmediate(r));
             if (inflight === 0 && resources.length === lastCount) {
                 stableTurns++;

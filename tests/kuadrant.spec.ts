@@ -1,0 +1,260 @@
+import { strict as assert } from "node:assert";
+import { KUADRANT_TLS_TRANSPORT_SOCKET, KuadrantMtls, KuadrantMtlsArgs, KuadrantMtlsMode } from "../sdk";
+import { ProgramResult, RegisteredResource, RunOptions, assertRejected, runExpectingError, runProgram, valueOf } from "./harness";
+import { ISTIO_GROUPS, assertValidObjects, loadCrd, loadIstioCrds } from "./schema";
+
+loadIstioCrds();
+loadCrd("kuadrant/Kuadrant.crd.yaml");
+
+const TYPE = "meshtls:index:KuadrantMtls";
+const EF_PATCH = "kubernetes:networking.istio.io/v1alpha3:EnvoyFilterPatch";
+
+/** An EnvoyFilter as the Kuadrant operator writes it (istio_*_cluster_reconciler.go, cluster_patch_helpers.go). */
+function operatorEnvoyFilter(name: string, namespace: string, gateway: string, cluster: string, host: string, port: number) {
+    return {
+        apiVersion: "networking.istio.io/v1alpha3",
+        kind: "EnvoyFilter",
+        metadata: {
+            name,
+            namespace,
+            uid: `uid-${name}`,
+            resourceVersion: "4711",
+            labels: { "kuadrant.io/managed": "true" },
+            ownerReferences: [{ apiVersion: "gateway.networking.k8s.io/v1", kind: "Gateway", name: gateway, uid: "gw-uid", controller: true, blockOwnerDeletion: true }],
+        },
+        spec: {
+            targetRefs: [{ group: "gateway.networking.k8s.io", kind: "Gateway", name: gateway }],
+            configPatches: [
+                {
+                    applyTo: "CLUSTER",
+                    match: { cluster: { service: host } },
+                    patch: {
+                        operation: "ADD",
+                        value: {
+                            name: cluster,
+                            type: "STRICT_DNS",
+                            connect_timeout: "1s",
+                            lb_policy: "ROUND_ROBIN",
+                            load_assignment: { cluster_name: cluster, endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: host, port_value: port } } } }] }] },
+                            http2_protocol_options: {},
+                            outlier_detection: { enforcing_consecutive_gateway_failure: 100, max_ejection_percent: 100 },
+                        },
+                    },
+                },
+            ],
+        },
+    };
+}
+
+/** The live EnvoyFilters of a cluster with gateway `external` in `gateway-system`. */
+function liveFilters(gateway = "external", namespace = "gateway-system") {
+    return {
+        [`${namespace}/kuadrant-auth-${gateway}`]: operatorEnvoyFilter(`kuadrant-auth-${gateway}`, namespace, gateway, "kuadrant-auth-service", "authorino-authorino-authorization.kuadrant-system.svc.cluster.local", 50051),
+        [`${namespace}/kuadrant-ratelimiting-${gateway}`]: operatorEnvoyFilter(`kuadrant-ratelimiting-${gateway}`, namespace, gateway, "kuadrant-ratelimit-service", "limitador-limitador.kuadrant-system.svc.cluster.local", 8081),
+    };
+}
+
+/** Serves reads of live objects from `objects` (keyed `<namespace>/<name>`). */
+function cluster(objects: Record<string, unknown>): RunOptions {
+    return {
+        newResource: (args) => {
+            if (args.id && args.id in objects) {
+                return { id: args.id, state: objects[args.id] as Record<string, unknown> };
+            }
+            return undefined;
+        },
+    };
+}
+
+const manual = (extra: Partial<KuadrantMtlsArgs> = {}): KuadrantMtlsArgs => ({ mode: KuadrantMtlsMode.Manual, gateways: [{ name: "external", namespace: "gateway-system" }], ...extra });
+
+function efPatch(result: ProgramResult<unknown>, filter: string): RegisteredResource {
+    return result.get(EF_PATCH, `kuadrant-gateway-system-${filter}`);
+}
+
+function dependsOnAll(r: RegisteredResource, on: RegisteredResource[]): boolean {
+    return on.every((o) => r.dependencies.includes(o.urn));
+}
+
+describe("kuadrant: KuadrantMtls", () => {
+    describe("Operator mode", () => {
+        const combos: Array<[Partial<KuadrantMtlsArgs>, Record<string, boolean>]> = [
+            [{}, { enable: true, authorino: true, limitador: true }],
+            [{ limitador: false }, { enable: true, authorino: true, limitador: false }],
+            [{ authorino: false }, { enable: true, authorino: false, limitador: true }],
+            [{ enabled: false }, { enable: false }],
+        ];
+        for (const [args, mtls] of combos) {
+            it(`patches spec.mtls = ${JSON.stringify(mtls)} on the Kuadrant CR for ${JSON.stringify(args)}`, async () => {
+                const result = await runProgram(() => new KuadrantMtls("kuadrant", args));
+                const patch = result.get("kubernetes:kuadrant.io/v1beta1:KuadrantPatch", "kuadrant-kuadrant-mtls");
+                assert.deepEqual(patch.inputs, {
+                    apiVersion: "kuadrant.io/v1beta1",
+                    kind: "Kuadrant",
+                    metadata: { name: "kuadrant", namespace: "kuadrant-system", annotations: { "pulumi.com/patchForce": "true" } },
+                    spec: { mtls },
+                });
+                assert.equal(assertValidObjects(result.k8sObjects(), ["kuadrant.io"]), 1);
+                // The operator does the rest: nothing else is created.
+                assert.deepEqual(result.resources.filter((r) => r.custom).map((r) => r.type), ["kubernetes:kuadrant.io/v1beta1:KuadrantPatch"]);
+            });
+        }
+
+        it("honours the CR name and namespace, and reports the posture", async () => {
+            const result = await runProgram(() => new KuadrantMtls("k", { namespace: "kuadrant", kuadrantName: "main", limitador: false }));
+            const meta = result.get("kubernetes:kuadrant.io/v1beta1:KuadrantPatch", "k-kuadrant-mtls").inputs.metadata as { name: string; namespace: string };
+            assert.deepEqual([meta.name, meta.namespace], ["main", "kuadrant"]);
+            assert.deepEqual(await valueOf(result.value.posture), { "gateway->authorino": "STRICT" });
+        });
+    });
+
+    describe("Manual mode", () => {
+        it("labels both deployments for sidecar injection", async () => {
+            const result = await runProgram(() => new KuadrantMtls("kuadrant", manual()), cluster(liveFilters()));
+            const patches = result.ofType("kubernetes:apps/v1:DeploymentPatch").map((p) => p.inputs as { metadata: { name: string; namespace: string }; spec: { template: { metadata: { labels: unknown } } } });
+            assert.deepEqual(
+                patches.map((p) => [p.metadata.namespace, p.metadata.name, p.spec.template.metadata.labels]),
+                [
+                    ["kuadrant-system", "authorino", { "sidecar.istio.io/inject": "true" }],
+                    ["kuadrant-system", "limitador-limitador", { "sidecar.istio.io/inject": "true" }],
+                ],
+            );
+        });
+
+        it("adds exactly the seed's transport socket to the right cluster and keeps every field the operator wrote", async () => {
+            const live = liveFilters();
+            const result = await runProgram(() => new KuadrantMtls("kuadrant", manual()), cluster(live));
+            for (const [filter, key] of [["kuadrant-auth-external", "gateway-system/kuadrant-auth-external"], ["kuadrant-ratelimiting-external", "gateway-system/kuadrant-ratelimiting-external"]] as const) {
+                const patch = efPatch(result, filter);
+                const expected = structuredClone(live[key].spec) as { configPatches: Array<{ patch: { value: Record<string, unknown> } }> };
+                expected.configPatches[0].patch.value.transport_socket = KUADRANT_TLS_TRANSPORT_SOCKET;
+                assert.deepEqual(patch.inputs.spec, expected);
+                assert.deepEqual(patch.inputs.metadata, { name: filter, namespace: "gateway-system", annotations: { "pulumi.com/patchForce": "true" } });
+            }
+            // The seed's snippet, spelled out once more so a change to the constant is caught here.
+            assert.deepEqual(KUADRANT_TLS_TRANSPORT_SOCKET, {
+                name: "envoy.transport_sockets.tls",
+                typed_config: {
+                    "@type": "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext",
+                    common_tls_context: {
+                        tls_certificate_sds_secret_configs: [{ name: "default", sds_config: { api_config_source: { api_type: "GRPC", grpc_services: [{ envoy_grpc: { cluster_name: "sds-grpc" } }] } } }],
+                        validation_context_sds_secret_config: { name: "ROOTCA", sds_config: { api_config_source: { api_type: "GRPC", grpc_services: [{ envoy_grpc: { cluster_name: "sds-grpc" } }] } } },
+                    },
+                },
+            });
+            assert.equal(assertValidObjects(result.k8sObjects(), ISTIO_GROUPS), 3);
+            const reads = result.resources.filter((r) => r.readId !== undefined).map((r) => r.readId);
+            assert.deepEqual(reads.sort(), ["gateway-system/kuadrant-auth-external", "gateway-system/kuadrant-ratelimiting-external"]);
+        });
+
+        it("is idempotent: re-applying over its own earlier result changes nothing", async () => {
+            const first = await runProgram(() => new KuadrantMtls("kuadrant", manual()), cluster(liveFilters()));
+            const after: Record<string, unknown> = {};
+            for (const [key, obj] of Object.entries(liveFilters())) {
+                after[key] = { ...obj, spec: efPatch(first, obj.metadata.name).inputs.spec };
+            }
+            const second = await runProgram(() => new KuadrantMtls("kuadrant", manual()), cluster(after));
+            for (const f of ["kuadrant-auth-external", "kuadrant-ratelimiting-external"]) {
+                assert.deepEqual(efPatch(second, f).inputs.spec, efPatch(first, f).inputs.spec);
+            }
+        });
+
+        it("PeerAuthentication: namespace-wide default when both are protected, per component otherwise", async () => {
+            const both = await runProgram(() => new KuadrantMtls("kuadrant", manual()), cluster(liveFilters()));
+            assert.deepEqual(both.k8sObjects("PeerAuthentication").map((o) => [o.metadata.name, o.spec]), [["default", { mtls: { mode: "STRICT" } }]]);
+            const onlyLimitador = await runProgram(() => new KuadrantMtls("kuadrant", manual({ authorino: false })), cluster(liveFilters()));
+            assert.deepEqual(onlyLimitador.k8sObjects("PeerAuthentication").map((o) => [o.metadata.name, o.spec]), [["limitador-mtls", { selector: { matchLabels: { app: "limitador" } }, mtls: { mode: "STRICT" } }]]);
+            assert.deepEqual(onlyLimitador.ofType(EF_PATCH).map((r) => r.name), ["kuadrant-gateway-system-kuadrant-ratelimiting-external"]);
+            const onlyAuthorino = await runProgram(() => new KuadrantMtls("kuadrant", manual({ limitador: false })), cluster(liveFilters()));
+            assert.deepEqual(onlyAuthorino.k8sObjects("PeerAuthentication").map((o) => [o.metadata.name, o.spec]), [["authorino-mtls", { selector: { matchLabels: { "authorino-resource": "authorino" } }, mtls: { mode: "STRICT" } }]]);
+            assert.equal(assertValidObjects([...both.k8sObjects(), ...onlyLimitador.k8sObjects(), ...onlyAuthorino.k8sObjects()], ISTIO_GROUPS), 7);
+        });
+
+        it("enabling orders sidecars, then client TLS, then STRICT", async () => {
+            const result = await runProgram(() => new KuadrantMtls("kuadrant", manual()), cluster(liveFilters()));
+            const sidecars = result.ofType("kubernetes:apps/v1:DeploymentPatch");
+            const tls = result.ofType(EF_PATCH);
+            const strict = result.k8sResource("PeerAuthentication", "default", "kuadrant-system");
+            for (const t of tls) {
+                assert.ok(dependsOnAll(t, sidecars), `${t.name} waits for the sidecars`);
+            }
+            assert.ok(dependsOnAll(strict, [...sidecars, ...tls]), "STRICT waits for sidecars and client TLS");
+            for (const s of sidecars) {
+                assert.ok(!s.dependencies.includes(strict.urn));
+            }
+        });
+
+        it("disabling goes PERMISSIVE first, then removes client TLS; sidecars stay", async () => {
+            const live = liveFilters();
+            const enabled = await runProgram(() => new KuadrantMtls("kuadrant", manual()), cluster(live));
+            const withTls: Record<string, unknown> = {};
+            for (const [key, obj] of Object.entries(live)) {
+                withTls[key] = { ...obj, spec: efPatch(enabled, obj.metadata.name).inputs.spec };
+            }
+            const result = await runProgram(() => new KuadrantMtls("kuadrant", manual({ enabled: false })), cluster(withTls));
+            const permissive = result.k8sResource("PeerAuthentication", "default", "kuadrant-system");
+            assert.deepEqual(result.k8sObject("PeerAuthentication", "default").spec, { mtls: { mode: "PERMISSIVE" } });
+            for (const t of result.ofType(EF_PATCH)) {
+                assert.ok(t.dependencies.includes(permissive.urn), `${t.name} waits for PERMISSIVE`);
+                assert.deepEqual(t.inputs.spec, live[`gateway-system/${(t.inputs.metadata as { name: string }).name}`].spec, "back to what the operator wrote");
+            }
+            const sidecars = result.ofType("kubernetes:apps/v1:DeploymentPatch");
+            assert.equal(sidecars.length, 2);
+            for (const s of sidecars) {
+                assert.deepEqual((s.inputs.spec as { template: { metadata: { labels: unknown } } }).template.metadata.labels, { "sidecar.istio.io/inject": "true" });
+            }
+            // Same resource names as when enabled: switching is an update, never a delete + create.
+            assert.deepEqual(result.resources.map((r) => r.name).sort(), enabled.resources.map((r) => r.name).sort());
+            assert.deepEqual(await valueOf(result.value.posture), { "gateway->authorino": "PERMISSIVE", "gateway->limitador": "PERMISSIVE" });
+        });
+
+        it("disabling with removeSidecars sets the label to false, after client TLS is gone", async () => {
+            const result = await runProgram(() => new KuadrantMtls("kuadrant", manual({ enabled: false, removeSidecars: true })), cluster(liveFilters()));
+            const tls = result.ofType(EF_PATCH);
+            for (const s of result.ofType("kubernetes:apps/v1:DeploymentPatch")) {
+                assert.deepEqual((s.inputs.spec as { template: { metadata: { labels: unknown } } }).template.metadata.labels, { "sidecar.istio.io/inject": "false" });
+                assert.ok(dependsOnAll(s, tls), `${s.name} waits until no client sends TLS`);
+            }
+        });
+
+        it("fails clearly when the operator has not written the cluster (no policy on that gateway)", async () => {
+            const live = liveFilters();
+            const empty = { ...live, "gateway-system/kuadrant-auth-external": { ...live["gateway-system/kuadrant-auth-external"], spec: { configPatches: [] } } };
+            const { error } = await runExpectingError(() => new KuadrantMtls("kuadrant", manual()), cluster(empty));
+            assert.match(error.message, /EnvoyFilter gateway-system\/kuadrant-auth-external: no CLUSTER patch named kuadrant-auth-service\. .*AuthPolicy targets the gateway/);
+        });
+
+        it("is deterministic", async () => {
+            const view = (r: ProgramResult<unknown>) => r.resources.map(({ type, name, inputs, dependencies }) => ({ type, name, inputs, dependencies }));
+            const a = await runProgram(() => new KuadrantMtls("kuadrant", manual()), cluster(liveFilters()));
+            const b = await runProgram(() => new KuadrantMtls("kuadrant", manual()), cluster(liveFilters()));
+            assert.deepEqual(view(a), view(b));
+        });
+
+        it("runs in preview (reads are answered at preview)", async () => {
+            const result = await runProgram(() => new KuadrantMtls("kuadrant", manual()), { ...cluster(liveFilters()), preview: true });
+            assert.equal(result.ofType(EF_PATCH).length, 2);
+        });
+    });
+
+    describe("bad input", () => {
+        const cases: Array<[string, KuadrantMtlsArgs, RegExp]> = [
+            ["Manual mode without gateways", { mode: KuadrantMtlsMode.Manual }, /gateways: got nothing; Manual mode needs at least one gateway/],
+            ["Manual mode with an empty gateway list", { mode: KuadrantMtlsMode.Manual, gateways: [] }, /gateways: got \[\]; Manual mode needs/],
+            ["both components off while enabled", { authorino: false, limitador: false }, /authorino\/limitador: .*at least one of authorino and limitador must be protected; set enabled: false/],
+            ["gateways in Operator mode", { gateways: [{ name: "a", namespace: "b" }] }, /gateways: .*only apply in Manual mode/],
+            ["removeSidecars in Operator mode", { removeSidecars: true }, /removeSidecars: got true; removeSidecars only applies in Manual mode/],
+            ["a bad namespace", { namespace: "Kuadrant" }, /namespace: got "Kuadrant"; expected a DNS-1123 label/],
+            ["a bad deployment name", { authorinoDeployment: "Authorino_1" }, /authorinoDeployment: got "Authorino_1"/],
+            ["a bad gateway name", { mode: KuadrantMtlsMode.Manual, gateways: [{ name: "Ext", namespace: "gw" }] }, /gateways\[0\]\.name: got "Ext"/],
+            ["a gateway without namespace", { mode: KuadrantMtlsMode.Manual, gateways: [{ name: "ext" } as unknown as { name: string; namespace: string }] }, /gateways\[0\]\.namespace: got nothing; it is required/],
+            ["an unknown mode", { mode: "Auto" as unknown as KuadrantMtlsMode }, /mode: got "Auto"; expected one of "Operator", "Manual"/],
+        ];
+        for (const [what, args, message] of cases) {
+            it(`rejects ${what}, registering nothing`, async () => {
+                await assertRejected(() => new KuadrantMtls("k", args), TYPE, "k", message);
+            });
+        }
+    });
+});
+
