@@ -2,4 +2,5 @@
 export * from "./pki";
 export * from "./istio";
 export * from "./kuadrant";
+export * from "./gloo";
 export { HelmMode } from "./internal/helm";

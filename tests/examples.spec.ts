@@ -2,9 +2,10 @@
 import { strict as assert } from "node:assert";
 import * as path from "node:path";
 import { RunOptions, loadProgram, runProgram, valueOf } from "./harness";
-import { ISTIO_GROUPS, assertValidObjects, loadIstioCrds } from "./schema";
+import { ISTIO_GROUPS, assertValidObjects, loadCrd, loadIstioCrds } from "./schema";
 
 loadIstioCrds();
+loadCrd("gloo/Upstream.crd.yaml");
 
 const example = (name: string) => () => loadProgram(path.join(__dirname, "..", "examples", name, "index.ts"));
 
@@ -100,6 +101,55 @@ describe("examples", () => {
             for (const p of result.ofType("kubernetes:apps/v1:DeploymentPatch")) {
                 assert.match(JSON.stringify(p.inputs.spec), /"sidecar.istio.io\/inject":"false"/);
             }
+        });
+    });
+
+    describe("gloo-xds-mtls (seed 001)", () => {
+        const run = (config: Record<string, string>): RunOptions => ({
+            project: "gloo-xds-mtls",
+            config: Object.fromEntries(Object.entries(config).map(([k, v]) => [`gloo-xds-mtls:${k}`, v])),
+        });
+
+        it("installs gloo with glooMtls and a Pulumi-issued gloo-mtls-certs", async () => {
+            const result = await runProgram(example("gloo-xds-mtls"), run({}));
+            const release = result.get("kubernetes:helm.sh/v3:Release", "gloo-gloo");
+            assert.deepEqual((release.inputs.values as { global: unknown }).global, { glooMtls: { enabled: true } });
+            assert.equal(result.k8sObject("Secret", "gloo-mtls-certs", "gloo-system").type, "kubernetes.io/tls");
+            assert.equal((await valueOf(result.value.trustedRoots) as string[]).length, 1);
+        });
+
+        it("walks the three-PR rotation by config", async () => {
+            const bundle = async (config: Record<string, string>) => {
+                const result = await runProgram(example("gloo-xds-mtls"), run(config));
+                return { roots: (await valueOf(result.value.trustedRoots)) as string[], signing: await valueOf(result.value.signingGeneration), leaf: await valueOf(result.value.xdsCertFingerprint) };
+            };
+            const start = await bundle({});
+            const trustNew = await bundle({ generation: "2", previousGeneration: "1", rotationPhase: "TrustNew" });
+            const serveNew = await bundle({ generation: "2", previousGeneration: "1", rotationPhase: "ServeNew" });
+            const stable = await bundle({ generation: "2", rotationPhase: "Stable" });
+            assert.deepEqual([start.roots.length, trustNew.roots.length, serveNew.roots.length, stable.roots.length], [1, 2, 2, 1]);
+            assert.deepEqual([trustNew.signing, serveNew.signing, stable.signing], [1, 2, 2]);
+            assert.equal(trustNew.leaf, start.leaf, "TrustNew does not re-issue the served certificate");
+            assert.notEqual(serveNew.leaf, trustNew.leaf, "ServeNew does");
+            assert.deepEqual(stable.roots, [serveNew.roots[1]]);
+        });
+    });
+
+    describe("gloo-istio-upstream (seed 004)", () => {
+        it("Istio, an injected app namespace, Gloo with the Istio integration, an SDS upstream and STRICT", async () => {
+            const result = await runProgram(example("gloo-istio-upstream"), { project: "gloo-istio-upstream" });
+            assert.deepEqual(result.get("kubernetes:core/v1:NamespacePatch", "app-namespace-injection").inputs.metadata, {
+                name: "default",
+                labels: { "istio-injection": "enabled" },
+                annotations: { "pulumi.com/patchForce": "true" },
+            });
+            const values = result.get("kubernetes:helm.sh/v3:Release", "gloo-gloo").inputs.values as { global: unknown };
+            assert.deepEqual(values.global, { istioIntegration: { enabled: true, enableAutoMtls: false }, glooMtls: { istioProxy: { image: { tag: "1.30.3" } } } });
+            assert.deepEqual(result.k8sObject("Namespace", "gloo-system").metadata.labels, { "istio-injection": "disabled" });
+            const upstream = result.k8sObject("Upstream", "default-productpage-9080", "gloo-system");
+            assert.deepEqual((upstream.spec as { kube: unknown }).kube, { serviceName: "productpage", serviceNamespace: "default", servicePort: 9080 });
+            assert.deepEqual(result.k8sObject("PeerAuthentication", "default", "default").spec, { mtls: { mode: "STRICT" } });
+            assert.equal(assertValidObjects(result.k8sObjects(), [...ISTIO_GROUPS, "gloo.solo.io"]), 3);
         });
     });
 });

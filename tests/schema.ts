@@ -135,3 +135,32 @@ export function unknownValuesKeys(values: Record<string, unknown>, valuesFile: s
     walk(values, defaults, "");
     return unknown;
 }
+
+/**
+ * Leaf paths of `values` that Gloo's generated values reference (`gloo/values.txt`, a Markdown table
+ * of every chart value) does not list. `NAME` in the reference matches any key; `[]` marks arrays,
+ * whose contents are not checked.
+ */
+export function unknownGlooValuesKeys(values: Record<string, unknown>): string[] {
+    const text = fs.readFileSync(path.join(FIXTURES, "gloo/values.txt"), "utf8");
+    const known = text
+        .split("\n")
+        .filter((l) => l.startsWith("|") && !l.startsWith("|Option") && !l.startsWith("|---"))
+        .map((l) => l.split("|")[1].split("."));
+    const matches = (p: string[]) =>
+        known.some((k) => k.length >= p.length && p.every((seg, i) => k[i] === seg || k[i] === "NAME" || (k[i] === `${seg}[]`)));
+    const unknown: string[] = [];
+    const walk = (v: unknown, at: string[]) => {
+        if (v && typeof v === "object" && !Array.isArray(v)) {
+            for (const [k, child] of Object.entries(v as Record<string, unknown>)) {
+                walk(child, [...at, k]);
+            }
+            return;
+        }
+        if (!matches(at)) {
+            unknown.push(at.join("."));
+        }
+    };
+    walk(values, []);
+    return unknown;
+}

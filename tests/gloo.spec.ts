@@ -1,0 +1,283 @@
+import { strict as assert } from "node:assert";
+import { X509Certificate } from "node:crypto";
+import { CertificateAuthority, CertificateAuthorityArgs, GlooCertRotation, GlooMtls, GlooMtlsArgs, HelmMode, RotationPhase } from "../sdk";
+import { ProgramResult, assertRejected, resolve, runProgram, valueOf } from "./harness";
+import { ISTIO_GROUPS, assertValidObjects, loadCrd, loadIstioCrds, unknownGlooValuesKeys } from "./schema";
+
+loadIstioCrds();
+loadCrd("gloo/Upstream.crd.yaml");
+
+const TYPE = "meshtls:index:GlooMtls";
+const RELEASE = "kubernetes:helm.sh/v3:Release";
+const PEM = /-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----\n/g;
+
+function release(result: ProgramResult<unknown>) {
+    return result.get(RELEASE, "gloo-gloo").inputs as { name: string; chart: string; version: string; namespace: string; repositoryOpts: { repo: string }; values: Record<string, unknown> };
+}
+
+function withCa(glooArgs: (ca: CertificateAuthority) => GlooMtlsArgs, caArgs: CertificateAuthorityArgs = {}) {
+    return () => {
+        const ca = new CertificateAuthority("mesh-ca", caArgs);
+        const gloo = new GlooMtls("gloo", glooArgs(ca));
+        return { ca, gloo };
+    };
+}
+
+const XDS_PULUMI_VALUES = {
+    global: { glooMtls: { enabled: true } },
+    gateway: { certGenJob: { forceRotation: false, cron: { enabled: false } } },
+};
+
+describe("gloo: GlooMtls", () => {
+    describe("install and values", () => {
+        it("xds only: gloo 1.22.1 as a helm.v3.Release named gloo, glooMtls on, the certgen job kept off our secret", async () => {
+            const result = await runProgram(withCa((ca) => ({ xds: { issuer: ca.issuer } })));
+            const r = release(result);
+            assert.deepEqual(
+                { name: r.name, chart: r.chart, version: r.version, namespace: r.namespace, repo: r.repositoryOpts.repo },
+                { name: "gloo", chart: "gloo", version: "1.22.1", namespace: "gloo-system", repo: "https://storage.googleapis.com/solo-public-helm" },
+            );
+            assert.deepEqual(r.values, XDS_PULUMI_VALUES);
+            assert.deepEqual(await valueOf(result.value.gloo.helmValues), XDS_PULUMI_VALUES);
+        });
+
+        it("istio only: istioIntegration on, istio-proxy pinned to the mesh's Istio version", async () => {
+            const result = await runProgram(() => new GlooMtls("gloo", { istio: { istioVersion: "1.30.3" } }));
+            assert.deepEqual(release(result).values, {
+                global: { istioIntegration: { enabled: true, enableAutoMtls: false }, glooMtls: { istioProxy: { image: { tag: "1.30.3" } } } },
+            });
+            assert.deepEqual(result.k8sObjects("Secret"), [], "no xds secret without xds");
+        });
+
+        it("both, with auto mTLS, custom sidecars and a revisioned istiod", async () => {
+            const sidecar = { name: "istio-proxy", image: "docker.io/istio/proxyv2:1.30.3" };
+            const result = await runProgram(
+                withCa((ca) => ({
+                    xds: { issuer: ca.issuer },
+                    istio: { istioVersion: "1.30.3", enableAutoMtls: true, customSidecars: [sidecar], istioDiscoveryAddress: "istiod-canary.istio-system.svc:15012" },
+                })),
+            );
+            assert.deepEqual(release(result).values, {
+                global: {
+                    glooMtls: { enabled: true, istioProxy: { image: { tag: "1.30.3" } } },
+                    istioIntegration: { enabled: true, enableAutoMtls: true },
+                    istioSDS: { customSidecars: [sidecar] },
+                },
+                gateway: { certGenJob: { forceRotation: false, cron: { enabled: false } } },
+                gatewayProxies: { gatewayProxy: { istioDiscoveryAddress: "istiod-canary.istio-system.svc:15012" } },
+            });
+        });
+
+        it("older charts (< 1.17) get global.istioSDS instead", async () => {
+            const result = await runProgram(() => new GlooMtls("gloo", { version: "1.16.20", istio: { istioVersion: "1.22.8" } }));
+            assert.deepEqual(release(result).values, { global: { istioSDS: { enabled: true }, glooMtls: { istioProxy: { image: { tag: "1.22.8" } } } } });
+        });
+
+        it("CronJob rotation: the chart's cron job with schedule and rotationDuration, and no secret from Pulumi", async () => {
+            const result = await runProgram(() => new GlooMtls("gloo", { xds: { rotation: GlooCertRotation.CronJob, cronSchedule: "0 4 * * 0", rotationDuration: "120s" } }));
+            assert.deepEqual(release(result).values, {
+                global: { glooMtls: { enabled: true } },
+                gateway: { certGenJob: { cron: { enabled: true, schedule: "0 4 * * 0" }, rotationDuration: "120s" } },
+            });
+            // Pulumi owns nothing of the secret, so the job's rotations can never show as a diff.
+            assert.deepEqual(result.k8sObjects("Secret"), []);
+            assert.equal(await valueOf(result.value.secretName), "gloo-mtls-certs");
+            assert.equal(await valueOf(result.value.fingerprintSha256), "");
+            const defaults = await runProgram(() => new GlooMtls("gloo", { xds: { rotation: GlooCertRotation.CronJob } }));
+            assert.deepEqual((release(defaults).values.gateway as { certGenJob: unknown }).certGenJob, { cron: { enabled: true, schedule: "0 3 1 * *" }, rotationDuration: "65s" });
+        });
+
+        it("install: false installs nothing and exposes exactly the values it would have installed", async () => {
+            const installed = await runProgram(withCa((ca) => ({ xds: { issuer: ca.issuer }, istio: { istioVersion: "1.30.3" } })));
+            const result = await runProgram(withCa((ca) => ({ install: false, xds: { issuer: ca.issuer }, istio: { istioVersion: "1.30.3" } })));
+            assert.deepEqual(result.ofType(RELEASE), []);
+            assert.deepEqual(result.k8sObjects("Namespace"), [], "the existing release's namespace is not created");
+            assert.deepEqual(await valueOf(result.value.gloo.helmValues), release(installed).values);
+            assert.equal(result.k8sObject("Secret", "gloo-mtls-certs", "gloo-system").type, "kubernetes.io/tls");
+        });
+
+        it("the values escape hatch merges last", async () => {
+            const result = await runProgram(() => new GlooMtls("gloo", { istio: { istioVersion: "1.30.3" }, values: { global: { istioIntegration: { disableAutoinjection: true } }, discovery: { enabled: false } } }));
+            assert.deepEqual(release(result).values, {
+                global: { istioIntegration: { enabled: true, enableAutoMtls: false, disableAutoinjection: true }, glooMtls: { istioProxy: { image: { tag: "1.30.3" } } } },
+                discovery: { enabled: false },
+            });
+        });
+
+        it("every values key it sets is a documented chart value (values.txt, v1.22.1)", async () => {
+            const all: Array<() => unknown> = [
+                withCa((ca) => ({ xds: { issuer: ca.issuer }, istio: { istioVersion: "1.30.3", enableAutoMtls: true, customSidecars: [{ name: "x" }], istioDiscoveryAddress: "a.b:1" } })),
+                () => new GlooMtls("gloo", { xds: { rotation: GlooCertRotation.CronJob } }),
+            ];
+            for (const program of all) {
+                const result = await runProgram(program);
+                assert.deepEqual(unknownGlooValuesKeys(release(result).values), []);
+            }
+            assert.deepEqual(unknownGlooValuesKeys({ global: { istioIntegration: { enableAutoMTLS: true } } }), ["global.istioIntegration.enableAutoMTLS"]);
+        });
+
+        it("creates the namespace labelled out of Istio injection, and orders secret -> chart -> upstreams", async () => {
+            const result = await runProgram(withCa((ca) => ({ xds: { issuer: ca.issuer }, istio: { istioVersion: "1.30.3", upstreams: [{ serviceName: "productpage", serviceNamespace: "bookinfo", port: 9080 }] } })));
+            assert.deepEqual(result.k8sObject("Namespace", "gloo-system").metadata.labels, { "istio-injection": "disabled" });
+            const chart = result.get(RELEASE, "gloo-gloo");
+            const secret = result.k8sResource("Secret", "gloo-mtls-certs", "gloo-system");
+            assert.ok(chart.dependencies.includes(secret.urn), "the secret exists before the chart's pods and hook jobs");
+            const upstream = result.k8sResource("Upstream", "bookinfo-productpage-9080", "gloo-system");
+            assert.ok(upstream.dependencies.includes(chart.urn), "Upstreams after the chart (its CRDs)");
+        });
+
+        it("helmMode Chart renders with helm.v4.Chart", async () => {
+            const result = await runProgram(withCa((ca) => ({ helmMode: HelmMode.Chart, xds: { issuer: ca.issuer } })));
+            assert.equal(result.ofType("kubernetes:helm.sh/v4:Chart").length, 1);
+            assert.deepEqual(result.ofType(RELEASE), []);
+        });
+    });
+
+    describe("the xDS secret", () => {
+        async function phase(args: CertificateAuthorityArgs) {
+            const result = await runProgram(withCa((ca) => ({ xds: { issuer: ca.issuer } }), { intermediate: {}, ...args }));
+            const secret = result.k8sObject("Secret", "gloo-mtls-certs", "gloo-system");
+            const data = secret.stringData as Record<string, string>;
+            const roots = (data["ca.crt"].match(PEM) ?? []).map((p) => new X509Certificate(p));
+            const chain = (data["tls.crt"].match(PEM) ?? []).map((p) => new X509Certificate(p));
+            return { result, secret, data, roots, chain };
+        }
+
+        it("is kubernetes.io/tls with ca.crt, tls.crt (leaf + chain) and tls.key; SANs and usages on the real certificate", async () => {
+            const { result, secret, data, roots, chain } = await phase({});
+            assert.equal(secret.type, "kubernetes.io/tls");
+            assert.deepEqual(Object.keys(data).sort(), ["ca.crt", "tls.crt", "tls.key"]);
+            assert.equal(roots.length, 1);
+            const [leaf, intermediate] = chain;
+            assert.equal(chain.length, 2, "leaf and intermediate; the root is in ca.crt");
+            assert.equal(leaf.subjectAltName, "DNS:gloo, DNS:gloo.gloo-system, DNS:gloo.gloo-system.svc, DNS:gloo.gloo-system.svc.cluster.local");
+            assert.deepEqual(leaf.keyUsage, ["1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2"], "server and client auth");
+            assert.ok(leaf.verify(intermediate.publicKey) && intermediate.verify(roots[0].publicKey));
+            assert.match(data["tls.key"], /PRIVATE KEY/);
+            const { gloo } = result.value;
+            assert.equal(await valueOf(gloo.fingerprintSha256), leaf.fingerprint256);
+            assert.equal(await valueOf(gloo.serialNumber), leaf.serialNumber.toUpperCase());
+            assert.match(await valueOf(gloo.notAfter), /Z$/);
+            assert.deepEqual(await valueOf(gloo.trustBundleFingerprints), [roots[0].fingerprint256]);
+        });
+
+        it("is secret as a whole, and no component input carries the key", async () => {
+            const { result } = await phase({});
+            const secret = result.k8sResource("Secret", "gloo-mtls-certs", "gloo-system");
+            assert.deepEqual(secret.secretPaths, ["stringData"]);
+            for (const r of result.resources.filter((x) => !x.custom || x.type === RELEASE)) {
+                assert.doesNotMatch(JSON.stringify(r.inputs), /PRIVATE KEY/, `${r.type} ${r.name}`);
+            }
+            assert.equal((await resolve(result.value.gloo.fingerprintSha256)).secret, false);
+        });
+
+        it("TrustNew: ca.crt holds both roots and the old CA signs; ServeNew: both roots, the new CA signs; Stable: new root only", async () => {
+            const trustNew = await phase({ generation: 2, previousGeneration: 1, rotationPhase: RotationPhase.TrustNew });
+            assert.equal(trustNew.roots.length, 2);
+            assert.ok(trustNew.chain[1].verify(trustNew.roots[0].publicKey), "generation 1 signs");
+            const serveNew = await phase({ generation: 2, previousGeneration: 1, rotationPhase: RotationPhase.ServeNew });
+            assert.equal(serveNew.roots.length, 2);
+            assert.ok(serveNew.chain[1].verify(serveNew.roots[1].publicKey), "generation 2 signs");
+            assert.equal(serveNew.data["ca.crt"], trustNew.data["ca.crt"], "the trust bundle does not change between TrustNew and ServeNew");
+            const stable = await phase({ generation: 2 });
+            assert.equal(stable.roots.length, 1);
+            assert.equal(stable.roots[0].fingerprint256, serveNew.roots[1].fingerprint256);
+            assert.equal((await valueOf(stable.result.value.gloo.trustBundleFingerprints)).length, 1);
+        });
+    });
+
+    describe("Istio upstreams", () => {
+        it("creates SDS Upstreams named as Gloo's discovery does, valid against the Upstream CRD", async () => {
+            const result = await runProgram(() =>
+                new GlooMtls("gloo", {
+                    istio: {
+                        istioVersion: "1.30.3",
+                        upstreams: [
+                            { serviceName: "productpage", serviceNamespace: "bookinfo", port: 9080 },
+                            { serviceName: "reviews", serviceNamespace: "bookinfo", port: 9080, name: "reviews-mtls" },
+                        ],
+                    },
+                }),
+            );
+            const up = result.k8sObject("Upstream", "bookinfo-productpage-9080", "gloo-system");
+            assert.deepEqual(up, {
+                apiVersion: "gloo.solo.io/v1",
+                kind: "Upstream",
+                metadata: { name: "bookinfo-productpage-9080", namespace: "gloo-system" },
+                spec: {
+                    kube: { serviceName: "productpage", serviceNamespace: "bookinfo", servicePort: 9080 },
+                    sslConfig: {
+                        alpnProtocols: ["istio"],
+                        sds: { targetUri: "127.0.0.1:8234", clusterName: "gateway_proxy_sds", certificatesSecretName: "istio_server_cert", validationContextName: "istio_validation_context" },
+                    },
+                },
+            });
+            assert.equal(result.k8sObject("Upstream", "reviews-mtls").kind, "Upstream");
+            assert.equal(assertValidObjects(result.k8sObjects(), ["gloo.solo.io"]), 2);
+            assert.deepEqual(await valueOf(result.value.upstreamNames), ["bookinfo-productpage-9080", "reviews-mtls"]);
+        });
+
+        it("makes each upstream namespace STRICT when asked, once per namespace", async () => {
+            const result = await runProgram(() =>
+                new GlooMtls("gloo", {
+                    istio: {
+                        istioVersion: "1.30.3",
+                        strictUpstreamNamespaces: true,
+                        upstreams: [
+                            { serviceName: "a", serviceNamespace: "shop", port: 80 },
+                            { serviceName: "b", serviceNamespace: "shop", port: 81 },
+                            { serviceName: "c", serviceNamespace: "bookinfo", port: 9080 },
+                        ],
+                    },
+                }),
+            );
+            assert.deepEqual(
+                result.k8sObjects("PeerAuthentication").map((o) => [o.metadata.namespace, o.metadata.name, o.spec]),
+                [["bookinfo", "default", { mtls: { mode: "STRICT" } }], ["shop", "default", { mtls: { mode: "STRICT" } }]],
+            );
+            assert.equal(assertValidObjects(result.k8sObjects(), ISTIO_GROUPS), 2);
+        });
+    });
+
+    it("is deterministic", async () => {
+        const program = withCa((ca) => ({ xds: { issuer: ca.issuer }, istio: { istioVersion: "1.30.3", upstreams: [{ serviceName: "p", serviceNamespace: "b", port: 1 }] } }), { intermediate: {} });
+        const view = (r: ProgramResult<unknown>) => r.resources.map(({ type, name, inputs, dependencies }) => ({ type, name, inputs, dependencies }));
+        assert.deepEqual(view(await runProgram(program)), view(await runProgram(program)));
+    });
+
+    it("in preview the chart values are known (no certificate material in them)", async () => {
+        const result = await runProgram(withCa((ca) => ({ xds: { issuer: ca.issuer } })), { preview: true });
+        assert.deepEqual(release(result).values, XDS_PULUMI_VALUES);
+        assert.equal((await resolve(result.value.gloo.fingerprintSha256)).known, false);
+    });
+
+    describe("bad input", () => {
+        const issuer = { certPem: "c", privateKeyPem: "k", caChainPem: "c", intermediatesPem: "", rootCertPem: "c", trustBundlePem: "c" };
+        const cases: Array<[string, GlooMtlsArgs, RegExp]> = [
+            ["neither xds nor istio", {}, /xds\/istio: got nothing; set xds .*, istio .*, or both/],
+            ["Pulumi rotation without an issuer", { xds: {} }, /xds\.issuer: got nothing; Pulumi rotation issues gloo-mtls-certs from an IssuerMaterial/],
+            ["a cron schedule with Pulumi rotation", { xds: { issuer, cronSchedule: "* * * * *" } }, /xds\.cronSchedule: got "\* \* \* \* \*"; it only applies with rotation: CronJob/],
+            ["an issuer with CronJob rotation", { xds: { rotation: GlooCertRotation.CronJob, issuer } }, /xds\.issuer: .*with rotation: CronJob the chart's job generates its own CA/],
+            ["CronJob rotation with helm.v4.Chart", { helmMode: HelmMode.Chart, xds: { rotation: GlooCertRotation.CronJob } }, /helmMode: got "Chart"; CronJob rotation needs helmMode Release/],
+            ["a malformed cron schedule", { xds: { rotation: GlooCertRotation.CronJob, cronSchedule: "monthly" } }, /xds\.cronSchedule: got "monthly"; expected a 5-field cron schedule/],
+            ["a malformed rotation duration", { xds: { rotation: GlooCertRotation.CronJob, rotationDuration: "2 minutes" } }, /xds\.rotationDuration: got "2 minutes"/],
+            ["an unknown rotation", { xds: { rotation: "Manual" as unknown as GlooCertRotation } }, /xds\.rotation: got "Manual"; expected one of "Pulumi", "CronJob"/],
+            ["istio without an Istio version", { istio: {} as unknown as { istioVersion: string } }, /istio\.istioVersion: got nothing; the mesh's Istio version is required/],
+            ["a malformed Istio version", { istio: { istioVersion: "latest" } }, /istio\.istioVersion: got "latest"/],
+            ["enableAutoMtls on a chart without istioIntegration", { version: "1.16.3", istio: { istioVersion: "1.22.0", enableAutoMtls: true } }, /istio\.enableAutoMtls: got true; it needs chart 1\.17\.0 or later/],
+            ["a bad service name", { istio: { istioVersion: "1.30.3", upstreams: [{ serviceName: "Product_Page", serviceNamespace: "b", port: 1 }] } }, /istio\.upstreams\[0\]\.serviceName: got "Product_Page"/],
+            ["a missing service namespace", { istio: { istioVersion: "1.30.3", upstreams: [{ serviceName: "p", port: 1 } as unknown as { serviceName: string; serviceNamespace: string; port: number }] } }, /istio\.upstreams\[0\]\.serviceNamespace: got nothing; it is required/],
+            ["a port out of range", { istio: { istioVersion: "1.30.3", upstreams: [{ serviceName: "p", serviceNamespace: "b", port: 0 }] } }, /istio\.upstreams\[0\]\.port: got 0; expected a port number from 1 to 65535/],
+            ["duplicate upstream names", { istio: { istioVersion: "1.30.3", upstreams: [{ serviceName: "p", serviceNamespace: "b", port: 1 }, { serviceName: "p", serviceNamespace: "b", port: 1 }] } }, /istio\.upstreams\[1\]\.name: got "b-p-1"; Upstream names must be unique/],
+            ["STRICT namespaces without upstreams", { istio: { istioVersion: "1.30.3", strictUpstreamNamespaces: true } }, /istio\.strictUpstreamNamespaces: got true; it needs upstreams/],
+            ["a bad namespace", { namespace: "Gloo", istio: { istioVersion: "1.30.3" } }, /namespace: got "Gloo"/],
+            ["helmMode with install: false", { install: false, helmMode: HelmMode.Release, istio: { istioVersion: "1.30.3" } }, /helmMode: got "Release"; it only applies when the chart is installed/],
+            ["early renewal >= validity of the xds certificate", { xds: { issuer, certificate: { validityHours: 10, earlyRenewalHours: 10 } } }, /xds\.certificate\.earlyRenewalHours: got 10/],
+        ];
+        for (const [what, args, message] of cases) {
+            it(`rejects ${what}, registering nothing`, async () => {
+                await assertRejected(() => new GlooMtls("gloo", args), TYPE, "gloo", message);
+            });
+        }
+    });
+});
