@@ -3,4 +3,5 @@ export * from "./pki";
 export * from "./istio";
 export * from "./kuadrant";
 export * from "./gloo";
+export * from "./authz";
 export { HelmMode } from "./internal/helm";

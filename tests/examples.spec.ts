@@ -6,6 +6,7 @@ import { ISTIO_GROUPS, assertValidObjects, loadCrd, loadIstioCrds } from "./sche
 
 loadIstioCrds();
 loadCrd("gloo/Upstream.crd.yaml");
+loadCrd("kyverno/ValidatingPolicy.crd.yaml");
 
 const example = (name: string) => () => loadProgram(path.join(__dirname, "..", "examples", name, "index.ts"));
 
@@ -150,6 +151,46 @@ describe("examples", () => {
             assert.deepEqual((upstream.spec as { kube: unknown }).kube, { serviceName: "productpage", serviceNamespace: "default", servicePort: 9080 });
             assert.deepEqual(result.k8sObject("PeerAuthentication", "default", "default").spec, { mtls: { mode: "STRICT" } });
             assert.equal(assertValidObjects(result.k8sObjects(), [...ISTIO_GROUPS, "gloo.solo.io"]), 3);
+        });
+    });
+
+    describe("kyverno-extauthz (seed 003)", () => {
+        const run = (flavor?: string): RunOptions => ({ project: "kyverno-extauthz", config: flavor ? { "kyverno-extauthz:flavor": flavor } : {} });
+
+        for (const [flavor, provider, policyKind] of [
+            [undefined, { name: "kyverno-authz-server", envoyExtAuthzGrpc: { service: "kyverno-authz-server.kyverno.svc.cluster.local", port: 9081 } }, "ValidatingPolicy"],
+            ["EnvoyPlugin", { name: "kyverno-ext-authz-grpc", envoyExtAuthzGrpc: { service: "ext-authz.demo.svc.cluster.local", port: 9000 } }, "ConfigMap"],
+        ] as const) {
+            it(`${flavor ?? "AuthzServer"}: provider registered in the mesh, the apps, policies, AuthorizationPolicy and the seed's mTLS layout`, async () => {
+                const result = await runProgram(example("kyverno-extauthz"), run(flavor));
+                const istiod = result.get("kubernetes:helm.sh/v4:Chart", "mesh-istiod").inputs.values as { meshConfig: { extensionProviders: unknown } };
+                assert.deepEqual(istiod.meshConfig.extensionProviders, [provider]);
+                assert.deepEqual(result.k8sObject("AuthorizationPolicy", provider.name, "demo").spec, {
+                    action: "CUSTOM",
+                    provider: { name: provider.name },
+                    rules: [{ to: [{ operation: { paths: ["/book", "/movie"] } }] }],
+                });
+                for (const app of ["testapp-1", "testapp-2"]) {
+                    assert.equal(result.k8sObject("Deployment", app, "demo").kind, "Deployment");
+                    assert.deepEqual(result.k8sObject("PeerAuthentication", `mtls-${app}`, "demo").spec, {
+                        selector: { matchLabels: { app } },
+                        mtls: { mode: "STRICT" },
+                        portLevelMtls: { "8080": { mode: "PERMISSIVE" } },
+                    });
+                }
+                assert.deepEqual(result.k8sObject("PeerAuthentication", "mtls-demo", "demo").spec, { mtls: { mode: "STRICT" } });
+                assert.equal(result.k8sObjects(policyKind).length, policyKind === "ValidatingPolicy" ? 2 : 1);
+                assert.deepEqual(await valueOf(result.value.extensionProvider), provider);
+                assertValidObjects(result.k8sObjects(), [...ISTIO_GROUPS, "policies.kyverno.io"]);
+            });
+        }
+
+        it("the EnvoyPlugin flavor loads the seed's json policies verbatim", async () => {
+            const result = await runProgram(example("kyverno-extauthz"), run("EnvoyPlugin"));
+            const data = result.k8sObject("ConfigMap", "ext-authz-policies", "demo").data as Record<string, string>;
+            assert.deepEqual(Object.keys(data), ["policy1.yaml", "policy2.yaml"]);
+            assert.match(data["policy1.yaml"], /deny-external-calls-testapp-1/);
+            assert.match(data["policy2.yaml"], /path: '\/movie'/);
         });
     });
 });

@@ -25,7 +25,11 @@ export interface HelmInstall {
     /** Helm release name (some charts name their objects after it). */
     releaseName: string;
     namespace: string;
-    /** Plain data known at preview: never Outputs, so helm.v4.Chart can render during preview. */
+    /**
+     * Plain data known at preview, so helm.v4.Chart can render during preview. The one exception is a
+     * chart that only takes TLS material as values (kyverno-authz-server's webhook certificate): its
+     * Outputs sit at the leaves, secret where they are keys, and such charts install as a Release.
+     */
     values: Record<string, unknown>;
     /** Keep the chart's CustomResourceDefinitions when the resource is deleted. */
     retainCrds?: boolean;
@@ -63,7 +67,8 @@ export function installChart(resourceName: string, spec: HelmInstall, opts: pulu
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
-    return typeof v === "object" && v !== null && !Array.isArray(v);
+    // Outputs are leaves: merging must not walk into their internals.
+    return typeof v === "object" && v !== null && !Array.isArray(v) && !pulumi.Output.isInstance(v);
 }
 
 /**
