@@ -1,35 +1,24 @@
-// The main program: the meshtls platform from stack config. It grows with each component; today it
-// creates the platform CA and exports what a reviewer checks in a rotation pull request.
+// The main program: the whole meshtls platform from stack config (`meshtls:*`, see README). With
+// `meshtls:target render` (the default, and Pulumi.dev.yaml) every manifest is written to ./rendered
+// and no cluster is needed; with `target cluster` it applies to the kubeconfig context.
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { CertificateAuthority, RotationPhase } from "./sdk";
+import { DeployTarget, MtlsPlatform, readPlatformConfig } from "./sdk";
 
-/** Stack config `meshtls:ca`. */
-interface CaConfig {
-    commonName?: string;
-    organization?: string;
-    generation?: number;
-    previousGeneration?: number;
-    rotationPhase?: RotationPhase;
-    intermediate?: boolean;
-}
+const config = readPlatformConfig(pulumi.runtime.allConfig());
 
-const config = new pulumi.Config("meshtls");
-const caConfig = config.getObject<CaConfig>("ca") ?? {};
+const provider =
+    config.target === DeployTarget.Render
+        ? new k8s.Provider("k8s", { renderYamlToDirectory: config.renderDirectory })
+        : new k8s.Provider("k8s", { context: config.kubeconfigContext });
 
-const ca = new CertificateAuthority("meshtls-ca", {
-    commonName: caConfig.commonName,
-    organization: caConfig.organization,
-    generation: caConfig.generation,
-    previousGeneration: caConfig.previousGeneration,
-    rotationPhase: caConfig.rotationPhase,
-    intermediate: caConfig.intermediate ? {} : undefined,
-});
+const platform = new MtlsPlatform("meshtls", config.platform, { providers: [provider] });
 
-/** SHA-256 fingerprint of the signing CA certificate. */
-export const caFingerprintSha256 = ca.fingerprintSha256;
-/** Fingerprints of every trusted root, in bundle order. */
-export const trustBundleFingerprints = ca.trustBundleFingerprints;
-/** End of validity of the signing CA certificate. */
-export const caNotAfter = ca.notAfter;
-/** The generation that signs now. */
-export const signingGeneration = ca.signingGeneration;
+/** Every certificate the platform manages: name -> fingerprintSha256, notAfter, serialNumber. */
+export const certificates = platform.certificates;
+/** Every protected link and its mode. */
+export const posture = platform.posture;
+/** Fingerprints of the trusted roots, in bundle order. */
+export const trustBundleFingerprints = platform.trustBundleFingerprints;
+/** Where the manifests went. */
+export const target = config.target;

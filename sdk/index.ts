@@ -4,4 +4,5 @@ export * from "./istio";
 export * from "./kuadrant";
 export * from "./gloo";
 export * from "./authz";
+export * from "./platform";
 export { HelmMode } from "./internal/helm";

@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { X509Certificate } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { CertificateAuthority, HelmMode, KyvernoAuthz, KyvernoAuthzArgs, KyvernoAuthzFlavor, kyvernoExtensionProvider } from "../sdk";
+import { CertificateAuthority, KyvernoAuthz, KyvernoAuthzArgs, KyvernoAuthzFlavor, kyvernoExtensionProvider } from "../sdk";
 import { ProgramResult, assertRejected, resolve, runProgram, valueOf } from "./harness";
 import { ISTIO_GROUPS, assertValidObjects, loadCrd, loadIstioCrds, unknownValuesKeys } from "./schema";
 
@@ -68,6 +68,7 @@ describe("authz: KyvernoAuthz", () => {
                 "DNS:kyverno-authz-server-validation, DNS:kyverno-authz-server-validation.kyverno, DNS:kyverno-authz-server-validation.kyverno.svc, DNS:kyverno-authz-server-validation.kyverno.svc.cluster.local",
             );
             assert.ok(cert.verify(new X509Certificate(await valueOf(result.value.ca.certPem)).publicKey));
+            assert.equal(await valueOf(result.value.authz.webhookFingerprintSha256), cert.fingerprint256);
             assert.match(values.validatingWebhookConfiguration.certificates.static.key, /PRIVATE KEY/);
             assert.deepEqual(result.get(RELEASE, "authz-server").secretPaths, ["values.validatingWebhookConfiguration.certificates.static.key"], "only the key is secret; the rest of the values stay reviewable");
             assert.deepEqual(result.k8sObject("Namespace", "kyverno").metadata.labels, { "istio-injection": "enabled" });
@@ -243,7 +244,6 @@ spec:
         const cm = { webhookCertManagerIssuer: { name: "x", kind: "Issuer" } };
         const cases: Array<[string, KyvernoAuthzArgs, RegExp]> = [
             ["AuthzServer without a webhook certificate source", {}, /webhookIssuer\/webhookCertManagerIssuer: got nothing; the chart's validation webhook needs a certificate/],
-            ["an issuer with helm.v4.Chart", { webhookIssuer: { certPem: "c", privateKeyPem: "k", caChainPem: "c", intermediatesPem: "", rootCertPem: "c", trustBundlePem: "c" }, helmMode: HelmMode.Chart }, /helmMode: got "Chart"; with webhookIssuer the certificate is chart values unknown at preview/],
             ["an image for the chart flavor", { ...cm, image: "x:1" }, /image: got "x:1"; image only applies to flavor EnvoyPlugin/],
             ["chart options for the plugin flavor", { flavor: KyvernoAuthzFlavor.EnvoyPlugin, version: "0.4.0" }, /version: got "0.4.0"; version only applies to flavor AuthzServer/],
             ["a policy with both yaml and spec", { ...cm, policies: [{ name: "p", yaml: "a: 1", spec: {} }] }, /policies\[0\]: got \["yaml","spec"\]; set exactly one of yaml and spec/],

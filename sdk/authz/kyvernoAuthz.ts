@@ -116,8 +116,8 @@ export interface KyvernoAuthzArgs extends KyvernoExtensionProviderArgs {
      */
     chartRepository?: string;
     /**
-     * How the chart is installed (AuthzServer). The webhook certificate is chart values, unknown at
-     * preview, so helm.v4.Chart would render nothing at preview.
+     * How the chart is installed (AuthzServer). With `webhookIssuer` the certificate is chart values,
+     * unknown until it is issued, so a helm.v4.Chart renders at the first `up`, not at its preview.
      * @default HelmMode.Release
      */
     helmMode?: HelmMode;
@@ -231,6 +231,12 @@ export class KyvernoAuthz extends pulumi.ComponentResource {
     public readonly policyNames!: pulumi.Output<string[]>;
     /** `<namespace>/<name>` of each AuthorizationPolicy. */
     public readonly authorizationPolicies!: pulumi.Output<string[]>;
+    /** SHA-256 fingerprint of the webhook certificate ("" unless issued from `webhookIssuer`). */
+    public readonly webhookFingerprintSha256!: pulumi.Output<string>;
+    /** End of validity of the webhook certificate ("" unless issued from `webhookIssuer`). */
+    public readonly webhookNotAfter!: pulumi.Output<string>;
+    /** Serial number of the webhook certificate ("" unless issued from `webhookIssuer`). */
+    public readonly webhookSerialNumber!: pulumi.Output<string>;
 
     constructor(name: string, args: KyvernoAuthzArgs, opts?: pulumi.ComponentResourceOptions) {
         const docs = validateKyvernoArgs(name, args);
@@ -245,8 +251,11 @@ export class KyvernoAuthz extends pulumi.ComponentResource {
         }
 
         const server: pulumi.Resource[] = [];
+        let webhookCert: Certificate | undefined;
         if (r.flavor === KyvernoAuthzFlavor.AuthzServer) {
-            server.push(...this.authzServer(name, args, r, docs, before, opts));
+            const installed = this.authzServer(name, args, r, docs, before, opts);
+            server.push(installed.chart);
+            webhookCert = installed.webhookCert;
         } else {
             server.push(...this.envoyPlugin(name, args, r, docs, before, opts));
         }
@@ -317,10 +326,27 @@ export class KyvernoAuthz extends pulumi.ComponentResource {
         this.extensionProvider = pulumi.output(provider);
         this.policyNames = pulumi.output((args.policies ?? []).map((p) => p.name));
         this.authorizationPolicies = pulumi.output(apNames);
-        this.registerOutputs({ extensionProvider: this.extensionProvider, policyNames: this.policyNames, authorizationPolicies: this.authorizationPolicies });
+        this.webhookFingerprintSha256 = webhookCert?.fingerprintSha256 ?? pulumi.output("");
+        this.webhookNotAfter = webhookCert?.notAfter ?? pulumi.output("");
+        this.webhookSerialNumber = webhookCert?.serialNumber ?? pulumi.output("");
+        this.registerOutputs({
+            extensionProvider: this.extensionProvider,
+            policyNames: this.policyNames,
+            authorizationPolicies: this.authorizationPolicies,
+            webhookFingerprintSha256: this.webhookFingerprintSha256,
+            webhookNotAfter: this.webhookNotAfter,
+            webhookSerialNumber: this.webhookSerialNumber,
+        });
     }
 
-    private authzServer(name: string, args: KyvernoAuthzArgs, r: Resolved, docs: PolicyDoc[], before: pulumi.Resource[], opts: pulumi.ComponentResourceOptions | undefined): pulumi.Resource[] {
+    private authzServer(
+        name: string,
+        args: KyvernoAuthzArgs,
+        r: Resolved,
+        docs: PolicyDoc[],
+        before: pulumi.Resource[],
+        opts: pulumi.ComponentResourceOptions | undefined,
+    ): { chart: pulumi.Resource; webhookCert?: Certificate } {
         const version = args.version ?? DEFAULT_KYVERNO_AUTHZ_VERSION;
         const deps = [...before];
         if (args.installPolicyCrd) {
@@ -339,8 +365,9 @@ export class KyvernoAuthz extends pulumi.ComponentResource {
             values.nameOverride = r.serviceName;
         }
         const webhook = `${r.serviceName}-validation`;
+        let cert: Certificate | undefined;
         if (args.webhookIssuer !== undefined) {
-            const cert = new Certificate(
+            cert = new Certificate(
                 `${name}-webhook-cert`,
                 {
                     issuer: args.webhookIssuer,
@@ -376,7 +403,7 @@ export class KyvernoAuthz extends pulumi.ComponentResource {
             const policy = (args.policies ?? [])[i];
             new k8s.apiextensions.CustomResource(`${name}-policy-${policy.name}`, doc as k8s.apiextensions.CustomResourceArgs, childOptions(this, opts, [...deps, chart]));
         });
-        return [chart];
+        return { chart, webhookCert: cert };
     }
 
     private envoyPlugin(name: string, args: KyvernoAuthzArgs, r: Resolved, docs: PolicyDoc[], before: pulumi.Resource[], opts: pulumi.ComponentResourceOptions | undefined): pulumi.Resource[] {
@@ -456,9 +483,6 @@ function validateKyvernoArgs(name: string, args: KyvernoAuthzArgs): PolicyDoc[] 
             certWays === 0 ? undefined : "both",
             "the chart's validation webhook needs a certificate: set exactly one of webhookIssuer (an IssuerMaterial, e.g. CertificateAuthority.issuer) and webhookCertManagerIssuer",
         );
-        if (args.webhookIssuer !== undefined && args.helmMode === HelmMode.Chart) {
-            v.fail("helmMode", args.helmMode, "with webhookIssuer the certificate is chart values unknown at preview, so helm.v4.Chart would render nothing; use HelmMode.Release (the default)");
-        }
         if (args.policyApiVersion !== undefined) {
             v.check(/^policies\.kyverno\.io\/v1(alpha1|beta1)?$/.test(args.policyApiVersion), "policyApiVersion", args.policyApiVersion, "expected policies.kyverno.io/v1alpha1, v1beta1 or v1");
         }

@@ -1,0 +1,4 @@
+export { MtlsPlatform } from "./mtlsPlatform";
+export type { MtlsPlatformArgs, PlatformIstioArgs, PlatformGlooArgs, PlatformMtlsPolicy, CertificateInfo } from "./mtlsPlatform";
+export { DeployTarget, readPlatformConfig, PLATFORM_CONFIG_SCHEMA } from "./config";
+export type { PlatformStackConfig } from "./config";

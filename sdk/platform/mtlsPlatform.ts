@@ -1,0 +1,316 @@
+import * as pulumi from "@pulumi/pulumi";
+import { KyvernoAuthz, KyvernoAuthzArgs, KyvernoAuthzFlavor, kyvernoExtensionProvider } from "../authz/kyvernoAuthz";
+import { GlooCertRotation, GlooIstioUpstreamArgs, GlooMtls, GlooMtlsArgs, GlooXdsCertificateArgs } from "../gloo/glooMtls";
+import { HelmMode } from "../internal/helm";
+import { childOptions } from "../internal/options";
+import { ArgsValidator } from "../internal/validation";
+import { DEFAULT_ISTIO_VERSION, IngressGatewayArgs, IstioChartValues, IstioMesh } from "../istio/istioMesh";
+import { MtlsPolicy, MtlsPolicyArgs } from "../istio/mtlsPolicy";
+import { ExtensionProvider, MtlsMode } from "../istio/types";
+import { KuadrantMtls, KuadrantMtlsArgs } from "../kuadrant/kuadrantMtls";
+import { CertificateAuthority, CertificateAuthorityArgs } from "../pki/certificateAuthority";
+import { CertificateFacts, certificateFacts } from "../pki/fingerprint";
+
+const TYPE = "meshtls:index:MtlsPlatform";
+
+/** The Istio part of the platform. */
+export interface PlatformIstioArgs {
+    /**
+     * Install Istio.
+     * @default true
+     */
+    enabled?: boolean;
+    /** Istio version. @default "1.30.3" */
+    version?: string;
+    /** Chart repository. @default the official Istio repository */
+    chartRepository?: string;
+    /** Control-plane namespace. @default "istio-system" */
+    namespace?: string;
+    /** Create the namespace. @default true */
+    createNamespace?: boolean;
+    /** Control-plane revision. @default "" */
+    revision?: string;
+    /** How the charts are installed. @default the platform's helmMode, else HelmMode.Chart */
+    helmMode?: HelmMode;
+    /** Trust domain. @default "cluster.local" */
+    trustDomain?: string;
+    /** Mesh ID. */
+    meshId?: string;
+    /** Mesh-wide mTLS mode. @default MtlsMode.STRICT */
+    mtlsMode?: MtlsMode;
+    /** Hold applications until the sidecar is ready. @default true */
+    holdApplicationUntilProxyStarts?: boolean;
+    /** Rewrite HTTP probes through the sidecar. @default true */
+    rewriteAppHTTPProbe?: boolean;
+    /** Install the CNI agent. @default false */
+    cni?: boolean;
+    /** An ingress gateway. */
+    gateway?: IngressGatewayArgs;
+    /**
+     * istiod signs workload certificates with the platform CA (Secret `cacerts`), so the platform's
+     * rotation phases rotate the mesh root too.
+     * @default true
+     */
+    usePlatformCa?: boolean;
+    /** Multi-root trust with the plug-in CA. @default true */
+    multiRootTrust?: boolean;
+    /** Extension providers besides the ones the integrations register. */
+    extraExtensionProviders?: ExtensionProvider[];
+    /** Raw chart values, merged last. */
+    values?: IstioChartValues;
+}
+
+/** The Gloo part of the platform. */
+export interface PlatformGlooArgs {
+    /** Chart version. @default "1.22.1" */
+    version?: string;
+    /** Chart repository. */
+    chartRepository?: string;
+    /** Namespace. @default "gloo-system" */
+    namespace?: string;
+    /** Create the namespace. @default the value of install */
+    createNamespace?: boolean;
+    /** Release name. @default "gloo" */
+    releaseName?: string;
+    /** Install the chart. @default true */
+    install?: boolean;
+    /** How the chart is installed. @default the platform's helmMode, else HelmMode.Release */
+    helmMode?: HelmMode;
+    /**
+     * xDS mTLS between Gloo and its proxies.
+     * @default true
+     */
+    xds?: boolean;
+    /** Who rotates the xDS certificate. @default GlooCertRotation.Pulumi (from the platform CA) */
+    xdsRotation?: GlooCertRotation;
+    /** xDS certificate settings (Pulumi rotation). */
+    xdsCertificate?: GlooXdsCertificateArgs;
+    /** Cron schedule (CronJob rotation). */
+    cronSchedule?: string;
+    /** Wait between rotation stages (CronJob rotation). */
+    rotationDuration?: string;
+    /**
+     * Istio integration for gateway-proxy (needs the platform's Istio).
+     * @default true when Istio is enabled
+     */
+    istioIntegration?: boolean;
+    /** Mesh services reached over Istio mTLS. */
+    istioUpstreams?: GlooIstioUpstreamArgs[];
+    /** Istio auto mTLS for every Upstream. @default false */
+    enableAutoMtls?: boolean;
+    /** STRICT in each upstream namespace. @default false */
+    strictUpstreamNamespaces?: boolean;
+    /** Raw chart values, merged last. */
+    values?: { [key: string]: unknown };
+}
+
+/** An extra MtlsPolicy of the platform. */
+export interface PlatformMtlsPolicy {
+    /** Component name (unique in the platform). */
+    name: string;
+    /** Its arguments. */
+    args: MtlsPolicyArgs;
+}
+
+/** Arguments of an MtlsPlatform: the whole picture in one object. */
+export interface MtlsPlatformArgs {
+    /** The platform CA (rotation phases included). @default a root CA, ECDSA P-256 */
+    ca?: CertificateAuthorityArgs;
+    /** Istio. @default installed with defaults */
+    istio?: PlatformIstioArgs;
+    /** Kuadrant mTLS (omit to leave Kuadrant alone). */
+    kuadrant?: KuadrantMtlsArgs;
+    /** Gloo Edge mTLS (omit for none). */
+    gloo?: PlatformGlooArgs;
+    /** The kyverno external authorizer (omit for none). Its provider is registered in the mesh. */
+    authz?: KyvernoAuthzArgs;
+    /** Extra PeerAuthentication / DestinationRule policies. */
+    policies?: PlatformMtlsPolicy[];
+    /** How every chart is installed unless a section says otherwise (HelmMode.Chart to render manifests). */
+    helmMode?: HelmMode;
+}
+
+/** What the platform reports about one certificate: no field changes with the passage of time alone. */
+export interface CertificateInfo {
+    /** SHA-256 fingerprint, upper-case colon hex. */
+    fingerprintSha256: string;
+    /** End of validity, ISO 8601 UTC. */
+    notAfter: string;
+    /** Serial number, upper-case hex. */
+    serialNumber: string;
+}
+
+/**
+ * The whole mTLS platform from one args object: the platform CA, Istio (plug-in CA, extension
+ * providers gathered from the integrations), and optional Kuadrant, Gloo, kyverno-authz and extra
+ * policies, each in the order its dependencies need.
+ */
+export class MtlsPlatform extends pulumi.ComponentResource {
+    /** Every certificate the platform manages: name -> fingerprint, expiry, serial. */
+    public readonly certificates!: pulumi.Output<{ [name: string]: CertificateInfo }>;
+    /** Every protected link and its mode, e.g. `"mesh": "STRICT"`, `"gateway->authorino": "STRICT"`. */
+    public readonly posture!: pulumi.Output<{ [link: string]: string }>;
+    /** Fingerprints of the trusted roots, in bundle order. */
+    public readonly trustBundleFingerprints!: pulumi.Output<string[]>;
+    /** The extension providers registered in the mesh. */
+    public readonly extensionProviders!: pulumi.Output<ExtensionProvider[]>;
+
+    constructor(name: string, args: MtlsPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
+        validatePlatformArgs(name, args);
+        super(TYPE, name, args, opts);
+
+        const ca = new CertificateAuthority(`${name}-ca`, args.ca ?? {}, childOptions(this, opts));
+        const certificates: Record<string, pulumi.Output<CertificateInfo>> = {
+            ca: pulumi.all([ca.fingerprintSha256, ca.notAfter, ca.serialNumber]).apply(([fingerprintSha256, notAfter, serialNumber]) => ({ fingerprintSha256, notAfter, serialNumber })),
+        };
+        if (args.ca?.intermediate) {
+            certificates["ca-root"] = ca.rootCertPem.apply((pem): CertificateFacts => certificateFacts(pem));
+        }
+        const posture: Record<string, pulumi.Input<string>> = {};
+
+        const istio = args.istio ?? {};
+        const istioEnabled = istio.enabled ?? true;
+        const istioVersion = istio.version ?? DEFAULT_ISTIO_VERSION;
+        const providers: ExtensionProvider[] = [];
+        if (args.authz) {
+            providers.push(kyvernoExtensionProvider(args.authz));
+        }
+        providers.push(...(istio.extraExtensionProviders ?? []));
+
+        let mesh: IstioMesh | undefined;
+        if (istioEnabled) {
+            mesh = new IstioMesh(
+                `${name}-istio`,
+                {
+                    version: istio.version,
+                    chartRepository: istio.chartRepository,
+                    namespace: istio.namespace,
+                    createNamespace: istio.createNamespace,
+                    revision: istio.revision,
+                    helmMode: istio.helmMode ?? args.helmMode,
+                    trustDomain: istio.trustDomain,
+                    meshId: istio.meshId,
+                    extensionProviders: providers.length > 0 ? providers : undefined,
+                    holdApplicationUntilProxyStarts: istio.holdApplicationUntilProxyStarts,
+                    rewriteAppHTTPProbe: istio.rewriteAppHTTPProbe,
+                    mtlsMode: istio.mtlsMode,
+                    pluginCa: (istio.usePlatformCa ?? true) ? ca.issuer : undefined,
+                    multiRootTrust: (istio.usePlatformCa ?? true) ? istio.multiRootTrust : undefined,
+                    cni: istio.cni,
+                    gateway: istio.gateway,
+                    values: istio.values,
+                },
+                childOptions(this, opts),
+            );
+            posture.mesh = istio.mtlsMode ?? MtlsMode.STRICT;
+        }
+        const afterMesh = mesh ? [mesh] : [];
+
+        let kuadrantPosture: pulumi.Output<Record<string, string>> = pulumi.output({}).apply((): Record<string, string> => ({}));
+        if (args.kuadrant) {
+            kuadrantPosture = new KuadrantMtls(`${name}-kuadrant`, args.kuadrant, childOptions(this, opts, afterMesh)).posture;
+        }
+
+        if (args.gloo) {
+            const g = args.gloo;
+            const xds = g.xds ?? true;
+            const rotation = g.xdsRotation ?? GlooCertRotation.Pulumi;
+            const withIstio = istioEnabled && (g.istioIntegration ?? true);
+            const istioNamespace = istio.namespace ?? "istio-system";
+            const discovery = istio.revision || istioNamespace !== "istio-system" ? `istiod${istio.revision ? `-${istio.revision}` : ""}.${istioNamespace}.svc:15012` : undefined;
+            const glooArgs: GlooMtlsArgs = {
+                version: g.version,
+                chartRepository: g.chartRepository,
+                namespace: g.namespace,
+                createNamespace: g.createNamespace,
+                releaseName: g.releaseName,
+                install: g.install,
+                helmMode: g.install === false ? undefined : (g.helmMode ?? args.helmMode),
+                values: g.values,
+                xds: xds
+                    ? rotation === GlooCertRotation.Pulumi
+                        ? { issuer: ca.issuer, certificate: g.xdsCertificate }
+                        : { rotation, cronSchedule: g.cronSchedule, rotationDuration: g.rotationDuration }
+                    : undefined,
+                istio: withIstio
+                    ? { istioVersion, enableAutoMtls: g.enableAutoMtls, istioDiscoveryAddress: discovery, upstreams: g.istioUpstreams, strictUpstreamNamespaces: g.strictUpstreamNamespaces }
+                    : undefined,
+            };
+            const gloo = new GlooMtls(`${name}-gloo`, glooArgs, childOptions(this, opts, afterMesh));
+            if (xds) {
+                posture["gloo<->proxies (xDS)"] = `mTLS (${rotation} rotation)`;
+                if (rotation === GlooCertRotation.Pulumi) {
+                    certificates["gloo-xds"] = pulumi.all([gloo.fingerprintSha256, gloo.notAfter, gloo.serialNumber]).apply(([fingerprintSha256, notAfter, serialNumber]) => ({ fingerprintSha256, notAfter, serialNumber }));
+                }
+            }
+            for (const u of withIstio ? (g.istioUpstreams ?? []) : []) {
+                posture[`gateway-proxy->${u.serviceNamespace}/${u.serviceName}:${u.port}`] = "ISTIO_MUTUAL";
+            }
+        }
+
+        if (args.authz) {
+            const a = args.authz;
+            const server = (a.flavor ?? KyvernoAuthzFlavor.AuthzServer) === KyvernoAuthzFlavor.AuthzServer;
+            const useCa = server && a.webhookIssuer === undefined && a.webhookCertManagerIssuer === undefined;
+            const authz = new KyvernoAuthz(
+                `${name}-authz`,
+                {
+                    ...a,
+                    webhookIssuer: useCa ? ca.issuer : a.webhookIssuer,
+                    helmMode: server ? (a.helmMode ?? args.helmMode) : undefined,
+                    meshExtensionProviders: a.meshExtensionProviders ?? (mesh ? providers : undefined),
+                },
+                childOptions(this, opts, afterMesh),
+            );
+            const provider = kyvernoExtensionProvider(a);
+            posture[`mesh->${provider.name}`] = MtlsMode.STRICT;
+            if (useCa || a.webhookIssuer !== undefined) {
+                certificates["kyverno-webhook"] = pulumi.all([authz.webhookFingerprintSha256, authz.webhookNotAfter, authz.webhookSerialNumber]).apply(([fingerprintSha256, notAfter, serialNumber]) => ({ fingerprintSha256, notAfter, serialNumber }));
+            }
+        }
+
+        for (const p of args.policies ?? []) {
+            const policy = new MtlsPolicy(`${name}-policy-${p.name}`, p.args, childOptions(this, opts, afterMesh));
+            posture[`policy ${p.args.namespace ?? p.args.rootNamespace ?? "istio-system"}/${p.name}`] = policy.mode;
+        }
+
+        this.certificates = pulumi.output(certificates);
+        this.posture = pulumi.all([pulumi.output(posture), kuadrantPosture]).apply(([own, kuadrant]) => {
+            const all: Record<string, string> = { ...own, ...kuadrant };
+            return Object.fromEntries(Object.keys(all).sort().map((k) => [k, all[k]]));
+        });
+        this.trustBundleFingerprints = ca.trustBundleFingerprints;
+        // apply gives the Output its declared (unwrapped) element type.
+        this.extensionProviders = pulumi.output(providers).apply((p) => p);
+        this.registerOutputs({
+            certificates: this.certificates,
+            posture: this.posture,
+            trustBundleFingerprints: this.trustBundleFingerprints,
+            extensionProviders: this.extensionProviders,
+        });
+    }
+}
+
+function validatePlatformArgs(name: string, args: MtlsPlatformArgs): void {
+    const v = new ArgsValidator(TYPE, name);
+    v.enumValue("helmMode", args.helmMode, HelmMode);
+    const istioEnabled = args.istio?.enabled ?? true;
+    if (!istioEnabled) {
+        v.check(args.gloo?.istioIntegration !== true, "gloo.istioIntegration", true, "it needs the platform's Istio; enable istio or set gloo.istioIntegration false");
+        v.check((args.gloo?.istioUpstreams ?? []).length === 0 || args.gloo?.istioIntegration === false, "gloo.istioUpstreams", args.gloo?.istioUpstreams?.map((u) => u.serviceName), "Istio upstreams need the platform's Istio (istio.enabled is false)");
+    }
+    if (args.istio?.usePlatformCa === false && args.istio.multiRootTrust !== undefined) {
+        v.fail("istio.multiRootTrust", args.istio.multiRootTrust, "it only applies with the platform CA as plug-in CA (istio.usePlatformCa)");
+    }
+    if (args.gloo && args.gloo.xds === false && args.gloo.istioIntegration === false) {
+        v.fail("gloo", { xds: false, istioIntegration: false }, "Gloo with neither xDS mTLS nor the Istio integration has nothing to protect; remove gloo or enable one");
+    }
+    const names = new Set<string>();
+    (args.policies ?? []).forEach((p, i) => {
+        if (v.dnsSubdomain(`policies[${i}].name`, p.name, true)) {
+            v.check(!names.has(p.name), `policies[${i}].name`, p.name, "policy names must be unique in the platform");
+            names.add(p.name);
+        }
+    });
+    v.throwIfInvalid();
+}
