@@ -78,7 +78,7 @@ describe("platform: the root program with Pulumi.dev.yaml", () => {
             "gloo<->proxies (xDS)": "mTLS (Pulumi rotation)",
             "mesh": "STRICT",
             "mesh->kyverno-authz-server": "STRICT",
-            "policy bookinfo/bookinfo-strict": "STRICT",
+            "policy bookinfo/reviews-strict": "STRICT",
         });
     });
 
