@@ -371,7 +371,7 @@ describe("istio: MtlsPolicy", () => {
         it("rejects a v1alpha1 document passed as arguments, naming the replacement", async () => {
             const legacy = { apiVersion: "authentication.istio.io/v1alpha1", kind: "Policy", metadata: { name: "default" }, spec: { peers: [{ mtls: {} }] } };
             const { error, resources } = await runExpectingError(() => new MtlsPolicy("p", legacy as unknown as MtlsPolicyArgs));
-            assert.match(error.message, /authentication\.istio\.io\/v1alpha1 Policy document; that API was removed in Istio 1\.6\. Use security\.istio\.io\/v1 PeerAuthentication/);
+            assert.match(error.message, /apiVersion: got "authentication\.istio\.io\/v1alpha1" \(a Policy document\); that API was removed in Istio 1\.6\. Use security\.istio\.io\/v1 PeerAuthentication/);
             assert.match(error.message, /convertLegacyIstioPolicy/);
             assert.deepEqual(resources, []);
         });
