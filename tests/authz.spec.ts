@@ -201,9 +201,13 @@ spec:
             assert.equal(assertValidObjects(result.k8sObjects(), ISTIO_GROUPS), 5);
         });
 
-        it("policies given as spec are written as json.kyverno.io files", async () => {
-            const result = await runProgram(() => new KyvernoAuthz("authz", { flavor: KyvernoAuthzFlavor.EnvoyPlugin, policies: [{ name: "allow", spec: { rules: [] } }] }));
-            assert.equal((result.k8sObject("ConfigMap", "ext-authz-policies").data as Record<string, string>)["allow.yaml"], "apiVersion: json.kyverno.io/v1alpha1\nkind: ValidatingPolicy\nmetadata:\n  name: allow\nspec:\n  rules: []\n");
+        it("takes kyverno-json policies only as YAML (a typed spec is the authz server's)", async () => {
+            await assertRejected(
+                () => new KyvernoAuthz("authz", { flavor: KyvernoAuthzFlavor.EnvoyPlugin, policies: [{ name: "allow", spec: { validations: [{ expression: "x" }] } }] }),
+                TYPE,
+                "authz",
+                /policies\[0\]\.spec: .*flavor EnvoyPlugin loads kyverno-json files: give the policy as yaml/,
+            );
         });
     });
 
@@ -246,14 +250,15 @@ spec:
             ["AuthzServer without a webhook certificate source", {}, /webhookIssuer\/webhookCertManagerIssuer: got nothing; the chart's validation webhook needs a certificate/],
             ["an image for the chart flavor", { ...cm, image: "x:1" }, /image: got "x:1"; image only applies to flavor EnvoyPlugin/],
             ["chart options for the plugin flavor", { flavor: KyvernoAuthzFlavor.EnvoyPlugin, version: "0.4.0" }, /version: got "0.4.0"; version only applies to flavor AuthzServer/],
-            ["a policy with both yaml and spec", { ...cm, policies: [{ name: "p", yaml: "a: 1", spec: {} }] }, /policies\[0\]: got \["yaml","spec"\]; set exactly one of yaml and spec/],
+            ["a policy with both yaml and spec", { ...cm, policies: [{ name: "p", yaml: "a: 1", spec: { validations: [] } }] }, /policies\[0\]: got \["yaml","spec"\]; set exactly one of yaml and spec/],
             ["a policy with neither", { ...cm, policies: [{ name: "p" }] }, /policies\[0\]: got \[\]; set exactly one of yaml and spec/],
+            ["a spec without validations", { ...cm, policies: [{ name: "p", spec: { validations: [] } }] }, /policies\[0\]\.spec\.validations: got \[\]; expected at least one validation/],
             ["a json policy for the authz server", { ...cm, policies: [{ name: "p", yaml: seedJsonPolicies[0] }] }, /policies\[0\]: got "json\.kyverno\.io\/v1alpha1 ValidatingPolicy"; flavor AuthzServer loads policies\.kyverno\.io ValidatingPolicy documents/],
             ["an obsolete envoy.kyverno.io policy", { ...cm, policies: [{ name: "p", yaml: "apiVersion: envoy.kyverno.io/v1alpha1\nkind: AuthorizationPolicy\n" }] }, /policies\[0\]\.apiVersion: got "envoy\.kyverno\.io\/v1alpha1"; envoy\.kyverno\.io AuthorizationPolicy .* is obsolete; write a policies\.kyverno\.io ValidatingPolicy/],
-            ["a policy in Kubernetes (admission) mode", { ...cm, policies: [{ name: "p", spec: { evaluation: { mode: "Kubernetes" } } }] }, /policies\[0\] spec\.evaluation\.mode: got "Kubernetes"; the authz server only evaluates policies with evaluation\.mode Envoy/],
+            ["a policy in Kubernetes (admission) mode", { ...cm, policies: [{ name: "p", yaml: "apiVersion: policies.kyverno.io/v1alpha1\nkind: ValidatingPolicy\nspec:\n  evaluation:\n    mode: Kubernetes\n" }] }, /policies\[0\] spec\.evaluation\.mode: got "Kubernetes"; the authz server only evaluates policies with evaluation\.mode Envoy/],
             ["a policy whose YAML name differs", { ...cm, policies: [{ name: "p", yaml: "apiVersion: policies.kyverno.io/v1alpha1\nkind: ValidatingPolicy\nmetadata:\n  name: q\n" }] }, /metadata\.name: got "q"; it must equal the policy name "p"/],
             ["YAML that does not parse", { ...cm, policies: [{ name: "p", yaml: "a: [" }] }, /policies\[0\]\.yaml: got "<yaml>"; it does not parse/],
-            ["duplicate policy names", { ...cm, policies: [{ name: "p", spec: {} }, { name: "p", spec: {} }] }, /policies\[1\]\.name: got "p"; policy names must be unique/],
+            ["duplicate policy names", { ...cm, policies: [{ name: "p", spec: { validations: [{ expression: "null" }] } }, { name: "p", spec: { validations: [{ expression: "null" }] } }] }, /policies\[1\]\.name: got "p"; policy names must be unique/],
             ["a target with selector and targetRefs", { ...cm, targets: [{ namespace: "a", selector: { app: "x" }, targetRefs: [{ kind: "Gateway", name: "gw" }] }] }, /targets\[0\]: got "selector and targetRefs"; Istio allows only one of selector and targetRefs/],
             ["two targets with one name in a namespace", { ...cm, targets: [{ namespace: "a" }, { namespace: "a" }] }, /targets\[1\]\.name: got "kyverno-authz-server"; two targets in one namespace need different names/],
             ["a relative path", { ...cm, targets: [{ namespace: "a", paths: ["book"] }] }, /targets\[0\]\.paths\[0\]: got "book"; expected a path starting with '\/'/],

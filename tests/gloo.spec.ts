@@ -1,4 +1,5 @@
 import { strict as assert } from "node:assert";
+import * as YAML from "yaml";
 import { X509Certificate } from "node:crypto";
 import { CertificateAuthority, CertificateAuthorityArgs, GlooCertRotation, GlooMtls, GlooMtlsArgs, HelmMode, RotationPhase } from "../sdk";
 import { ProgramResult, assertRejected, resolve, runProgram, valueOf } from "./harness";
@@ -38,7 +39,7 @@ describe("gloo: GlooMtls", () => {
                 { name: "gloo", chart: "gloo", version: "1.22.1", namespace: "gloo-system", repo: "https://storage.googleapis.com/solo-public-helm" },
             );
             assert.deepEqual(r.values, XDS_PULUMI_VALUES);
-            assert.deepEqual(await valueOf(result.value.gloo.helmValues), XDS_PULUMI_VALUES);
+            assert.deepEqual(YAML.parse(await valueOf(result.value.gloo.helmValues)), XDS_PULUMI_VALUES);
         });
 
         it("istio only: istioIntegration on, istio-proxy pinned to the mesh's Istio version", async () => {
@@ -54,7 +55,7 @@ describe("gloo: GlooMtls", () => {
             const result = await runProgram(
                 withCa((ca) => ({
                     xds: { issuer: ca.issuer },
-                    istio: { istioVersion: "1.30.3", enableAutoMtls: true, customSidecars: [sidecar], istioDiscoveryAddress: "istiod-canary.istio-system.svc:15012" },
+                    istio: { istioVersion: "1.30.3", enableAutoMtls: true, customSidecarsYaml: YAML.stringify([sidecar]), istioDiscoveryAddress: "istiod-canary.istio-system.svc:15012" },
                 })),
             );
             assert.deepEqual(release(result).values, {
@@ -92,12 +93,12 @@ describe("gloo: GlooMtls", () => {
             const result = await runProgram(withCa((ca) => ({ install: false, xds: { issuer: ca.issuer }, istio: { istioVersion: "1.30.3" } })));
             assert.deepEqual(result.ofType(RELEASE), []);
             assert.deepEqual(result.k8sObjects("Namespace"), [], "the existing release's namespace is not created");
-            assert.deepEqual(await valueOf(result.value.gloo.helmValues), release(installed).values);
+            assert.deepEqual(YAML.parse(await valueOf(result.value.gloo.helmValues)), release(installed).values);
             assert.equal(result.k8sObject("Secret", "gloo-mtls-certs", "gloo-system").type, "kubernetes.io/tls");
         });
 
         it("the values escape hatch merges last", async () => {
-            const result = await runProgram(() => new GlooMtls("gloo", { istio: { istioVersion: "1.30.3" }, values: { global: { istioIntegration: { disableAutoinjection: true } }, discovery: { enabled: false } } }));
+            const result = await runProgram(() => new GlooMtls("gloo", { istio: { istioVersion: "1.30.3" }, values: "global:\n  istioIntegration:\n    disableAutoinjection: true\ndiscovery:\n  enabled: false\n" }));
             assert.deepEqual(release(result).values, {
                 global: { istioIntegration: { enabled: true, enableAutoMtls: false, disableAutoinjection: true }, glooMtls: { istioProxy: { image: { tag: "1.30.3" } } } },
                 discovery: { enabled: false },
@@ -106,7 +107,7 @@ describe("gloo: GlooMtls", () => {
 
         it("every values key it sets is a documented chart value (values.txt, v1.22.1)", async () => {
             const all: Array<() => unknown> = [
-                withCa((ca) => ({ xds: { issuer: ca.issuer }, istio: { istioVersion: "1.30.3", enableAutoMtls: true, customSidecars: [{ name: "x" }], istioDiscoveryAddress: "a.b:1" } })),
+                withCa((ca) => ({ xds: { issuer: ca.issuer }, istio: { istioVersion: "1.30.3", enableAutoMtls: true, customSidecarsYaml: "- name: x\n", istioDiscoveryAddress: "a.b:1" } })),
                 () => new GlooMtls("gloo", { xds: { rotation: GlooCertRotation.CronJob } }),
             ];
             for (const program of all) {

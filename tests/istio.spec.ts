@@ -2,6 +2,7 @@ import { strict as assert } from "node:assert";
 import { X509Certificate } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import * as YAML from "yaml";
 
 import {
     CertificateAuthority,
@@ -58,7 +59,7 @@ describe("istio: IstioMesh", () => {
         assert.deepEqual(istiod.values, DEFAULT_ISTIOD_VALUES);
         assert.deepEqual(result.ofType(CHART).map((r) => r.name), ["mesh-base", "mesh-istiod"]);
         assert.equal(result.k8sObject("Namespace", "istio-system").kind, "Namespace");
-        assert.deepEqual(await valueOf(result.value.istiodValues), DEFAULT_ISTIOD_VALUES);
+        assert.deepEqual(YAML.parse(await valueOf(result.value.istiodValues)), DEFAULT_ISTIOD_VALUES);
     });
 
     it("creates the mesh-wide PeerAuthentication default (STRICT) in the root namespace after the CRDs and istiod", async () => {
@@ -108,7 +109,7 @@ describe("istio: IstioMesh", () => {
                 { name: "kyverno-authz", envoyExtAuthzGrpc: { service: "kyverno-authz-server.kyverno.svc.cluster.local", port: 9081, timeout: "0.5s" } },
                 { name: "http-authz", envoyExtAuthzHttp: { service: "authz/ext.authz.svc.cluster.local", port: 8000, pathPrefix: "/check", includeRequestHeadersInCheck: ["x-user"] } },
             ],
-            values: { istiod: { meshConfig: { accessLogFile: "/dev/stdout" }, pilot: { resources: { requests: { cpu: "100m" } } } }, gateway: { service: { type: "ClusterIP" } } },
+            values: { istiod: YAML.stringify({ meshConfig: { accessLogFile: "/dev/stdout" }, pilot: { resources: { requests: { cpu: "100m" } } } }), gateway: "service:\n  type: ClusterIP\n" },
         };
         const result = await runProgram(() => new IstioMesh("mesh", args));
         const istiod = chartInputs(result, "mesh-istiod");

@@ -2,7 +2,7 @@ import * as crypto from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
-import { HelmMode, installChart, retainCrdsTransform } from "../internal/helm";
+import { compact, HelmMode, installChart, retainCrdsTransform } from "../internal/helm";
 import { childOptions } from "../internal/options";
 import { ArgsValidator, isDnsName } from "../internal/validation";
 import { MtlsPolicy } from "../istio/mtlsPolicy";
@@ -59,14 +59,79 @@ export interface KyvernoExtensionProviderArgs {
     failOpen?: boolean;
 }
 
+/** A named CEL expression (`matchConditions`, `variables`). */
+export interface NamedExpression {
+    /** Name. */
+    name: string;
+    /** CEL expression over the Envoy CheckRequest (`object.attributes.request.http...`). */
+    expression: string;
+}
+
+/** One validation of a ValidatingPolicy. */
+export interface PolicyValidation {
+    /** CEL expression returning `envoy.Allowed().Response()`, `envoy.Denied(403).Response()` or null (no decision). */
+    expression: string;
+    /** Message for a failure. */
+    message?: string;
+}
+
+/** The spec of a `policies.kyverno.io` ValidatingPolicy for the authz server; `evaluation.mode: Envoy` is added. */
+export interface ValidatingPolicySpec {
+    /**
+     * What happens when evaluation fails.
+     * @default "Fail"
+     */
+    failurePolicy?: string;
+    /** Conditions a check request must meet for the policy to apply. */
+    matchConditions?: NamedExpression[];
+    /** Named expressions the validations can use as `variables.<name>`. */
+    variables?: NamedExpression[];
+    /** The decisions, evaluated in order until one returns a response. */
+    validations: PolicyValidation[];
+}
+
 /** A policy for the authorizer. Set exactly one of `yaml` and `spec`. */
 export interface KyvernoPolicy {
     /** Policy name: `metadata.name` (AuthzServer) or the file `<name>.yaml` (EnvoyPlugin). */
     name: string;
-    /** A whole policy document as YAML text. */
+    /** A whole policy document as YAML text (either flavor). */
     yaml?: string;
-    /** The policy's `spec` as an object (apiVersion, kind and metadata are filled in). */
-    spec?: { [key: string]: unknown };
+    /** The ValidatingPolicy spec as typed data (AuthzServer; apiVersion, kind and metadata are filled in). */
+    spec?: ValidatingPolicySpec;
+}
+
+/** A Gateway or Service an AuthorizationPolicy attaches to (`targetRefs[]`). */
+export interface PolicyTargetRef {
+    /** Kind, e.g. `Gateway` or `Service`. */
+    kind: string;
+    /** Name. */
+    name: string;
+    /**
+     * API group.
+     * @default "gateway.networking.k8s.io" for Gateway, "" (core) otherwise
+     */
+    group?: string;
+}
+
+/** An app label and a port that stays PERMISSIVE. */
+export interface AppPort {
+    /** Value of the pods' `app` label. */
+    app: string;
+    /** Workload port. */
+    port: number;
+}
+
+/** A cert-manager issuer for the chart's webhook certificate. */
+export interface CertManagerIssuerRef {
+    /** Issuer name. */
+    name: string;
+    /** `Issuer` or `ClusterIssuer`. */
+    kind: string;
+    /**
+     * API group.
+     * @default "cert-manager.io"
+     */
+    group?: string;
 }
 
 /** Where requests go through the authorizer: one AuthorizationPolicy with `action: CUSTOM`. */
@@ -81,7 +146,7 @@ export interface KyvernoAuthzTarget {
     /** Workloads (`selector.matchLabels`); at most one of selector and targetRefs. Neither: the whole namespace. */
     selector?: { [key: string]: string };
     /** Gateways or Services the policy attaches to (`targetRefs`); at most one of selector and targetRefs. */
-    targetRefs?: Array<{ kind: string; name: string; group?: string }>;
+    targetRefs?: PolicyTargetRef[];
     /** Only requests to these paths (exact, `prefix*` or `*suffix`). */
     paths?: string[];
     /** Only requests to these hosts. */
@@ -95,7 +160,7 @@ export interface KyvernoAppMtls {
     /** Namespace of the applications; gets PeerAuthentication `mtls-<namespace>` STRICT. */
     namespace: string;
     /** `app` label + port pairs that stay PERMISSIVE (PeerAuthentication `mtls-<app>`, STRICT elsewhere). */
-    permissivePorts?: Array<{ app: string; port: number }>;
+    permissivePorts?: AppPort[];
 }
 
 /** Arguments of a KyvernoAuthz. */
@@ -124,7 +189,7 @@ export interface KyvernoAuthzArgs extends KyvernoExtensionProviderArgs {
     /** Issues the chart's validation-webhook certificate (AuthzServer; one of this and `webhookCertManagerIssuer`). */
     webhookIssuer?: pulumi.Input<IssuerMaterial>;
     /** A cert-manager issuer for the webhook certificate instead (AuthzServer). */
-    webhookCertManagerIssuer?: { name: string; kind: string; group?: string };
+    webhookCertManagerIssuer?: CertManagerIssuerRef;
     /**
      * Install the ValidatingPolicy CRD (it is not in the chart) from the kyverno-authz release manifest
      * pinned to `version`. Leave off when Kyverno (which ships it) is installed.
@@ -516,8 +581,16 @@ function validateKyvernoArgs(name: string, args: KyvernoAuthzArgs): PolicyDoc[] 
                 docs.push({});
                 return;
             }
+        } else if (!server) {
+            v.fail(`${at}.spec`, p.spec, "flavor EnvoyPlugin loads kyverno-json files: give the policy as yaml");
+            docs.push({});
+            return;
         } else {
-            doc = { apiVersion: server ? (args.policyApiVersion ?? "policies.kyverno.io/v1alpha1") : "json.kyverno.io/v1alpha1", kind: "ValidatingPolicy", metadata: { name: p.name }, spec: p.spec };
+            if (p.spec?.failurePolicy !== undefined) {
+                v.check(["Fail", "Ignore"].includes(p.spec.failurePolicy), `${at}.spec.failurePolicy`, p.spec.failurePolicy, "expected Fail or Ignore");
+            }
+            v.check(Array.isArray(p.spec?.validations) && p.spec.validations.length > 0, `${at}.spec.validations`, p.spec?.validations, "expected at least one validation");
+            doc = { apiVersion: args.policyApiVersion ?? "policies.kyverno.io/v1alpha1", kind: "ValidatingPolicy", metadata: { name: p.name }, spec: compact({ ...p.spec }) };
         }
         const group = typeof doc.apiVersion === "string" ? doc.apiVersion.split("/")[0] : "";
         const expectedGroup = server ? "policies.kyverno.io" : "json.kyverno.io";

@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { deepMerge, HelmMode, installChart } from "../internal/helm";
+import * as YAML from "yaml";
+import { deepMerge, HelmMode, installChart, parseValuesYaml, valuesYaml } from "../internal/helm";
 import { childOptions } from "../internal/options";
 import { ArgsValidator, compareVersions, isDnsLabel } from "../internal/validation";
 import { MtlsPolicy } from "../istio/mtlsPolicy";
@@ -99,8 +100,8 @@ export interface GlooIstioArgs {
     enableAutoMtls?: boolean;
     /** istiod address for the istio-proxy sidecar. @default the chart's ("istiod.istio-system.svc:15012") */
     istioDiscoveryAddress?: string;
-    /** Containers that replace the default istio-proxy sidecar (`global.istioSDS.customSidecars`). */
-    customSidecars?: Array<{ [key: string]: unknown }>;
+    /** YAML list of containers that replace the default istio-proxy sidecar (`global.istioSDS.customSidecars`). */
+    customSidecarsYaml?: string;
     /** Services to route to with Istio mTLS: one Upstream each with the SDS `sslConfig`. */
     upstreams?: GlooIstioUpstreamArgs[];
     /**
@@ -152,8 +153,8 @@ export interface GlooMtlsArgs {
     xds?: GlooXdsMtlsArgs;
     /** Istio mTLS from gateway-proxy to mesh services. */
     istio?: GlooIstioArgs;
-    /** Escape hatch: raw chart values deep-merged last (objects merge, arrays replace). */
-    values?: { [key: string]: unknown };
+    /** Escape hatch: raw chart values as YAML text, deep-merged last (objects merge, arrays replace). */
+    values?: string;
 }
 
 /** The SDS `sslConfig` that makes an Upstream use the istio-proxy sidecar's certificates. */
@@ -173,8 +174,8 @@ export const ISTIO_UPSTREAM_SSL_CONFIG = {
  * SDS Upstreams. Gloo Edge OSS reaches end of life on 2026-12-31 (see the README).
  */
 export class GlooMtls extends pulumi.ComponentResource {
-    /** The computed chart values (installed, or to apply to an existing release when `install: false`). */
-    public readonly helmValues!: pulumi.Output<{ [key: string]: unknown }>;
+    /** The chart values as YAML text: installed, or to apply to an existing release (`helm upgrade -f`) when `install: false`. */
+    public readonly helmValues!: pulumi.Output<string>;
     /** Name of the xDS secret (`gloo-mtls-certs`), or "" without xds mTLS. */
     public readonly secretName!: pulumi.Output<string>;
     /** SHA-256 fingerprint of the xDS server certificate ("" unless Pulumi rotation). */
@@ -189,14 +190,14 @@ export class GlooMtls extends pulumi.ComponentResource {
     public readonly upstreamNames!: pulumi.Output<string[]>;
 
     constructor(name: string, args: GlooMtlsArgs, opts?: pulumi.ComponentResourceOptions) {
-        validateGlooArgs(name, args);
+        const parsed = validateGlooArgs(name, args);
         const issuer = args.xds?.issuer;
         // The recorded inputs never carry the issuer's key.
         super(TYPE, name, { ...args, xds: args.xds ? { ...args.xds, issuer: issuer === undefined ? undefined : publicIssuer(issuer) } : undefined }, opts);
 
         const namespace = args.namespace ?? "gloo-system";
         const install = args.install ?? true;
-        const values = deepMerge(computeGlooValues(args), args.values);
+        const values = deepMerge(computeGlooValues(args, parsed.customSidecars), parsed.values);
 
         const before: pulumi.Resource[] = [];
         if (args.createNamespace ?? install) {
@@ -283,7 +284,7 @@ export class GlooMtls extends pulumi.ComponentResource {
             }
         }
 
-        this.helmValues = pulumi.output(values).apply((v) => v as { [key: string]: unknown });
+        this.helmValues = pulumi.output(valuesYaml(values));
         this.secretName = pulumi.output(args.xds ? GLOO_MTLS_SECRET : "");
         this.fingerprintSha256 = facts.fingerprintSha256;
         this.notAfter = facts.notAfter;
@@ -307,7 +308,7 @@ function upstreamNameOf(u: GlooIstioUpstreamArgs): string {
 }
 
 /** The chart values meshtls computes for these arguments (before the `values` escape hatch). */
-export function computeGlooValues(args: GlooMtlsArgs): Record<string, unknown> {
+export function computeGlooValues(args: GlooMtlsArgs, customSidecars?: unknown[]): Record<string, unknown> {
     const global: Record<string, unknown> = {};
     const gateway: Record<string, unknown> = {};
     const values: Record<string, unknown> = { global };
@@ -334,11 +335,11 @@ export function computeGlooValues(args: GlooMtlsArgs): Record<string, unknown> {
         const current = compareVersions(args.version ?? DEFAULT_GLOO_VERSION, ISTIO_INTEGRATION_SINCE) >= 0;
         if (current) {
             global.istioIntegration = { enabled: true, enableAutoMtls: istio.enableAutoMtls ?? false };
-            if (istio.customSidecars) {
-                global.istioSDS = { customSidecars: istio.customSidecars };
+            if (customSidecars) {
+                global.istioSDS = { customSidecars };
             }
         } else {
-            global.istioSDS = { enabled: true, ...(istio.customSidecars ? { customSidecars: istio.customSidecars } : {}) };
+            global.istioSDS = { enabled: true, ...(customSidecars ? { customSidecars } : {}) };
         }
         if (istio.istioDiscoveryAddress) {
             values.gatewayProxies = { gatewayProxy: { istioDiscoveryAddress: istio.istioDiscoveryAddress } };
@@ -355,7 +356,7 @@ export function computeGlooValues(args: GlooMtlsArgs): Record<string, unknown> {
 
 const CRON_FIELD = /^(\*|\d+|\d+-\d+|\*\/\d+|\d+(,\d+)+)(\/\d+)?$/;
 
-function validateGlooArgs(name: string, args: GlooMtlsArgs): void {
+function validateGlooArgs(name: string, args: GlooMtlsArgs): { values?: Record<string, unknown>; customSidecars?: unknown[] } {
     const v = new ArgsValidator(TYPE, name);
     v.version("version", args.version);
     v.dnsLabel("namespace", args.namespace);
@@ -425,5 +426,18 @@ function validateGlooArgs(name: string, args: GlooMtlsArgs): void {
             v.fail("istio.strictUpstreamNamespaces", true, "it needs upstreams: their namespaces are the ones made STRICT");
         }
     }
+    let customSidecars: unknown[] | undefined;
+    if (istio?.customSidecarsYaml !== undefined) {
+        try {
+            const parsed: unknown = YAML.parse(istio.customSidecarsYaml);
+            if (v.check(Array.isArray(parsed) && parsed.every((c) => c !== null && typeof c === "object" && typeof (c as { name?: unknown }).name === "string"), "istio.customSidecarsYaml", "<yaml>", "expected a YAML list of containers, each with a name")) {
+                customSidecars = parsed as unknown[];
+            }
+        } catch (err) {
+            v.fail("istio.customSidecarsYaml", "<yaml>", `it does not parse as YAML: ${(err as Error).message.split("\n")[0]}`);
+        }
+    }
+    const values = parseValuesYaml(v, "values", args.values);
     v.throwIfInvalid();
+    return { values, customSidecars };
 }

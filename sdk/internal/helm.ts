@@ -2,6 +2,8 @@
 // helm.v3.Release and how chart values are merged.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import * as YAML from "yaml";
+import { ArgsValidator } from "./validation";
 
 /** How a component installs a Helm chart. */
 export enum HelmMode {
@@ -82,6 +84,37 @@ export function deepMerge(base: Record<string, unknown>, override: Record<string
         out[k] = isObject(current) && isObject(v) ? deepMerge(current, v) : v;
     }
     return out;
+}
+
+/**
+ * Parses raw values given as YAML (or JSON) text: the escape hatches take text because a free-form
+ * object cannot cross language boundaries in a component schema. Returns undefined (and records the
+ * problem) when the text is not a mapping.
+ */
+export function parseValuesYaml(v: ArgsValidator, field: string, text: string | undefined): Record<string, unknown> | undefined {
+    if (text === undefined) {
+        return undefined;
+    }
+    let parsed: unknown;
+    try {
+        parsed = YAML.parse(text);
+    } catch (err) {
+        v.fail(field, "<yaml>", `it does not parse as YAML: ${(err as Error).message.split("\n")[0]}`);
+        return undefined;
+    }
+    if (parsed === null || parsed === undefined) {
+        return {};
+    }
+    if (!isObject(parsed)) {
+        v.fail(field, "<yaml>", "expected YAML text of a mapping (chart values), e.g. \"meshConfig:\\n  accessLogFile: /dev/stdout\"");
+        return undefined;
+    }
+    return parsed;
+}
+
+/** Values as YAML text, for outputs that feed `helm -f` or review. */
+export function valuesYaml(values: Record<string, unknown>): string {
+    return YAML.stringify(values);
 }
 
 /** Removes keys whose value is undefined, recursively, so values stay minimal and diffs quiet. */

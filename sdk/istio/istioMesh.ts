@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { compact, deepMerge, HelmMode, installChart } from "../internal/helm";
+import { compact, deepMerge, HelmMode, installChart, parseValuesYaml, valuesYaml } from "../internal/helm";
 import { childOptions } from "../internal/options";
 import { ArgsValidator, isDnsLabel, isDnsName } from "../internal/validation";
 import { pemCertificates, certificateFacts } from "../pki/fingerprint";
@@ -34,16 +34,19 @@ export interface IngressGatewayArgs {
     createNamespace?: boolean;
 }
 
-/** Raw chart values deep-merged last over what meshtls computes (objects merge, arrays replace). */
+/**
+ * Raw chart values as YAML text, deep-merged last over what meshtls computes (objects merge, arrays
+ * replace). Text, so the escape hatch works from every Pulumi language.
+ */
 export interface IstioChartValues {
-    /** Values for the `base` chart. */
-    base?: { [key: string]: unknown };
-    /** Values for the `istiod` chart. */
-    istiod?: { [key: string]: unknown };
-    /** Values for the `cni` chart. */
-    cni?: { [key: string]: unknown };
-    /** Values for the `gateway` chart. */
-    gateway?: { [key: string]: unknown };
+    /** YAML values for the `base` chart. */
+    base?: string;
+    /** YAML values for the `istiod` chart. */
+    istiod?: string;
+    /** YAML values for the `cni` chart. */
+    cni?: string;
+    /** YAML values for the `gateway` chart. */
+    gateway?: string;
 }
 
 /** Arguments of an IstioMesh. */
@@ -141,13 +144,11 @@ export class IstioMesh extends pulumi.ComponentResource {
     public readonly extensionProviderNames!: pulumi.Output<string[]>;
     /** SHA-256 fingerprints of the roots in `root-cert.pem` (empty without a plug-in CA). */
     public readonly rootFingerprints!: pulumi.Output<string[]>;
-    /** The computed istiod chart values (plain data, no secrets). */
-    public readonly istiodValues!: pulumi.Output<{ [key: string]: unknown }>;
-    /** The istiod install (a `helm.v4.Chart` or `helm.v3.Release`), for finer-grained `dependsOn`. */
-    public readonly istiod: pulumi.Resource;
+    /** The istiod chart values as installed, YAML text (plain data, no secrets). */
+    public readonly istiodValues!: pulumi.Output<string>;
 
     constructor(name: string, args: IstioMeshArgs, opts?: pulumi.ComponentResourceOptions) {
-        validateMeshArgs(name, args);
+        const extra = validateMeshArgs(name, args);
         // The recorded inputs carry the plug-in CA's certificates, never its key.
         super(TYPE, name, { ...args, pluginCa: args.pluginCa === undefined ? undefined : publicIssuer(args.pluginCa) }, opts);
 
@@ -166,7 +167,7 @@ export class IstioMesh extends pulumi.ComponentResource {
         const chart = (suffix: string, chartName: string, releaseName: string, ns: string, values: Record<string, unknown>, dependsOn: pulumi.Resource[], retainCrds = false) =>
             installChart(`${name}-${suffix}`, { mode, chart: chartName, version, repo, releaseName, namespace: ns, values, retainCrds }, childOptions(this, opts, dependsOn));
 
-        const base = chart("base", "base", "istio-base", namespace, deepMerge(baseValues(namespace, revision), args.values?.base), before, true);
+        const base = chart("base", "base", "istio-base", namespace, deepMerge(baseValues(namespace, revision), extra.base), before, true);
         const istiodDeps = [...before, base];
 
         let rootFingerprints: pulumi.Output<string[]> = pulumi.output([]);
@@ -192,22 +193,22 @@ export class IstioMesh extends pulumi.ComponentResource {
             rootFingerprints = issuer.trustBundlePem.apply((bundle) => pemCertificates(bundle).map((pem) => certificateFacts(pem).fingerprintSha256));
         }
         if (args.cni) {
-            istiodDeps.push(chart("cni", "cni", "istio-cni", namespace, deepMerge({}, args.values?.cni), [...before, base]));
+            istiodDeps.push(chart("cni", "cni", "istio-cni", namespace, deepMerge({}, extra.cni), [...before, base]));
         }
-        const istiodValues = deepMerge(computeIstiodValues(args, namespace, revision), args.values?.istiod);
-        this.istiod = chart("istiod", "istiod", revision ? `istiod-${revision}` : "istiod", namespace, istiodValues, istiodDeps);
+        const istiodValues = deepMerge(computeIstiodValues(args, namespace, revision), extra.istiod);
+        const istiod = chart("istiod", "istiod", revision ? `istiod-${revision}` : "istiod", namespace, istiodValues, istiodDeps);
 
         if (args.gateway) {
             const gw = args.gateway;
             const gwNamespace = gw.namespace ?? "istio-ingress";
-            const gwDeps: pulumi.Resource[] = [this.istiod];
+            const gwDeps: pulumi.Resource[] = [istiod];
             if (gw.createNamespace ?? true) {
                 gwDeps.push(new k8s.core.v1.Namespace(`${name}-gateway-namespace`, { metadata: { name: gwNamespace } }, parent));
             }
-            chart("gateway", "gateway", gw.name ?? "istio-ingressgateway", gwNamespace, deepMerge(revision ? { revision } : {}, args.values?.gateway), gwDeps);
+            chart("gateway", "gateway", gw.name ?? "istio-ingressgateway", gwNamespace, deepMerge(revision ? { revision } : {}, extra.gateway), gwDeps);
         }
 
-        new MtlsPolicy(`${name}-mesh-mtls`, { rootNamespace: namespace, mode: mtlsMode }, childOptions(this, opts, [base, this.istiod]));
+        new MtlsPolicy(`${name}-mesh-mtls`, { rootNamespace: namespace, mode: mtlsMode }, childOptions(this, opts, [base, istiod]));
 
         this.namespace = pulumi.output(namespace);
         this.version = pulumi.output(version);
@@ -215,7 +216,7 @@ export class IstioMesh extends pulumi.ComponentResource {
         this.mtlsMode = pulumi.output(mtlsMode);
         this.extensionProviderNames = pulumi.output((args.extensionProviders ?? []).map((p) => p.name));
         this.rootFingerprints = rootFingerprints;
-        this.istiodValues = pulumi.output(istiodValues).apply((v) => v as { [key: string]: unknown });
+        this.istiodValues = pulumi.output(valuesYaml(istiodValues));
         this.registerOutputs({
             namespace: this.namespace,
             version: this.version,
@@ -289,7 +290,15 @@ function validateProviderService(v: ArgsValidator, field: string, service: unkno
     v.check(ok, field, service, "expected [<namespace>/]<fully qualified host>, e.g. kyverno-authz-server.kyverno.svc.cluster.local");
 }
 
-function validateMeshArgs(name: string, args: IstioMeshArgs): void {
+/** The parsed `values` escape hatches. */
+interface ExtraValues {
+    base?: Record<string, unknown>;
+    istiod?: Record<string, unknown>;
+    cni?: Record<string, unknown>;
+    gateway?: Record<string, unknown>;
+}
+
+function validateMeshArgs(name: string, args: IstioMeshArgs): ExtraValues {
     const v = new ArgsValidator(TYPE, name);
     v.version("version", args.version);
     v.dnsLabel("namespace", args.namespace);
@@ -332,5 +341,12 @@ function validateMeshArgs(name: string, args: IstioMeshArgs): void {
             v.check(/^[1-5]\d\d$/.test(cfg.statusOnError), `${at}.${kind}.statusOnError`, cfg.statusOnError, "expected an HTTP status code as a string, e.g. \"503\"");
         }
     });
+    const extra: ExtraValues = {
+        base: parseValuesYaml(v, "values.base", args.values?.base),
+        istiod: parseValuesYaml(v, "values.istiod", args.values?.istiod),
+        cni: parseValuesYaml(v, "values.cni", args.values?.cni),
+        gateway: parseValuesYaml(v, "values.gateway", args.values?.gateway),
+    };
     v.throwIfInvalid();
+    return extra;
 }

@@ -1,6 +1,7 @@
 // Stack config for the root program: `meshtls:*` keys checked against a JSON schema (ajv), so a typo
 // or a wrong type fails with the key named instead of being ignored.
 import Ajv, { ErrorObject } from "ajv";
+import * as YAML from "yaml";
 import { KyvernoAuthzFlavor } from "../authz/kyvernoAuthz";
 import { GlooCertRotation } from "../gloo/glooMtls";
 import { HelmMode } from "../internal/helm";
@@ -36,10 +37,13 @@ const bool: Schema = { type: "boolean" };
 const int: Schema = { type: "integer" };
 const port: Schema = { type: "integer", minimum: 1, maximum: 65535 };
 const freeObject: Schema = { type: "object" };
+/** Raw Helm values: a YAML mapping in the stack file, or YAML text. */
+const valuesText: Schema = { type: ["object", "string"] };
 const strings: Schema = { type: "array", items: str };
 const labels: Schema = { type: "object", additionalProperties: str };
 const enumOf = (e: Record<string, string>): Schema => ({ type: "string", enum: Object.values(e) });
 const obj = (properties: Record<string, Schema>, required: string[] = []): Schema => ({ type: "object", properties, required, additionalProperties: false });
+const namedExpression = obj({ name: str, expression: str }, ["name", "expression"]);
 
 const extensionProvider = obj(
     {
@@ -112,7 +116,7 @@ export const PLATFORM_CONFIG_SCHEMA: Record<string, Schema> = {
         usePlatformCa: bool,
         multiRootTrust: bool,
         extraExtensionProviders: { type: "array", items: extensionProvider },
-        values: obj({ base: freeObject, istiod: freeObject, cni: freeObject, gateway: freeObject }),
+        values: obj({ base: valuesText, istiod: valuesText, cni: valuesText, gateway: valuesText }),
     }),
     kuadrant: obj({
         enabled: bool,
@@ -143,7 +147,7 @@ export const PLATFORM_CONFIG_SCHEMA: Record<string, Schema> = {
         istioUpstreams: { type: "array", items: obj({ serviceName: str, serviceNamespace: str, port, name: str }, ["serviceName", "serviceNamespace", "port"]) },
         enableAutoMtls: bool,
         strictUpstreamNamespaces: bool,
-        values: freeObject,
+        values: valuesText,
     }),
     authz: obj({
         flavor: enumOf(KyvernoAuthzFlavor),
@@ -160,7 +164,25 @@ export const PLATFORM_CONFIG_SCHEMA: Record<string, Schema> = {
         installPolicyCrd: bool,
         policyApiVersion: str,
         image: str,
-        policies: { type: "array", items: obj({ name: str, yaml: str, spec: freeObject }, ["name"]) },
+        policies: {
+            type: "array",
+            items: obj(
+                {
+                    name: str,
+                    yaml: str,
+                    spec: obj(
+                        {
+                            failurePolicy: str,
+                            matchConditions: { type: "array", items: namedExpression },
+                            variables: { type: "array", items: namedExpression },
+                            validations: { type: "array", items: obj({ expression: str, message: str }, ["expression"]) },
+                        },
+                        ["validations"],
+                    ),
+                },
+                ["name"],
+            ),
+        },
         targets: {
             type: "array",
             items: obj(
@@ -234,6 +256,16 @@ export function readPlatformConfig(all: Record<string, string>, namespace = "mes
     }
     if (!validateAll(raw)) {
         problems.push(...(validateAll.errors ?? []).map((e) => describeError(namespace, e)));
+    }
+    // Structured values in the stack file become the YAML text the components take.
+    const asText = (v: unknown) => (v === undefined || typeof v === "string" ? v : YAML.stringify(v));
+    const istio = raw.istio as (Record<string, unknown> & { values?: Record<string, unknown> }) | undefined;
+    if (istio?.values) {
+        istio.values = Object.fromEntries(Object.entries(istio.values).map(([k, v]) => [k, asText(v)]));
+    }
+    const gloo = raw.gloo as Record<string, unknown> | undefined;
+    if (gloo?.values !== undefined) {
+        gloo.values = asText(gloo.values);
     }
     const target = (raw.target as DeployTarget | undefined) ?? DeployTarget.Render;
     const platform: MtlsPlatformArgs = {

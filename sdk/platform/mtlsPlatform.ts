@@ -100,8 +100,8 @@ export interface PlatformGlooArgs {
     enableAutoMtls?: boolean;
     /** STRICT in each upstream namespace. @default false */
     strictUpstreamNamespaces?: boolean;
-    /** Raw chart values, merged last. */
-    values?: { [key: string]: unknown };
+    /** Raw chart values as YAML text, merged last. */
+    values?: string;
 }
 
 /** An extra MtlsPolicy of the platform. */
