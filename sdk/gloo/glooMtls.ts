@@ -111,8 +111,8 @@ export interface GlooIstioArgs {
     strictUpstreamNamespaces?: boolean;
 }
 
-/** Arguments of a GlooMtls (one per Gloo installation, so the chart values have one owner). */
-export interface GlooMtlsArgs {
+/** How the Gloo chart is installed: shared by GlooMtls and MtlsPlatform's `gloo` section. */
+export interface GlooInstallSettings {
     /**
      * Gloo Edge chart version.
      * @default "1.22.1"
@@ -149,12 +149,30 @@ export interface GlooMtlsArgs {
      * @default HelmMode.Release (the chart relies on Helm hooks, e.g. the certgen jobs)
      */
     helmMode?: HelmMode;
+    /** Escape hatch: raw chart values as YAML text, deep-merged last (objects merge, arrays replace). */
+    values?: string;
+}
+
+/** Arguments of a GlooMtls (one per Gloo installation, so the chart values have one owner). */
+export interface GlooMtlsArgs extends GlooInstallSettings {
     /** xDS mTLS between Gloo and its proxies. */
     xds?: GlooXdsMtlsArgs;
     /** Istio mTLS from gateway-proxy to mesh services. */
     istio?: GlooIstioArgs;
-    /** Escape hatch: raw chart values as YAML text, deep-merged last (objects merge, arrays replace). */
-    values?: string;
+}
+
+/** The install part of GlooMtls args (what MtlsPlatform passes through unchanged). */
+export function glooInstallSettings(s: GlooInstallSettings): GlooInstallSettings {
+    return {
+        version: s.version,
+        chartRepository: s.chartRepository,
+        namespace: s.namespace,
+        createNamespace: s.createNamespace,
+        releaseName: s.releaseName,
+        install: s.install,
+        helmMode: s.helmMode,
+        values: s.values,
+    };
 }
 
 /** The SDS `sslConfig` that makes an Upstream use the istio-proxy sidecar's certificates. */

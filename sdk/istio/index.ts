@@ -1,5 +1,5 @@
 export { IstioMesh, DEFAULT_ISTIO_VERSION, ISTIO_CHART_REPO } from "./istioMesh";
-export type { IstioMeshArgs, IngressGatewayArgs, IstioChartValues } from "./istioMesh";
+export type { IstioMeshArgs, IstioInstallSettings, IngressGatewayArgs, IstioChartValues } from "./istioMesh";
 export { MtlsPolicy, MtlsScope } from "./mtlsPolicy";
 export type { MtlsPolicyArgs, MtlsDestinationRuleArgs, PortMtls } from "./mtlsPolicy";
 export { SidecarInjection, INJECT_LABEL, REWRITE_PROBES_ANNOTATION, REVISION_LABEL } from "./sidecarInjection";

@@ -49,8 +49,8 @@ export interface IstioChartValues {
     gateway?: string;
 }
 
-/** Arguments of an IstioMesh. */
-export interface IstioMeshArgs {
+/** How Istio is installed and configured: shared by IstioMesh and MtlsPlatform's `istio` section. */
+export interface IstioInstallSettings {
     /**
      * Istio version: the version of every chart installed.
      * @default "1.30.3"
@@ -85,8 +85,6 @@ export interface IstioMeshArgs {
     trustDomain?: string;
     /** Mesh ID (`global.meshID`); Istio uses the trust domain when unset. */
     meshId?: string;
-    /** Extension providers (`meshConfig.extensionProviders`), e.g. from `kyvernoExtensionProvider()`. */
-    extensionProviders?: ExtensionProvider[];
     /**
      * Start application containers only once the sidecar is ready
      * (`meshConfig.defaultConfig.holdApplicationUntilProxyStarts`), so they never send plain text early.
@@ -104,8 +102,6 @@ export interface IstioMeshArgs {
      * @default MtlsMode.STRICT
      */
     mtlsMode?: MtlsMode;
-    /** Plug-in CA: istiod signs workload certificates with this issuer (the `cacerts` Secret). */
-    pluginCa?: pulumi.Input<IssuerMaterial>;
     /**
      * With a plug-in CA, trust several roots at once (`ISTIO_MULTIROOT_MESH`, proxy
      * `PROXY_CONFIG_XDS_AGENT`), so a root rotation through CertificateAuthority phases needs no downtime.
@@ -121,6 +117,35 @@ export interface IstioMeshArgs {
     gateway?: IngressGatewayArgs;
     /** Escape hatch: raw chart values, deep-merged last over the computed ones. */
     values?: IstioChartValues;
+}
+
+/** Arguments of an IstioMesh. */
+export interface IstioMeshArgs extends IstioInstallSettings {
+    /** Extension providers (`meshConfig.extensionProviders`), e.g. from `kyvernoExtensionProvider()`. */
+    extensionProviders?: ExtensionProvider[];
+    /** Plug-in CA: istiod signs workload certificates with this issuer (the `cacerts` Secret). */
+    pluginCa?: pulumi.Input<IssuerMaterial>;
+}
+
+/** The settings part of IstioMesh args (what MtlsPlatform passes through unchanged). */
+export function istioInstallSettings(s: IstioInstallSettings): IstioInstallSettings {
+    return {
+        version: s.version,
+        chartRepository: s.chartRepository,
+        namespace: s.namespace,
+        createNamespace: s.createNamespace,
+        revision: s.revision,
+        helmMode: s.helmMode,
+        trustDomain: s.trustDomain,
+        meshId: s.meshId,
+        holdApplicationUntilProxyStarts: s.holdApplicationUntilProxyStarts,
+        rewriteAppHTTPProbe: s.rewriteAppHTTPProbe,
+        mtlsMode: s.mtlsMode,
+        multiRootTrust: s.multiRootTrust,
+        cni: s.cni,
+        gateway: s.gateway,
+        values: s.values,
+    };
 }
 
 /**

@@ -1,10 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { KyvernoAuthz, KyvernoAuthzArgs, KyvernoAuthzFlavor, kyvernoExtensionProvider } from "../authz/kyvernoAuthz";
-import { GlooCertRotation, GlooIstioUpstreamArgs, GlooMtls, GlooMtlsArgs, GlooXdsCertificateArgs } from "../gloo/glooMtls";
+import { GlooCertRotation, GlooInstallSettings, GlooIstioUpstreamArgs, GlooMtls, GlooMtlsArgs, GlooXdsCertificateArgs, glooInstallSettings } from "../gloo/glooMtls";
 import { HelmMode } from "../internal/helm";
 import { childOptions } from "../internal/options";
 import { ArgsValidator } from "../internal/validation";
-import { DEFAULT_ISTIO_VERSION, IngressGatewayArgs, IstioChartValues, IstioMesh } from "../istio/istioMesh";
+import { DEFAULT_ISTIO_VERSION, IstioInstallSettings, IstioMesh, istioInstallSettings } from "../istio/istioMesh";
 import { MtlsPolicy, MtlsPolicyArgs } from "../istio/mtlsPolicy";
 import { ExtensionProvider, MtlsMode } from "../istio/types";
 import { KuadrantMtls, KuadrantMtlsArgs } from "../kuadrant/kuadrantMtls";
@@ -13,69 +13,25 @@ import { CertificateFacts, certificateFacts } from "../pki/fingerprint";
 
 const TYPE = "meshtls:index:MtlsPlatform";
 
-/** The Istio part of the platform. */
-export interface PlatformIstioArgs {
+/** The Istio part of the platform: IstioMesh's settings, with the CA and providers from the platform. */
+export interface PlatformIstioArgs extends IstioInstallSettings {
     /**
      * Install Istio.
      * @default true
      */
     enabled?: boolean;
-    /** Istio version. @default "1.30.3" */
-    version?: string;
-    /** Chart repository. @default the official Istio repository */
-    chartRepository?: string;
-    /** Control-plane namespace. @default "istio-system" */
-    namespace?: string;
-    /** Create the namespace. @default true */
-    createNamespace?: boolean;
-    /** Control-plane revision. @default "" */
-    revision?: string;
-    /** How the charts are installed. @default the platform's helmMode, else HelmMode.Chart */
-    helmMode?: HelmMode;
-    /** Trust domain. @default "cluster.local" */
-    trustDomain?: string;
-    /** Mesh ID. */
-    meshId?: string;
-    /** Mesh-wide mTLS mode. @default MtlsMode.STRICT */
-    mtlsMode?: MtlsMode;
-    /** Hold applications until the sidecar is ready. @default true */
-    holdApplicationUntilProxyStarts?: boolean;
-    /** Rewrite HTTP probes through the sidecar. @default true */
-    rewriteAppHTTPProbe?: boolean;
-    /** Install the CNI agent. @default false */
-    cni?: boolean;
-    /** An ingress gateway. */
-    gateway?: IngressGatewayArgs;
     /**
      * istiod signs workload certificates with the platform CA (Secret `cacerts`), so the platform's
      * rotation phases rotate the mesh root too.
      * @default true
      */
     usePlatformCa?: boolean;
-    /** Multi-root trust with the plug-in CA. @default true */
-    multiRootTrust?: boolean;
     /** Extension providers besides the ones the integrations register. */
     extraExtensionProviders?: ExtensionProvider[];
-    /** Raw chart values, merged last. */
-    values?: IstioChartValues;
 }
 
-/** The Gloo part of the platform. */
-export interface PlatformGlooArgs {
-    /** Chart version. @default "1.22.1" */
-    version?: string;
-    /** Chart repository. */
-    chartRepository?: string;
-    /** Namespace. @default "gloo-system" */
-    namespace?: string;
-    /** Create the namespace. @default the value of install */
-    createNamespace?: boolean;
-    /** Release name. @default "gloo" */
-    releaseName?: string;
-    /** Install the chart. @default true */
-    install?: boolean;
-    /** How the chart is installed. @default the platform's helmMode, else HelmMode.Release */
-    helmMode?: HelmMode;
+/** The Gloo part of the platform: GlooMtls's install settings, xDS mTLS from the platform CA. */
+export interface PlatformGlooArgs extends GlooInstallSettings {
     /**
      * xDS mTLS between Gloo and its proxies.
      * @default true
@@ -100,8 +56,6 @@ export interface PlatformGlooArgs {
     enableAutoMtls?: boolean;
     /** STRICT in each upstream namespace. @default false */
     strictUpstreamNamespaces?: boolean;
-    /** Raw chart values as YAML text, merged last. */
-    values?: string;
 }
 
 /** An extra MtlsPolicy of the platform. */
@@ -179,26 +133,15 @@ export class MtlsPlatform extends pulumi.ComponentResource {
 
         let mesh: IstioMesh | undefined;
         if (istioEnabled) {
+            const usePlatformCa = istio.usePlatformCa ?? true;
             mesh = new IstioMesh(
                 `${name}-istio`,
                 {
-                    version: istio.version,
-                    chartRepository: istio.chartRepository,
-                    namespace: istio.namespace,
-                    createNamespace: istio.createNamespace,
-                    revision: istio.revision,
+                    ...istioInstallSettings(istio),
                     helmMode: istio.helmMode ?? args.helmMode,
-                    trustDomain: istio.trustDomain,
-                    meshId: istio.meshId,
                     extensionProviders: providers.length > 0 ? providers : undefined,
-                    holdApplicationUntilProxyStarts: istio.holdApplicationUntilProxyStarts,
-                    rewriteAppHTTPProbe: istio.rewriteAppHTTPProbe,
-                    mtlsMode: istio.mtlsMode,
-                    pluginCa: (istio.usePlatformCa ?? true) ? ca.issuer : undefined,
-                    multiRootTrust: (istio.usePlatformCa ?? true) ? istio.multiRootTrust : undefined,
-                    cni: istio.cni,
-                    gateway: istio.gateway,
-                    values: istio.values,
+                    pluginCa: usePlatformCa ? ca.issuer : undefined,
+                    multiRootTrust: usePlatformCa ? istio.multiRootTrust : undefined,
                 },
                 childOptions(this, opts),
             );
@@ -219,14 +162,8 @@ export class MtlsPlatform extends pulumi.ComponentResource {
             const istioNamespace = istio.namespace ?? "istio-system";
             const discovery = istio.revision || istioNamespace !== "istio-system" ? `istiod${istio.revision ? `-${istio.revision}` : ""}.${istioNamespace}.svc:15012` : undefined;
             const glooArgs: GlooMtlsArgs = {
-                version: g.version,
-                chartRepository: g.chartRepository,
-                namespace: g.namespace,
-                createNamespace: g.createNamespace,
-                releaseName: g.releaseName,
-                install: g.install,
+                ...glooInstallSettings(g),
                 helmMode: g.install === false ? undefined : (g.helmMode ?? args.helmMode),
-                values: g.values,
                 xds: xds
                     ? rotation === GlooCertRotation.Pulumi
                         ? { issuer: ca.issuer, certificate: g.xdsCertificate }
