@@ -3,7 +3,7 @@ import { X509Certificate } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { CertificateAuthority, KyvernoAuthz, KyvernoAuthzArgs, KyvernoAuthzFlavor, kyvernoExtensionProvider } from "../sdk";
-import { ProgramResult, assertRejected, resolve, runProgram, valueOf } from "./harness";
+import { ProgramResult, assertRejected, resolve, runProgram, valueOf, registrationView } from "./harness";
 import { ISTIO_GROUPS, assertValidObjects, loadCrd, loadIstioCrds, unknownValuesKeys } from "./schema";
 
 loadIstioCrds();
@@ -238,8 +238,7 @@ spec:
 
     it("is deterministic and runs in preview", async () => {
         const program = withCa((ca) => ({ webhookIssuer: ca.issuer, policies: [booksPolicy], targets: [{ namespace: "demo" }] }));
-        const view = (r: ProgramResult<unknown>) => r.resources.map(({ type, name, inputs, dependencies }) => ({ type, name, inputs, dependencies }));
-        assert.deepEqual(view(await runProgram(program)), view(await runProgram(program)));
+        assert.deepEqual(registrationView(await runProgram(program)), registrationView(await runProgram(program)));
         const preview = await runProgram(program, { preview: true });
         assert.equal((await resolve(preview.value.authz.extensionProvider)).known, true, "the provider is plain data, known at preview");
     });
@@ -273,5 +272,14 @@ spec:
                 await assertRejected(() => new KyvernoAuthz("authz", args), TYPE, "authz", message);
             });
         }
+    });
+
+    it("honours policyApiVersion, failOpen and the plugin image", async () => {
+        const server = await runProgram(() => new KyvernoAuthz("authz", { webhookCertManagerIssuer: { name: "x", kind: "Issuer" }, policyApiVersion: "policies.kyverno.io/v1", failOpen: true, policies: [booksPolicy] }));
+        assert.equal(server.k8sObject("ValidatingPolicy", "testapp-1-books").apiVersion, "policies.kyverno.io/v1");
+        assert.deepEqual(await valueOf(server.value.extensionProvider), { name: "kyverno-authz-server", envoyExtAuthzGrpc: { service: "kyverno-authz-server.kyverno.svc.cluster.local", port: 9081, failOpen: true } });
+        const plugin = await runProgram(() => new KyvernoAuthz("authz", { flavor: KyvernoAuthzFlavor.EnvoyPlugin, image: "ghcr.io/acme/plugin:1.0.0" }));
+        const dep = plugin.k8sObject("Deployment", "ext-authz", "kyverno").spec as { template: { spec: { containers: Array<{ image: string }> } } };
+        assert.equal(dep.template.spec.containers[0].image, "ghcr.io/acme/plugin:1.0.0");
     });
 });

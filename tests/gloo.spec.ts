@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import * as YAML from "yaml";
 import { X509Certificate } from "node:crypto";
 import { CertificateAuthority, CertificateAuthorityArgs, GlooCertRotation, GlooMtls, GlooMtlsArgs, HelmMode, RotationPhase } from "../sdk";
-import { ProgramResult, assertRejected, resolve, runProgram, valueOf } from "./harness";
+import { ProgramResult, assertRejected, resolve, runProgram, valueOf, registrationView } from "./harness";
 import { ISTIO_GROUPS, assertValidObjects, loadCrd, loadIstioCrds, unknownGlooValuesKeys } from "./schema";
 
 loadIstioCrds();
@@ -242,8 +242,7 @@ describe("gloo: GlooMtls", () => {
 
     it("is deterministic", async () => {
         const program = withCa((ca) => ({ xds: { issuer: ca.issuer }, istio: { istioVersion: "1.30.3", upstreams: [{ serviceName: "p", serviceNamespace: "b", port: 1 }] } }), { intermediate: {} });
-        const view = (r: ProgramResult<unknown>) => r.resources.map(({ type, name, inputs, dependencies }) => ({ type, name, inputs, dependencies }));
-        assert.deepEqual(view(await runProgram(program)), view(await runProgram(program)));
+        assert.deepEqual(registrationView(await runProgram(program)), registrationView(await runProgram(program)));
     });
 
     it("in preview the chart values are known (no certificate material in them)", async () => {
@@ -280,5 +279,20 @@ describe("gloo: GlooMtls", () => {
                 await assertRejected(() => new GlooMtls("gloo", args), TYPE, "gloo", message);
             });
         }
+    });
+
+    it("honours releaseName, chartRepository and createNamespace: false", async () => {
+        const result = await runProgram(() =>
+            new GlooMtls("gloo", { istio: { istioVersion: "1.30.3" }, releaseName: "edge", chartRepository: "oci://registry.example/charts", createNamespace: false }),
+        );
+        const r = release(result);
+        assert.deepEqual([r.name, r.repositoryOpts.repo], ["edge", "oci://registry.example/charts"]);
+        assert.deepEqual(result.k8sObjects("Namespace"), []);
+    });
+
+    it("rejects custom sidecars that are not a YAML list of named containers, and values that are not a mapping", async () => {
+        await assertRejected(() => new GlooMtls("gloo", { istio: { istioVersion: "1.30.3", customSidecarsYaml: "name: istio-proxy\n" } }), TYPE, "gloo", /istio\.customSidecarsYaml: got "<yaml>"; expected a YAML list of containers, each with a name/);
+        await assertRejected(() => new GlooMtls("gloo", { istio: { istioVersion: "1.30.3" }, values: "- a\n- b\n" }), TYPE, "gloo", /values: got "<yaml>"; expected YAML text of a mapping/);
+        await assertRejected(() => new GlooMtls("gloo", { istio: { istioVersion: "1.30.3" }, values: "a: [" }), TYPE, "gloo", /values: got "<yaml>"; it does not parse as YAML/);
     });
 });

@@ -2,8 +2,10 @@
 // registered resources returned with the options that matter (parent, dependencies, provider,
 // protect, retainOnDelete, ignoreChanges) and which inputs were secret.
 import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
 import { inspect } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
+import * as YAML from "yaml";
 import { mockRandom, randomTypes } from "./mocks/random";
 import { mockTls, tlsTypes } from "./mocks/tls";
 
@@ -514,4 +516,22 @@ export async function assertRejected(program: () => unknown, type: string, name:
     assert.ok(error.message.startsWith(`${type} "${name}": invalid arguments`), error.message);
     assert.match(error.message, message);
     assert.deepEqual(resources.map((r) => r.name), [], "nothing may be registered before validation fails");
+}
+
+/**
+ * What two identical runs must agree on: every registration's type, name, parent, inputs, secret
+ * paths, dependencies and provider, in order.
+ */
+export function registrationView(result: ProgramResult<unknown>): unknown[] {
+    return result.resources.map(({ type, name, parent, inputs, secretPaths, dependencies, provider }) => ({ type, name, parent, inputs, secretPaths, dependencies, provider }));
+}
+
+/**
+ * A stack file's config as the Pulumi CLI hands it to a program: fully qualified keys, structured
+ * values as JSON text. `overrides` replace keys (same form as the file).
+ */
+export function readStackConfig(file: string, overrides: Record<string, unknown> = {}): Record<string, string> {
+    const doc = YAML.parse(fs.readFileSync(file, "utf8")) as { config: Record<string, unknown> };
+    const merged = { ...doc.config, ...overrides };
+    return Object.fromEntries(Object.entries(merged).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
 }

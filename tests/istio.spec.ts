@@ -19,7 +19,7 @@ import {
     convertLegacyIstioPolicy,
 } from "../sdk";
 import { retainCrdsTransform } from "../sdk/internal/helm";
-import { ProgramResult, RegisteredResource, UNKNOWN, assertRejected, resolve, runExpectingError, runProgram, valueOf } from "./harness";
+import { ProgramResult, RegisteredResource, UNKNOWN, assertRejected, resolve, runExpectingError, runProgram, valueOf, registrationView } from "./harness";
 import { ISTIO_GROUPS, assertValidObjects, loadIstioCrds, schemaErrors, unknownValuesKeys } from "./schema";
 
 const CHART = "kubernetes:helm.sh/v4:Chart";
@@ -256,8 +256,7 @@ describe("istio: IstioMesh", () => {
 
     it("is deterministic: two runs register identical resources and inputs", async () => {
         const program = () => new IstioMesh("mesh", { cni: true, gateway: {}, pluginCa: new CertificateAuthority("ca", { intermediate: {} }).issuer, extensionProviders: [{ name: "a", envoyExtAuthzGrpc: { service: "a.b.svc.cluster.local", port: 1 } }] });
-        const view = (r: ProgramResult<unknown>) => r.resources.map(({ type, name, parent, inputs, dependencies, secretPaths }) => ({ type, name, parent, inputs, dependencies, secretPaths }));
-        assert.deepEqual(view(await runProgram(program)), view(await runProgram(program)));
+        assert.deepEqual(registrationView(await runProgram(program)), registrationView(await runProgram(program)));
     });
 
     describe("bad input", () => {
@@ -484,3 +483,16 @@ describe("istio: SidecarInjection", () => {
     }
 });
 
+describe("istio: IstioMesh options", () => {
+    it("uses the given chart repository for every chart", async () => {
+        const result = await runProgram(() => new IstioMesh("mesh", { chartRepository: "oci://registry.example/istio", cni: true }));
+        for (const chart of result.ofType(CHART)) {
+            assert.equal((chart.inputs.repositoryOpts as { repo: string }).repo, "oci://registry.example/istio", chart.name);
+        }
+    });
+
+    it("rejects values that are not YAML mappings, naming the chart", async () => {
+        await assertRejected(() => new IstioMesh("mesh", { values: { cni: "just text" } }), "meshtls:index:IstioMesh", "mesh", /values\.cni: got "<yaml>"; expected YAML text of a mapping/);
+        await assertRejected(() => new IstioMesh("mesh", { values: { base: "a: [" } }), "meshtls:index:IstioMesh", "mesh", /values\.base: got "<yaml>"; it does not parse as YAML/);
+    });
+});

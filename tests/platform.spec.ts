@@ -2,9 +2,8 @@ import { strict as assert } from "node:assert";
 import { X509Certificate } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import * as YAML from "yaml";
-import { MtlsPlatform, RotationPhase, readPlatformConfig } from "../sdk";
-import { ProgramResult, loadProgram, runProgram, valueOf } from "./harness";
+import { HelmMode, MtlsPlatform, RotationPhase, readPlatformConfig } from "../sdk";
+import { ProgramResult, loadProgram, runProgram, valueOf, readStackConfig, registrationView } from "./harness";
 import { ISTIO_GROUPS, assertValidObjects, loadCrd, loadIstioCrds } from "./schema";
 
 loadIstioCrds();
@@ -13,12 +12,8 @@ loadCrd("kuadrant/Kuadrant.crd.yaml");
 
 const ROOT = path.join(__dirname, "..");
 
-/** Stack config as the Pulumi CLI hands it to a program: structured values as JSON text. */
-function stackConfig(file: string, overrides: Record<string, unknown> = {}): Record<string, string> {
-    const doc = YAML.parse(fs.readFileSync(path.join(ROOT, file), "utf8")) as { config: Record<string, unknown> };
-    const merged = { ...doc.config, ...overrides };
-    return Object.fromEntries(Object.entries(merged).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
-}
+/** Stack config from a stack file at the repository root. */
+const stackConfig = (file: string, overrides: Record<string, unknown> = {}) => readStackConfig(path.join(ROOT, file), overrides);
 
 const main = () => loadProgram(path.join(ROOT, "index.ts"));
 const PROVIDER = "pulumi:providers:kubernetes";
@@ -88,8 +83,7 @@ describe("platform: the root program with Pulumi.dev.yaml", () => {
         for (const key of ["certificates", "posture", "trustBundleFingerprints", "target"]) {
             assert.deepEqual(await valueOf(b.value[key]), await valueOf(a.value[key]), key);
         }
-        const view = (r: ProgramResult<unknown>) => r.resources.map(({ type, name, inputs, dependencies }) => ({ type, name, inputs, dependencies }));
-        assert.deepEqual(view(b), view(a));
+        assert.deepEqual(registrationView(b), registrationView(a));
     });
 
     it("target cluster: a provider for the kubeconfig context and no render directory", async () => {
@@ -206,5 +200,14 @@ describe("platform: npm run up", () => {
         }
         assert.match(pkg.scripts.up, /PULUMI_BACKEND_URL="file:\/\/\$PWD\/\.pulumi-state"/);
         assert.match(pkg.scripts.up, /pulumi up --stack dev/);
+    });
+
+    it("usePlatformCa: false leaves istiod on its own CA; extra providers and the platform helmMode are passed on", async () => {
+        const extra = { name: "opa", envoyExtAuthzHttp: { service: "opa.opa.svc.cluster.local", port: 8181 } };
+        const result = await runProgram(() => new MtlsPlatform("p", { helmMode: HelmMode.Release, istio: { usePlatformCa: false, extraExtensionProviders: [extra] }, authz: {} }));
+        assert.deepEqual(result.k8sObjects("Secret").filter((s) => s.metadata.name === "cacerts"), []);
+        const istiod = result.get("kubernetes:helm.sh/v3:Release", "p-istio-istiod").inputs.values as { meshConfig: { extensionProviders: Array<{ name: string }> } };
+        assert.deepEqual(istiod.meshConfig.extensionProviders.map((p) => p.name), ["kyverno-authz-server", "opa"]);
+        assert.deepEqual(result.ofType("kubernetes:helm.sh/v4:Chart"), [], "the platform helmMode reaches every chart");
     });
 });

@@ -2,7 +2,6 @@
 // input, its messages are asserted, and values unknown at preview make it not applicable. Then the
 // whole pack is run over the dev stack's resources.
 import { strict as assert } from "node:assert";
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { Policy, PolicyResource, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import * as YAML from "yaml";
@@ -17,7 +16,7 @@ import {
     noWideMtlsDisable,
     peerAuthenticationStrict,
 } from "../policy/policies";
-import { RegisteredResource, loadProgram, runProgram } from "./harness";
+import { RegisteredResource, loadProgram, readStackConfig, runProgram } from "./harness";
 
 // The engine's preview semantics: reading an unknown value throws UnknownValueError. The pack
 // re-exports this proxy for tests, but its typings are stripped, hence the typed require.
@@ -294,8 +293,7 @@ describe("policy pack (CrossGuard)", () => {
         }
 
         it("the dev stack (Pulumi.dev.yaml) passes every policy", async () => {
-            const doc = YAML.parse(fs.readFileSync(path.join(__dirname, "..", "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, unknown> };
-            const config = Object.fromEntries(Object.entries(doc.config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
+            const config = readStackConfig(path.join(__dirname, "..", "Pulumi.dev.yaml"));
             const result = await runProgram(() => loadProgram(path.join(__dirname, "..", "index.ts")), { config });
             assert.deepEqual(await violationsOf(result.resources), []);
         });

@@ -246,9 +246,7 @@ function validateProviderArgs(v: ArgsValidator, args: KyvernoExtensionProviderAr
     if (args.providerName !== undefined) {
         v.nonEmpty("providerName", args.providerName, 253);
     }
-    if (args.timeout !== undefined) {
-        v.check(/^\d+(\.\d{1,9})?s$/.test(args.timeout), "timeout", args.timeout, "expected a protobuf duration in seconds, e.g. \"0.5s\"");
-    }
+    v.protobufDuration("timeout", args.timeout);
 }
 
 /**
@@ -574,13 +572,13 @@ function validateKyvernoArgs(name: string, args: KyvernoAuthzArgs): PolicyDoc[] 
         }
         let doc: PolicyDoc;
         if (p.yaml !== undefined) {
-            try {
-                doc = (YAML.parse(p.yaml) ?? {}) as PolicyDoc;
-            } catch (err) {
-                v.fail(`${at}.yaml`, "<yaml>", `it does not parse: ${(err as Error).message.split("\n")[0]}`);
+            const parsed = v.yaml(`${at}.yaml`, p.yaml);
+            if (parsed === undefined) {
                 docs.push({});
                 return;
             }
+            // A scalar or empty document is not a policy; it then fails the apiVersion/kind check below.
+            doc = parsed !== null && typeof parsed === "object" ? parsed : {};
         } else if (!server) {
             v.fail(`${at}.spec`, p.spec, "flavor EnvoyPlugin loads kyverno-json files: give the policy as yaml");
             docs.push({});

@@ -1,12 +1,11 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import * as YAML from "yaml";
 import { deepMerge, HelmMode, installChart, parseValuesYaml, valuesYaml } from "../internal/helm";
 import { childOptions } from "../internal/options";
 import { ArgsValidator, compareVersions, isDnsLabel } from "../internal/validation";
 import { MtlsPolicy } from "../istio/mtlsPolicy";
 import { Certificate } from "../pki/certificate";
-import { certificateFacts, pemCertificates } from "../pki/fingerprint";
+import { bundleFingerprints } from "../pki/fingerprint";
 import { IssuerMaterial, KeyAlgorithm, publicIssuer } from "../pki/types";
 
 const TYPE = "meshtls:index:GlooMtls";
@@ -259,7 +258,7 @@ export class GlooMtls extends pulumi.ComponentResource {
                 fingerprintSha256,
                 notAfter,
                 serialNumber,
-                roots: pemCertificates(bundle).map((p) => certificateFacts(p).fingerprintSha256),
+                roots: bundleFingerprints(bundle),
             }));
         }
 
@@ -380,9 +379,7 @@ function validateGlooArgs(name: string, args: GlooMtlsArgs): { values?: Record<s
     v.dnsLabel("namespace", args.namespace);
     v.dnsLabel("releaseName", args.releaseName);
     v.enumValue("helmMode", args.helmMode, HelmMode);
-    if (args.chartRepository !== undefined) {
-        v.check(/^(https?|oci):\/\/\S+$/.test(args.chartRepository), "chartRepository", args.chartRepository, "expected an https://, http:// or oci:// URL");
-    }
+    v.chartRepository("chartRepository", args.chartRepository);
     v.check(args.xds !== undefined || args.istio !== undefined, "xds/istio", undefined, "set xds (mTLS between Gloo and its proxies), istio (mTLS to mesh upstreams), or both");
     if (args.install === false && args.helmMode !== undefined) {
         v.fail("helmMode", args.helmMode, "it only applies when the chart is installed (install: false installs nothing)");
@@ -446,13 +443,12 @@ function validateGlooArgs(name: string, args: GlooMtlsArgs): { values?: Record<s
     }
     let customSidecars: unknown[] | undefined;
     if (istio?.customSidecarsYaml !== undefined) {
-        try {
-            const parsed: unknown = YAML.parse(istio.customSidecarsYaml);
-            if (v.check(Array.isArray(parsed) && parsed.every((c) => c !== null && typeof c === "object" && typeof (c as { name?: unknown }).name === "string"), "istio.customSidecarsYaml", "<yaml>", "expected a YAML list of containers, each with a name")) {
-                customSidecars = parsed as unknown[];
-            }
-        } catch (err) {
-            v.fail("istio.customSidecarsYaml", "<yaml>", `it does not parse as YAML: ${(err as Error).message.split("\n")[0]}`);
+        const parsed = v.yaml("istio.customSidecarsYaml", istio.customSidecarsYaml);
+        if (
+            parsed !== undefined &&
+            v.check(Array.isArray(parsed) && parsed.every((c) => c !== null && typeof c === "object" && typeof (c as { name?: unknown }).name === "string"), "istio.customSidecarsYaml", "<yaml>", "expected a YAML list of containers, each with a name")
+        ) {
+            customSidecars = parsed as unknown[];
         }
     }
     const values = parseValuesYaml(v, "values", args.values);

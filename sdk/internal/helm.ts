@@ -95,13 +95,7 @@ export function parseValuesYaml(v: ArgsValidator, field: string, text: string | 
     if (text === undefined) {
         return undefined;
     }
-    let parsed: unknown;
-    try {
-        parsed = YAML.parse(text);
-    } catch (err) {
-        v.fail(field, "<yaml>", `it does not parse as YAML: ${(err as Error).message.split("\n")[0]}`);
-        return undefined;
-    }
+    const parsed = v.yaml(field, text);
     if (parsed === null || parsed === undefined) {
         return {};
     }

@@ -3,6 +3,7 @@
 // the bad value and what is accepted.
 import * as net from "node:net";
 import * as pulumi from "@pulumi/pulumi";
+import * as YAML from "yaml";
 
 /** Collects argument problems for one component instance. */
 export class ArgsValidator {
@@ -140,6 +141,32 @@ export class ArgsValidator {
             return true;
         }
         return this.check(/^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(value), field, value, "expected a version such as 1.30.3 (optionally with a pre-release suffix)");
+    }
+
+    /** A chart repository URL: https://, http:// or oci:// (undefined passes). */
+    chartRepository(field: string, value: string | undefined): boolean {
+        if (value === undefined) {
+            return true;
+        }
+        return this.check(/^(https?|oci):\/\/\S+$/.test(value), field, value, "expected an https://, http:// or oci:// URL");
+    }
+
+    /** A protobuf duration in seconds, as Istio's mesh config takes it (`0.5s`, `10s`; undefined passes). */
+    protobufDuration(field: string, value: string | undefined): boolean {
+        if (value === undefined) {
+            return true;
+        }
+        return this.check(/^\d+(\.\d{1,9})?s$/.test(value), field, value, "expected a protobuf duration in seconds, e.g. \"0.5s\" or \"10s\"");
+    }
+
+    /** Parses YAML text; records the parser's first line as the problem and returns undefined when it fails. */
+    yaml(field: string, text: string): unknown {
+        try {
+            return YAML.parse(text) as unknown;
+        } catch (err) {
+            this.fail(field, "<yaml>", `it does not parse as YAML: ${(err as Error).message.split("\n")[0]}`);
+            return undefined;
+        }
     }
 
     /** Throws every recorded problem as one ResourceError; does nothing when there are none. */

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { compact, deepMerge, HelmMode, installChart, parseValuesYaml, valuesYaml } from "../internal/helm";
 import { childOptions } from "../internal/options";
 import { ArgsValidator, isDnsLabel, isDnsName } from "../internal/validation";
-import { pemCertificates, certificateFacts } from "../pki/fingerprint";
+import { bundleFingerprints } from "../pki/fingerprint";
 import { IssuerMaterial, issuerParts, publicIssuer } from "../pki/types";
 import { MtlsPolicy } from "./mtlsPolicy";
 import { ExtensionProvider, MtlsMode } from "./types";
@@ -215,7 +215,7 @@ export class IstioMesh extends pulumi.ComponentResource {
                     childOptions(this, opts, before),
                 ),
             );
-            rootFingerprints = issuer.trustBundlePem.apply((bundle) => pemCertificates(bundle).map((pem) => certificateFacts(pem).fingerprintSha256));
+            rootFingerprints = issuer.trustBundlePem.apply(bundleFingerprints);
         }
         if (args.cni) {
             istiodDeps.push(chart("cni", "cni", "istio-cni", namespace, deepMerge({}, extra.cni), [...before, base]));
@@ -306,8 +306,6 @@ export function computeIstiodValues(args: IstioMeshArgs, namespace: string, revi
     return values;
 }
 
-const DURATION = /^\d+(\.\d{1,9})?s$/;
-
 function validateProviderService(v: ArgsValidator, field: string, service: unknown): void {
     const text = typeof service === "string" ? service : "";
     const parts = text.split("/");
@@ -334,9 +332,7 @@ function validateMeshArgs(name: string, args: IstioMeshArgs): ExtraValues {
     if (args.meshId !== undefined) {
         v.nonEmpty("meshId", args.meshId, 63);
     }
-    if (args.chartRepository !== undefined) {
-        v.check(/^(https?|oci):\/\/\S+$/.test(args.chartRepository), "chartRepository", args.chartRepository, "expected an https://, http:// or oci:// URL");
-    }
+    v.chartRepository("chartRepository", args.chartRepository);
     if (args.gateway) {
         v.dnsLabel("gateway.name", args.gateway.name);
         v.dnsLabel("gateway.namespace", args.gateway.namespace);
@@ -359,9 +355,7 @@ function validateMeshArgs(name: string, args: IstioMeshArgs): ExtraValues {
         const cfg = (p.envoyExtAuthzGrpc ?? p.envoyExtAuthzHttp) as { service: string; port: number; timeout?: string; statusOnError?: string };
         validateProviderService(v, `${at}.${kind}.service`, cfg.service);
         v.port(`${at}.${kind}.port`, cfg.port, true);
-        if (cfg.timeout !== undefined) {
-            v.check(DURATION.test(cfg.timeout), `${at}.${kind}.timeout`, cfg.timeout, "expected a protobuf duration in seconds, e.g. \"0.5s\" or \"10s\"");
-        }
+        v.protobufDuration(`${at}.${kind}.timeout`, cfg.timeout);
         if (cfg.statusOnError !== undefined) {
             v.check(/^[1-5]\d\d$/.test(cfg.statusOnError), `${at}.${kind}.statusOnError`, cfg.statusOnError, "expected an HTTP status code as a string, e.g. \"503\"");
         }

@@ -226,7 +226,7 @@ export class KuadrantMtls extends pulumi.ComponentResource {
         const makeSidecars = (dependsOn: pulumi.Resource[]) =>
             components.map((c) => new SidecarInjection(`${name}-${c.key}-sidecar`, { namespace: s.namespace, deployment: c.deployment, inject }, childOptions(this, opts, dependsOn)));
         const makeClientTls = (dependsOn: pulumi.Resource[]) =>
-            (args.gateways ?? []).flatMap((gw) =>
+            (args.gateways ?? []).flatMap((gw, i) =>
                 components.map((c) => {
                     const filter = kuadrantEnvoyFilterName(c.key, gw.name);
                     const base = `${name}-${gw.namespace}-${filter}`;
@@ -243,7 +243,7 @@ export class KuadrantMtls extends pulumi.ComponentResource {
                             apiVersion: "networking.istio.io/v1alpha3",
                             kind: "EnvoyFilter",
                             metadata: { name: filter, namespace: gw.namespace, annotations: { "pulumi.com/patchForce": "true" } },
-                            spec: live.spec.apply((spec) => withTransportSocket(spec, c.cluster, s.enabled, `EnvoyFilter ${gw.namespace}/${filter}`)),
+                            spec: live.spec.apply((spec) => withTransportSocket(spec, c.cluster, s.enabled, `${TYPE} "${name}": gateways[${i}] (${gw.namespace}/${gw.name}): EnvoyFilter ${gw.namespace}/${filter}`)),
                         },
                         childOptions(this, opts, dependsOn),
                     );

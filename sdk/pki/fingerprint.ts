@@ -27,6 +27,11 @@ export function pemCertificates(bundle: string): string[] {
     return (bundle.match(PEM_CERTIFICATE) ?? []).map((block) => `${block}\n`);
 }
 
+/** SHA-256 fingerprints of every certificate in a PEM bundle, in bundle order. */
+export function bundleFingerprints(bundle: string): string[] {
+    return pemCertificates(bundle).map((pem) => certificateFacts(pem).fingerprintSha256);
+}
+
 /** Joins PEM blocks with exactly one newline after each, skipping empty ones. */
 export function joinPem(...blocks: string[]): string {
     return blocks

@@ -115,7 +115,7 @@ export class MtlsPlatform extends pulumi.ComponentResource {
 
         const ca = new CertificateAuthority(`${name}-ca`, args.ca ?? {}, childOptions(this, opts));
         const certificates: Record<string, pulumi.Output<CertificateInfo>> = {
-            ca: pulumi.all([ca.fingerprintSha256, ca.notAfter, ca.serialNumber]).apply(([fingerprintSha256, notAfter, serialNumber]) => ({ fingerprintSha256, notAfter, serialNumber })),
+            ca: certificateInfo(ca.fingerprintSha256, ca.notAfter, ca.serialNumber),
         };
         if (args.ca?.intermediate) {
             certificates["ca-root"] = ca.rootCertPem.apply((pem): CertificateFacts => certificateFacts(pem));
@@ -177,7 +177,7 @@ export class MtlsPlatform extends pulumi.ComponentResource {
             if (xds) {
                 posture["gloo<->proxies (xDS)"] = `mTLS (${rotation} rotation)`;
                 if (rotation === GlooCertRotation.Pulumi) {
-                    certificates["gloo-xds"] = pulumi.all([gloo.fingerprintSha256, gloo.notAfter, gloo.serialNumber]).apply(([fingerprintSha256, notAfter, serialNumber]) => ({ fingerprintSha256, notAfter, serialNumber }));
+                    certificates["gloo-xds"] = certificateInfo(gloo.fingerprintSha256, gloo.notAfter, gloo.serialNumber);
                 }
             }
             for (const u of withIstio ? (g.istioUpstreams ?? []) : []) {
@@ -202,7 +202,7 @@ export class MtlsPlatform extends pulumi.ComponentResource {
             const provider = kyvernoExtensionProvider(a);
             posture[`mesh->${provider.name}`] = MtlsMode.STRICT;
             if (useCa || a.webhookIssuer !== undefined) {
-                certificates["kyverno-webhook"] = pulumi.all([authz.webhookFingerprintSha256, authz.webhookNotAfter, authz.webhookSerialNumber]).apply(([fingerprintSha256, notAfter, serialNumber]) => ({ fingerprintSha256, notAfter, serialNumber }));
+                certificates["kyverno-webhook"] = certificateInfo(authz.webhookFingerprintSha256, authz.webhookNotAfter, authz.webhookSerialNumber);
             }
         }
 
@@ -226,6 +226,11 @@ export class MtlsPlatform extends pulumi.ComponentResource {
             extensionProviders: this.extensionProviders,
         });
     }
+}
+
+/** A CertificateInfo from a component's three facts. */
+function certificateInfo(fingerprintSha256: pulumi.Output<string>, notAfter: pulumi.Output<string>, serialNumber: pulumi.Output<string>): pulumi.Output<CertificateInfo> {
+    return pulumi.all([fingerprintSha256, notAfter, serialNumber]).apply(([f, n, s]) => ({ fingerprintSha256: f, notAfter: n, serialNumber: s }));
 }
 
 function validatePlatformArgs(name: string, args: MtlsPlatformArgs): void {

@@ -1,7 +1,7 @@
 // For every program: private keys only where they belong and always secret; two runs identical;
 // preview runs with chart values known.
 import { strict as assert } from "node:assert";
-import { ProgramResult, RegisteredResource, UNKNOWN, resolve, runProgram } from "../harness";
+import { RegisteredResource, UNKNOWN, registrationView, resolve, runProgram } from "../harness";
 import { PROGRAMS } from "./programs";
 
 const KEY = /PRIVATE KEY/;
@@ -56,16 +56,12 @@ describe(`reliability: secrets in ${PROGRAMS.length} programs`, () => {
     }
 });
 
-function view(r: ProgramResult<unknown>) {
-    return r.resources.map(({ type, name, parent, inputs, secretPaths, dependencies, provider }) => ({ type, name, parent, inputs, secretPaths, dependencies, provider }));
-}
-
 describe(`reliability: determinism of ${PROGRAMS.length} programs`, () => {
     for (const p of PROGRAMS) {
         it(`${p.name}: two runs register identical resources and inputs`, async () => {
             const a = await runProgram(p.program, p.options);
             const b = await runProgram(p.program, p.options);
-            assert.deepEqual(view(b), view(a));
+            assert.deepEqual(registrationView(b), registrationView(a));
         });
     }
 });

@@ -1,8 +1,6 @@
 // Every example program and the root program with Pulumi.dev.yaml, as the reliability suite runs them.
-import * as fs from "node:fs";
 import * as path from "node:path";
-import * as YAML from "yaml";
-import { RunOptions, loadProgram } from "../harness";
+import { RunOptions, loadProgram, readStackConfig } from "../harness";
 
 const ROOT = path.join(__dirname, "..", "..");
 
@@ -15,10 +13,7 @@ export interface NamedProgram {
     hasKeys: boolean;
 }
 
-function devConfig(): Record<string, string> {
-    const doc = YAML.parse(fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, unknown> };
-    return Object.fromEntries(Object.entries(doc.config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
-}
+const devConfig = () => readStackConfig(path.join(ROOT, "Pulumi.dev.yaml"));
 
 const example = (name: string, hasKeys: boolean, config: Record<string, string> = {}): NamedProgram => ({
     hasKeys,
