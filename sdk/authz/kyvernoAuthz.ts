@@ -6,7 +6,8 @@ import { compact, HelmMode, installChart, retainCrdsTransform } from "../interna
 import { childOptions } from "../internal/options";
 import { ArgsValidator, isDnsName } from "../internal/validation";
 import { MtlsPolicy } from "../istio/mtlsPolicy";
-import { AUTHORIZATION_POLICY_API, sortKeys } from "../istio/resources";
+import { sortKeys } from "../internal/values";
+import { AUTHORIZATION_POLICY_API } from "../istio/resources";
 import { ExtensionProvider, MtlsMode } from "../istio/types";
 import { Certificate } from "../pki/certificate";
 import { IssuerMaterial, publicIssuer } from "../pki/types";

@@ -2,6 +2,7 @@
 // KuadrantMtls, KyvernoAuthz). One place spells the API versions and field names.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { sortKeys } from "../internal/values";
 import { MtlsMode } from "./types";
 
 /** PeerAuthentication's served, storage API version (Istio >= 1.22). */
@@ -63,9 +64,4 @@ export function istioMutualDestinationRule(
         },
         opts,
     );
-}
-
-/** A copy of a string map with keys in sorted order, so rendered objects are byte-identical. */
-export function sortKeys(map: Record<string, string>): Record<string, string> {
-    return Object.fromEntries(Object.keys(map).sort().map((k) => [k, map[k]]));
 }

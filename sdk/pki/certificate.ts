@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
-import { isRsa, privateKeyArgs } from "../internal/keys";
+import { isRsa, privateKeyArgs } from "./keys";
 import { ArgsValidator } from "../internal/validation";
 import { certificateFacts, joinPem } from "./fingerprint";
 import { IssuerMaterial, KeyAlgorithm, issuerParts, publicIssuer } from "./types";

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as tls from "@pulumi/tls";
-import { privateKeyArgs } from "../internal/keys";
+import { privateKeyArgs } from "./keys";
 import { ArgsValidator } from "../internal/validation";
 import { certificateFacts, joinPem } from "./fingerprint";
 import { IssuerMaterial, KeyAlgorithm, RotationPhase } from "./types";

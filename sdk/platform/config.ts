@@ -1,6 +1,6 @@
 // Stack config for the root program: `meshtls:*` keys checked against a JSON schema (ajv), so a typo
 // or a wrong type fails with the key named instead of being ignored.
-import Ajv, { ErrorObject } from "ajv";
+import Ajv, { ErrorObject, ValidateFunction } from "ajv";
 import * as YAML from "yaml";
 import { KyvernoAuthzFlavor } from "../authz/kyvernoAuthz";
 import { GlooCertRotation } from "../gloo/glooMtls";
@@ -206,8 +206,12 @@ export const PLATFORM_CONFIG_SCHEMA: Record<string, Schema> = {
 const SCALAR_KEYS = new Set(["target", "renderDirectory", "kubeconfigContext", "helmMode"]);
 
 // verbose: errors carry the offending data and schema, for messages that show the value and the accepted keys.
-const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
-const validateAll = ajv.compile(obj(PLATFORM_CONFIG_SCHEMA));
+// Compiled on first use, not at import: programs that never read stack config should not pay for it.
+let validateAll: ValidateFunction | undefined;
+function configValidator(): ValidateFunction {
+    validateAll ??= new Ajv({ allErrors: true, strict: false, verbose: true }).compile(obj(PLATFORM_CONFIG_SCHEMA));
+    return validateAll;
+}
 
 function describeError(namespace: string, e: ErrorObject): string {
     const segments = e.instancePath.split("/").filter(Boolean);
@@ -254,8 +258,9 @@ export function readPlatformConfig(all: Record<string, string>, namespace = "mes
             problems.push(`${fullKey}: got ${JSON.stringify(text)}; expected structured config (a YAML object or list in the stack file)`);
         }
     }
-    if (!validateAll(raw)) {
-        problems.push(...(validateAll.errors ?? []).map((e) => describeError(namespace, e)));
+    const validate = configValidator();
+    if (!validate(raw)) {
+        problems.push(...(validate.errors ?? []).map((e) => describeError(namespace, e)));
     }
     // Structured values in the stack file become the YAML text the components take.
     const asText = (v: unknown) => (v === undefined || typeof v === "string" ? v : YAML.stringify(v));

@@ -1,5 +1,5 @@
 import * as tls from "@pulumi/tls";
-import { KeyAlgorithm } from "../pki/types";
+import { KeyAlgorithm } from "./types";
 
 /** tls.PrivateKey arguments for a KeyAlgorithm. The curve is always explicit: the provider defaults to P224. */
 export function privateKeyArgs(algorithm: KeyAlgorithm): tls.PrivateKeyArgs {
