@@ -1,2 +1,25 @@
-export { GlooMtls, GlooCertRotation, DEFAULT_GLOO_VERSION, GLOO_CHART_REPO, GLOO_MTLS_SECRET, ISTIO_INTEGRATION_SINCE, ISTIO_UPSTREAM_SSL_CONFIG } from "./glooMtls";
-export type { GlooMtlsArgs, GlooInstallSettings, GlooXdsMtlsArgs, GlooXdsCertificateArgs, GlooIstioArgs, GlooIstioUpstreamArgs } from "./glooMtls";
+export { GlooMtls } from "./glooMtls";
+export { GlooCertRotation, glooInstallSettings } from "./types";
+export type { GlooMtlsArgs, GlooInstallSettings, GlooXdsMtlsArgs, GlooXdsCertificateArgs, GlooIstioArgs, GlooIstioUpstreamArgs } from "./types";
+export {
+    DEFAULT_GLOO_VERSION,
+    GLOO_CHART_REPO,
+    GLOO_MTLS_SECRET,
+    ISTIO_INTEGRATION_SINCE,
+    DEFAULT_GLOO_NAMESPACE,
+    DEFAULT_GLOO_ROTATION,
+    resolveGlooRotation,
+} from "./defaults";
+export { planGlooMtls } from "./plan";
+export type {
+    GlooMtlsPlan,
+    GlooChartPlan,
+    GlooXdsPlan,
+    GlooXdsPulumiPlan,
+    GlooXdsCronJobPlan,
+    GlooXdsCertificatePlan,
+    GlooIstioPlan,
+    GlooIstioValuesKey,
+    GlooUpstreamPlan,
+} from "./plan";
+export { ISTIO_UPSTREAM_SSL_CONFIG } from "./manifests";

@@ -1,0 +1,267 @@
+// GlooMtls's plan: every argument validated (all problems reported together) and every default resolved
+// exactly once, into plain data the manifests and the component read. Pure: no resource is registered.
+import { HelmMode, parseValuesYaml } from "../internal/helm";
+import { ArgsValidator, isDnsLabel } from "../internal/validation";
+import { compareVersions } from "../internal/values";
+import { KeyAlgorithm } from "../pki";
+import {
+    DEFAULT_GLOO_CRON_SCHEDULE,
+    DEFAULT_GLOO_ENABLE_AUTO_MTLS,
+    DEFAULT_GLOO_HELM_MODE,
+    DEFAULT_GLOO_INSTALL,
+    DEFAULT_GLOO_NAMESPACE,
+    DEFAULT_GLOO_RELEASE_NAME,
+    DEFAULT_GLOO_ROTATION_DURATION,
+    DEFAULT_GLOO_STRICT_UPSTREAM_NAMESPACES,
+    DEFAULT_GLOO_VERSION,
+    DEFAULT_GLOO_XDS_CERTIFICATE,
+    GLOO_CHART,
+    GLOO_CHART_REPO,
+    GLOO_MTLS_SECRET,
+    GLOO_MTLS_TYPE,
+    ISTIO_INTEGRATION_SINCE,
+    defaultUpstreamName,
+    resolveGlooRotation,
+} from "./defaults";
+import { GlooCertRotation, GlooIstioArgs, GlooMtlsArgs, GlooXdsCertificateArgs, GlooXdsMtlsArgs } from "./types";
+
+/** The chart GlooMtls installs (or, with `install: false`, whose values it computes). */
+export interface GlooChartPlan {
+    /** Chart name in the repository (`gloo`). */
+    chart: string;
+    /** Chart version. */
+    version: string;
+    /** Chart repository URL. */
+    repository: string;
+    /** Helm release name. */
+    releaseName: string;
+    /** How the chart is installed (only meaningful when `install` is true). */
+    helmMode: HelmMode;
+}
+
+/** The xDS certificate's settings, defaults resolved (Pulumi rotation). */
+export interface GlooXdsCertificatePlan {
+    /** Key algorithm. */
+    keyAlgorithm: KeyAlgorithm;
+    /** Validity in hours. */
+    validityHours: number;
+    /** Re-issue this many hours before expiry. */
+    earlyRenewalHours: number;
+    /**
+     * The settings exactly as given. The Certificate child receives these (it applies the same
+     * defaults itself), so its recorded inputs stay what they were before plans existed and an
+     * upgrade of meshtls shows no diff.
+     */
+    given: GlooXdsCertificateArgs | undefined;
+}
+
+/** xDS mTLS with a certificate meshtls issues and rotates through the CA's phases. */
+export interface GlooXdsPulumiPlan {
+    /** Who rotates the certificate. */
+    rotation: GlooCertRotation.Pulumi;
+    /** The secret the chart mounts (`gloo-mtls-certs`). */
+    secretName: string;
+    /** The xDS certificate. */
+    certificate: GlooXdsCertificatePlan;
+}
+
+/** xDS mTLS with the chart's certgen cron job owning the secret. */
+export interface GlooXdsCronJobPlan {
+    /** Who rotates the certificate. */
+    rotation: GlooCertRotation.CronJob;
+    /** The secret the chart's job writes (`gloo-mtls-certs`). */
+    secretName: string;
+    /** Cron schedule of the certgen job. */
+    cronSchedule: string;
+    /** Wait between the certgen job's stages. */
+    rotationDuration: string;
+}
+
+/** xDS mTLS, by rotation. */
+export type GlooXdsPlan = GlooXdsPulumiPlan | GlooXdsCronJobPlan;
+
+/** Which chart values carry the Istio integration: decided by the chart version (see ISTIO_INTEGRATION_SINCE). */
+export type GlooIstioValuesKey = "istioIntegration" | "istioSDS";
+
+/** One Upstream routed to over Istio mTLS, name resolved. */
+export interface GlooUpstreamPlan {
+    /** Name of the Upstream in the Gloo namespace. */
+    name: string;
+    /** Service name. */
+    serviceName: string;
+    /** Service namespace. */
+    serviceNamespace: string;
+    /** Service port. */
+    port: number;
+}
+
+/** Istio upstream mTLS, defaults resolved. */
+export interface GlooIstioPlan {
+    /** The mesh's Istio version (the istio-proxy sidecar's image tag). */
+    istioVersion: string;
+    /** `istioIntegration` (chart >= 1.17.0) or the older `istioSDS`. */
+    valuesKey: GlooIstioValuesKey;
+    /** Gloo adds Istio mTLS to every Upstream (only with `istioIntegration`). */
+    enableAutoMtls: boolean;
+    /** istiod address for the istio-proxy sidecar; undefined: the chart's. */
+    istioDiscoveryAddress: string | undefined;
+    /** Containers replacing the default istio-proxy sidecar (parsed from `customSidecarsYaml`). */
+    customSidecars: unknown[] | undefined;
+    /** The Upstreams, in the order given. */
+    upstreams: GlooUpstreamPlan[];
+    /** Namespaces made STRICT, sorted and unique (empty unless `strictUpstreamNamespaces`). */
+    strictNamespaces: string[];
+}
+
+/** A validated, fully defaulted GlooMtls. Plain data. */
+export interface GlooMtlsPlan {
+    /** Install namespace. */
+    namespace: string;
+    /** Create the namespace. */
+    createNamespace: boolean;
+    /** Install the chart. */
+    install: boolean;
+    /** The chart. */
+    chart: GlooChartPlan;
+    /** The `values` escape hatch, parsed; merged last. Undefined when not given. */
+    extraValues: Record<string, unknown> | undefined;
+    /** xDS mTLS; undefined when not asked for. */
+    xds: GlooXdsPlan | undefined;
+    /** Istio upstream mTLS; undefined when not asked for. */
+    istio: GlooIstioPlan | undefined;
+}
+
+const CRON_FIELD = /^(\*|\d+|\d+-\d+|\*\/\d+|\d+(,\d+)+)(\/\d+)?$/;
+
+/**
+ * Validates GlooMtls arguments and resolves every default. Throws one `pulumi.ResourceError` naming
+ * every bad field, its value and what is accepted.
+ */
+export function planGlooMtls(name: string, args: GlooMtlsArgs): GlooMtlsPlan {
+    const v = new ArgsValidator(GLOO_MTLS_TYPE, name);
+    const version = args.version ?? DEFAULT_GLOO_VERSION;
+    const install = args.install ?? DEFAULT_GLOO_INSTALL;
+    const helmMode = args.helmMode ?? DEFAULT_GLOO_HELM_MODE;
+    const namespace = args.namespace ?? DEFAULT_GLOO_NAMESPACE;
+
+    v.version("version", args.version);
+    v.dnsLabel("namespace", args.namespace);
+    v.dnsLabel("releaseName", args.releaseName);
+    v.enumValue("helmMode", args.helmMode, HelmMode);
+    v.chartRepository("chartRepository", args.chartRepository);
+    v.check(args.xds !== undefined || args.istio !== undefined, "xds/istio", undefined, "set xds (mTLS between Gloo and its proxies), istio (mTLS to mesh upstreams), or both");
+    if (args.install === false && args.helmMode !== undefined) {
+        v.fail("helmMode", args.helmMode, "it only applies when the chart is installed (install: false installs nothing)");
+    }
+
+    const xds = args.xds ? planXds(v, args.xds, helmMode, args) : undefined;
+    const istio = args.istio ? planIstio(v, args.istio, version) : undefined;
+    const extraValues = parseValuesYaml(v, "values", args.values);
+    v.throwIfInvalid();
+
+    return {
+        namespace,
+        createNamespace: args.createNamespace ?? install,
+        install,
+        chart: { chart: GLOO_CHART, version, repository: args.chartRepository ?? GLOO_CHART_REPO, releaseName: args.releaseName ?? DEFAULT_GLOO_RELEASE_NAME, helmMode },
+        extraValues,
+        xds,
+        istio,
+    };
+}
+
+function planXds(v: ArgsValidator, xds: GlooXdsMtlsArgs, helmMode: HelmMode, args: GlooMtlsArgs): GlooXdsPlan | undefined {
+    const rotation = resolveGlooRotation(xds.rotation);
+    if (rotation === GlooCertRotation.Pulumi) {
+        v.check(xds.issuer !== undefined, "xds.issuer", undefined, "Pulumi rotation issues gloo-mtls-certs from an IssuerMaterial: set xds.issuer (e.g. CertificateAuthority.issuer), or use rotation: CronJob");
+        v.check(xds.cronSchedule === undefined, "xds.cronSchedule", xds.cronSchedule, "it only applies with rotation: CronJob (Pulumi rotation follows the CertificateAuthority's phases)");
+        v.check(xds.rotationDuration === undefined, "xds.rotationDuration", xds.rotationDuration, "it only applies with rotation: CronJob");
+        const given = xds.certificate;
+        if (given) {
+            v.enumValue("xds.certificate.keyAlgorithm", given.keyAlgorithm, KeyAlgorithm);
+            v.validity("xds.certificate.", given.validityHours, given.earlyRenewalHours, DEFAULT_GLOO_XDS_CERTIFICATE);
+        }
+        return {
+            rotation,
+            secretName: GLOO_MTLS_SECRET,
+            certificate: {
+                keyAlgorithm: given?.keyAlgorithm ?? DEFAULT_GLOO_XDS_CERTIFICATE.keyAlgorithm,
+                validityHours: given?.validityHours ?? DEFAULT_GLOO_XDS_CERTIFICATE.validityHours,
+                earlyRenewalHours: given?.earlyRenewalHours ?? DEFAULT_GLOO_XDS_CERTIFICATE.earlyRenewalHours,
+                given,
+            },
+        };
+    }
+    if (!v.enumValue("xds.rotation", xds.rotation, GlooCertRotation)) {
+        return undefined;
+    }
+    v.check(xds.issuer === undefined, "xds.issuer", "<IssuerMaterial>", "with rotation: CronJob the chart's job generates its own CA; remove issuer, or use rotation: Pulumi");
+    v.check(xds.certificate === undefined, "xds.certificate", xds.certificate, "it only applies with rotation: Pulumi");
+    v.check(helmMode === HelmMode.Release || args.install === false, "helmMode", args.helmMode, "CronJob rotation needs helmMode Release: the chart creates the first secret in a pre-install hook, which helm.v4.Chart does not run");
+    if (xds.cronSchedule !== undefined) {
+        const fields = xds.cronSchedule.trim().split(/\s+/);
+        v.check(fields.length === 5 && fields.every((f) => CRON_FIELD.test(f)), "xds.cronSchedule", xds.cronSchedule, "expected a 5-field cron schedule, e.g. \"0 3 1 * *\"");
+    }
+    if (xds.rotationDuration !== undefined) {
+        v.check(/^\d+(ms|s|m|h)$/.test(xds.rotationDuration), "xds.rotationDuration", xds.rotationDuration, "expected a Go duration such as \"65s\" or \"2m\"");
+    }
+    return {
+        rotation: GlooCertRotation.CronJob,
+        secretName: GLOO_MTLS_SECRET,
+        cronSchedule: xds.cronSchedule ?? DEFAULT_GLOO_CRON_SCHEDULE,
+        rotationDuration: xds.rotationDuration ?? DEFAULT_GLOO_ROTATION_DURATION,
+    };
+}
+
+function planIstio(v: ArgsValidator, istio: GlooIstioArgs, chartVersion: string): GlooIstioPlan {
+    const valuesKey: GlooIstioValuesKey = compareVersions(chartVersion, ISTIO_INTEGRATION_SINCE) >= 0 ? "istioIntegration" : "istioSDS";
+    const version: unknown = istio.istioVersion;
+    v.check(typeof version === "string" && /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(version), "istio.istioVersion", version, "the mesh's Istio version is required for the istio-proxy sidecar image, e.g. \"1.30.3\" (IstioMesh.version)");
+    if (istio.enableAutoMtls !== undefined && valuesKey !== "istioIntegration") {
+        v.fail("istio.enableAutoMtls", istio.enableAutoMtls, `it needs chart ${ISTIO_INTEGRATION_SINCE} or later (global.istioIntegration); chart ${chartVersion} only has global.istioSDS`);
+    }
+    if (istio.istioDiscoveryAddress !== undefined) {
+        v.check(/^[a-z0-9.-]+:\d{1,5}$/.test(istio.istioDiscoveryAddress), "istio.istioDiscoveryAddress", istio.istioDiscoveryAddress, "expected host:port, e.g. istiod.istio-system.svc:15012");
+    }
+    const given = istio.upstreams ?? [];
+    const names = new Set<string>();
+    given.forEach((u, i) => {
+        const at = `istio.upstreams[${i}]`;
+        const okName = v.dnsLabel(`${at}.serviceName`, u.serviceName, true);
+        const okNs = v.dnsLabel(`${at}.serviceNamespace`, u.serviceNamespace, true);
+        const okPort = v.port(`${at}.port`, u.port, true);
+        if (u.name !== undefined) {
+            v.dnsSubdomain(`${at}.name`, u.name);
+        }
+        if (okName && okNs && okPort) {
+            const n = u.name ?? defaultUpstreamName(u);
+            v.check(u.name !== undefined || isDnsLabel(n) || n.length <= 253, `${at}.name`, n, "the default name <namespace>-<service>-<port> is too long; set name");
+            v.check(!names.has(n), `${at}.name`, n, "Upstream names must be unique");
+            names.add(n);
+        }
+    });
+    const strict = istio.strictUpstreamNamespaces ?? DEFAULT_GLOO_STRICT_UPSTREAM_NAMESPACES;
+    if (strict && given.length === 0) {
+        v.fail("istio.strictUpstreamNamespaces", true, "it needs upstreams: their namespaces are the ones made STRICT");
+    }
+    let customSidecars: unknown[] | undefined;
+    if (istio.customSidecarsYaml !== undefined) {
+        const parsed = v.yaml("istio.customSidecarsYaml", istio.customSidecarsYaml);
+        if (
+            parsed !== undefined &&
+            v.check(Array.isArray(parsed) && parsed.every((c) => c !== null && typeof c === "object" && typeof (c as { name?: unknown }).name === "string"), "istio.customSidecarsYaml", "<yaml>", "expected a YAML list of containers, each with a name")
+        ) {
+            customSidecars = parsed as unknown[];
+        }
+    }
+    const upstreams = given.map((u) => ({ name: u.name ?? defaultUpstreamName(u), serviceName: u.serviceName, serviceNamespace: u.serviceNamespace, port: u.port }));
+    return {
+        istioVersion: istio.istioVersion,
+        valuesKey,
+        enableAutoMtls: istio.enableAutoMtls ?? DEFAULT_GLOO_ENABLE_AUTO_MTLS,
+        istioDiscoveryAddress: istio.istioDiscoveryAddress,
+        customSidecars,
+        upstreams,
+        strictNamespaces: strict ? [...new Set(upstreams.map((u) => u.serviceNamespace))].sort() : [],
+    };
+}

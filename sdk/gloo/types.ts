@@ -1,0 +1,159 @@
+// GlooMtls's argument types: the public contract shared by the component, its plan and MtlsPlatform.
+import type * as pulumi from "@pulumi/pulumi";
+import type { HelmMode } from "../internal/helm";
+import type { IssuerMaterial, KeyAlgorithm } from "../pki";
+
+/** Who rotates the xDS certificate. */
+export enum GlooCertRotation {
+    /**
+     * meshtls issues `gloo-mtls-certs` from an IssuerMaterial; rotation is the CertificateAuthority's
+     * TrustNew / ServeNew / Stable phases, each a reviewable `pulumi up`.
+     */
+    Pulumi = "Pulumi",
+    /** The chart's `gloo-mtls-certgen-cronjob` generates and rotates the secret; Pulumi does not own its contents. */
+    CronJob = "CronJob",
+}
+
+/** Optional settings of the xDS server certificate (Pulumi rotation). */
+export interface GlooXdsCertificateArgs {
+    /**
+     * Key algorithm.
+     * @default KeyAlgorithm.EcdsaP256
+     */
+    keyAlgorithm?: KeyAlgorithm;
+    /**
+     * Validity in hours.
+     * @default 2160 (90 days)
+     */
+    validityHours?: number;
+    /**
+     * Re-issue this many hours before expiry (at the next `pulumi up`).
+     * @default 720 (30 days)
+     */
+    earlyRenewalHours?: number;
+}
+
+/** mTLS between Gloo (xDS server) and its clients: gateway-proxy, extauth, rate-limit. */
+export interface GlooXdsMtlsArgs {
+    /**
+     * Who rotates the certificate.
+     * @default GlooCertRotation.Pulumi
+     */
+    rotation?: GlooCertRotation;
+    /** The CA that issues `gloo-mtls-certs` (required with Pulumi rotation), e.g. `CertificateAuthority.issuer`. */
+    issuer?: pulumi.Input<IssuerMaterial>;
+    /** Certificate settings (Pulumi rotation). */
+    certificate?: GlooXdsCertificateArgs;
+    /**
+     * Cron schedule of `gloo-mtls-certgen-cronjob` (CronJob rotation). The chart's own default, every
+     * minute, is not used.
+     * @default "0 3 1 * *" (monthly)
+     */
+    cronSchedule?: string;
+    /**
+     * Wait between the certgen job's stages (new CA trusted, then new certificate, then old CA dropped).
+     * @default "65s"
+     */
+    rotationDuration?: string;
+}
+
+/** A Kubernetes Service in the mesh that Gloo routes to over Istio mTLS. */
+export interface GlooIstioUpstreamArgs {
+    /** Service name. */
+    serviceName: string;
+    /** Service namespace. */
+    serviceNamespace: string;
+    /** Service port. */
+    port: number;
+    /**
+     * Name of the Upstream in the Gloo namespace.
+     * @default "<serviceNamespace>-<serviceName>-<port>" (how Gloo's discovery names it)
+     */
+    name?: string;
+}
+
+/** Gloo as ingress to an Istio mesh: gateway-proxy gets istio-proxy + SDS sidecars, Upstreams use Istio mTLS. */
+export interface GlooIstioArgs {
+    /** The mesh's Istio version, for the istio-proxy sidecar image (e.g. `IstioMesh.version`). */
+    istioVersion: string;
+    /**
+     * Let Gloo add Istio mTLS to every Upstream (`global.istioIntegration.enableAutoMtls`, chart >= 1.17).
+     * @default false
+     */
+    enableAutoMtls?: boolean;
+    /** istiod address for the istio-proxy sidecar. @default the chart's ("istiod.istio-system.svc:15012") */
+    istioDiscoveryAddress?: string;
+    /** YAML list of containers that replace the default istio-proxy sidecar (`global.istioSDS.customSidecars`). */
+    customSidecarsYaml?: string;
+    /** Services to route to with Istio mTLS: one Upstream each with the SDS `sslConfig`. */
+    upstreams?: GlooIstioUpstreamArgs[];
+    /**
+     * Also make each upstream namespace STRICT (a namespace-wide MtlsPolicy `default`).
+     * @default false
+     */
+    strictUpstreamNamespaces?: boolean;
+}
+
+/** How the Gloo chart is installed: shared by GlooMtls and MtlsPlatform's `gloo` section. */
+export interface GlooInstallSettings {
+    /**
+     * Gloo Edge chart version.
+     * @default "1.22.1"
+     */
+    version?: string;
+    /**
+     * Chart repository URL.
+     * @default "https://storage.googleapis.com/solo-public-helm"
+     */
+    chartRepository?: string;
+    /**
+     * Install namespace.
+     * @default "gloo-system"
+     */
+    namespace?: string;
+    /**
+     * Create the namespace, labelled `istio-injection: disabled` so Istio never injects Gloo's pods.
+     * @default the value of `install`
+     */
+    createNamespace?: boolean;
+    /**
+     * Helm release name.
+     * @default "gloo"
+     */
+    releaseName?: string;
+    /**
+     * Install the chart. False: nothing is installed, everything else is still created, and the values
+     * to apply to your existing release are the `helmValues` output.
+     * @default true
+     */
+    install?: boolean;
+    /**
+     * How the chart is installed.
+     * @default HelmMode.Release (the chart relies on Helm hooks, e.g. the certgen jobs)
+     */
+    helmMode?: HelmMode;
+    /** Escape hatch: raw chart values as YAML text, deep-merged last (objects merge, arrays replace). */
+    values?: string;
+}
+
+/** Arguments of a GlooMtls (one per Gloo installation, so the chart values have one owner). */
+export interface GlooMtlsArgs extends GlooInstallSettings {
+    /** xDS mTLS between Gloo and its proxies. */
+    xds?: GlooXdsMtlsArgs;
+    /** Istio mTLS from gateway-proxy to mesh services. */
+    istio?: GlooIstioArgs;
+}
+
+/** The install part of GlooMtls args (what MtlsPlatform passes through unchanged). */
+export function glooInstallSettings(s: GlooInstallSettings): GlooInstallSettings {
+    return {
+        version: s.version,
+        chartRepository: s.chartRepository,
+        namespace: s.namespace,
+        createNamespace: s.createNamespace,
+        releaseName: s.releaseName,
+        install: s.install,
+        helmMode: s.helmMode,
+        values: s.values,
+    };
+}
