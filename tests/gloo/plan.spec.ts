@@ -1,0 +1,343 @@
+// Pure unit specs of GlooMtls's plan: defaults, every validation error, determinism. No mock runtime:
+// planGlooMtls is a plain function call.
+import { strict as assert } from "node:assert";
+import * as pulumi from "@pulumi/pulumi";
+import { GlooCertRotation, GlooMtlsArgs, GlooMtlsPlan, HelmMode, KeyAlgorithm, planGlooMtls, resolveGlooRotation } from "../../sdk";
+
+const issuer = { certPem: "c", privateKeyPem: "-----BEGIN PRIVATE KEY-----\nk\n-----END PRIVATE KEY-----\n", caChainPem: "c", intermediatesPem: "", rootCertPem: "c", trustBundlePem: "c" };
+// Values outside the declared types, as callers from other languages can send.
+const bad = (v: unknown): never => v as never;
+
+/** The problems planGlooMtls reports for `args`, one per line; fails unless it throws a ResourceError naming the component. */
+function problemsOf(args: GlooMtlsArgs): string[] {
+    let error: unknown;
+    try {
+        planGlooMtls("gloo", args);
+    } catch (e) {
+        error = e;
+    }
+    assert.ok(error instanceof pulumi.ResourceError, `expected a ResourceError, got ${String(error)}`);
+    const [header, ...lines] = error.message.split("\n");
+    assert.equal(header, 'meshtls:index:GlooMtls "gloo": invalid arguments:');
+    assert.ok(lines.every((l) => l.startsWith("  - ")), error.message);
+    return lines.map((l) => l.slice(4));
+}
+
+const DEFAULT_CHART = { chart: "gloo", version: "1.22.1", repository: "https://storage.googleapis.com/solo-public-helm", releaseName: "gloo", helmMode: HelmMode.Release };
+
+describe("gloo plan: planGlooMtls", () => {
+    describe("defaults", () => {
+        it("xds only: gloo 1.22.1 from solo-public-helm as Release `gloo` in gloo-system, Pulumi rotation, a 90-day certificate renewed 30 days early", () => {
+            const plan = planGlooMtls("gloo", { xds: { issuer } });
+            const expected: GlooMtlsPlan = {
+                namespace: "gloo-system",
+                createNamespace: true,
+                install: true,
+                chart: DEFAULT_CHART,
+                extraValues: undefined,
+                xds: {
+                    rotation: GlooCertRotation.Pulumi,
+                    secretName: "gloo-mtls-certs",
+                    certificate: { keyAlgorithm: KeyAlgorithm.EcdsaP256, validityHours: 2160, earlyRenewalHours: 720, given: undefined },
+                },
+                istio: undefined,
+            };
+            assert.deepEqual(plan, expected);
+        });
+
+        it("CronJob rotation: monthly at 03:00 on the 1st, 65s between the certgen job's stages", () => {
+            const plan = planGlooMtls("gloo", { xds: { rotation: GlooCertRotation.CronJob } });
+            assert.deepEqual(plan.xds, { rotation: GlooCertRotation.CronJob, secretName: "gloo-mtls-certs", cronSchedule: "0 3 1 * *", rotationDuration: "65s" });
+        });
+
+        it("istio only: istioIntegration (chart 1.22.1), no auto mTLS, the chart's istiod address, no upstreams, nothing made STRICT", () => {
+            const plan = planGlooMtls("gloo", { istio: { istioVersion: "1.30.3" } });
+            assert.equal(plan.xds, undefined);
+            assert.deepEqual(plan.istio, {
+                istioVersion: "1.30.3",
+                valuesKey: "istioIntegration",
+                enableAutoMtls: false,
+                istioDiscoveryAddress: undefined,
+                customSidecars: undefined,
+                upstreams: [],
+                strictNamespaces: [],
+            });
+        });
+
+        it("install: false does not create the namespace unless asked; createNamespace overrides either way", () => {
+            const istio = { istioVersion: "1.30.3" };
+            assert.deepEqual(
+                [
+                    planGlooMtls("gloo", { istio, install: false }),
+                    planGlooMtls("gloo", { istio, install: false, createNamespace: true }),
+                    planGlooMtls("gloo", { istio, createNamespace: false }),
+                ].map((p) => [p.install, p.createNamespace]),
+                [
+                    [false, false],
+                    [false, true],
+                    [true, false],
+                ],
+            );
+        });
+
+        it("the rotation default is resolved in one place", () => {
+            assert.equal(resolveGlooRotation(undefined), GlooCertRotation.Pulumi);
+            assert.equal(resolveGlooRotation(GlooCertRotation.CronJob), GlooCertRotation.CronJob);
+        });
+    });
+
+    describe("given settings", () => {
+        it("keeps every install setting given and parses the values escape hatch", () => {
+            const plan = planGlooMtls("gloo", {
+                version: "1.21.4",
+                chartRepository: "oci://registry.example/charts",
+                namespace: "edge",
+                releaseName: "edge-gloo",
+                helmMode: HelmMode.Chart,
+                values: "discovery:\n  enabled: false\n",
+                istio: { istioVersion: "1.30.3" },
+            });
+            assert.deepEqual(
+                { namespace: plan.namespace, chart: plan.chart, extraValues: plan.extraValues },
+                {
+                    namespace: "edge",
+                    chart: { chart: "gloo", version: "1.21.4", repository: "oci://registry.example/charts", releaseName: "edge-gloo", helmMode: HelmMode.Chart },
+                    extraValues: { discovery: { enabled: false } },
+                },
+            );
+        });
+
+        it("empty values text is an empty mapping", () => {
+            assert.deepEqual(planGlooMtls("gloo", { istio: { istioVersion: "1.30.3" }, values: "" }).extraValues, {});
+        });
+
+        it("xds certificate: unset fields take the defaults, and the settings as given are kept for the Certificate", () => {
+            const given = { validityHours: 4000, keyAlgorithm: KeyAlgorithm.Rsa3072 };
+            const plan = planGlooMtls("gloo", { xds: { issuer, certificate: given } });
+            assert.equal(plan.xds?.rotation, GlooCertRotation.Pulumi);
+            assert.deepEqual(plan.xds.certificate, { keyAlgorithm: KeyAlgorithm.Rsa3072, validityHours: 4000, earlyRenewalHours: 720, given: { validityHours: 4000, keyAlgorithm: KeyAlgorithm.Rsa3072 } });
+        });
+
+        it("CronJob rotation keeps its schedule and duration", () => {
+            const plan = planGlooMtls("gloo", { xds: { rotation: GlooCertRotation.CronJob, cronSchedule: "0 4 * * 0", rotationDuration: "120s" } });
+            assert.deepEqual(plan.xds, { rotation: GlooCertRotation.CronJob, secretName: "gloo-mtls-certs", cronSchedule: "0 4 * * 0", rotationDuration: "120s" });
+        });
+
+        it("chart 1.17.0 and later (pre-release suffixes ignored) use istioIntegration; older charts istioSDS", () => {
+            const key = (version: string) => planGlooMtls("gloo", { version, istio: { istioVersion: "1.30.3" } }).istio?.valuesKey;
+            assert.deepEqual(
+                ["1.16.20", "1.16.99", "1.17.0", "v1.17.0-beta1", "1.22.1", "2.0.0"].map(key),
+                ["istioSDS", "istioSDS", "istioIntegration", "istioIntegration", "istioIntegration", "istioIntegration"],
+            );
+        });
+
+        it("istio: names each Upstream as Gloo's discovery does unless named, in the order given; STRICT namespaces sorted and unique", () => {
+            const plan = planGlooMtls("gloo", {
+                istio: {
+                    istioVersion: "1.30.3",
+                    enableAutoMtls: true,
+                    istioDiscoveryAddress: "istiod-canary.istio-system.svc:15012",
+                    customSidecarsYaml: "- name: istio-proxy\n  image: docker.io/istio/proxyv2:1.30.3\n",
+                    strictUpstreamNamespaces: true,
+                    upstreams: [
+                        { serviceName: "b", serviceNamespace: "shop", port: 81 },
+                        { serviceName: "reviews", serviceNamespace: "bookinfo", port: 9080, name: "reviews-mtls" },
+                        { serviceName: "a", serviceNamespace: "shop", port: 80 },
+                    ],
+                },
+            });
+            assert.deepEqual(plan.istio, {
+                istioVersion: "1.30.3",
+                valuesKey: "istioIntegration",
+                enableAutoMtls: true,
+                istioDiscoveryAddress: "istiod-canary.istio-system.svc:15012",
+                customSidecars: [{ name: "istio-proxy", image: "docker.io/istio/proxyv2:1.30.3" }],
+                upstreams: [
+                    { name: "shop-b-81", serviceName: "b", serviceNamespace: "shop", port: 81 },
+                    { name: "reviews-mtls", serviceName: "reviews", serviceNamespace: "bookinfo", port: 9080 },
+                    { name: "shop-a-80", serviceName: "a", serviceNamespace: "shop", port: 80 },
+                ],
+                strictNamespaces: ["bookinfo", "shop"],
+            });
+        });
+    });
+
+    describe("determinism and plain data", () => {
+        const args = (): GlooMtlsArgs => ({
+            xds: { issuer, certificate: { validityHours: 1000, earlyRenewalHours: 100 } },
+            istio: { istioVersion: "1.30.3", upstreams: [{ serviceName: "p", serviceNamespace: "b", port: 1 }], strictUpstreamNamespaces: true },
+            values: "a: 1\n",
+        });
+
+        it("the same arguments give an equal plan, and the arguments are not modified", () => {
+            const given = args();
+            const first = planGlooMtls("gloo", given);
+            assert.deepEqual(given, args(), "arguments unchanged");
+            assert.deepEqual(planGlooMtls("gloo", args()), first);
+            assert.equal(JSON.stringify(planGlooMtls("gloo", args())), JSON.stringify(first), "same key order too");
+        });
+
+        it("the plan never holds the issuer (its key stays out of plain data)", () => {
+            const text = JSON.stringify(planGlooMtls("gloo", args()));
+            assert.doesNotMatch(text, /PRIVATE KEY/);
+            assert.doesNotMatch(text, /issuer/);
+        });
+    });
+
+    describe("validation: every problem names the field, the value and what is accepted", () => {
+        const cases: Array<[string, GlooMtlsArgs, Array<string | RegExp>]> = [
+            ["neither xds nor istio", {}, ["xds/istio: got nothing; set xds (mTLS between Gloo and its proxies), istio (mTLS to mesh upstreams), or both"]],
+            [
+                "Pulumi rotation without an issuer",
+                { xds: {} },
+                ["xds.issuer: got nothing; Pulumi rotation issues gloo-mtls-certs from an IssuerMaterial: set xds.issuer (e.g. CertificateAuthority.issuer), or use rotation: CronJob"],
+            ],
+            [
+                "cron settings with Pulumi rotation",
+                { xds: { issuer, cronSchedule: "* * * * *", rotationDuration: "1m" } },
+                [
+                    "xds.cronSchedule: got \"* * * * *\"; it only applies with rotation: CronJob (Pulumi rotation follows the CertificateAuthority's phases)",
+                    "xds.rotationDuration: got \"1m\"; it only applies with rotation: CronJob",
+                ],
+            ],
+            [
+                "an issuer and certificate settings with CronJob rotation",
+                { xds: { rotation: GlooCertRotation.CronJob, issuer, certificate: {} } },
+                [
+                    "xds.issuer: got \"<IssuerMaterial>\"; with rotation: CronJob the chart's job generates its own CA; remove issuer, or use rotation: Pulumi",
+                    "xds.certificate: got {}; it only applies with rotation: Pulumi",
+                ],
+            ],
+            [
+                "CronJob rotation with helm.v4.Chart",
+                { helmMode: HelmMode.Chart, xds: { rotation: GlooCertRotation.CronJob } },
+                ["helmMode: got \"Chart\"; CronJob rotation needs helmMode Release: the chart creates the first secret in a pre-install hook, which helm.v4.Chart does not run"],
+            ],
+            [
+                "a malformed cron schedule and rotation duration",
+                { xds: { rotation: GlooCertRotation.CronJob, cronSchedule: "monthly", rotationDuration: "2 minutes" } },
+                ["xds.cronSchedule: got \"monthly\"; expected a 5-field cron schedule, e.g. \"0 3 1 * *\"", "xds.rotationDuration: got \"2 minutes\"; expected a Go duration such as \"65s\" or \"2m\""],
+            ],
+            ["a cron schedule with six fields", { xds: { rotation: GlooCertRotation.CronJob, cronSchedule: "0 0 3 1 * *" } }, ["xds.cronSchedule: got \"0 0 3 1 * *\"; expected a 5-field cron schedule, e.g. \"0 3 1 * *\""]],
+            ["an unknown rotation", { xds: { rotation: bad("Manual") } }, ["xds.rotation: got \"Manual\"; expected one of \"Pulumi\", \"CronJob\""]],
+            [
+                "bad xds certificate settings",
+                { xds: { issuer, certificate: { keyAlgorithm: bad("P224"), validityHours: 1.5, earlyRenewalHours: -1 } } },
+                [
+                    "xds.certificate.keyAlgorithm: got \"P224\"; expected one of \"ECDSA_P256\", \"ECDSA_P384\", \"RSA_2048\", \"RSA_3072\", \"RSA_4096\"",
+                    "xds.certificate.validityHours: got 1.5; expected a whole number >= 1",
+                    "xds.certificate.earlyRenewalHours: got -1; expected a whole number >= 0",
+                ],
+            ],
+            [
+                "early renewal >= validity",
+                { xds: { issuer, certificate: { validityHours: 10, earlyRenewalHours: 10 } } },
+                ["xds.certificate.earlyRenewalHours: got 10; expected fewer hours than xds.certificate.validityHours (10), or the certificate would be re-issued on every run"],
+            ],
+            [
+                "a validity below the default early renewal",
+                { xds: { issuer, certificate: { validityHours: 100 } } },
+                ["xds.certificate.earlyRenewalHours: got 720; expected fewer hours than xds.certificate.validityHours (100) (the default; set earlyRenewalHours explicitly), or the certificate would be re-issued on every run"],
+            ],
+            [
+                "istio without an Istio version",
+                { istio: bad({}) },
+                ["istio.istioVersion: got nothing; the mesh's Istio version is required for the istio-proxy sidecar image, e.g. \"1.30.3\" (IstioMesh.version)"],
+            ],
+            [
+                "a malformed Istio version",
+                { istio: { istioVersion: "latest" } },
+                ["istio.istioVersion: got \"latest\"; the mesh's Istio version is required for the istio-proxy sidecar image, e.g. \"1.30.3\" (IstioMesh.version)"],
+            ],
+            [
+                "enableAutoMtls on a chart without istioIntegration",
+                { version: "1.16.3", istio: { istioVersion: "1.22.0", enableAutoMtls: false } },
+                ["istio.enableAutoMtls: got false; it needs chart 1.17.0 or later (global.istioIntegration); chart 1.16.3 only has global.istioSDS"],
+            ],
+            [
+                "bad install settings and istiod address",
+                { version: "latest", namespace: "Gloo", releaseName: "Gloo_1", helmMode: bad("Helm"), chartRepository: "ftp://x", istio: { istioVersion: "1.30.3", istioDiscoveryAddress: "istiod" } },
+                [
+                    "version: got \"latest\"; expected a version such as 1.30.3 (optionally with a pre-release suffix)",
+                    "namespace: got \"Gloo\"; expected a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters",
+                    "releaseName: got \"Gloo_1\"; expected a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters",
+                    "helmMode: got \"Helm\"; expected one of \"Chart\", \"Release\"",
+                    "chartRepository: got \"ftp://x\"; expected an https://, http:// or oci:// URL",
+                    "istio.istioDiscoveryAddress: got \"istiod\"; expected host:port, e.g. istiod.istio-system.svc:15012",
+                ],
+            ],
+            [
+                "helmMode with install: false",
+                { install: false, helmMode: HelmMode.Release, istio: { istioVersion: "1.30.3" } },
+                ["helmMode: got \"Release\"; it only applies when the chart is installed (install: false installs nothing)"],
+            ],
+            [
+                "bad upstreams",
+                {
+                    istio: {
+                        istioVersion: "1.30.3",
+                        upstreams: [
+                            bad({ serviceName: "p", port: 1 }),
+                            { serviceName: "Product_Page", serviceNamespace: "b", port: 0 },
+                            { serviceName: "p", serviceNamespace: "b", port: 1, name: "Bad_Name" },
+                        ],
+                    },
+                },
+                [
+                    "istio.upstreams[0].serviceNamespace: got nothing; it is required: a DNS-1123 label (lower-case letters, digits and '-', at most 63 characters)",
+                    "istio.upstreams[1].serviceName: got \"Product_Page\"; expected a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters",
+                    "istio.upstreams[1].port: got 0; expected a port number from 1 to 65535",
+                    "istio.upstreams[2].name: got \"Bad_Name\"; expected a DNS-1123 name: lower-case letters, digits, '-' and '.', at most 253 characters",
+                ],
+            ],
+            [
+                "duplicate Upstream names, given or defaulted",
+                {
+                    istio: {
+                        istioVersion: "1.30.3",
+                        upstreams: [
+                            { serviceName: "p", serviceNamespace: "b", port: 1 },
+                            { serviceName: "q", serviceNamespace: "b", port: 2, name: "b-p-1" },
+                        ],
+                    },
+                },
+                ["istio.upstreams[1].name: got \"b-p-1\"; Upstream names must be unique"],
+            ],
+            ["STRICT namespaces without upstreams", { istio: { istioVersion: "1.30.3", strictUpstreamNamespaces: true } }, ["istio.strictUpstreamNamespaces: got true; it needs upstreams: their namespaces are the ones made STRICT"]],
+            [
+                "custom sidecars that are not a list of named containers, values that are not a mapping",
+                { istio: { istioVersion: "1.30.3", customSidecarsYaml: "name: istio-proxy\n" }, values: "- a\n- b\n" },
+                [
+                    "istio.customSidecarsYaml: got \"<yaml>\"; expected a YAML list of containers, each with a name",
+                    "values: got \"<yaml>\"; expected YAML text of a mapping (chart values), e.g. \"meshConfig:\\n  accessLogFile: /dev/stdout\"",
+                ],
+            ],
+            [
+                "custom sidecars and values that do not parse",
+                { istio: { istioVersion: "1.30.3", customSidecarsYaml: "[" }, values: "a: [" },
+                [/^istio\.customSidecarsYaml: got "<yaml>"; it does not parse as YAML: \S/, /^values: got "<yaml>"; it does not parse as YAML: \S/],
+            ],
+        ];
+        for (const [what, args, expected] of cases) {
+            it(`rejects ${what}`, () => {
+                const problems = problemsOf(args);
+                assert.equal(problems.length, expected.length, problems.join("\n"));
+                expected.forEach((e, i) => {
+                    if (typeof e === "string") {
+                        assert.equal(problems[i], e);
+                    } else {
+                        assert.match(problems[i], e);
+                    }
+                });
+            });
+        }
+
+        it("reports every problem at once, in argument order", () => {
+            const problems = problemsOf({ namespace: "Gloo", xds: {}, istio: { istioVersion: "x" }, values: "- a\n" });
+            assert.deepEqual(
+                problems.map((p) => p.split(":")[0]),
+                ["namespace", "xds.issuer", "istio.istioVersion", "values"],
+            );
+        });
+    });
+});
