@@ -1,6 +1,6 @@
 // Every default and fixed name of GlooMtls, defined here once. The plan resolves each of them exactly
 // once; nothing else in the package restates them.
-import { HelmMode } from "../internal/helm";
+import { HelmMode } from "../internal/chartValues";
 import { KeyAlgorithm } from "../pki";
 import { GlooCertRotation } from "./types";
 

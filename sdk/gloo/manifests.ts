@@ -2,7 +2,7 @@
 // certificate's arguments, Upstreams and the namespace. Pure: plain data in, plain data out (PEMs may
 // be Outputs, carried untouched at the leaves).
 import type * as pulumi from "@pulumi/pulumi";
-import { HelmInstall, deepMerge } from "../internal/helm";
+import { HelmInstall, deepMerge } from "../internal/chartValues";
 import type { CertificateArgs, IssuerMaterial } from "../pki";
 import { GLOO_NAMESPACE_LABELS } from "./defaults";
 import { GlooMtlsPlan, GlooUpstreamPlan, GlooXdsPulumiPlan } from "./plan";

@@ -1,6 +1,6 @@
 // GlooMtls's plan: every argument validated (all problems reported together) and every default resolved
 // exactly once, into plain data the manifests and the component read. Pure: no resource is registered.
-import { HelmMode, parseValuesYaml } from "../internal/helm";
+import { HelmMode, parseValuesYaml } from "../internal/chartValues";
 import { ArgsValidator, isDnsLabel } from "../internal/validation";
 import { compareVersions } from "../internal/values";
 import { KeyAlgorithm } from "../pki";

@@ -1,6 +1,6 @@
 // GlooMtls's argument types: the public contract shared by the component, its plan and MtlsPlatform.
 import type * as pulumi from "@pulumi/pulumi";
-import type { HelmMode } from "../internal/helm";
+import type { HelmMode } from "../internal/chartValues";
 import type { IssuerMaterial, KeyAlgorithm } from "../pki";
 
 /** Who rotates the xDS certificate. */

@@ -1,41 +1,12 @@
 // Helm installs shared by the components: one place decides between helm.v4.Chart and
-// helm.v3.Release and how chart values are merged.
+// helm.v3.Release. The pure half (modes, install specs, values merging) is in chartValues.ts, so plans
+// and manifests never load @pulumi/kubernetes.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import * as YAML from "yaml";
-import { ArgsValidator } from "./validation";
+import { HelmInstall, HelmMode } from "./chartValues";
 
-/** How a component installs a Helm chart. */
-export enum HelmMode {
-    /**
-     * `helm.v4.Chart`: Pulumi renders the chart and manages every object, so `pulumi preview` shows a
-     * diff per object and policy packs see each one. Chart hooks are not run.
-     */
-    Chart = "Chart",
-    /** `helm.v3.Release`: Helm installs the release (hooks run); the preview diff is the values only. */
-    Release = "Release",
-}
-
-/** What to install. */
-export interface HelmInstall {
-    mode: HelmMode;
-    /** Chart name in the repository, e.g. `istiod`. */
-    chart: string;
-    version: string;
-    /** Chart repository URL. */
-    repo: string;
-    /** Helm release name (some charts name their objects after it). */
-    releaseName: string;
-    namespace: string;
-    /**
-     * Plain data known at preview, so helm.v4.Chart can render during preview. The one exception is a
-     * chart that only takes TLS material as values (kyverno-authz-server's webhook certificate): its
-     * Outputs sit at the leaves, secret where they are keys, and such charts install as a Release.
-     */
-    values: Record<string, unknown>;
-    /** Keep the chart's CustomResourceDefinitions when the resource is deleted. */
-    retainCrds?: boolean;
-}
+export { HelmMode, compact, deepMerge, parseValuesYaml, valuesYaml } from "./chartValues";
+export type { HelmInstall } from "./chartValues";
 
 const CRD_TYPE = "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition";
 
@@ -66,62 +37,4 @@ export function installChart(resourceName: string, spec: HelmInstall, opts: pulu
         return new k8s.helm.v3.Release(resourceName, common, opts);
     }
     return new k8s.helm.v4.Chart(resourceName, common, spec.retainCrds ? { ...opts, transforms: [...(opts.transforms ?? []), retainCrdsTransform] } : opts);
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-    // Outputs are leaves: merging must not walk into their internals.
-    return typeof v === "object" && v !== null && !Array.isArray(v) && !pulumi.Output.isInstance(v);
-}
-
-/**
- * Deep merge for Helm values: objects merge key by key, everything else (arrays included) is replaced
- * by the override. Neither input is modified.
- */
-export function deepMerge(base: Record<string, unknown>, override: Record<string, unknown> | undefined): Record<string, unknown> {
-    const out: Record<string, unknown> = { ...base };
-    for (const [k, v] of Object.entries(override ?? {})) {
-        const current = out[k];
-        out[k] = isObject(current) && isObject(v) ? deepMerge(current, v) : v;
-    }
-    return out;
-}
-
-/**
- * Parses raw values given as YAML (or JSON) text: the escape hatches take text because a free-form
- * object cannot cross language boundaries in a component schema. Returns undefined (and records the
- * problem) when the text is not a mapping.
- */
-export function parseValuesYaml(v: ArgsValidator, field: string, text: string | undefined): Record<string, unknown> | undefined {
-    if (text === undefined) {
-        return undefined;
-    }
-    const parsed = v.yaml(field, text);
-    if (parsed === null || parsed === undefined) {
-        return {};
-    }
-    if (!isObject(parsed)) {
-        v.fail(field, "<yaml>", "expected YAML text of a mapping (chart values), e.g. \"meshConfig:\\n  accessLogFile: /dev/stdout\"");
-        return undefined;
-    }
-    return parsed;
-}
-
-/** Values as YAML text, for outputs that feed `helm -f` or review. */
-export function valuesYaml(values: Record<string, unknown>): string {
-    return YAML.stringify(values);
-}
-
-/** Removes keys whose value is undefined, recursively, so values stay minimal and diffs quiet. */
-export function compact<T>(value: T): T {
-    if (Array.isArray(value)) {
-        return value.map(compact) as T;
-    }
-    if (isObject(value)) {
-        return Object.fromEntries(
-            Object.entries(value)
-                .filter(([, v]) => v !== undefined)
-                .map(([k, v]) => [k, compact(v)]),
-        ) as T;
-    }
-    return value;
 }
