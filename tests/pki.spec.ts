@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { assertRejected, resolve, runExpectingError, runProgram, valueOf, ProgramResult, registrationView } from "./harness";
+import { assertRejected, resolve, runProgram, valueOf, ProgramResult, registrationView } from "./harness";
 import { Certificate, CertificateAuthority, CertificateAuthorityArgs, CertificateArgs, KeyAlgorithm, RotationPhase } from "../sdk";
 
 const CA = "meshtls:index:CertificateAuthority";
@@ -281,54 +281,15 @@ describe("pki: CertificateAuthority and Certificate", () => {
     });
 
     describe("bad input", () => {
-        const issuer = { certPem: "x", privateKeyPem: "y", caChainPem: "x", intermediatesPem: "", rootCertPem: "x", trustBundlePem: "x" };
-        const caCases: Array<[string, CertificateAuthorityArgs, RegExp]> = [
-            ["zero validity", { validityHours: 0 }, /validityHours: got 0; expected a whole number >= 1/],
-            ["negative validity", { validityHours: -5 }, /validityHours: got -5/],
-            ["fractional validity", { validityHours: 1.5 }, /validityHours: got 1.5; expected a whole number/],
-            ["early renewal >= validity", { validityHours: 100, earlyRenewalHours: 100 }, /earlyRenewalHours: got 100; expected fewer hours than validityHours \(100\)/],
-            ["default early renewal >= short validity", { validityHours: 100 }, /earlyRenewalHours: got 8760; .*the default; set earlyRenewalHours explicitly/],
-            ["negative early renewal", { earlyRenewalHours: -1 }, /earlyRenewalHours: got -1; expected a whole number >= 0/],
-            ["intermediate early renewal >= validity", { intermediate: { validityHours: 10, earlyRenewalHours: 20 } }, /intermediate\.earlyRenewalHours: got 20/],
-            ["TrustNew without previousGeneration", { generation: 2, rotationPhase: RotationPhase.TrustNew }, /previousGeneration: got nothing; it is required in rotationPhase TrustNew/],
-            ["ServeNew without previousGeneration", { generation: 2, rotationPhase: RotationPhase.ServeNew }, /previousGeneration: got nothing; it is required in rotationPhase ServeNew/],
-            ["previousGeneration equal to generation", { generation: 2, previousGeneration: 2, rotationPhase: RotationPhase.TrustNew }, /previousGeneration: got 2; it must differ from generation \(2\)/],
-            ["previousGeneration in Stable", { generation: 2, previousGeneration: 1 }, /previousGeneration: got 1; it must be absent in rotationPhase Stable/],
-            ["generation 0", { generation: 0 }, /generation: got 0; expected a whole number >= 1/],
-            ["unknown phase", { rotationPhase: "Rolling" as unknown as RotationPhase }, /rotationPhase: got "Rolling"; expected one of "Stable", "TrustNew", "ServeNew"/],
-            ["unknown key algorithm", { keyAlgorithm: "ECDSA_P224" as unknown as KeyAlgorithm }, /keyAlgorithm: got "ECDSA_P224"; expected one of "ECDSA_P256"/],
-            ["empty common name", { commonName: "" }, /commonName: got ""; expected a non-empty string of at most 40 characters/],
-            ["blank common name", { commonName: "   " }, /commonName: got " {3}"/],
-        ];
-        for (const [what, args, message] of caCases) {
-            it(`CertificateAuthority rejects ${what}, registering nothing`, async () => {
-                await assertRejected(() => new CertificateAuthority("bad-ca", args), CA, "bad-ca", message);
-            });
-        }
+        // Every validation error is covered by the pure specs (tests/pki/plan.spec.ts); these show that a
+        // component fails before it registers anything.
+        it("CertificateAuthority rejects bad arguments, registering nothing", async () => {
+            await assertRejected(() => new CertificateAuthority("bad-ca", { validityHours: 100, earlyRenewalHours: 100 }), CA, "bad-ca", /earlyRenewalHours: got 100; expected fewer hours than validityHours \(100\)/);
+        });
 
-        const certCases: Array<[string, Partial<CertificateArgs>, RegExp]> = [
-            ["empty common name", { commonName: "" }, /commonName: got ""; expected a non-empty string of at most 64 characters/],
-            ["upper-case DNS name", { dnsNames: ["Gloo.example"] }, /dnsNames\[0\]: got "Gloo.example"; expected a lower-case DNS name/],
-            ["DNS name with underscore", { dnsNames: ["ok.example", "bad_name.example"] }, /dnsNames\[1\]: got "bad_name.example"/],
-            ["DNS name with empty label", { dnsNames: ["a..example"] }, /dnsNames\[0\]: got "a..example"/],
-            ["bare wildcard", { dnsNames: ["*"] }, /dnsNames\[0\]: got "\*"/],
-            ["label over 63 characters", { dnsNames: [`${"a".repeat(64)}.example`] }, /dnsNames\[0\]/],
-            ["bad IP", { ipAddresses: ["10.0.0.300"] }, /ipAddresses\[0\]: got "10.0.0.300"; expected an IPv4 or IPv6 address/],
-            ["relative URI", { uris: ["ns/default"] }, /uris\[0\]: got "ns\/default"; expected an absolute URI/],
-            ["no usage", { serverAuth: false, clientAuth: false }, /at least one of serverAuth and clientAuth must be true/],
-            ["early renewal >= validity", { validityHours: 24, earlyRenewalHours: 48 }, /earlyRenewalHours: got 48; expected fewer hours than validityHours \(24\)/],
-            ["default early renewal >= validity", { validityHours: 24 }, /earlyRenewalHours: got 720; .*the default/],
-            ["zero validity", { validityHours: 0 }, /validityHours: got 0/],
-        ];
-        for (const [what, args, message] of certCases) {
-            it(`Certificate rejects ${what}, registering nothing`, async () => {
-                await assertRejected(() => new Certificate("bad-cert", { issuer, commonName: "ok", ...args }), CERT, "bad-cert", message);
-            });
-        }
-
-        it("reports every problem at once", async () => {
-            const { error } = await runExpectingError(() => new CertificateAuthority("bad-ca", { validityHours: 0, generation: 0, commonName: "" }));
-            assert.equal(error.message.split("\n  - ").length, 4);
+        it("Certificate rejects bad arguments, registering nothing", async () => {
+            const issuer = { certPem: "x", privateKeyPem: "y", caChainPem: "x", intermediatesPem: "", rootCertPem: "x", trustBundlePem: "x" };
+            await assertRejected(() => new Certificate("bad-cert", { issuer, commonName: "ok", dnsNames: ["Gloo.example"] }), CERT, "bad-cert", /dnsNames\[0\]: got "Gloo.example"; expected a lower-case DNS name/);
         });
 
         it("accepts wildcard, IPv6 and SPIFFE SANs", async () => {

@@ -1,2 +1,20 @@
-export { KuadrantMtls, KuadrantMtlsMode, KUADRANT_TLS_TRANSPORT_SOCKET, AUTH_CLUSTER, RATELIMIT_CLUSTER, kuadrantEnvoyFilterName } from "./kuadrantMtls";
-export type { KuadrantMtlsArgs, KuadrantGatewayRef } from "./kuadrantMtls";
+export { KuadrantMtls } from "./kuadrantMtls";
+export { KuadrantMtlsMode } from "./types";
+export type { KuadrantMtlsArgs, KuadrantGatewayRef } from "./types";
+export {
+    AUTHORINO_SELECTOR,
+    AUTH_CLUSTER,
+    DEFAULT_AUTHORINO_DEPLOYMENT,
+    DEFAULT_KUADRANT_MTLS_ENABLED,
+    DEFAULT_KUADRANT_NAME,
+    DEFAULT_KUADRANT_NAMESPACE,
+    DEFAULT_LIMITADOR_DEPLOYMENT,
+    DEFAULT_KUADRANT_MTLS_MODE,
+    DEFAULT_KUADRANT_PROTECTED,
+    DEFAULT_KUADRANT_REMOVE_SIDECARS,
+    LIMITADOR_SELECTOR,
+    RATELIMIT_CLUSTER,
+} from "./defaults";
+export { KUADRANT_DISABLE_ORDER, KUADRANT_ENABLE_ORDER, KUADRANT_MTLS_TYPE, kuadrantEnvoyFilterName, planKuadrantMtls } from "./plan";
+export type { KuadrantComponent, KuadrantEnvoyFilterPlan, KuadrantManualPlan, KuadrantMtlsPlan, KuadrantOperatorPlan, KuadrantPeerAuthenticationPlan, KuadrantServerPlan, KuadrantStep } from "./plan";
+export { KUADRANT_TLS_TRANSPORT_SOCKET, kuadrantEnvoyFilterPatch, kuadrantEnvoyFilterPatchSpec, kuadrantEnvoyFilterReadArgs, kuadrantCrPatch, kuadrantPeerAuthentication, withTransportSocket } from "./manifests";

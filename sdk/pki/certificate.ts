@@ -1,12 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
-import { isRsa, privateKeyArgs } from "./keys";
-import { ArgsValidator } from "../internal/validation";
 import { certificateFacts, joinPem } from "./fingerprint";
+import { CERTIFICATE_TYPE, planCertificate } from "./plan";
 import { IssuerMaterial, KeyAlgorithm, issuerParts, publicIssuer } from "./types";
-
-const TYPE = "meshtls:index:Certificate";
-const LEAF_DEFAULTS = { validityHours: 2160, earlyRenewalHours: 720 };
 
 /** Arguments of a Certificate. */
 export interface CertificateArgs {
@@ -68,43 +64,32 @@ export class Certificate extends pulumi.ComponentResource {
     public readonly serialNumber!: pulumi.Output<string>;
 
     constructor(name: string, args: CertificateArgs, opts?: pulumi.ComponentResourceOptions) {
-        validateCertificateArgs(name, args);
+        const plan = planCertificate(name, args);
         // The recorded inputs carry the issuer's certificates, never its key.
-        super(TYPE, name, { ...args, issuer: publicIssuer(args.issuer) }, opts);
+        super(CERTIFICATE_TYPE, name, { ...args, issuer: publicIssuer(args.issuer) }, opts);
 
         const issuer = issuerParts(args.issuer);
-        const algorithm = args.keyAlgorithm ?? KeyAlgorithm.EcdsaP256;
-        const key = new tls.PrivateKey(`${name}-key`, privateKeyArgs(algorithm), { parent: this });
+        const key = new tls.PrivateKey(plan.keyName, plan.privateKey, { parent: this });
         const csr = new tls.CertRequest(
-            `${name}-csr`,
+            plan.csrName,
             {
                 privateKeyPem: key.privateKeyPem,
-                subject: { commonName: args.commonName, organization: args.organization },
-                dnsNames: args.dnsNames,
-                uris: args.uris,
-                ipAddresses: args.ipAddresses,
+                subject: plan.subject,
+                dnsNames: plan.dnsNames,
+                uris: plan.uris,
+                ipAddresses: plan.ipAddresses,
             },
             { parent: this },
         );
-        const uses = ["digital_signature"];
-        if (isRsa(algorithm)) {
-            uses.push("key_encipherment");
-        }
-        if (args.serverAuth ?? true) {
-            uses.push("server_auth");
-        }
-        if (args.clientAuth ?? false) {
-            uses.push("client_auth");
-        }
         const cert = new tls.LocallySignedCert(
-            `${name}-cert`,
+            plan.certName,
             {
                 certRequestPem: csr.certRequestPem,
                 caCertPem: issuer.certPem,
                 caPrivateKeyPem: issuer.privateKeyPem,
-                allowedUses: uses,
-                validityPeriodHours: args.validityHours ?? LEAF_DEFAULTS.validityHours,
-                earlyRenewalHours: args.earlyRenewalHours ?? LEAF_DEFAULTS.earlyRenewalHours,
+                allowedUses: plan.allowedUses,
+                validityPeriodHours: plan.validityHours,
+                earlyRenewalHours: plan.earlyRenewalHours,
             },
             { parent: this },
         );
@@ -127,27 +112,4 @@ export class Certificate extends pulumi.ComponentResource {
             serialNumber: this.serialNumber,
         });
     }
-}
-
-function validateCertificateArgs(name: string, args: CertificateArgs): void {
-    const v = new ArgsValidator(TYPE, name);
-    // Callers from other languages can omit required fields; say so instead of failing later.
-    const issuer: unknown = args.issuer;
-    v.check(issuer !== undefined && issuer !== null, "issuer", args.issuer, "it is required: an IssuerMaterial, e.g. CertificateAuthority.issuer");
-    v.nonEmpty("commonName", args.commonName, 64, true);
-    if (args.organization !== undefined) {
-        v.nonEmpty("organization", args.organization, 64);
-    }
-    v.dnsNames("dnsNames", args.dnsNames);
-    v.uris("uris", args.uris);
-    v.ipAddresses("ipAddresses", args.ipAddresses);
-    v.enumValue("keyAlgorithm", args.keyAlgorithm, KeyAlgorithm);
-    v.check(
-        (args.serverAuth ?? true) || (args.clientAuth ?? false),
-        "serverAuth/clientAuth",
-        { serverAuth: args.serverAuth, clientAuth: args.clientAuth },
-        "at least one of serverAuth and clientAuth must be true",
-    );
-    v.validity("", args.validityHours, args.earlyRenewalHours, LEAF_DEFAULTS);
-    v.throwIfInvalid();
 }

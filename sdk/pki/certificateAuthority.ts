@@ -1,14 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as tls from "@pulumi/tls";
-import { privateKeyArgs } from "./keys";
-import { ArgsValidator } from "../internal/validation";
-import { certificateFacts, joinPem } from "./fingerprint";
+import { bundleFingerprints, certificateFacts, joinPem } from "./fingerprint";
+import { CERTIFICATE_AUTHORITY_TYPE, CaGenerationPlan, CertificateAuthorityPlan, caSubjectCommonName, planCertificateAuthority } from "./plan";
 import { IssuerMaterial, KeyAlgorithm, RotationPhase } from "./types";
-
-const TYPE = "meshtls:index:CertificateAuthority";
-const ROOT_DEFAULTS = { validityHours: 87600, earlyRenewalHours: 8760 };
-const INTERMEDIATE_DEFAULTS = { validityHours: 43800, earlyRenewalHours: 4380 };
 
 /** An intermediate CA under the root: the root signs it, it signs every leaf. */
 export interface IntermediateCaArgs {
@@ -113,23 +108,23 @@ export class CertificateAuthority extends pulumi.ComponentResource {
     public readonly issuer!: pulumi.Output<IssuerMaterial>;
 
     constructor(name: string, args: CertificateAuthorityArgs, opts?: pulumi.ComponentResourceOptions) {
-        const plan = planRotation(name, args);
-        super(TYPE, name, args, opts);
+        const plan = planCertificateAuthority(name, args);
+        super(CERTIFICATE_AUTHORITY_TYPE, name, args, opts);
 
-        const generations = plan.generations.map((g) => this.makeGeneration(name, g, args));
-        const signer = generations[plan.generations.indexOf(plan.signing)];
+        const generations = plan.generations.map((g) => this.makeGeneration(plan, g));
+        const signer = generations[plan.generations.findIndex((g) => g.generation === plan.signingGeneration)];
         const roots = generations.map((g) => g.rootCertPem);
 
         this.certPem = signer.signerCertPem;
         this.privateKeyPem = pulumi.secret(signer.signerKeyPem);
         this.rootCertPem = signer.rootCertPem;
         this.trustBundlePem = pulumi.all(roots).apply((pems) => joinPem(...pems));
-        this.trustBundleFingerprints = pulumi.all(roots).apply((pems) => pems.map((p) => certificateFacts(p).fingerprintSha256));
+        this.trustBundleFingerprints = this.trustBundlePem.apply(bundleFingerprints);
         const facts = this.certPem.apply(certificateFacts);
         this.fingerprintSha256 = facts.fingerprintSha256;
         this.notAfter = facts.notAfter;
         this.serialNumber = facts.serialNumber;
-        this.signingGeneration = pulumi.output(plan.signing);
+        this.signingGeneration = pulumi.output(plan.signingGeneration);
         this.issuer = pulumi.output({
             certPem: this.certPem,
             privateKeyPem: this.privateKeyPem,
@@ -153,104 +148,61 @@ export class CertificateAuthority extends pulumi.ComponentResource {
         });
     }
 
-    private makeGeneration(name: string, g: number, args: CertificateAuthorityArgs): Generation {
-        const prefix = `${name}-g${g}`;
-        const algorithm = args.keyAlgorithm ?? KeyAlgorithm.EcdsaP256;
-        const caUses = ["cert_signing", "crl_signing", "digital_signature"];
+    private makeGeneration(plan: CertificateAuthorityPlan, g: CaGenerationPlan): Generation {
         // The suffix lives in state, so the subject is stable across runs yet unique per generation.
-        const suffix = new random.RandomId(`${prefix}-id`, { byteLength: 4, keepers: { generation: String(g) } }, { parent: this });
-        const subjectName = (base: string) => suffix.hex.apply((hex) => `${base} g${g} ${hex}`);
-        const rootKey = new tls.PrivateKey(`${prefix}-root-key`, privateKeyArgs(algorithm), { parent: this });
-        const rootCn = args.commonName ?? "meshtls root CA";
+        const suffix = new random.RandomId(g.idName, { byteLength: plan.subjectSuffixBytes, keepers: g.idKeepers }, { parent: this });
+        const subjectName = (base: string) => suffix.hex.apply((hex) => caSubjectCommonName(base, g.generation, hex));
+        const rootKey = new tls.PrivateKey(g.root.keyName, plan.privateKey, { parent: this });
         const root = new tls.SelfSignedCert(
-            `${prefix}-root`,
+            g.root.certName,
             {
                 privateKeyPem: rootKey.privateKeyPem,
-                subject: { commonName: subjectName(rootCn), organization: args.organization },
+                subject: { commonName: subjectName(g.root.commonNameBase), organization: plan.organization },
                 isCaCertificate: true,
-                allowedUses: caUses,
-                validityPeriodHours: args.validityHours ?? ROOT_DEFAULTS.validityHours,
-                earlyRenewalHours: args.earlyRenewalHours ?? ROOT_DEFAULTS.earlyRenewalHours,
+                allowedUses: plan.caUses,
+                validityPeriodHours: g.root.validityHours,
+                earlyRenewalHours: g.root.earlyRenewalHours,
             },
             { parent: this },
         );
-        if (!args.intermediate) {
+        const im = g.intermediate;
+        if (!im) {
             return {
-                generation: g,
+                generation: g.generation,
                 rootCertPem: root.certPem,
                 signerCertPem: root.certPem,
                 signerKeyPem: rootKey.privateKeyPem,
                 intermediatesPem: pulumi.output(""),
             };
         }
-        const im = args.intermediate;
-        const imKey = new tls.PrivateKey(`${prefix}-intermediate-key`, privateKeyArgs(algorithm), { parent: this });
+        const imKey = new tls.PrivateKey(im.keyName, plan.privateKey, { parent: this });
         const csr = new tls.CertRequest(
-            `${prefix}-intermediate-csr`,
+            im.csrName,
             {
                 privateKeyPem: imKey.privateKeyPem,
-                subject: { commonName: subjectName(im.commonName ?? `${rootCn} intermediate`), organization: args.organization },
+                subject: { commonName: subjectName(im.commonNameBase), organization: plan.organization },
             },
             { parent: this },
         );
         const intermediate = new tls.LocallySignedCert(
-            `${prefix}-intermediate`,
+            im.certName,
             {
                 certRequestPem: csr.certRequestPem,
                 caCertPem: root.certPem,
                 caPrivateKeyPem: rootKey.privateKeyPem,
                 isCaCertificate: true,
-                allowedUses: caUses,
-                validityPeriodHours: im.validityHours ?? INTERMEDIATE_DEFAULTS.validityHours,
-                earlyRenewalHours: im.earlyRenewalHours ?? INTERMEDIATE_DEFAULTS.earlyRenewalHours,
+                allowedUses: plan.caUses,
+                validityPeriodHours: im.validityHours,
+                earlyRenewalHours: im.earlyRenewalHours,
             },
             { parent: this },
         );
         return {
-            generation: g,
+            generation: g.generation,
             rootCertPem: root.certPem,
             signerCertPem: intermediate.certPem,
             signerKeyPem: imKey.privateKeyPem,
             intermediatesPem: intermediate.certPem.apply((p) => joinPem(p)),
         };
     }
-}
-
-/** Which generations exist and which one signs; validates every argument first. */
-function planRotation(name: string, args: CertificateAuthorityArgs): { generations: number[]; signing: number } {
-    const v = new ArgsValidator(TYPE, name);
-    const generation = args.generation ?? 1;
-    const phase = args.rotationPhase ?? RotationPhase.Stable;
-    v.nonEmpty("commonName", args.commonName, 40);
-    if (args.organization !== undefined) {
-        v.nonEmpty("organization", args.organization, 64);
-    }
-    v.enumValue("keyAlgorithm", args.keyAlgorithm, KeyAlgorithm);
-    v.validity("", args.validityHours, args.earlyRenewalHours, ROOT_DEFAULTS);
-    if (args.intermediate) {
-        v.nonEmpty("intermediate.commonName", args.intermediate.commonName, 40);
-        v.validity("intermediate.", args.intermediate.validityHours, args.intermediate.earlyRenewalHours, INTERMEDIATE_DEFAULTS);
-    }
-    v.integer("generation", args.generation, 1);
-    v.integer("previousGeneration", args.previousGeneration, 1);
-    const phaseOk = v.enumValue("rotationPhase", args.rotationPhase, RotationPhase);
-    if (phaseOk && phase !== RotationPhase.Stable && args.previousGeneration === undefined) {
-        v.fail("previousGeneration", undefined, `it is required in rotationPhase ${phase}: the generation being rotated away from (e.g. ${Math.max(1, generation - 1)})`);
-    }
-    if (phaseOk && phase === RotationPhase.Stable && args.previousGeneration !== undefined) {
-        v.fail(
-            "previousGeneration",
-            args.previousGeneration,
-            `it must be absent in rotationPhase Stable: removing it is what deletes generation ${args.previousGeneration}; to keep both roots trusted use TrustNew or ServeNew`,
-        );
-    }
-    if (args.previousGeneration !== undefined && args.previousGeneration === generation) {
-        v.fail("previousGeneration", args.previousGeneration, `it must differ from generation (${generation})`);
-    }
-    v.throwIfInvalid();
-    if (phase === RotationPhase.Stable) {
-        return { generations: [generation], signing: generation };
-    }
-    const previous = args.previousGeneration ?? generation;
-    return { generations: [previous, generation], signing: phase === RotationPhase.TrustNew ? previous : generation };
 }

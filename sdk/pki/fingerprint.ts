@@ -1,3 +1,6 @@
+// The one home of certificate facts and fingerprints. Every component (CertificateAuthority,
+// Certificate, IstioMesh, GlooMtls, MtlsPlatform) reads them through here, so a PEM seen by several
+// of them (a trust bundle, a root) is parsed once.
 import { X509Certificate } from "node:crypto";
 
 /** What meshtls reports about a certificate. */
@@ -10,14 +13,41 @@ export interface CertificateFacts {
     serialNumber: string;
 }
 
-/** Facts about the first certificate of a PEM string, read with node:crypto (no hand-parsed ASN.1). */
-export function certificateFacts(pem: string): CertificateFacts {
+/** How many PEMs the facts cache keeps; the least recently used one leaves first. */
+export const FACTS_CACHE_SIZE = 512;
+
+const factsCache = new Map<string, Readonly<CertificateFacts>>();
+
+function factsOf(pem: string): Readonly<CertificateFacts> {
+    const hit = factsCache.get(pem);
+    if (hit !== undefined) {
+        // Re-insert so the Map's insertion order is the recency order.
+        factsCache.delete(pem);
+        factsCache.set(pem, hit);
+        return hit;
+    }
     const cert = new X509Certificate(pem);
-    return {
+    const facts = Object.freeze({
         fingerprintSha256: cert.fingerprint256,
         notAfter: new Date(cert.validTo).toISOString().replace(/\.\d{3}Z$/, "Z"),
         serialNumber: cert.serialNumber.toUpperCase(),
-    };
+    });
+    factsCache.set(pem, facts);
+    if (factsCache.size > FACTS_CACHE_SIZE) {
+        const oldest = factsCache.keys().next();
+        if (oldest.done !== true) {
+            factsCache.delete(oldest.value);
+        }
+    }
+    return facts;
+}
+
+/**
+ * Facts about the first certificate of a PEM string, read with node:crypto (no hand-parsed ASN.1).
+ * Memoised by PEM: a pure function of its argument, each call returns a fresh object.
+ */
+export function certificateFacts(pem: string): CertificateFacts {
+    return { ...factsOf(pem) };
 }
 
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\s]+?-----END CERTIFICATE-----/g;
@@ -27,9 +57,9 @@ export function pemCertificates(bundle: string): string[] {
     return (bundle.match(PEM_CERTIFICATE) ?? []).map((block) => `${block}\n`);
 }
 
-/** SHA-256 fingerprints of every certificate in a PEM bundle, in bundle order. */
+/** SHA-256 fingerprints of every certificate in a PEM bundle, in bundle order (memoised per certificate). */
 export function bundleFingerprints(bundle: string): string[] {
-    return pemCertificates(bundle).map((pem) => certificateFacts(pem).fingerprintSha256);
+    return pemCertificates(bundle).map((pem) => factsOf(pem).fingerprintSha256);
 }
 
 /** Joins PEM blocks with exactly one newline after each, skipping empty ones. */

@@ -2,7 +2,27 @@ export { Certificate } from "./certificate";
 export type { CertificateArgs } from "./certificate";
 export { CertificateAuthority } from "./certificateAuthority";
 export type { CertificateAuthorityArgs, IntermediateCaArgs } from "./certificateAuthority";
-export { certificateFacts } from "./fingerprint";
+export { bundleFingerprints, certificateFacts, joinPem, pemCertificates } from "./fingerprint";
 export type { CertificateFacts } from "./fingerprint";
-export { KeyAlgorithm, RotationPhase } from "./types";
-export type { IssuerMaterial } from "./types";
+export { KeyAlgorithm, RotationPhase, issuerParts, publicIssuer } from "./types";
+export type { IssuerMaterial, IssuerParts } from "./types";
+export {
+    CA_COMMON_NAME_MAX,
+    CA_KEY_USAGES,
+    DEFAULT_GENERATION,
+    DEFAULT_KEY_ALGORITHM,
+    DEFAULT_ROOT_COMMON_NAME,
+    DEFAULT_ROTATION_PHASE,
+    INTERMEDIATE_COMMON_NAME_SUFFIX,
+    INTERMEDIATE_DEFAULTS,
+    LEAF_COMMON_NAME_MAX,
+    LEAF_DEFAULTS,
+    LEAF_USAGE_DEFAULTS,
+    ORGANIZATION_MAX,
+    ROOT_DEFAULTS,
+    SUBJECT_SUFFIX_BYTES,
+} from "./defaults";
+export type { ValidityDefaults } from "./defaults";
+export type { PrivateKeyPlan } from "./keys";
+export { CERTIFICATE_AUTHORITY_TYPE, CERTIFICATE_TYPE, caSubjectCommonName, planCertificate, planCertificateAuthority } from "./plan";
+export type { CaCertificatePlan, CaGenerationPlan, CaIntermediatePlan, CertificateAuthorityPlan, CertificatePlan } from "./plan";

@@ -1,8 +1,20 @@
-import * as tls from "@pulumi/tls";
 import { KeyAlgorithm } from "./types";
 
-/** tls.PrivateKey arguments for a KeyAlgorithm. The curve is always explicit: the provider defaults to P224. */
-export function privateKeyArgs(algorithm: KeyAlgorithm): tls.PrivateKeyArgs {
+/**
+ * The arguments of a `tls.PrivateKey` as plain data. The curve is always explicit: the provider
+ * defaults to P224.
+ */
+export interface PrivateKeyPlan {
+    /** `ECDSA` or `RSA`. */
+    algorithm: "ECDSA" | "RSA";
+    /** Set for ECDSA keys. */
+    ecdsaCurve?: "P256" | "P384";
+    /** Set for RSA keys. */
+    rsaBits?: number;
+}
+
+/** tls.PrivateKey arguments for a KeyAlgorithm. */
+export function privateKeyArgs(algorithm: KeyAlgorithm): PrivateKeyPlan {
     switch (algorithm) {
         case KeyAlgorithm.EcdsaP256:
             return { algorithm: "ECDSA", ecdsaCurve: "P256" };

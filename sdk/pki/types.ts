@@ -49,11 +49,17 @@ export interface IssuerMaterial {
 
 /** IssuerMaterial split into Outputs, the key secret and the public parts not. */
 export interface IssuerParts {
+    /** `IssuerMaterial.certPem`, not secret. */
     certPem: pulumi.Output<string>;
+    /** `IssuerMaterial.privateKeyPem`, always secret. */
     privateKeyPem: pulumi.Output<string>;
+    /** `IssuerMaterial.caChainPem`, not secret. */
     caChainPem: pulumi.Output<string>;
+    /** `IssuerMaterial.intermediatesPem`, not secret. */
     intermediatesPem: pulumi.Output<string>;
+    /** `IssuerMaterial.rootCertPem`, not secret. */
     rootCertPem: pulumi.Output<string>;
+    /** `IssuerMaterial.trustBundlePem`, not secret. */
     trustBundlePem: pulumi.Output<string>;
 }
 

@@ -1,0 +1,236 @@
+// KuadrantMtls's plan: a pure function from its arguments to a validated, fully defaulted plan that
+// says which resources exist, their names and contents, and in which order they are applied.
+import { ArgsValidator } from "../internal/validation";
+import { MtlsMode } from "../istio";
+import {
+    AUTHORINO_SELECTOR,
+    AUTH_CLUSTER,
+    DEFAULT_AUTHORINO_DEPLOYMENT,
+    DEFAULT_KUADRANT_MTLS_ENABLED,
+    DEFAULT_KUADRANT_NAME,
+    DEFAULT_KUADRANT_NAMESPACE,
+    DEFAULT_LIMITADOR_DEPLOYMENT,
+    DEFAULT_KUADRANT_MTLS_MODE,
+    DEFAULT_KUADRANT_PROTECTED,
+    DEFAULT_KUADRANT_REMOVE_SIDECARS,
+    LIMITADOR_SELECTOR,
+    MAX_OBJECT_NAME,
+    NAMESPACE_PEER_AUTHENTICATION_NAME,
+    RATELIMIT_CLUSTER,
+} from "./defaults";
+import { KuadrantGatewayRef, KuadrantMtlsArgs, KuadrantMtlsMode } from "./types";
+
+/** Type token of KuadrantMtls. */
+export const KUADRANT_MTLS_TYPE = "meshtls:index:KuadrantMtls";
+
+/** The two servers the gateway calls: Authorino (auth) and Limitador (rate limits). */
+export type KuadrantComponent = "authorino" | "limitador";
+
+/** EnvoyFilter names the operator writes per gateway. */
+export function kuadrantEnvoyFilterName(component: KuadrantComponent, gateway: string): string {
+    return component === "authorino" ? `kuadrant-auth-${gateway}` : `kuadrant-ratelimiting-${gateway}`;
+}
+
+/**
+ * One step of Manual mode; each step's resources wait for every resource of the steps before it.
+ * `sidecars`: the sidecar label on each Deployment; `clientTls`: the TLS transport socket in the
+ * gateways' EnvoyFilters; `serverPolicy`: the PeerAuthentications.
+ */
+export type KuadrantStep = "sidecars" | "clientTls" | "serverPolicy";
+
+/** Enabling: the servers get sidecars (they accept mTLS), then clients send TLS, then the servers go STRICT. */
+export const KUADRANT_ENABLE_ORDER: readonly KuadrantStep[] = Object.freeze(["sidecars", "clientTls", "serverPolicy"] as KuadrantStep[]);
+
+/** Disabling: the servers go PERMISSIVE (plain text accepted again), then clients drop TLS, then the sidecars. */
+export const KUADRANT_DISABLE_ORDER: readonly KuadrantStep[] = Object.freeze(["serverPolicy", "clientTls", "sidecars"] as KuadrantStep[]);
+
+/** A protected server in Manual mode. */
+export interface KuadrantServerPlan {
+    /** Which server. */
+    component: KuadrantComponent;
+    /** Its Deployment, in the plan's namespace. */
+    deployment: string;
+    /** The Envoy cluster the gateway reaches it through. */
+    cluster: string;
+    /** The labels of its pods. */
+    selector: Record<string, string>;
+    /** Resource name of the SidecarInjection that labels its Deployment. */
+    sidecarResourceName: string;
+}
+
+/** One operator-written EnvoyFilter that gets (or loses) the TLS transport socket in Manual mode. */
+export interface KuadrantEnvoyFilterPlan {
+    /** Index of the gateway in `gateways` (for error messages). */
+    gatewayIndex: number;
+    /** The gateway. */
+    gateway: KuadrantGatewayRef;
+    /** The server its cluster reaches. */
+    component: KuadrantComponent;
+    /** The CLUSTER patch that gets the transport socket. */
+    cluster: string;
+    /** EnvoyFilter name (`kuadrant-auth-<gateway>` or `kuadrant-ratelimiting-<gateway>`). */
+    name: string;
+    /** EnvoyFilter namespace: the gateway's. */
+    namespace: string;
+    /** Resource name of the patch. */
+    resourceName: string;
+    /** Resource name of the read of the live EnvoyFilter. */
+    readResourceName: string;
+    /** ID of that read: `<namespace>/<name>`. */
+    readId: string;
+    /** Where an error about this EnvoyFilter happened, for its message. */
+    errorContext: string;
+}
+
+/** A PeerAuthentication of Manual mode. */
+export interface KuadrantPeerAuthenticationPlan {
+    /** Resource name. */
+    resourceName: string;
+    /** Object name. */
+    name: string;
+    /** Object namespace. */
+    namespace: string;
+    /** STRICT when enabled, PERMISSIVE when disabled. */
+    mode: MtlsMode;
+    /** Workload selector; absent for the namespace-wide policy. */
+    selector: Record<string, string> | undefined;
+}
+
+/** What Operator mode registers: one patch of the Kuadrant CR. */
+export interface KuadrantOperatorPlan {
+    /** Resource name of the patch. */
+    resourceName: string;
+    /** Name of the Kuadrant CR. */
+    kuadrantName: string;
+}
+
+/** What Manual mode registers, and in which order. */
+export interface KuadrantManualPlan {
+    /** The protected servers, Authorino first. */
+    servers: KuadrantServerPlan[];
+    /** The value of the `sidecar.istio.io/inject` label: false only when disabling with removeSidecars. */
+    inject: boolean;
+    /** Whether disabling takes the sidecars out. */
+    removeSidecars: boolean;
+    /** The EnvoyFilters to patch, gateway by gateway, Authorino's first. */
+    envoyFilters: KuadrantEnvoyFilterPlan[];
+    /** Namespace-wide when both servers are protected, else one per server (as the seed does). */
+    peerAuthentications: KuadrantPeerAuthenticationPlan[];
+    /** Order of the steps: KUADRANT_ENABLE_ORDER or KUADRANT_DISABLE_ORDER. */
+    order: KuadrantStep[];
+}
+
+/** KuadrantMtls's validated, fully defaulted plan. */
+export interface KuadrantMtlsPlan {
+    /** The component's resource name. */
+    name: string;
+    /** Whether mTLS is on. */
+    enabled: boolean;
+    /** The mode. */
+    mode: KuadrantMtlsMode;
+    /** Namespace of Kuadrant, Authorino and Limitador. */
+    namespace: string;
+    /** Whether gateway -> Authorino is protected. */
+    authorino: boolean;
+    /** Whether gateway -> Limitador is protected. */
+    limitador: boolean;
+    /** The servers' mode: STRICT when enabled, PERMISSIVE when not. */
+    serverMode: MtlsMode;
+    /** The protected links and their mode, e.g. `gateway->authorino: STRICT`. */
+    posture: Record<string, string>;
+    /** Set in Operator mode. */
+    operator: KuadrantOperatorPlan | undefined;
+    /** Set in Manual mode. */
+    manual: KuadrantManualPlan | undefined;
+}
+
+/** Validates KuadrantMtls's arguments (every problem at once) and resolves every default. */
+export function planKuadrantMtls(name: string, args: KuadrantMtlsArgs): KuadrantMtlsPlan {
+    validate(name, args);
+    const enabled = args.enabled ?? DEFAULT_KUADRANT_MTLS_ENABLED;
+    const mode = args.mode ?? DEFAULT_KUADRANT_MTLS_MODE;
+    const namespace = args.namespace ?? DEFAULT_KUADRANT_NAMESPACE;
+    const authorino = args.authorino ?? DEFAULT_KUADRANT_PROTECTED.authorino;
+    const limitador = args.limitador ?? DEFAULT_KUADRANT_PROTECTED.limitador;
+    const serverMode = enabled ? MtlsMode.STRICT : MtlsMode.PERMISSIVE;
+    const posture: Record<string, string> = {};
+    if (authorino) {
+        posture["gateway->authorino"] = serverMode;
+    }
+    if (limitador) {
+        posture["gateway->limitador"] = serverMode;
+    }
+    const base = { name, enabled, mode, namespace, authorino, limitador, serverMode, posture };
+    if (mode === KuadrantMtlsMode.Operator) {
+        return { ...base, operator: { resourceName: `${name}-kuadrant-mtls`, kuadrantName: args.kuadrantName ?? DEFAULT_KUADRANT_NAME }, manual: undefined };
+    }
+
+    const servers: KuadrantServerPlan[] = [];
+    if (authorino) {
+        servers.push({ component: "authorino", deployment: args.authorinoDeployment ?? DEFAULT_AUTHORINO_DEPLOYMENT, cluster: AUTH_CLUSTER, selector: { ...AUTHORINO_SELECTOR }, sidecarResourceName: `${name}-authorino-sidecar` });
+    }
+    if (limitador) {
+        servers.push({ component: "limitador", deployment: args.limitadorDeployment ?? DEFAULT_LIMITADOR_DEPLOYMENT, cluster: RATELIMIT_CLUSTER, selector: { ...LIMITADOR_SELECTOR }, sidecarResourceName: `${name}-limitador-sidecar` });
+    }
+    const removeSidecars = args.removeSidecars ?? DEFAULT_KUADRANT_REMOVE_SIDECARS;
+    const envoyFilters = (args.gateways ?? []).flatMap((gw, gatewayIndex) =>
+        servers.map((s): KuadrantEnvoyFilterPlan => {
+            const filter = kuadrantEnvoyFilterName(s.component, gw.name);
+            const resourceName = `${name}-${gw.namespace}-${filter}`;
+            return {
+                gatewayIndex,
+                gateway: { name: gw.name, namespace: gw.namespace },
+                component: s.component,
+                cluster: s.cluster,
+                name: filter,
+                namespace: gw.namespace,
+                resourceName,
+                readResourceName: `${resourceName}-live`,
+                readId: `${gw.namespace}/${filter}`,
+                errorContext: `${KUADRANT_MTLS_TYPE} "${name}": gateways[${gatewayIndex}] (${gw.namespace}/${gw.name}): EnvoyFilter ${gw.namespace}/${filter}`,
+            };
+        }),
+    );
+    const peerAuthentications: KuadrantPeerAuthenticationPlan[] =
+        servers.length === 2
+            ? [{ resourceName: `${name}-peer-authentication`, name: NAMESPACE_PEER_AUTHENTICATION_NAME, namespace, mode: serverMode, selector: undefined }]
+            : servers.map((s) => ({ resourceName: `${name}-${s.component}-peer-authentication`, name: `${s.component}-mtls`, namespace, mode: serverMode, selector: { ...s.selector } }));
+    return {
+        ...base,
+        operator: undefined,
+        manual: {
+            servers,
+            inject: enabled || !removeSidecars,
+            removeSidecars,
+            envoyFilters,
+            peerAuthentications,
+            order: [...(enabled ? KUADRANT_ENABLE_ORDER : KUADRANT_DISABLE_ORDER)],
+        },
+    };
+}
+
+function validate(name: string, args: KuadrantMtlsArgs): void {
+    const v = new ArgsValidator(KUADRANT_MTLS_TYPE, name);
+    const mode = args.mode ?? DEFAULT_KUADRANT_MTLS_MODE;
+    v.enumValue("mode", args.mode, KuadrantMtlsMode);
+    v.dnsLabel("namespace", args.namespace);
+    v.dnsSubdomain("kuadrantName", args.kuadrantName);
+    v.dnsSubdomain("authorinoDeployment", args.authorinoDeployment);
+    v.dnsSubdomain("limitadorDeployment", args.limitadorDeployment);
+    if ((args.enabled ?? DEFAULT_KUADRANT_MTLS_ENABLED) && args.authorino === false && args.limitador === false) {
+        v.fail("authorino/limitador", { authorino: false, limitador: false }, "with enabled: true at least one of authorino and limitador must be protected; set enabled: false to turn mTLS off");
+    }
+    if (mode === KuadrantMtlsMode.Manual) {
+        v.check((args.gateways ?? []).length > 0, "gateways", args.gateways, "Manual mode needs at least one gateway ({ name, namespace }) whose kuadrant-auth-/kuadrant-ratelimiting- EnvoyFilters carry the clusters");
+    } else {
+        v.check(args.gateways === undefined, "gateways", args.gateways, "gateways only apply in Manual mode (the operator configures every gateway itself); remove them or set mode: Manual");
+        v.check(args.removeSidecars === undefined, "removeSidecars", args.removeSidecars, "removeSidecars only applies in Manual mode (the operator manages the sidecar labels)");
+    }
+    (args.gateways ?? []).forEach((gw, i) => {
+        if (v.dnsSubdomain(`gateways[${i}].name`, gw.name, true)) {
+            v.check(kuadrantEnvoyFilterName("limitador", gw.name).length <= MAX_OBJECT_NAME, `gateways[${i}].name`, gw.name, "the EnvoyFilter name kuadrant-ratelimiting-<name> must fit in 253 characters");
+        }
+        v.dnsLabel(`gateways[${i}].namespace`, gw.namespace, true);
+    });
+    v.throwIfInvalid();
+}

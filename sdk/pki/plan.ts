@@ -1,0 +1,254 @@
+// The pki plans: pure functions from a component's arguments to a validated, fully defaulted plan.
+// Every default is read from ./defaults once, here; the components only register what a plan says.
+import { ArgsValidator } from "../internal/validation";
+import type { CertificateArgs } from "./certificate";
+import type { CertificateAuthorityArgs } from "./certificateAuthority";
+import {
+    CA_COMMON_NAME_MAX,
+    CA_KEY_USAGES,
+    DEFAULT_GENERATION,
+    DEFAULT_KEY_ALGORITHM,
+    DEFAULT_ROOT_COMMON_NAME,
+    DEFAULT_ROTATION_PHASE,
+    INTERMEDIATE_COMMON_NAME_SUFFIX,
+    INTERMEDIATE_DEFAULTS,
+    LEAF_COMMON_NAME_MAX,
+    LEAF_DEFAULTS,
+    LEAF_USAGE_DEFAULTS,
+    ORGANIZATION_MAX,
+    ROOT_DEFAULTS,
+    SUBJECT_SUFFIX_BYTES,
+} from "./defaults";
+import { PrivateKeyPlan, isRsa, privateKeyArgs } from "./keys";
+import { KeyAlgorithm, RotationPhase } from "./types";
+
+/** Type token of CertificateAuthority. */
+export const CERTIFICATE_AUTHORITY_TYPE = "meshtls:index:CertificateAuthority";
+/** Type token of Certificate. */
+export const CERTIFICATE_TYPE = "meshtls:index:Certificate";
+
+/** One CA certificate (root or intermediate) of a generation, fully defaulted. */
+export interface CaCertificatePlan {
+    /** Resource name of its `tls.PrivateKey`. */
+    keyName: string;
+    /** Resource name of its certificate (`tls.SelfSignedCert` for the root, `tls.LocallySignedCert` for the intermediate). */
+    certName: string;
+    /** Common name before ` g<generation> <random hex>` is appended (see `caSubjectCommonName`). */
+    commonNameBase: string;
+    /** Validity in hours. */
+    validityHours: number;
+    /** Early renewal in hours. */
+    earlyRenewalHours: number;
+}
+
+/** The intermediate of a generation: a CA certificate plus its CSR. */
+export interface CaIntermediatePlan extends CaCertificatePlan {
+    /** Resource name of its `tls.CertRequest`. */
+    csrName: string;
+}
+
+/** The resources of one CA generation. */
+export interface CaGenerationPlan {
+    /** The generation number. */
+    generation: number;
+    /** Resource name of the `random.RandomId` that suffixes the subjects. */
+    idName: string;
+    /** Keepers of that RandomId: a new generation gets a new suffix, the same one keeps its own. */
+    idKeepers: { generation: string };
+    /** The root certificate. */
+    root: CaCertificatePlan;
+    /** The intermediate, when the CA has one. */
+    intermediate: CaIntermediatePlan | undefined;
+}
+
+/** A CertificateAuthority's validated, fully defaulted plan. */
+export interface CertificateAuthorityPlan {
+    /** The component's resource name. */
+    name: string;
+    /** The key algorithm of every CA key. */
+    keyAlgorithm: KeyAlgorithm;
+    /** The `tls.PrivateKey` arguments of that algorithm. */
+    privateKey: PrivateKeyPlan;
+    /** Organization (O) of every CA subject, as given. */
+    organization: string | undefined;
+    /** Key usages of every CA certificate. */
+    caUses: string[];
+    /** Byte length of the random subject suffix. */
+    subjectSuffixBytes: number;
+    /** The generation asked for. */
+    generation: number;
+    /** The generation rotated away from (TrustNew and ServeNew only). */
+    previousGeneration: number | undefined;
+    /** The rotation phase. */
+    rotationPhase: RotationPhase;
+    /** The generations that exist, in trust bundle order (the previous generation first during a rotation). */
+    generations: CaGenerationPlan[];
+    /** The generation whose CA signs: the previous one in TrustNew, else `generation`. */
+    signingGeneration: number;
+}
+
+/** A Certificate's validated, fully defaulted plan. */
+export interface CertificatePlan {
+    /** The component's resource name. */
+    name: string;
+    /** Resource name of the leaf's `tls.PrivateKey`. */
+    keyName: string;
+    /** Resource name of its `tls.CertRequest`. */
+    csrName: string;
+    /** Resource name of its `tls.LocallySignedCert`. */
+    certName: string;
+    /** The key algorithm. */
+    keyAlgorithm: KeyAlgorithm;
+    /** The `tls.PrivateKey` arguments of that algorithm. */
+    privateKey: PrivateKeyPlan;
+    /** The CSR subject. */
+    subject: { commonName: string; organization: string | undefined };
+    /** DNS SANs as given (absent stays absent, so the CSR's inputs carry nothing for it). */
+    dnsNames: string[] | undefined;
+    /** URI SANs as given. */
+    uris: string[] | undefined;
+    /** IP SANs as given. */
+    ipAddresses: string[] | undefined;
+    /** Whether the leaf serves TLS. */
+    serverAuth: boolean;
+    /** Whether the leaf is a TLS client. */
+    clientAuth: boolean;
+    /** The `tls.LocallySignedCert` allowed uses, in the order the provider receives them. */
+    allowedUses: string[];
+    /** Validity in hours. */
+    validityHours: number;
+    /** Early renewal in hours. */
+    earlyRenewalHours: number;
+}
+
+/** The subject common name of a CA certificate: `<base> g<generation> <suffix hex>`, unique per generation. */
+export function caSubjectCommonName(base: string, generation: number, suffixHex: string): string {
+    return `${base} g${generation} ${suffixHex}`;
+}
+
+/** Validates a CertificateAuthority's arguments (every problem at once) and resolves every default. */
+export function planCertificateAuthority(name: string, args: CertificateAuthorityArgs): CertificateAuthorityPlan {
+    const v = new ArgsValidator(CERTIFICATE_AUTHORITY_TYPE, name);
+    const generation = args.generation ?? DEFAULT_GENERATION;
+    const phase = args.rotationPhase ?? DEFAULT_ROTATION_PHASE;
+    v.nonEmpty("commonName", args.commonName, CA_COMMON_NAME_MAX);
+    if (args.organization !== undefined) {
+        v.nonEmpty("organization", args.organization, ORGANIZATION_MAX);
+    }
+    v.enumValue("keyAlgorithm", args.keyAlgorithm, KeyAlgorithm);
+    v.validity("", args.validityHours, args.earlyRenewalHours, ROOT_DEFAULTS);
+    if (args.intermediate) {
+        v.nonEmpty("intermediate.commonName", args.intermediate.commonName, CA_COMMON_NAME_MAX);
+        v.validity("intermediate.", args.intermediate.validityHours, args.intermediate.earlyRenewalHours, INTERMEDIATE_DEFAULTS);
+    }
+    v.integer("generation", args.generation, 1);
+    v.integer("previousGeneration", args.previousGeneration, 1);
+    const phaseOk = v.enumValue("rotationPhase", args.rotationPhase, RotationPhase);
+    if (phaseOk && phase !== RotationPhase.Stable && args.previousGeneration === undefined) {
+        v.fail("previousGeneration", undefined, `it is required in rotationPhase ${phase}: the generation being rotated away from (e.g. ${Math.max(1, generation - 1)})`);
+    }
+    if (phaseOk && phase === RotationPhase.Stable && args.previousGeneration !== undefined) {
+        v.fail(
+            "previousGeneration",
+            args.previousGeneration,
+            `it must be absent in rotationPhase Stable: removing it is what deletes generation ${args.previousGeneration}; to keep both roots trusted use TrustNew or ServeNew`,
+        );
+    }
+    if (args.previousGeneration !== undefined && args.previousGeneration === generation) {
+        v.fail("previousGeneration", args.previousGeneration, `it must differ from generation (${generation})`);
+    }
+    v.throwIfInvalid();
+
+    const keyAlgorithm = args.keyAlgorithm ?? DEFAULT_KEY_ALGORITHM;
+    const rootCommonName = args.commonName ?? DEFAULT_ROOT_COMMON_NAME;
+    const im = args.intermediate;
+    const numbers = phase === RotationPhase.Stable ? [generation] : [args.previousGeneration ?? generation, generation];
+    const generations = numbers.map((g): CaGenerationPlan => {
+        const prefix = `${name}-g${g}`;
+        return {
+            generation: g,
+            idName: `${prefix}-id`,
+            idKeepers: { generation: String(g) },
+            root: {
+                keyName: `${prefix}-root-key`,
+                certName: `${prefix}-root`,
+                commonNameBase: rootCommonName,
+                validityHours: args.validityHours ?? ROOT_DEFAULTS.validityHours,
+                earlyRenewalHours: args.earlyRenewalHours ?? ROOT_DEFAULTS.earlyRenewalHours,
+            },
+            intermediate: im
+                ? {
+                      keyName: `${prefix}-intermediate-key`,
+                      csrName: `${prefix}-intermediate-csr`,
+                      certName: `${prefix}-intermediate`,
+                      commonNameBase: im.commonName ?? `${rootCommonName}${INTERMEDIATE_COMMON_NAME_SUFFIX}`,
+                      validityHours: im.validityHours ?? INTERMEDIATE_DEFAULTS.validityHours,
+                      earlyRenewalHours: im.earlyRenewalHours ?? INTERMEDIATE_DEFAULTS.earlyRenewalHours,
+                  }
+                : undefined,
+        };
+    });
+    return {
+        name,
+        keyAlgorithm,
+        privateKey: privateKeyArgs(keyAlgorithm),
+        organization: args.organization,
+        caUses: [...CA_KEY_USAGES],
+        subjectSuffixBytes: SUBJECT_SUFFIX_BYTES,
+        generation,
+        previousGeneration: args.previousGeneration,
+        rotationPhase: phase,
+        generations,
+        signingGeneration: phase === RotationPhase.TrustNew ? numbers[0] : generation,
+    };
+}
+
+/** Validates a Certificate's arguments (every problem at once) and resolves every default. */
+export function planCertificate(name: string, args: CertificateArgs): CertificatePlan {
+    const v = new ArgsValidator(CERTIFICATE_TYPE, name);
+    // Callers from other languages can omit required fields; say so instead of failing later.
+    const issuer: unknown = args.issuer;
+    v.check(issuer !== undefined && issuer !== null, "issuer", args.issuer, "it is required: an IssuerMaterial, e.g. CertificateAuthority.issuer");
+    v.nonEmpty("commonName", args.commonName, LEAF_COMMON_NAME_MAX, true);
+    if (args.organization !== undefined) {
+        v.nonEmpty("organization", args.organization, ORGANIZATION_MAX);
+    }
+    v.dnsNames("dnsNames", args.dnsNames);
+    v.uris("uris", args.uris);
+    v.ipAddresses("ipAddresses", args.ipAddresses);
+    v.enumValue("keyAlgorithm", args.keyAlgorithm, KeyAlgorithm);
+    const serverAuth = args.serverAuth ?? LEAF_USAGE_DEFAULTS.serverAuth;
+    const clientAuth = args.clientAuth ?? LEAF_USAGE_DEFAULTS.clientAuth;
+    v.check(serverAuth || clientAuth, "serverAuth/clientAuth", { serverAuth: args.serverAuth, clientAuth: args.clientAuth }, "at least one of serverAuth and clientAuth must be true");
+    v.validity("", args.validityHours, args.earlyRenewalHours, LEAF_DEFAULTS);
+    v.throwIfInvalid();
+
+    const keyAlgorithm = args.keyAlgorithm ?? DEFAULT_KEY_ALGORITHM;
+    const allowedUses = ["digital_signature"];
+    if (isRsa(keyAlgorithm)) {
+        allowedUses.push("key_encipherment");
+    }
+    if (serverAuth) {
+        allowedUses.push("server_auth");
+    }
+    if (clientAuth) {
+        allowedUses.push("client_auth");
+    }
+    return {
+        name,
+        keyName: `${name}-key`,
+        csrName: `${name}-csr`,
+        certName: `${name}-cert`,
+        keyAlgorithm,
+        privateKey: privateKeyArgs(keyAlgorithm),
+        subject: { commonName: args.commonName, organization: args.organization },
+        dnsNames: args.dnsNames,
+        uris: args.uris,
+        ipAddresses: args.ipAddresses,
+        serverAuth,
+        clientAuth,
+        allowedUses,
+        validityHours: args.validityHours ?? LEAF_DEFAULTS.validityHours,
+        earlyRenewalHours: args.earlyRenewalHours ?? LEAF_DEFAULTS.earlyRenewalHours,
+    };
+}

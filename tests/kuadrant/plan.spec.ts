@@ -1,0 +1,219 @@
+// Pure specs of KuadrantMtls's plan (no mock runtime): defaults, which resources exist and their
+// names, the enable/disable order, every validation error, determinism.
+import { strict as assert } from "node:assert";
+import * as pulumi from "@pulumi/pulumi";
+import { KuadrantGatewayRef, KuadrantMtlsArgs, KuadrantMtlsMode, KuadrantMtlsPlan, MtlsMode, kuadrantEnvoyFilterName, planKuadrantMtls } from "../../sdk";
+
+const TYPE = "meshtls:index:KuadrantMtls";
+const EXTERNAL: KuadrantGatewayRef = { name: "external", namespace: "gateway-system" };
+const manual = (extra: Partial<KuadrantMtlsArgs> = {}): KuadrantMtlsArgs => ({ mode: KuadrantMtlsMode.Manual, gateways: [EXTERNAL], ...extra });
+
+/** Asserts that `plan` throws one ResourceError for `TYPE "name"` whose problems match `problems`, in order. */
+function assertInvalid(plan: () => unknown, name: string, problems: RegExp[]): void {
+    let error: unknown;
+    try {
+        plan();
+    } catch (e) {
+        error = e;
+    }
+    assert.ok(error instanceof pulumi.ResourceError, `expected a ResourceError, got ${String(error)}`);
+    const [header, ...lines] = error.message.split("\n  - ");
+    assert.equal(header, `${TYPE} "${name}": invalid arguments:`);
+    assert.equal(lines.length, problems.length, error.message);
+    problems.forEach((p, i) => {
+        assert.match(lines[i], p);
+    });
+}
+
+describe("kuadrant (pure): planKuadrantMtls", () => {
+    describe("Operator mode", () => {
+        it("resolves every default: enabled, kuadrant-system, CR kuadrant, both links STRICT, nothing of Manual mode", () => {
+            const expected: KuadrantMtlsPlan = {
+                name: "kuadrant",
+                enabled: true,
+                mode: KuadrantMtlsMode.Operator,
+                namespace: "kuadrant-system",
+                authorino: true,
+                limitador: true,
+                serverMode: MtlsMode.STRICT,
+                posture: { "gateway->authorino": "STRICT", "gateway->limitador": "STRICT" },
+                operator: { resourceName: "kuadrant-kuadrant-mtls", kuadrantName: "kuadrant" },
+                manual: undefined,
+            };
+            assert.deepEqual(planKuadrantMtls("kuadrant", {}), expected);
+        });
+
+        it("honours namespace, CR name and the protected components; disabled reports PERMISSIVE", () => {
+            const plan = planKuadrantMtls("k", { namespace: "kuadrant", kuadrantName: "main", limitador: false });
+            assert.deepEqual([plan.namespace, plan.operator?.kuadrantName, plan.operator?.resourceName], ["kuadrant", "main", "k-kuadrant-mtls"]);
+            assert.deepEqual(plan.posture, { "gateway->authorino": "STRICT" });
+            const off = planKuadrantMtls("k", { enabled: false });
+            assert.deepEqual([off.enabled, off.serverMode, off.posture], [false, MtlsMode.PERMISSIVE, { "gateway->authorino": "PERMISSIVE", "gateway->limitador": "PERMISSIVE" }]);
+        });
+    });
+
+    describe("Manual mode", () => {
+        it("plans sidecars, both EnvoyFilters of the gateway and one namespace-wide policy, in the enabling order", () => {
+            const plan = planKuadrantMtls("kuadrant", manual());
+            assert.equal(plan.operator, undefined);
+            assert.deepEqual(plan.manual, {
+                servers: [
+                    { component: "authorino", deployment: "authorino", cluster: "kuadrant-auth-service", selector: { "authorino-resource": "authorino" }, sidecarResourceName: "kuadrant-authorino-sidecar" },
+                    { component: "limitador", deployment: "limitador-limitador", cluster: "kuadrant-ratelimit-service", selector: { app: "limitador" }, sidecarResourceName: "kuadrant-limitador-sidecar" },
+                ],
+                inject: true,
+                removeSidecars: false,
+                envoyFilters: [
+                    {
+                        gatewayIndex: 0,
+                        gateway: EXTERNAL,
+                        component: "authorino",
+                        cluster: "kuadrant-auth-service",
+                        name: "kuadrant-auth-external",
+                        namespace: "gateway-system",
+                        resourceName: "kuadrant-gateway-system-kuadrant-auth-external",
+                        readResourceName: "kuadrant-gateway-system-kuadrant-auth-external-live",
+                        readId: "gateway-system/kuadrant-auth-external",
+                        errorContext: 'meshtls:index:KuadrantMtls "kuadrant": gateways[0] (gateway-system/external): EnvoyFilter gateway-system/kuadrant-auth-external',
+                    },
+                    {
+                        gatewayIndex: 0,
+                        gateway: EXTERNAL,
+                        component: "limitador",
+                        cluster: "kuadrant-ratelimit-service",
+                        name: "kuadrant-ratelimiting-external",
+                        namespace: "gateway-system",
+                        resourceName: "kuadrant-gateway-system-kuadrant-ratelimiting-external",
+                        readResourceName: "kuadrant-gateway-system-kuadrant-ratelimiting-external-live",
+                        readId: "gateway-system/kuadrant-ratelimiting-external",
+                        errorContext: 'meshtls:index:KuadrantMtls "kuadrant": gateways[0] (gateway-system/external): EnvoyFilter gateway-system/kuadrant-ratelimiting-external',
+                    },
+                ],
+                peerAuthentications: [{ resourceName: "kuadrant-peer-authentication", name: "default", namespace: "kuadrant-system", mode: MtlsMode.STRICT, selector: undefined }],
+                order: ["sidecars", "clientTls", "serverPolicy"],
+            });
+        });
+
+        it("one protected component: a per-component policy selecting its pods, only its EnvoyFilter and sidecar", () => {
+            const onlyLimitador = planKuadrantMtls("kuadrant", manual({ authorino: false, namespace: "kuadrant", limitadorDeployment: "limitador" }));
+            assert.deepEqual(onlyLimitador.manual?.peerAuthentications, [
+                { resourceName: "kuadrant-limitador-peer-authentication", name: "limitador-mtls", namespace: "kuadrant", mode: MtlsMode.STRICT, selector: { app: "limitador" } },
+            ]);
+            assert.deepEqual(
+                onlyLimitador.manual.envoyFilters.map((f) => f.name),
+                ["kuadrant-ratelimiting-external"],
+            );
+            assert.deepEqual(
+                onlyLimitador.manual.servers.map((s) => [s.sidecarResourceName, s.deployment]),
+                [["kuadrant-limitador-sidecar", "limitador"]],
+            );
+            const onlyAuthorino = planKuadrantMtls("kuadrant", manual({ limitador: false, authorinoDeployment: "auth" }));
+            assert.deepEqual(onlyAuthorino.manual?.peerAuthentications, [
+                { resourceName: "kuadrant-authorino-peer-authentication", name: "authorino-mtls", namespace: "kuadrant-system", mode: MtlsMode.STRICT, selector: { "authorino-resource": "authorino" } },
+            ]);
+            assert.deepEqual(
+                onlyAuthorino.manual.servers.map((s) => s.deployment),
+                ["auth"],
+            );
+            assert.deepEqual(onlyAuthorino.posture, { "gateway->authorino": "STRICT" });
+        });
+
+        it("several gateways: EnvoyFilters gateway by gateway, Authorino's first, each named after its gateway", () => {
+            const plan = planKuadrantMtls("k", manual({ gateways: [EXTERNAL, { name: "internal", namespace: "gw2" }] }));
+            assert.deepEqual(
+                plan.manual?.envoyFilters.map((f) => [f.gatewayIndex, f.readId, f.resourceName]),
+                [
+                    [0, "gateway-system/kuadrant-auth-external", "k-gateway-system-kuadrant-auth-external"],
+                    [0, "gateway-system/kuadrant-ratelimiting-external", "k-gateway-system-kuadrant-ratelimiting-external"],
+                    [1, "gw2/kuadrant-auth-internal", "k-gw2-kuadrant-auth-internal"],
+                    [1, "gw2/kuadrant-ratelimiting-internal", "k-gw2-kuadrant-ratelimiting-internal"],
+                ],
+            );
+        });
+
+        it("disabling: PERMISSIVE first, then client TLS, then sidecars; the sidecars stay unless removeSidecars", () => {
+            const keep = planKuadrantMtls("kuadrant", manual({ enabled: false }));
+            assert.deepEqual(keep.manual?.order, ["serverPolicy", "clientTls", "sidecars"]);
+            assert.equal(keep.manual.inject, true);
+            assert.deepEqual(
+                keep.manual.peerAuthentications.map((p) => p.mode),
+                [MtlsMode.PERMISSIVE],
+            );
+            assert.deepEqual(keep.posture, { "gateway->authorino": "PERMISSIVE", "gateway->limitador": "PERMISSIVE" });
+            const remove = planKuadrantMtls("kuadrant", manual({ enabled: false, removeSidecars: true }));
+            assert.deepEqual([remove.manual?.inject, remove.manual?.removeSidecars], [false, true]);
+            // Enabling ignores removeSidecars: the servers need their sidecars to accept mTLS.
+            assert.equal(planKuadrantMtls("kuadrant", manual({ removeSidecars: true })).manual?.inject, true);
+        });
+
+        it("switching on and off keeps the same resource names (an update, never a delete and create)", () => {
+            const names = (plan: KuadrantMtlsPlan) => [
+                ...(plan.manual?.servers.map((s) => s.sidecarResourceName) ?? []),
+                ...(plan.manual?.envoyFilters.flatMap((f) => [f.resourceName, f.readResourceName]) ?? []),
+                ...(plan.manual?.peerAuthentications.map((p) => p.resourceName) ?? []),
+            ];
+            const on = names(planKuadrantMtls("kuadrant", manual()));
+            assert.equal(on.length, 7);
+            assert.deepEqual(names(planKuadrantMtls("kuadrant", manual({ enabled: false, removeSidecars: true }))), on);
+        });
+
+        it("disabled with both components off plans nothing to change", () => {
+            const plan = planKuadrantMtls("kuadrant", manual({ enabled: false, authorino: false, limitador: false }));
+            assert.deepEqual([plan.manual?.servers, plan.manual?.envoyFilters, plan.manual?.peerAuthentications, plan.posture], [[], [], [], {}]);
+        });
+    });
+
+    it("kuadrantEnvoyFilterName spells the operator's names", () => {
+        assert.deepEqual([kuadrantEnvoyFilterName("authorino", "gw"), kuadrantEnvoyFilterName("limitador", "gw")], ["kuadrant-auth-gw", "kuadrant-ratelimiting-gw"]);
+    });
+
+    it("is deterministic and returns a fresh plan each call", () => {
+        const a = planKuadrantMtls("kuadrant", manual());
+        assert.equal(JSON.stringify(planKuadrantMtls("kuadrant", manual())), JSON.stringify(a));
+        assert.ok(a.manual);
+        a.manual.servers[0].selector.extra = "changed";
+        assert.deepEqual(planKuadrantMtls("kuadrant", manual()).manual?.servers[0].selector, { "authorino-resource": "authorino" });
+    });
+
+    describe("validation: each problem names the field, the value and what is accepted", () => {
+        const longGateway = `${"a".repeat(63)}.${"b".repeat(63)}.${"c".repeat(63)}.${"d".repeat(40)}`;
+        const cases: Array<[string, KuadrantMtlsArgs, RegExp]> = [
+            ["Manual mode without gateways", { mode: KuadrantMtlsMode.Manual }, /^gateways: got nothing; Manual mode needs at least one gateway \(\{ name, namespace \}\) whose kuadrant-auth-\/kuadrant-ratelimiting- EnvoyFilters carry the clusters$/],
+            ["Manual mode with an empty gateway list", { mode: KuadrantMtlsMode.Manual, gateways: [] }, /^gateways: got \[\]; Manual mode needs at least one gateway/],
+            ["both components off while enabled", { authorino: false, limitador: false }, /^authorino\/limitador: got \{"authorino":false,"limitador":false\}; with enabled: true at least one of authorino and limitador must be protected; set enabled: false to turn mTLS off$/],
+            ["gateways in Operator mode", { gateways: [{ name: "a", namespace: "b" }] }, /^gateways: got \[\{"name":"a","namespace":"b"\}\]; gateways only apply in Manual mode \(the operator configures every gateway itself\); remove them or set mode: Manual$/],
+            ["removeSidecars in Operator mode", { removeSidecars: true }, /^removeSidecars: got true; removeSidecars only applies in Manual mode \(the operator manages the sidecar labels\)$/],
+            ["removeSidecars false in Operator mode", { mode: KuadrantMtlsMode.Operator, removeSidecars: false }, /^removeSidecars: got false; removeSidecars only applies in Manual mode/],
+            ["a bad namespace", { namespace: "Kuadrant" }, /^namespace: got "Kuadrant"; expected a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters$/],
+            ["a bad CR name", { kuadrantName: "Main" }, /^kuadrantName: got "Main"; expected a DNS-1123 name: lower-case letters, digits, '-' and '\.', at most 253 characters$/],
+            ["a bad Authorino deployment name", { authorinoDeployment: "Authorino_1" }, /^authorinoDeployment: got "Authorino_1"; expected a DNS-1123 name/],
+            ["a bad Limitador deployment name", { limitadorDeployment: "" }, /^limitadorDeployment: got ""; expected a DNS-1123 name/],
+            ["a bad gateway name", manual({ gateways: [{ name: "Ext", namespace: "gw" }] }), /^gateways\[0\]\.name: got "Ext"; expected a DNS-1123 name/],
+            ["a gateway without name", manual({ gateways: [EXTERNAL, { namespace: "gw" } as unknown as KuadrantGatewayRef] }), /^gateways\[1\]\.name: got nothing; it is required: a DNS-1123 name/],
+            ["a gateway without namespace", manual({ gateways: [{ name: "ext" } as unknown as KuadrantGatewayRef] }), /^gateways\[0\]\.namespace: got nothing; it is required: a DNS-1123 label/],
+            ["a bad gateway namespace", manual({ gateways: [{ name: "ext", namespace: "gw.system" }] }), /^gateways\[0\]\.namespace: got "gw\.system"; expected a DNS-1123 label/],
+            ["a gateway name too long for its EnvoyFilter", manual({ gateways: [{ name: longGateway, namespace: "gw" }] }), /^gateways\[0\]\.name: got "a{63}\.b{63}\.c{63}\.d{40}"; the EnvoyFilter name kuadrant-ratelimiting-<name> must fit in 253 characters$/],
+            ["an unknown mode", { mode: "Auto" as unknown as KuadrantMtlsMode }, /^mode: got "Auto"; expected one of "Operator", "Manual"$/],
+        ];
+        for (const [what, args, problem] of cases) {
+            it(`rejects ${what}`, () => {
+                assertInvalid(() => planKuadrantMtls("k", args), "k", [problem]);
+            });
+        }
+
+        it("accepts a gateway name whose EnvoyFilter name is exactly 253 characters", () => {
+            const name = `${"a".repeat(63)}.${"b".repeat(63)}.${"c".repeat(63)}.${"d".repeat(231 - 192)}`;
+            assert.equal(kuadrantEnvoyFilterName("limitador", name).length, 253);
+            assert.doesNotThrow(() => planKuadrantMtls("k", manual({ gateways: [{ name, namespace: "gw" }] })));
+        });
+
+        it("reports every problem at once, in argument order", () => {
+            assertInvalid(() => planKuadrantMtls("k", { namespace: "A", removeSidecars: true, gateways: [{ name: "B", namespace: "c" }] }), "k", [
+                /^namespace: /,
+                /^gateways: /,
+                /^removeSidecars: /,
+                /^gateways\[0\]\.name: /,
+            ]);
+        });
+    });
+});
