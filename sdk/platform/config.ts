@@ -1,13 +1,12 @@
 // Stack config for the root program: `meshtls:*` keys checked against a JSON schema (ajv), so a typo
-// or a wrong type fails with the key named instead of being ignored.
+// or a wrong type fails with the key named instead of being ignored. The schema is generated from the
+// component interfaces (configSchema.generated.ts, `npm run gen:schema`); a test fails when it is stale.
 import Ajv, { ErrorObject, ValidateFunction } from "ajv";
 import * as YAML from "yaml";
-import { KyvernoAuthzFlavor } from "../authz/kyvernoAuthz";
 import { GlooCertRotation } from "../gloo/glooMtls";
 import { HelmMode } from "../internal/helm";
-import { MtlsMode } from "../istio/types";
 import { KuadrantMtlsMode } from "../kuadrant/kuadrantMtls";
-import { KeyAlgorithm, RotationPhase } from "../pki/types";
+import { STACK_CONFIG_SCHEMA, YAML_TEXT_KEYS } from "./configSchema.generated";
 import { MtlsPlatformArgs } from "./mtlsPlatform";
 
 /** Where the root program sends its Kubernetes objects. */
@@ -20,11 +19,20 @@ export enum DeployTarget {
 
 /** The root program's settings, parsed from stack config. */
 export interface PlatformStackConfig {
-    /** `meshtls:target`. @default DeployTarget.Render */
+    /**
+     * `meshtls:target`: render every manifest to a directory (no cluster needed), or apply to a cluster.
+     * @default DeployTarget.Render
+     */
     target: DeployTarget;
-    /** `meshtls:renderDirectory`. @default "rendered" */
+    /**
+     * `meshtls:renderDirectory`: where the render target writes manifests (render target only).
+     * @default "rendered"
+     */
     renderDirectory: string;
-    /** `meshtls:kubeconfigContext`: the context for target cluster. @default the current context */
+    /**
+     * `meshtls:kubeconfigContext`: the kubeconfig context of the cluster target (cluster target only).
+     * @default the current context
+     */
     kubeconfigContext?: string;
     /** The platform: `meshtls:ca`, `istio`, `kuadrant`, `gloo`, `authz`, `policies`, `helmMode`. */
     platform: MtlsPlatformArgs;
@@ -32,185 +40,37 @@ export interface PlatformStackConfig {
 
 type Schema = Record<string, unknown>;
 
-const str: Schema = { type: "string" };
-const bool: Schema = { type: "boolean" };
-const int: Schema = { type: "integer" };
-const port: Schema = { type: "integer", minimum: 1, maximum: 65535 };
-const freeObject: Schema = { type: "object" };
-/** Raw Helm values: a YAML mapping in the stack file, or YAML text. */
-const valuesText: Schema = { type: ["object", "string"] };
-const strings: Schema = { type: "array", items: str };
-const labels: Schema = { type: "object", additionalProperties: str };
-const enumOf = (e: Record<string, string>): Schema => ({ type: "string", enum: Object.values(e) });
-const obj = (properties: Record<string, Schema>, required: string[] = []): Schema => ({ type: "object", properties, required, additionalProperties: false });
-const namedExpression = obj({ name: str, expression: str }, ["name", "expression"]);
-
-const extensionProvider = obj(
-    {
-        name: str,
-        envoyExtAuthzGrpc: obj({ service: str, port, timeout: str, failOpen: bool, statusOnError: str, includeRequestBodyInCheck: freeObject }, ["service", "port"]),
-        envoyExtAuthzHttp: obj(
-            {
-                service: str,
-                port,
-                timeout: str,
-                pathPrefix: str,
-                failOpen: bool,
-                statusOnError: str,
-                includeRequestHeadersInCheck: strings,
-                includeAdditionalHeadersInCheck: labels,
-                includeRequestBodyInCheck: freeObject,
-                headersToUpstreamOnAllow: strings,
-                headersToDownstreamOnDeny: strings,
-                headersToDownstreamOnAllow: strings,
-            },
-            ["service", "port"],
-        ),
-    },
-    ["name"],
-);
-
-const mtlsPolicyArgs = obj({
-    namespace: str,
-    rootNamespace: str,
-    name: str,
-    selector: labels,
-    mode: enumOf(MtlsMode),
-    portLevelMtls: { type: "array", items: obj({ port, mode: enumOf(MtlsMode) }, ["port", "mode"]) },
-    destinationRule: obj({ hosts: strings, name: str }),
-    clusterDomain: str,
-});
-
-/** The JSON schema of every `meshtls:*` key (structured values arrive as JSON text). */
-export const PLATFORM_CONFIG_SCHEMA: Record<string, Schema> = {
-    target: enumOf(DeployTarget),
-    renderDirectory: str,
-    kubeconfigContext: str,
-    helmMode: enumOf(HelmMode),
-    ca: obj({
-        commonName: str,
-        organization: str,
-        keyAlgorithm: enumOf(KeyAlgorithm),
-        validityHours: int,
-        earlyRenewalHours: int,
-        intermediate: obj({ commonName: str, validityHours: int, earlyRenewalHours: int }),
-        generation: int,
-        previousGeneration: int,
-        rotationPhase: enumOf(RotationPhase),
-    }),
-    istio: obj({
-        enabled: bool,
-        version: str,
-        chartRepository: str,
-        namespace: str,
-        createNamespace: bool,
-        revision: str,
-        helmMode: enumOf(HelmMode),
-        trustDomain: str,
-        meshId: str,
-        mtlsMode: enumOf(MtlsMode),
-        holdApplicationUntilProxyStarts: bool,
-        rewriteAppHTTPProbe: bool,
-        cni: bool,
-        gateway: obj({ name: str, namespace: str, createNamespace: bool }),
-        usePlatformCa: bool,
-        multiRootTrust: bool,
-        extraExtensionProviders: { type: "array", items: extensionProvider },
-        values: obj({ base: valuesText, istiod: valuesText, cni: valuesText, gateway: valuesText }),
-    }),
-    kuadrant: obj({
-        enabled: bool,
-        namespace: str,
-        authorino: bool,
-        limitador: bool,
-        mode: enumOf(KuadrantMtlsMode),
-        kuadrantName: str,
-        authorinoDeployment: str,
-        limitadorDeployment: str,
-        gateways: { type: "array", items: obj({ name: str, namespace: str }, ["name", "namespace"]) },
-        removeSidecars: bool,
-    }),
-    gloo: obj({
-        version: str,
-        chartRepository: str,
-        namespace: str,
-        createNamespace: bool,
-        releaseName: str,
-        install: bool,
-        helmMode: enumOf(HelmMode),
-        xds: bool,
-        xdsRotation: enumOf(GlooCertRotation),
-        xdsCertificate: obj({ keyAlgorithm: enumOf(KeyAlgorithm), validityHours: int, earlyRenewalHours: int }),
-        cronSchedule: str,
-        rotationDuration: str,
-        istioIntegration: bool,
-        istioUpstreams: { type: "array", items: obj({ serviceName: str, serviceNamespace: str, port, name: str }, ["serviceName", "serviceNamespace", "port"]) },
-        enableAutoMtls: bool,
-        strictUpstreamNamespaces: bool,
-        values: valuesText,
-    }),
-    authz: obj({
-        flavor: enumOf(KyvernoAuthzFlavor),
-        namespace: str,
-        serviceName: str,
-        providerName: str,
-        timeout: str,
-        failOpen: bool,
-        createNamespace: bool,
-        version: str,
-        chartRepository: str,
-        helmMode: enumOf(HelmMode),
-        webhookCertManagerIssuer: obj({ name: str, kind: str, group: str }, ["name", "kind"]),
-        installPolicyCrd: bool,
-        policyApiVersion: str,
-        image: str,
-        policies: {
-            type: "array",
-            items: obj(
-                {
-                    name: str,
-                    yaml: str,
-                    spec: obj(
-                        {
-                            failurePolicy: str,
-                            matchConditions: { type: "array", items: namedExpression },
-                            variables: { type: "array", items: namedExpression },
-                            validations: { type: "array", items: obj({ expression: str, message: str }, ["expression"]) },
-                        },
-                        ["validations"],
-                    ),
-                },
-                ["name"],
-            ),
-        },
-        targets: {
-            type: "array",
-            items: obj(
-                {
-                    namespace: str,
-                    name: str,
-                    selector: labels,
-                    targetRefs: { type: "array", items: obj({ kind: str, name: str, group: str }, ["kind", "name"]) },
-                    paths: strings,
-                    hosts: strings,
-                    methods: strings,
-                },
-                ["namespace"],
-            ),
-        },
-        appMtls: { type: "array", items: obj({ namespace: str, permissivePorts: { type: "array", items: obj({ app: str, port }, ["app", "port"]) } }, ["namespace"]) },
-    }),
-    policies: { type: "array", items: obj({ name: str, args: mtlsPolicyArgs }, ["name", "args"]) },
-};
-
-const SCALAR_KEYS = new Set(["target", "renderDirectory", "kubeconfigContext", "helmMode"]);
+/**
+ * The JSON schema of every `meshtls:*` key (structured values arrive as JSON text). Generated from the
+ * component interfaces by `npm run gen:schema` (never at import: the analyzer needs TypeScript); the
+ * intended differences from MtlsPlatformArgs are listed, with reasons, in docs/reference/config.md.
+ */
+export const PLATFORM_CONFIG_SCHEMA: Record<string, Schema> = STACK_CONFIG_SCHEMA;
 
 // verbose: errors carry the offending data and schema, for messages that show the value and the accepted keys.
 // Compiled on first use, not at import: programs that never read stack config should not pay for it.
 let validateAll: ValidateFunction | undefined;
 function configValidator(): ValidateFunction {
-    validateAll ??= new Ajv({ allErrors: true, strict: false, verbose: true }).compile(obj(PLATFORM_CONFIG_SCHEMA));
+    validateAll ??= new Ajv({ allErrors: true, strict: false, verbose: true }).compile({ type: "object", properties: PLATFORM_CONFIG_SCHEMA, required: [], additionalProperties: false });
     return validateAll;
+}
+
+/** A key whose stack value is plain text (a string or an enum), not JSON. */
+function isScalarKey(key: string): boolean {
+    return PLATFORM_CONFIG_SCHEMA[key].type === "string";
+}
+
+/** Replaces the value at a dotted path by `f(value)` when the path exists. */
+function mapAt(root: Record<string, unknown>, dotted: string, f: (v: unknown) => unknown): void {
+    const keys = dotted.split(".");
+    let node: unknown = root;
+    for (const k of keys.slice(0, -1)) {
+        node = typeof node === "object" && node !== null ? (node as Record<string, unknown>)[k] : undefined;
+    }
+    const last = keys[keys.length - 1];
+    if (typeof node === "object" && node !== null && !Array.isArray(node) && (node as Record<string, unknown>)[last] !== undefined) {
+        (node as Record<string, unknown>)[last] = f((node as Record<string, unknown>)[last]);
+    }
 }
 
 function describeError(namespace: string, e: ErrorObject): string {
@@ -248,7 +108,7 @@ export function readPlatformConfig(all: Record<string, string>, namespace = "mes
             continue;
         }
         const key = fullKey.slice(namespace.length + 1);
-        if (SCALAR_KEYS.has(key) || !(key in PLATFORM_CONFIG_SCHEMA)) {
+        if (!(key in PLATFORM_CONFIG_SCHEMA) || isScalarKey(key)) {
             raw[key] = text;
             continue;
         }
@@ -263,14 +123,8 @@ export function readPlatformConfig(all: Record<string, string>, namespace = "mes
         problems.push(...(validate.errors ?? []).map((e) => describeError(namespace, e)));
     }
     // Structured values in the stack file become the YAML text the components take.
-    const asText = (v: unknown) => (v === undefined || typeof v === "string" ? v : YAML.stringify(v));
-    const istio = raw.istio as (Record<string, unknown> & { values?: Record<string, unknown> }) | undefined;
-    if (istio?.values) {
-        istio.values = Object.fromEntries(Object.entries(istio.values).map(([k, v]) => [k, asText(v)]));
-    }
-    const gloo = raw.gloo as Record<string, unknown> | undefined;
-    if (gloo?.values !== undefined) {
-        gloo.values = asText(gloo.values);
+    for (const key of YAML_TEXT_KEYS) {
+        mapAt(raw, key, (v) => (typeof v === "string" ? v : YAML.stringify(v)));
     }
     const target = (raw.target as DeployTarget | undefined) ?? DeployTarget.Render;
     const platform: MtlsPlatformArgs = {
