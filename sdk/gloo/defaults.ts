@@ -1,7 +1,7 @@
 // Every default and fixed name of GlooMtls, defined here once. The plan resolves each of them exactly
 // once; nothing else in the package restates them.
 import { HelmMode } from "../internal/chartValues";
-import { KeyAlgorithm } from "../pki";
+import { DEFAULT_KEY_ALGORITHM, KeyAlgorithm, LEAF_DEFAULTS } from "../pki";
 import { GlooCertRotation } from "./types";
 
 /** GlooMtls's type token. */
@@ -33,12 +33,11 @@ export const DEFAULT_GLOO_CRON_SCHEDULE = "0 3 1 * *";
 /** Wait between the certgen job's stages (CronJob rotation). */
 export const DEFAULT_GLOO_ROTATION_DURATION = "65s";
 
-// TODO(lead): use pki's leaf defaults (LEAF_DEFAULTS from "../pki") once sdk/pki/index.ts exports them.
-/** The xDS certificate's settings when not given (Pulumi rotation): the same as pki's Certificate defaults. */
+/** The xDS certificate's key algorithm and validity: pki's leaf defaults (one home for them). */
 export const DEFAULT_GLOO_XDS_CERTIFICATE: { readonly keyAlgorithm: KeyAlgorithm; readonly validityHours: number; readonly earlyRenewalHours: number } = {
-    keyAlgorithm: KeyAlgorithm.EcdsaP256,
-    validityHours: 2160,
-    earlyRenewalHours: 720,
+    keyAlgorithm: DEFAULT_KEY_ALGORITHM,
+    validityHours: LEAF_DEFAULTS.validityHours,
+    earlyRenewalHours: LEAF_DEFAULTS.earlyRenewalHours,
 };
 
 /** Whether Gloo adds Istio mTLS to every Upstream when `istio.enableAutoMtls` is not given. */

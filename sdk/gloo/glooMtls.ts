@@ -4,10 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { installChart, valuesYaml } from "../internal/helm";
 import { childOptions } from "../internal/options";
 import { MtlsPolicy } from "../istio";
-import { Certificate } from "../pki";
-// TODO(lead): import bundleFingerprints and publicIssuer from "../pki" once sdk/pki/index.ts exports them.
-import { bundleFingerprints } from "../pki/fingerprint";
-import { publicIssuer } from "../pki/types";
+import { Certificate, bundleFingerprints, publicIssuer } from "../pki";
 import { GLOO_MTLS_TYPE } from "./defaults";
 import { glooChartValues, glooHelmInstall, glooMtlsSecret, glooNamespace, glooUpstream, glooXdsCertificateArgs } from "./manifests";
 import { planGlooMtls } from "./plan";
