@@ -1,11 +1,40 @@
-export { IstioMesh, DEFAULT_ISTIO_VERSION, ISTIO_CHART_REPO } from "./istioMesh";
-export type { IstioMeshArgs, IstioInstallSettings, IngressGatewayArgs, IstioChartValues } from "./istioMesh";
-export { MtlsPolicy, MtlsScope } from "./mtlsPolicy";
-export type { MtlsPolicyArgs, MtlsDestinationRuleArgs, PortMtls } from "./mtlsPolicy";
-export { SidecarInjection, INJECT_LABEL, REWRITE_PROBES_ANNOTATION, REVISION_LABEL } from "./sidecarInjection";
-export type { SidecarInjectionArgs } from "./sidecarInjection";
+export { IstioMesh } from "./istioMesh";
+export { DEFAULT_ISTIO_VERSION, ISTIO_CHART_REPO, DEFAULT_ISTIO_NAMESPACE } from "./defaults";
+export type { IstioMeshArgs, IstioInstallSettings, IngressGatewayArgs, IstioChartValues } from "./istioMeshPlan";
+export { MtlsPolicy } from "./mtlsPolicy";
+export { MtlsScope } from "./mtlsPolicyPlan";
+export type { MtlsPolicyArgs, MtlsDestinationRuleArgs, PortMtls } from "./mtlsPolicyPlan";
+export { SidecarInjection } from "./sidecarInjection";
+export type { SidecarInjectionArgs } from "./sidecarInjectionPlan";
+export { INJECT_LABEL, REWRITE_PROBES_ANNOTATION, REVISION_LABEL, NAMESPACE_INJECTION_LABEL, namespaceInjectionLabels, podInjectionLabels } from "./labels";
 export { convertLegacyIstioPolicy } from "./legacy";
 export type { ConvertedPolicy, LegacyConversion } from "./legacy";
 export { MtlsMode } from "./types";
 export type { EnvoyExtAuthzGrpcProvider, EnvoyExtAuthzHttpProvider, ExtAuthzRequestBody, ExtensionProvider } from "./types";
-export { peerAuthenticationObject } from "./resources";
+
+// Plans and manifests (pure): MtlsPlatform and other products build these and read resolved settings
+// from them instead of restating defaults.
+export { ISTIO_MESH_TYPE, istioInstallSettings, planIstioMesh } from "./istioMeshPlan";
+export type { IngressGatewayPlan, InjectionLabels, IstioExtraValues, IstioMeshPlan } from "./istioMeshPlan";
+export { cacertsSecret, computeIstioBaseValues, computeIstiodValues, istioBaseValues, istioCniValues, istioGatewayValues, istioMeshManifests, istiodValues } from "./istioMeshManifests";
+export type { IstioChartInstall, IstioMeshManifests, IstioNamespaceObject, PluginCaPems } from "./istioMeshManifests";
+export { MTLS_POLICY_TYPE, planMtlsPolicy } from "./mtlsPolicyPlan";
+export type { MtlsDestinationRulePlan, MtlsPolicyPlan } from "./mtlsPolicyPlan";
+export { mtlsPolicyObjects } from "./mtlsPolicyManifests";
+export type { IstioObject } from "./mtlsPolicyManifests";
+export { SIDECAR_INJECTION_TYPE, planSidecarInjection } from "./sidecarInjectionPlan";
+export type { SidecarInjectionPlan } from "./sidecarInjectionPlan";
+export { podTemplateFields, sidecarPatch } from "./sidecarInjectionManifests";
+export type { SidecarPodTemplateFields, SidecarInjectionPatch } from "./sidecarInjectionManifests";
+
+// Istio object builders for other products (import "../istio", never "../istio/resources").
+export {
+    AUTHORIZATION_POLICY_API,
+    DESTINATION_RULE_API,
+    PEER_AUTHENTICATION_API,
+    istioMutualDestinationRule,
+    istioMutualDestinationRuleObject,
+    peerAuthentication,
+    peerAuthenticationObject,
+} from "./resources";
+export type { IstioMutualDestinationRuleSpec, PeerAuthenticationSpec } from "./resources";

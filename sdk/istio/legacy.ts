@@ -1,9 +1,9 @@
 // The `authentication.istio.io/v1alpha1` API (MeshPolicy, Policy) was deprecated in Istio 1.5 and
 // removed in 1.6. Old runbooks still use it; this turns those documents into MtlsPolicyArgs and says
-// what could not be carried over, and refuses them wherever a current policy is expected.
-import * as pulumi from "@pulumi/pulumi";
+// what could not be carried over (removedApis.ts refuses them wherever a current policy is expected).
 import * as YAML from "yaml";
-import type { MtlsPolicyArgs, PortMtls } from "./mtlsPolicy";
+import type { MtlsPolicyArgs, PortMtls } from "./mtlsPolicyPlan";
+import { LegacyDoc } from "./removedApis";
 import { MtlsMode } from "./types";
 
 /** One converted policy. */
@@ -22,56 +22,6 @@ export interface LegacyConversion {
     policies: ConvertedPolicy[];
     /** What was dropped, assumed or left alone, one sentence each. */
     notes: string[];
-}
-
-interface LegacyDoc {
-    apiVersion?: string;
-    kind?: string;
-    metadata?: { name?: string; namespace?: string };
-    spec?: {
-        peers?: Array<{ mtls?: { mode?: string } | null; jwt?: unknown }>;
-        peerIsOptional?: boolean;
-        origins?: unknown[];
-        principalBinding?: string;
-        targets?: Array<{ name?: string; ports?: Array<{ number?: number; name?: string }> }>;
-        host?: string;
-        trafficPolicy?: { tls?: { mode?: string } };
-    };
-}
-
-const LEGACY_GROUPS: Record<string, string> = {
-    "authentication.istio.io": "security.istio.io/v1 PeerAuthentication (mTLS) and RequestAuthentication + AuthorizationPolicy (JWT)",
-    "rbac.istio.io": "security.istio.io/v1 AuthorizationPolicy",
-};
-
-/** The replacement for a removed Istio API group, or undefined when the group is current. */
-export function legacyReplacement(apiVersion: unknown): string | undefined {
-    if (typeof apiVersion !== "string") {
-        return undefined;
-    }
-    return LEGACY_GROUPS[apiVersion.split("/")[0]];
-}
-
-/**
- * Throws when a removed-API document is passed where MtlsPolicyArgs are expected (callers in
- * JavaScript or YAML can pass anything).
- */
-export function rejectLegacyPolicy(type: string, name: string, args: unknown): void {
-    if (!args || typeof args !== "object") {
-        return;
-    }
-    const doc = args as LegacyDoc;
-    const replacement = legacyReplacement(doc.apiVersion);
-    const looksLegacy = replacement !== undefined || doc.kind === "MeshPolicy" || (doc.spec !== undefined && "peers" in doc.spec);
-    if (!looksLegacy) {
-        return;
-    }
-    throw new pulumi.ResourceError(
-        `${type} "${name}": invalid arguments:\n  - apiVersion: got ${JSON.stringify(doc.apiVersion ?? "authentication.istio.io/v1alpha1")} (a ${doc.kind ?? "Policy"} document); ` +
-            `that API was removed in Istio 1.6. Use ${replacement ?? LEGACY_GROUPS["authentication.istio.io"]}: ` +
-            `pass MtlsPolicyArgs ({ namespace, selector, mode, portLevelMtls }), or convert the YAML with convertLegacyIstioPolicy(yamlText).`,
-        undefined,
-    );
 }
 
 function peerMode(doc: LegacyDoc, source: string, notes: string[]): MtlsMode {

@@ -1,5 +1,6 @@
 // Istio object builders shared by every component that emits Istio resources (MtlsPolicy, IstioMesh,
-// KuadrantMtls, KyvernoAuthz). One place spells the API versions and field names.
+// KuadrantMtls, KyvernoAuthz). One place spells the API versions and field names. The `...Object`
+// builders are pure; the two register helpers wrap them in a CustomResource.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { sortKeys } from "../internal/values";
@@ -14,12 +15,17 @@ export const AUTHORIZATION_POLICY_API = "security.istio.io/v1";
 
 /** The plain content of a PeerAuthentication. */
 export interface PeerAuthenticationSpec {
+    /** Name of the PeerAuthentication. */
     name: string;
+    /** Its namespace (the root namespace for a mesh-wide policy). */
     namespace: string;
+    /** The mTLS mode. */
     mode: MtlsMode;
+    /** Workload scope: `matchLabels` of the pods it applies to. */
     selector?: Record<string, string>;
-    /** Port number -> mode. */
+    /** Port number -> mode (workload scope only). */
     portLevelMtls?: Array<{ port: number; mode: MtlsMode }>;
+    /** Labels of the PeerAuthentication object itself. */
     labels?: Record<string, string>;
 }
 
@@ -48,20 +54,27 @@ export function peerAuthentication(resourceName: string, spec: PeerAuthenticatio
     return new k8s.apiextensions.CustomResource(resourceName, obj as unknown as k8s.apiextensions.CustomResourceArgs, opts);
 }
 
+/** The plain content of a DestinationRule that makes clients of `host` use Istio mutual TLS. */
+export interface IstioMutualDestinationRuleSpec {
+    /** Name of the DestinationRule. */
+    name: string;
+    /** Its namespace. */
+    namespace: string;
+    /** The host it applies to, e.g. `*.bookinfo.svc.cluster.local`. */
+    host: string;
+}
+
+/** The Kubernetes object of a DestinationRule with `trafficPolicy.tls.mode: ISTIO_MUTUAL`. */
+export function istioMutualDestinationRuleObject(spec: IstioMutualDestinationRuleSpec): Record<string, unknown> {
+    return {
+        apiVersion: DESTINATION_RULE_API,
+        kind: "DestinationRule",
+        metadata: { name: spec.name, namespace: spec.namespace },
+        spec: { host: spec.host, trafficPolicy: { tls: { mode: "ISTIO_MUTUAL" } } },
+    };
+}
+
 /** Registers a DestinationRule that makes clients of `host` use Istio mutual TLS. */
-export function istioMutualDestinationRule(
-    resourceName: string,
-    spec: { name: string; namespace: string; host: string },
-    opts: pulumi.CustomResourceOptions,
-): k8s.apiextensions.CustomResource {
-    return new k8s.apiextensions.CustomResource(
-        resourceName,
-        {
-            apiVersion: DESTINATION_RULE_API,
-            kind: "DestinationRule",
-            metadata: { name: spec.name, namespace: spec.namespace },
-            spec: { host: spec.host, trafficPolicy: { tls: { mode: "ISTIO_MUTUAL" } } },
-        },
-        opts,
-    );
+export function istioMutualDestinationRule(resourceName: string, spec: IstioMutualDestinationRuleSpec, opts: pulumi.CustomResourceOptions): k8s.apiextensions.CustomResource {
+    return new k8s.apiextensions.CustomResource(resourceName, istioMutualDestinationRuleObject(spec) as unknown as k8s.apiextensions.CustomResourceArgs, opts);
 }

@@ -1,38 +1,14 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { childOptions } from "../internal/options";
-import { ArgsValidator } from "../internal/validation";
+import { sidecarPatch } from "./sidecarInjectionManifests";
+import { planSidecarInjection, SIDECAR_INJECTION_TYPE, SidecarInjectionArgs } from "./sidecarInjectionPlan";
 
-const TYPE = "meshtls:index:SidecarInjection";
-
-/** Pod label that turns sidecar injection on or off (the annotation form is deprecated). */
-export const INJECT_LABEL = "sidecar.istio.io/inject";
-/** Pod annotation that rewrites HTTP probes to go through the sidecar agent. */
-export const REWRITE_PROBES_ANNOTATION = "sidecar.istio.io/rewriteAppHTTPProbers";
-/** Pod and namespace label that selects a control-plane revision. */
-export const REVISION_LABEL = "istio.io/rev";
-
-/** Arguments of a SidecarInjection. */
-export interface SidecarInjectionArgs {
-    /** Namespace of the Deployment. */
-    namespace: string;
-    /** Name of the existing Deployment to patch. */
-    deployment: string;
-    /**
-     * Inject the sidecar (`sidecar.istio.io/inject: "true"`); false sets the label to "false", which
-     * removes the sidecar at the next rollout.
-     * @default true
-     */
-    inject?: boolean;
-    /**
-     * Rewrite HTTP liveness/readiness probes through the sidecar so kubelet probes keep working under
-     * STRICT mTLS.
-     * @default true
-     */
-    rewriteAppHTTPProbers?: boolean;
-    /** Control-plane revision to inject from (`istio.io/rev` pod label). */
-    revision?: string;
-}
+// The constants and argument types live in pure modules; re-exported here where other folders have
+// imported them.
+export { INJECT_LABEL, REVISION_LABEL, REWRITE_PROBES_ANNOTATION } from "./labels";
+export { podTemplateFields } from "./sidecarInjectionManifests";
+export type { SidecarInjectionArgs } from "./sidecarInjectionPlan";
 
 /**
  * Sets the injection label and probe-rewrite annotation on a Deployment's pod template with a
@@ -47,41 +23,14 @@ export class SidecarInjection extends pulumi.ComponentResource {
     public readonly podAnnotations!: pulumi.Output<{ [key: string]: string }>;
 
     constructor(name: string, args: SidecarInjectionArgs, opts?: pulumi.ComponentResourceOptions) {
-        const v = new ArgsValidator(TYPE, name);
-        v.dnsLabel("namespace", args.namespace, true);
-        v.dnsSubdomain("deployment", args.deployment, true);
-        v.dnsLabel("revision", args.revision);
-        v.throwIfInvalid();
-        super(TYPE, name, args, opts);
+        const plan = planSidecarInjection(name, args);
+        super(SIDECAR_INJECTION_TYPE, name, args, opts);
 
-        const { labels, annotations } = podTemplateFields(args);
-        new k8s.apps.v1.DeploymentPatch(
-            `${name}-pod-template`,
-            {
-                metadata: {
-                    name: args.deployment,
-                    namespace: args.namespace,
-                    // Take ownership of fields set earlier by hand (kubectl label/annotate, as old runbooks do).
-                    annotations: { "pulumi.com/patchForce": "true" },
-                },
-                spec: { template: { metadata: { labels, annotations } } },
-            },
-            childOptions(this, opts),
-        );
+        const patch = sidecarPatch(plan);
+        new k8s.apps.v1.DeploymentPatch(patch.resourceName, patch.args, childOptions(this, opts));
+        const { labels, annotations } = patch.args.spec.template.metadata;
         this.podLabels = pulumi.output(labels);
         this.podAnnotations = pulumi.output(annotations);
         this.registerOutputs({ podLabels: this.podLabels, podAnnotations: this.podAnnotations });
     }
-}
-
-/** The pod template labels and annotations for the given arguments. */
-export function podTemplateFields(args: Pick<SidecarInjectionArgs, "inject" | "rewriteAppHTTPProbers" | "revision">): {
-    labels: Record<string, string>;
-    annotations: Record<string, string>;
-} {
-    const labels: Record<string, string> = { [INJECT_LABEL]: String(args.inject ?? true) };
-    if (args.revision !== undefined) {
-        labels[REVISION_LABEL] = args.revision;
-    }
-    return { labels, annotations: { [REWRITE_PROBES_ANNOTATION]: String(args.rewriteAppHTTPProbers ?? true) } };
 }

@@ -1,0 +1,335 @@
+// IstioMesh's plan: pure. Validates the arguments (every problem at once), resolves every default once
+// and returns plain data: istioMeshManifests.ts turns it into chart installs and objects, and
+// MtlsPlatform reads the resolved settings (namespace, revision, mtlsMode, injection labels...) from it.
+import type * as pulumi from "@pulumi/pulumi";
+import { compact, HelmMode, parseValuesYaml } from "../internal/helm";
+import { ArgsValidator, isDnsLabel, isDnsName } from "../internal/validation";
+import type { IssuerMaterial } from "../pki";
+import {
+    DEFAULT_CNI,
+    DEFAULT_CREATE_NAMESPACE,
+    DEFAULT_GATEWAY_NAME,
+    DEFAULT_GATEWAY_NAMESPACE,
+    DEFAULT_HELM_MODE,
+    DEFAULT_HOLD_APPLICATION_UNTIL_PROXY_STARTS,
+    DEFAULT_ISTIO_NAMESPACE,
+    DEFAULT_ISTIO_VERSION,
+    DEFAULT_MTLS_MODE,
+    DEFAULT_MULTI_ROOT_TRUST,
+    DEFAULT_REVISION,
+    DEFAULT_REWRITE_APP_HTTP_PROBE,
+    DEFAULT_TRUST_DOMAIN,
+    ISTIO_CHART_REPO,
+} from "./defaults";
+import { namespaceInjectionLabels, podInjectionLabels } from "./labels";
+import { ExtensionProvider, MtlsMode } from "./types";
+
+/** IstioMesh's type token. */
+export const ISTIO_MESH_TYPE = "meshtls:index:IstioMesh";
+
+/** An Istio ingress gateway installed with the `gateway` chart. */
+export interface IngressGatewayArgs {
+    /**
+     * Helm release name; the chart names the Deployment and Service after it.
+     * @default "istio-ingressgateway"
+     */
+    name?: string;
+    /**
+     * Namespace of the gateway.
+     * @default "istio-ingress"
+     */
+    namespace?: string;
+    /**
+     * Create the gateway namespace. Set false when it already exists.
+     * @default true
+     */
+    createNamespace?: boolean;
+}
+
+/**
+ * Raw chart values as YAML text, deep-merged last over what meshtls computes (objects merge, arrays
+ * replace). Text, so the escape hatch works from every Pulumi language.
+ */
+export interface IstioChartValues {
+    /** YAML values for the `base` chart. */
+    base?: string;
+    /** YAML values for the `istiod` chart. */
+    istiod?: string;
+    /** YAML values for the `cni` chart. */
+    cni?: string;
+    /** YAML values for the `gateway` chart. */
+    gateway?: string;
+}
+
+/** How Istio is installed and configured: shared by IstioMesh and MtlsPlatform's `istio` section. */
+export interface IstioInstallSettings {
+    /**
+     * Istio version: the version of every chart installed.
+     * @default "1.30.3"
+     */
+    version?: string;
+    /**
+     * Chart repository URL.
+     * @default "https://istio-release.storage.googleapis.com/charts"
+     */
+    chartRepository?: string;
+    /**
+     * Namespace of the control plane; also the mesh root namespace, where the mesh-wide policy lives.
+     * @default "istio-system"
+     */
+    namespace?: string;
+    /**
+     * Create the control-plane namespace. Set false when it already exists.
+     * @default true
+     */
+    createNamespace?: boolean;
+    /** Control-plane revision (`istio.io/rev`), for revisioned installs. @default "" (the default revision) */
+    revision?: string;
+    /**
+     * How the charts are installed.
+     * @default HelmMode.Chart (per-object preview diffs; Istio's charts need no hooks)
+     */
+    helmMode?: HelmMode;
+    /**
+     * SPIFFE trust domain (`meshConfig.trustDomain`).
+     * @default "cluster.local"
+     */
+    trustDomain?: string;
+    /** Mesh ID (`global.meshID`); Istio uses the trust domain when unset. */
+    meshId?: string;
+    /**
+     * Start application containers only once the sidecar is ready
+     * (`meshConfig.defaultConfig.holdApplicationUntilProxyStarts`), so they never send plain text early.
+     * @default true
+     */
+    holdApplicationUntilProxyStarts?: boolean;
+    /**
+     * Rewrite HTTP probes through the sidecar agent (`sidecarInjectorWebhook.rewriteAppHTTPProbe`), so
+     * kubelet probes keep working under STRICT mTLS.
+     * @default true
+     */
+    rewriteAppHTTPProbe?: boolean;
+    /**
+     * Mode of the mesh-wide PeerAuthentication `default` in the root namespace.
+     * @default MtlsMode.STRICT
+     */
+    mtlsMode?: MtlsMode;
+    /**
+     * With a plug-in CA, trust several roots at once (`ISTIO_MULTIROOT_MESH`, proxy
+     * `PROXY_CONFIG_XDS_AGENT`), so a root rotation through CertificateAuthority phases needs no downtime.
+     * @default true
+     */
+    multiRootTrust?: boolean;
+    /**
+     * Install the Istio CNI node agent (`cni` chart) and tell istiod to use it.
+     * @default false
+     */
+    cni?: boolean;
+    /** Install an ingress gateway with the `gateway` chart. */
+    gateway?: IngressGatewayArgs;
+    /** Escape hatch: raw chart values, deep-merged last over the computed ones. */
+    values?: IstioChartValues;
+}
+
+/** Arguments of an IstioMesh. */
+export interface IstioMeshArgs extends IstioInstallSettings {
+    /** Extension providers (`meshConfig.extensionProviders`), e.g. from `kyvernoExtensionProvider()`. */
+    extensionProviders?: ExtensionProvider[];
+    /** Plug-in CA: istiod signs workload certificates with this issuer (the `cacerts` Secret). */
+    pluginCa?: pulumi.Input<IssuerMaterial>;
+}
+
+/** The settings part of IstioMesh args (what MtlsPlatform passes through unchanged). */
+export function istioInstallSettings(s: IstioInstallSettings): IstioInstallSettings {
+    return {
+        version: s.version,
+        chartRepository: s.chartRepository,
+        namespace: s.namespace,
+        createNamespace: s.createNamespace,
+        revision: s.revision,
+        helmMode: s.helmMode,
+        trustDomain: s.trustDomain,
+        meshId: s.meshId,
+        holdApplicationUntilProxyStarts: s.holdApplicationUntilProxyStarts,
+        rewriteAppHTTPProbe: s.rewriteAppHTTPProbe,
+        mtlsMode: s.mtlsMode,
+        multiRootTrust: s.multiRootTrust,
+        cni: s.cni,
+        gateway: s.gateway,
+        values: s.values,
+    };
+}
+
+/** The ingress gateway of a plan. */
+export interface IngressGatewayPlan {
+    /** Helm release name. */
+    name: string;
+    /** Namespace of the gateway. */
+    namespace: string;
+    /** Create the gateway namespace. */
+    createNamespace: boolean;
+}
+
+/** The parsed `values` escape hatches, `{}` where none was given. */
+export interface IstioExtraValues {
+    /** Over the `base` chart's values. */
+    base: Record<string, unknown>;
+    /** Over the `istiod` chart's values. */
+    istiod: Record<string, unknown>;
+    /** Over the `cni` chart's values. */
+    cni: Record<string, unknown>;
+    /** Over the `gateway` chart's values. */
+    gateway: Record<string, unknown>;
+}
+
+/** The labels that put workloads into this mesh's control plane. */
+export interface InjectionLabels {
+    /** Namespace labels: `istio-injection: enabled`, or `istio.io/rev: <revision>` with a revision. */
+    namespace: Record<string, string>;
+    /** Pod labels: `sidecar.istio.io/inject: "true"`, plus `istio.io/rev` with a revision. */
+    pod: Record<string, string>;
+}
+
+/** An IstioMesh, validated and fully defaulted: plain data (the plug-in CA itself stays with the component). */
+export interface IstioMeshPlan {
+    /** The component's resource name; child resource names derive from it. */
+    name: string;
+    /** Istio version of every chart. */
+    version: string;
+    /** Chart repository URL. */
+    chartRepository: string;
+    /** Control-plane and root namespace. */
+    namespace: string;
+    /** Create the control-plane namespace. */
+    createNamespace: boolean;
+    /** Control-plane revision; "" for the default revision. */
+    revision: string;
+    /** How the charts are installed. */
+    helmMode: HelmMode;
+    /** SPIFFE trust domain. */
+    trustDomain: string;
+    /** Mesh ID (`global.meshID`), when set. */
+    meshId?: string;
+    /** `meshConfig.defaultConfig.holdApplicationUntilProxyStarts`. */
+    holdApplicationUntilProxyStarts: boolean;
+    /** `sidecarInjectorWebhook.rewriteAppHTTPProbe`. */
+    rewriteAppHTTPProbe: boolean;
+    /** Mode of the mesh-wide PeerAuthentication. */
+    mtlsMode: MtlsMode;
+    /** Whether istiod signs with a plug-in CA (the `cacerts` Secret). */
+    pluginCa: boolean;
+    /** Multi-root trust in effect: only with a plug-in CA. */
+    multiRootTrust: boolean;
+    /** Install the CNI node agent. */
+    cni: boolean;
+    /** The ingress gateway, when one is installed. */
+    gateway?: IngressGatewayPlan;
+    /** Extension providers, undefined fields removed, in the order given. */
+    extensionProviders: ExtensionProvider[];
+    /** The parsed escape-hatch values. */
+    values: IstioExtraValues;
+    /** The labels that enroll namespaces and pods in this mesh. */
+    injectionLabels: InjectionLabels;
+    /** istiod's Service name (`istiod`, or `istiod-<revision>`). */
+    istiodService: string;
+    /** istiod's xDS/CA address for proxies outside the mesh's defaults: `<service>.<namespace>.svc:15012`. */
+    discoveryAddress: string;
+}
+
+function validateProviderService(v: ArgsValidator, field: string, service: unknown): void {
+    const text = typeof service === "string" ? service : "";
+    const parts = text.split("/");
+    const ok = (parts.length === 1 && isDnsName(parts[0], false)) || (parts.length === 2 && isDnsLabel(parts[0]) && isDnsName(parts[1], false));
+    v.check(ok, field, service, "expected [<namespace>/]<fully qualified host>, e.g. kyverno-authz-server.kyverno.svc.cluster.local");
+}
+
+function validateExtensionProviders(v: ArgsValidator, providers: ExtensionProvider[]): void {
+    const names = new Set<string>();
+    providers.forEach((p, i) => {
+        const at = `extensionProviders[${i}]`;
+        if (v.nonEmpty(`${at}.name`, p.name, 253, true)) {
+            v.check(!names.has(p.name), `${at}.name`, p.name, "provider names must be unique (AuthorizationPolicy refers to them by name)");
+            names.add(p.name);
+        }
+        const kinds = [p.envoyExtAuthzGrpc, p.envoyExtAuthzHttp].filter((k) => k !== undefined);
+        if (!v.check(kinds.length === 1, at, Object.keys(p).filter((k) => k !== "name"), "set exactly one of envoyExtAuthzGrpc and envoyExtAuthzHttp")) {
+            return;
+        }
+        const kind = p.envoyExtAuthzGrpc ? "envoyExtAuthzGrpc" : "envoyExtAuthzHttp";
+        const cfg = (p.envoyExtAuthzGrpc ?? p.envoyExtAuthzHttp) as { service: string; port: number; timeout?: string; statusOnError?: string };
+        validateProviderService(v, `${at}.${kind}.service`, cfg.service);
+        v.port(`${at}.${kind}.port`, cfg.port, true);
+        v.protobufDuration(`${at}.${kind}.timeout`, cfg.timeout);
+        if (cfg.statusOnError !== undefined) {
+            v.check(/^[1-5]\d\d$/.test(cfg.statusOnError), `${at}.${kind}.statusOnError`, cfg.statusOnError, "expected an HTTP status code as a string, e.g. \"503\"");
+        }
+    });
+}
+
+/**
+ * Validates IstioMesh arguments and resolves every default. Throws one `pulumi.ResourceError` naming
+ * each bad field, its value and what is accepted. Only whether `pluginCa` is set matters here.
+ */
+export function planIstioMesh(name: string, args: IstioMeshArgs): IstioMeshPlan {
+    const v = new ArgsValidator(ISTIO_MESH_TYPE, name);
+    v.version("version", args.version);
+    v.dnsLabel("namespace", args.namespace);
+    v.dnsLabel("revision", args.revision);
+    v.enumValue("helmMode", args.helmMode, HelmMode);
+    v.enumValue("mtlsMode", args.mtlsMode, MtlsMode);
+    v.dnsSubdomain("trustDomain", args.trustDomain);
+    if (args.meshId !== undefined) {
+        v.nonEmpty("meshId", args.meshId, 63);
+    }
+    v.chartRepository("chartRepository", args.chartRepository);
+    if (args.gateway) {
+        v.dnsLabel("gateway.name", args.gateway.name);
+        v.dnsLabel("gateway.namespace", args.gateway.namespace);
+    }
+    const pluginCa = args.pluginCa !== undefined;
+    if (args.multiRootTrust !== undefined && !pluginCa) {
+        v.fail("multiRootTrust", args.multiRootTrust, "it only applies with pluginCa (istiod's own self-signed CA has one root); remove it or set pluginCa");
+    }
+    const providers = args.extensionProviders ?? [];
+    validateExtensionProviders(v, providers);
+    const base = parseValuesYaml(v, "values.base", args.values?.base);
+    const istiod = parseValuesYaml(v, "values.istiod", args.values?.istiod);
+    const cni = parseValuesYaml(v, "values.cni", args.values?.cni);
+    const gateway = parseValuesYaml(v, "values.gateway", args.values?.gateway);
+    v.throwIfInvalid();
+
+    const namespace = args.namespace ?? DEFAULT_ISTIO_NAMESPACE;
+    const revision = args.revision ?? DEFAULT_REVISION;
+    const istiodService = revision ? `istiod-${revision}` : "istiod";
+    return {
+        name,
+        version: args.version ?? DEFAULT_ISTIO_VERSION,
+        chartRepository: args.chartRepository ?? ISTIO_CHART_REPO,
+        namespace,
+        createNamespace: args.createNamespace ?? DEFAULT_CREATE_NAMESPACE,
+        revision,
+        helmMode: args.helmMode ?? DEFAULT_HELM_MODE,
+        trustDomain: args.trustDomain ?? DEFAULT_TRUST_DOMAIN,
+        ...(args.meshId !== undefined ? { meshId: args.meshId } : {}),
+        holdApplicationUntilProxyStarts: args.holdApplicationUntilProxyStarts ?? DEFAULT_HOLD_APPLICATION_UNTIL_PROXY_STARTS,
+        rewriteAppHTTPProbe: args.rewriteAppHTTPProbe ?? DEFAULT_REWRITE_APP_HTTP_PROBE,
+        mtlsMode: args.mtlsMode ?? DEFAULT_MTLS_MODE,
+        pluginCa,
+        multiRootTrust: pluginCa && (args.multiRootTrust ?? DEFAULT_MULTI_ROOT_TRUST),
+        cni: args.cni ?? DEFAULT_CNI,
+        ...(args.gateway
+            ? {
+                  gateway: {
+                      name: args.gateway.name ?? DEFAULT_GATEWAY_NAME,
+                      namespace: args.gateway.namespace ?? DEFAULT_GATEWAY_NAMESPACE,
+                      createNamespace: args.gateway.createNamespace ?? DEFAULT_CREATE_NAMESPACE,
+                  },
+              }
+            : {}),
+        extensionProviders: providers.map((p) => compact(p)),
+        values: { base: base ?? {}, istiod: istiod ?? {}, cni: cni ?? {}, gateway: gateway ?? {} },
+        injectionLabels: { namespace: namespaceInjectionLabels(revision), pod: podInjectionLabels(revision, true) },
+        istiodService,
+        discoveryAddress: `${istiodService}.${namespace}.svc:15012`,
+    };
+}

@@ -1,0 +1,190 @@
+// MtlsPolicy's plan: pure. Validates the arguments (every problem at once), resolves every default once
+// and returns plain data that mtlsPolicyManifests.ts turns into objects.
+import { ArgsValidator, isDnsName } from "../internal/validation";
+import { DEFAULT_CLUSTER_DOMAIN, DEFAULT_ISTIO_NAMESPACE, DEFAULT_MTLS_MODE, DEFAULT_POLICY_NAME, MESH_DESTINATION_RULE_HOST } from "./defaults";
+import { rejectLegacyPolicy } from "./removedApis";
+import { MtlsMode } from "./types";
+
+/** MtlsPolicy's type token. */
+export const MTLS_POLICY_TYPE = "meshtls:index:MtlsPolicy";
+
+/** The mTLS mode of one workload port. */
+export interface PortMtls {
+    /** The workload (container) port, 1-65535; not the Service port. */
+    port: number;
+    /** Mode on that port. */
+    mode: MtlsMode;
+}
+
+/** The client side: a DestinationRule per host with `trafficPolicy.tls.mode: ISTIO_MUTUAL`. */
+export interface MtlsDestinationRuleArgs {
+    /**
+     * Hosts the rule applies to, one DestinationRule each. Required at workload scope.
+     * @default ["*.<namespace>.svc.<clusterDomain>"] at namespace scope, ["*.local"] at mesh scope
+     */
+    hosts?: string[];
+    /**
+     * Name of the DestinationRule (suffixed `-<n>` from the second host on).
+     * @default the PeerAuthentication's name
+     */
+    name?: string;
+}
+
+/** Arguments of an MtlsPolicy. */
+export interface MtlsPolicyArgs {
+    /**
+     * Namespace of the policy. Absent (or the root namespace without a selector): mesh-wide.
+     * With a selector: the workloads' namespace.
+     */
+    namespace?: string;
+    /**
+     * The mesh's root namespace (`meshConfig.rootNamespace`), where mesh-wide policies live.
+     * @default "istio-system"
+     */
+    rootNamespace?: string;
+    /**
+     * Name of the PeerAuthentication. Istio honours one mesh-wide and one namespace-wide policy each;
+     * `default` is the convention.
+     * @default "default" at mesh and namespace scope; the component's name at workload scope
+     */
+    name?: string;
+    /** Workload scope: `matchLabels` of the pods the policy applies to. */
+    selector?: { [key: string]: string };
+    /**
+     * mTLS mode.
+     * @default MtlsMode.STRICT
+     */
+    mode?: MtlsMode;
+    /** Per-port modes (workload scope only: Istio requires a selector for them). */
+    portLevelMtls?: PortMtls[];
+    /** Also create the client-side DestinationRule(s) with `ISTIO_MUTUAL`. */
+    destinationRule?: MtlsDestinationRuleArgs;
+    /**
+     * Cluster DNS domain, for the default DestinationRule host.
+     * @default "cluster.local"
+     */
+    clusterDomain?: string;
+}
+
+/** The scope of a resolved policy. */
+export enum MtlsScope {
+    /** Root namespace, no selector. */
+    Mesh = "Mesh",
+    /** A namespace, no selector. */
+    Namespace = "Namespace",
+    /** A namespace and a selector. */
+    Workload = "Workload",
+}
+
+/** One client-side DestinationRule of a plan. */
+export interface MtlsDestinationRulePlan {
+    /** Name of the DestinationRule (the rule name, suffixed `-<n>` from the second host on). */
+    name: string;
+    /** The host it applies to. */
+    host: string;
+}
+
+/** An MtlsPolicy, validated and fully defaulted: plain data. */
+export interface MtlsPolicyPlan {
+    /** The component's resource name; child resource names derive from it. */
+    name: string;
+    /** Mesh, Namespace or Workload. */
+    scope: MtlsScope;
+    /** The mesh's root namespace. */
+    rootNamespace: string;
+    /** Namespace of the PeerAuthentication (and the DestinationRules). */
+    namespace: string;
+    /** Name of the PeerAuthentication. */
+    policyName: string;
+    /** The mode the policy sets. */
+    mode: MtlsMode;
+    /** Workload scope only: `matchLabels` of the selected pods. */
+    selector?: Record<string, string>;
+    /** Per-port modes, in the order given (empty when none). */
+    portLevelMtls: PortMtls[];
+    /** The cluster DNS domain. */
+    clusterDomain: string;
+    /** The client-side DestinationRules, one per host (empty without `destinationRule`). */
+    destinationRules: MtlsDestinationRulePlan[];
+}
+
+/**
+ * Validates MtlsPolicy arguments and resolves every default. Throws one `pulumi.ResourceError` naming
+ * each bad field, its value and what is accepted (and refuses removed-API documents first).
+ */
+export function planMtlsPolicy(name: string, args: MtlsPolicyArgs): MtlsPolicyPlan {
+    rejectLegacyPolicy(MTLS_POLICY_TYPE, name, args);
+    const v = new ArgsValidator(MTLS_POLICY_TYPE, name);
+    const root = args.rootNamespace ?? DEFAULT_ISTIO_NAMESPACE;
+    const clusterDomain = args.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN;
+    v.dnsLabel("namespace", args.namespace);
+    v.dnsLabel("rootNamespace", args.rootNamespace);
+    v.dnsSubdomain("clusterDomain", args.clusterDomain);
+    v.enumValue("mode", args.mode, MtlsMode);
+    const hasSelector = args.selector !== undefined && Object.keys(args.selector).length > 0;
+    if (args.selector !== undefined) {
+        v.check(hasSelector, "selector", args.selector, "expected at least one label; omit selector for a namespace-wide policy");
+        v.labels("selector", args.selector);
+    }
+    const namespace = args.namespace ?? root;
+    const scope = hasSelector ? MtlsScope.Workload : namespace === root ? MtlsScope.Mesh : MtlsScope.Namespace;
+    if (hasSelector && namespace === root) {
+        v.fail(
+            args.namespace === undefined ? "namespace" : "selector",
+            args.namespace === undefined ? undefined : args.selector,
+            `a policy with a selector in the root namespace (${root}) is ignored by Istio; set namespace to the workloads' namespace, or drop the selector for a mesh-wide policy`,
+        );
+    }
+    const ports = args.portLevelMtls ?? [];
+    if (ports.length > 0 && !hasSelector) {
+        v.fail(
+            "portLevelMtls",
+            ports.map((p) => p.port),
+            "port-level mTLS requires a selector (Istio's CRD rule 'portLevelMtls requires selector'); add selector.matchLabels for the workload, or use a namespace-wide mode instead",
+        );
+    }
+    const seen = new Set<number>();
+    ports.forEach((p, i) => {
+        if (v.port(`portLevelMtls[${i}].port`, p.port, true)) {
+            v.check(!seen.has(p.port), `portLevelMtls[${i}].port`, p.port, "each port may appear once");
+            seen.add(p.port);
+        }
+        v.check(Object.values(MtlsMode).includes(p.mode), `portLevelMtls[${i}].mode`, p.mode, `expected one of ${Object.values(MtlsMode).join(", ")}`);
+    });
+    const policyName = args.name ?? (scope === MtlsScope.Workload ? name : DEFAULT_POLICY_NAME);
+    v.dnsSubdomain(args.name === undefined ? "name (defaults to the component name at workload scope)" : "name", policyName);
+
+    let hosts: string[] = [];
+    let ruleName = policyName;
+    if (args.destinationRule) {
+        const dr = args.destinationRule;
+        ruleName = dr.name ?? policyName;
+        if (dr.name !== undefined) {
+            v.dnsSubdomain("destinationRule.name", dr.name);
+        }
+        if (dr.hosts !== undefined) {
+            v.check(dr.hosts.length > 0, "destinationRule.hosts", dr.hosts, "expected at least one host; omit hosts for the scope's default");
+            hosts = dr.hosts;
+            dr.hosts.forEach((h, i) => {
+                v.check(isDnsName(h, true), `destinationRule.hosts[${i}]`, h, "expected a host name such as reviews.default.svc.cluster.local or *.default.svc.cluster.local");
+            });
+        } else if (scope === MtlsScope.Workload) {
+            v.fail("destinationRule.hosts", undefined, "it is required at workload scope: the Service host(s) of the selected workloads, e.g. reviews.default.svc.cluster.local");
+        } else {
+            hosts = [scope === MtlsScope.Mesh ? MESH_DESTINATION_RULE_HOST : `*.${namespace}.svc.${clusterDomain}`];
+        }
+    }
+    v.throwIfInvalid();
+    return {
+        name,
+        scope,
+        rootNamespace: root,
+        namespace,
+        policyName,
+        mode: args.mode ?? DEFAULT_MTLS_MODE,
+        ...(hasSelector ? { selector: { ...args.selector } } : {}),
+        portLevelMtls: ports.map((p) => ({ port: p.port, mode: p.mode })),
+        clusterDomain,
+        destinationRules: hosts.map((host, i) => ({ name: i === 0 ? ruleName : `${ruleName}-${i}`, host })),
+    };
+}
