@@ -8,3 +8,4 @@ export { convertLegacyIstioPolicy } from "./legacy";
 export type { ConvertedPolicy, LegacyConversion } from "./legacy";
 export { MtlsMode } from "./types";
 export type { EnvoyExtAuthzGrpcProvider, EnvoyExtAuthzHttpProvider, ExtAuthzRequestBody, ExtensionProvider } from "./types";
+export { AUTHORIZATION_POLICY_API } from "./resources";
