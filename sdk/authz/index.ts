@@ -1,11 +1,5 @@
-export {
-    KyvernoAuthz,
-    KyvernoAuthzFlavor,
-    kyvernoExtensionProvider,
-    DEFAULT_KYVERNO_AUTHZ_VERSION,
-    KYVERNO_AUTHZ_CHART_REPO,
-    DEFAULT_ENVOY_PLUGIN_IMAGE,
-} from "./kyvernoAuthz";
+export { KyvernoAuthz } from "./kyvernoAuthz";
+export { KyvernoAuthzFlavor } from "./types";
 export type {
     KyvernoAuthzArgs,
     KyvernoExtensionProviderArgs,
@@ -18,4 +12,19 @@ export type {
     PolicyTargetRef,
     AppPort,
     CertManagerIssuerRef,
-} from "./kyvernoAuthz";
+    KyvernoKubernetesObject,
+} from "./types";
+export { DEFAULT_KYVERNO_AUTHZ_VERSION, KYVERNO_AUTHZ_CHART_REPO, DEFAULT_ENVOY_PLUGIN_IMAGE } from "./defaults";
+// The plan (pure: validated, every default resolved once) and the manifests built from it.
+export { planKyvernoAuthz } from "./plan";
+export type { KyvernoAuthzPlan } from "./plan";
+export { kyvernoExtensionProvider, resolveKyvernoProvider } from "./provider";
+export type { KyvernoProviderPlan } from "./provider";
+export { authzServerInstall, authzServerValues, policyCrdArgs, webhookCertificateArgs } from "./authzServer";
+export type { AuthzServerPlan, AuthzServerWebhookPlan, WebhookCertificatePlan, WebhookCertificatePems } from "./authzServer";
+export { envoyPluginObjects } from "./envoyPlugin";
+export type { EnvoyPluginPlan, EnvoyPluginObjects } from "./envoyPlugin";
+export { envoyPluginPolicyFiles, validatingPolicyObject } from "./policies";
+export type { KyvernoPolicyPlan } from "./policies";
+export { authorizationPolicyObject, authzNamespaceObject, kyvernoMtlsPolicies } from "./meshPolicies";
+export type { KyvernoAppMtlsPlan, KyvernoMtlsPolicy, KyvernoTargetPlan } from "./meshPolicies";

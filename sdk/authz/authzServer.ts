@@ -1,0 +1,174 @@
+// The kyverno-authz-server chart (flavor AuthzServer): its resolved install settings, its values and
+// the webhook certificate it needs.
+import type * as pulumi from "@pulumi/pulumi";
+import { HelmInstall, HelmMode } from "../internal/helm";
+import { ArgsValidator } from "../internal/validation";
+import type { CertificateArgs, IssuerMaterial } from "../pki";
+import {
+    DEFAULT_CERT_MANAGER_GROUP,
+    DEFAULT_KYVERNO_AUTHZ_VERSION,
+    DEFAULT_KYVERNO_HELM_MODE,
+    DEFAULT_KYVERNO_INSTALL_POLICY_CRD,
+    DEFAULT_KYVERNO_POLICY_API_VERSION,
+    KYVERNO_CLUSTER_DOMAIN,
+    KYVERNO_AUTHZ_CHART,
+    KYVERNO_AUTHZ_CHART_REPO,
+    KYVERNO_FLAVOR_DEFAULTS,
+    KYVERNO_WEBHOOK_PORT,
+    KYVERNO_WEBHOOK_SELECTOR,
+    kyvernoPolicyCrdUrl,
+} from "./defaults";
+import type { KyvernoProviderPlan } from "./provider";
+import { KyvernoAuthzArgs, KyvernoAuthzFlavor } from "./types";
+
+/** The webhook certificate issued here (from `webhookIssuer`). */
+export interface WebhookCertificatePlan {
+    /** The issuer, passed to the Certificate as given (an Input: it holds a key). */
+    issuer: pulumi.Input<IssuerMaterial>;
+    /** `<webhook>.<namespace>.svc`. */
+    commonName: string;
+    /** The webhook Service's names, short to fully qualified. */
+    dnsNames: string[];
+}
+
+/** The chart's validation webhook. */
+export interface AuthzServerWebhookPlan {
+    /** The webhook Service (`<serviceName>-validation`, the chart's naming); also its PeerAuthentication's name. */
+    name: string;
+    /** The webhook port, reached by the API server without mesh mTLS. */
+    port: number;
+    /** Labels of the webhook pods. */
+    selector: Record<string, string>;
+    /** Set when the certificate is issued here (`webhookIssuer`). */
+    certificate?: WebhookCertificatePlan;
+    /** Set when cert-manager issues the certificate (`webhookCertManagerIssuer`), group defaulted. */
+    certManagerIssuer?: { name: string; kind: string; group: string };
+}
+
+/** The resolved install of the kyverno-authz-server chart. */
+export interface AuthzServerPlan {
+    /** Chart name. */
+    chart: string;
+    /** Chart version. */
+    version: string;
+    /** Chart repository. */
+    repository: string;
+    /** helm.v3.Release or helm.v4.Chart. */
+    helmMode: HelmMode;
+    /** Helm release name: the service name (the chart names its objects after it). */
+    releaseName: string;
+    /** Install namespace. */
+    namespace: string;
+    /** The chart's `nameOverride`, set when the service name is not the chart's default. */
+    nameOverride?: string;
+    /** apiVersion of ValidatingPolicies built from a typed spec. */
+    policyApiVersion: string;
+    /** The ValidatingPolicy CRD manifest to install, when `installPolicyCrd`. */
+    policyCrdUrl?: string;
+    /** The validation webhook. */
+    webhook: AuthzServerWebhookPlan;
+}
+
+/** The webhook certificate's PEMs, as chart values take them (Outputs at the leaves; the key secret). */
+export interface WebhookCertificatePems {
+    /** Certificate chain PEM (`certificates.static.crt`). */
+    crt: pulumi.Input<string>;
+    /** Private key PEM (`certificates.static.key`): a secret Output. */
+    key: pulumi.Input<string>;
+}
+
+/** Records the AuthzServer-only problems and resolves the chart install. */
+export function planAuthzServer(v: ArgsValidator, args: KyvernoAuthzArgs, provider: KyvernoProviderPlan): AuthzServerPlan {
+    v.check(args.image === undefined, "image", args.image, "image only applies to flavor EnvoyPlugin; the chart's image follows its version");
+    const certWays = [args.webhookIssuer, args.webhookCertManagerIssuer].filter((x) => x !== undefined).length;
+    v.check(
+        certWays === 1,
+        "webhookIssuer/webhookCertManagerIssuer",
+        certWays === 0 ? undefined : "both",
+        "the chart's validation webhook needs a certificate: set exactly one of webhookIssuer (an IssuerMaterial, e.g. CertificateAuthority.issuer) and webhookCertManagerIssuer",
+    );
+    if (args.policyApiVersion !== undefined) {
+        v.check(/^policies\.kyverno\.io\/v1(alpha1|beta1)?$/.test(args.policyApiVersion), "policyApiVersion", args.policyApiVersion, "expected policies.kyverno.io/v1alpha1, v1beta1 or v1");
+    }
+
+    const version = args.version ?? DEFAULT_KYVERNO_AUTHZ_VERSION;
+    const ns = provider.namespace;
+    const webhookName = `${provider.serviceName}-validation`;
+    const webhook: AuthzServerWebhookPlan = { name: webhookName, port: KYVERNO_WEBHOOK_PORT, selector: { ...KYVERNO_WEBHOOK_SELECTOR } };
+    if (args.webhookIssuer !== undefined) {
+        webhook.certificate = {
+            issuer: args.webhookIssuer,
+            commonName: `${webhookName}.${ns}.svc`,
+            dnsNames: [webhookName, `${webhookName}.${ns}`, `${webhookName}.${ns}.svc`, `${webhookName}.${ns}.svc.${KYVERNO_CLUSTER_DOMAIN}`],
+        };
+    } else if (args.webhookCertManagerIssuer) {
+        const ref = args.webhookCertManagerIssuer;
+        webhook.certManagerIssuer = { name: ref.name, kind: ref.kind, group: ref.group ?? DEFAULT_CERT_MANAGER_GROUP };
+    }
+    const plan: AuthzServerPlan = {
+        chart: KYVERNO_AUTHZ_CHART,
+        version,
+        repository: args.chartRepository ?? KYVERNO_AUTHZ_CHART_REPO,
+        helmMode: args.helmMode ?? DEFAULT_KYVERNO_HELM_MODE,
+        releaseName: provider.serviceName,
+        namespace: ns,
+        policyApiVersion: args.policyApiVersion ?? DEFAULT_KYVERNO_POLICY_API_VERSION,
+        webhook,
+    };
+    if (provider.serviceName !== KYVERNO_FLAVOR_DEFAULTS[KyvernoAuthzFlavor.AuthzServer].serviceName) {
+        // The chart names its Service (and the webhook, <name>-validation) after nameOverride.
+        plan.nameOverride = provider.serviceName;
+    }
+    if (args.installPolicyCrd ?? DEFAULT_KYVERNO_INSTALL_POLICY_CRD) {
+        plan.policyCrdUrl = kyvernoPolicyCrdUrl(version);
+    }
+    return plan;
+}
+
+/**
+ * The chart values. `pems` is required when the plan issues the webhook certificate here:
+ * kyverno-authz-server 0.4.0 takes that certificate only as values (certificates.static.{crt,key}) and
+ * writes it into a kubernetes.io/tls Secret and the webhook's caBundle, so the PEMs sit at those leaves.
+ */
+export function authzServerValues(server: AuthzServerPlan, pems?: WebhookCertificatePems): Record<string, unknown> {
+    const values: Record<string, unknown> = { config: { type: "envoy" } };
+    if (server.nameOverride !== undefined) {
+        values.nameOverride = server.nameOverride;
+    }
+    if (server.webhook.certificate !== undefined) {
+        if (pems === undefined) {
+            throw new Error("authzServerValues: the plan issues the webhook certificate; pass its PEMs");
+        }
+        values.validatingWebhookConfiguration = { certificates: { static: { crt: pems.crt, key: pems.key } } };
+    } else if (server.webhook.certManagerIssuer !== undefined) {
+        values.validatingWebhookConfiguration = { certificates: { certManager: { issuerRef: { ...server.webhook.certManagerIssuer } } } };
+    }
+    return values;
+}
+
+/** The chart install (see `authzServerValues` for `pems`). */
+export function authzServerInstall(server: AuthzServerPlan, pems?: WebhookCertificatePems): HelmInstall {
+    return {
+        mode: server.helmMode,
+        chart: server.chart,
+        version: server.version,
+        repo: server.repository,
+        releaseName: server.releaseName,
+        namespace: server.namespace,
+        values: authzServerValues(server, pems),
+    };
+}
+
+/** Arguments of the webhook's Certificate, when the plan issues it here. */
+export function webhookCertificateArgs(server: AuthzServerPlan): CertificateArgs | undefined {
+    const cert = server.webhook.certificate;
+    if (cert === undefined) {
+        return undefined;
+    }
+    return { issuer: cert.issuer, commonName: cert.commonName, dnsNames: [...cert.dnsNames], serverAuth: true };
+}
+
+/** Arguments of the ConfigGroup that installs the ValidatingPolicy CRD, when the plan asks for it. */
+export function policyCrdArgs(server: AuthzServerPlan): { files: string[] } | undefined {
+    return server.policyCrdUrl === undefined ? undefined : { files: [server.policyCrdUrl] };
+}

@@ -1,0 +1,165 @@
+// The authorizer's place in the mesh: its injected namespace, the AuthorizationPolicies (action
+// CUSTOM) that send requests to it, and the PeerAuthentications (as MtlsPolicy arguments) around it.
+import { ArgsValidator, isDnsName } from "../internal/validation";
+import { sortKeys } from "../internal/values";
+import { AUTHORIZATION_POLICY_API, MtlsMode } from "../istio";
+import type { MtlsPolicyArgs } from "../istio";
+import type { AuthzServerPlan } from "./authzServer";
+import { CORE_API_GROUP, GATEWAY_API_GROUP } from "./defaults";
+import type { KyvernoProviderPlan } from "./provider";
+import { KyvernoKubernetesObject, KyvernoAppMtls, KyvernoAuthzTarget } from "./types";
+
+/** A resolved target: one AuthorizationPolicy. */
+export interface KyvernoTargetPlan {
+    /** Namespace of the workloads. */
+    namespace: string;
+    /** AuthorizationPolicy name (the provider name unless set). */
+    name: string;
+    /** Workloads (`selector.matchLabels`), when set. */
+    selector?: Record<string, string>;
+    /** Gateways or Services (`targetRefs`), when set, each with its API group resolved. */
+    targetRefs?: Array<{ group: string; kind: string; name: string }>;
+    /** Request paths (empty: any). */
+    paths: string[];
+    /** Request hosts (empty: any). */
+    hosts: string[];
+    /** HTTP methods (empty: any). */
+    methods: string[];
+}
+
+/** A resolved application namespace: STRICT, with PERMISSIVE ports per app. */
+export interface KyvernoAppMtlsPlan {
+    /** Namespace of the applications. */
+    namespace: string;
+    /** Apps with plain-text ports, ordered by app name; ports in the order given. */
+    permissive: Array<{ app: string; ports: number[] }>;
+}
+
+/** One MtlsPolicy the component registers, named `<component name>-<id>`. */
+export interface KyvernoMtlsPolicy {
+    /** Resource name suffix. */
+    id: string;
+    /** The MtlsPolicy arguments. */
+    args: MtlsPolicyArgs;
+    /** Whether it waits for the authorizer namespace (it lives there). */
+    inAuthzNamespace: boolean;
+}
+
+const HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"];
+
+/** Checks the targets and resolves their names and target-ref groups. */
+export function planKyvernoTargets(v: ArgsValidator, targets: KyvernoAuthzTarget[] | undefined, providerName: string): KyvernoTargetPlan[] {
+    const apNames = new Set<string>();
+    return (targets ?? []).map((t, i) => {
+        const at = `targets[${i}]`;
+        v.dnsLabel(`${at}.namespace`, t.namespace, true);
+        const apName = t.name ?? providerName;
+        if (v.dnsSubdomain(`${at}.name`, apName)) {
+            v.check(!apNames.has(`${t.namespace}/${apName}`), `${at}.name`, apName, "two targets in one namespace need different names");
+            apNames.add(`${t.namespace}/${apName}`);
+        }
+        v.check(!(t.selector && t.targetRefs), at, "selector and targetRefs", "Istio allows only one of selector and targetRefs on an AuthorizationPolicy");
+        if (t.selector) {
+            v.check(Object.keys(t.selector).length > 0, `${at}.selector`, t.selector, "expected at least one label; omit it for the whole namespace");
+            v.labels(`${at}.selector`, t.selector);
+        }
+        (t.targetRefs ?? []).forEach((ref, j) => {
+            v.nonEmpty(`${at}.targetRefs[${j}].kind`, ref.kind, 63, true);
+            v.dnsSubdomain(`${at}.targetRefs[${j}].name`, ref.name, true);
+        });
+        (t.paths ?? []).forEach((p, j) => v.check(p === "*" || p.startsWith("/") || p.startsWith("*"), `${at}.paths[${j}]`, p, "expected a path starting with '/' (or a '*' wildcard)"));
+        (t.hosts ?? []).forEach((h, j) => v.check(h === "*" || isDnsName(h.split(":")[0].replace(/^\*\./, "x."), false), `${at}.hosts[${j}]`, h, "expected a host such as testapp-1.demo.svc.cluster.local[:port] (or '*')"));
+        (t.methods ?? []).forEach((m, j) => v.check(HTTP_METHODS.includes(m), `${at}.methods[${j}]`, m, `expected one of ${HTTP_METHODS.join(", ")}`));
+
+        const plan: KyvernoTargetPlan = { namespace: t.namespace, name: apName, paths: [...(t.paths ?? [])], hosts: [...(t.hosts ?? [])], methods: [...(t.methods ?? [])] };
+        if (t.selector) {
+            plan.selector = { ...t.selector };
+        }
+        if (t.targetRefs) {
+            plan.targetRefs = t.targetRefs.map((ref) => ({ group: ref.group ?? (ref.kind === "Gateway" ? GATEWAY_API_GROUP : CORE_API_GROUP), kind: ref.kind, name: ref.name }));
+        }
+        return plan;
+    });
+}
+
+/** Checks the application namespaces and groups their PERMISSIVE ports by app. */
+export function planKyvernoAppMtls(v: ArgsValidator, appMtls: KyvernoAppMtls[] | undefined): KyvernoAppMtlsPlan[] {
+    return (appMtls ?? []).map((a, i) => {
+        v.dnsLabel(`appMtls[${i}].namespace`, a.namespace, true);
+        const seen = new Set<string>();
+        const byApp = new Map<string, number[]>();
+        (a.permissivePorts ?? []).forEach((p, j) => {
+            v.labels(`appMtls[${i}].permissivePorts[${j}]`, { app: p.app });
+            v.port(`appMtls[${i}].permissivePorts[${j}].port`, p.port, true);
+            v.check(!seen.has(`${p.app}:${p.port}`), `appMtls[${i}].permissivePorts[${j}]`, p, "each app/port pair may appear once");
+            seen.add(`${p.app}:${p.port}`);
+            byApp.set(p.app, [...(byApp.get(p.app) ?? []), p.port]);
+        });
+        const permissive = [...byApp.entries()].sort(([x], [y]) => x.localeCompare(y)).map(([app, ports]) => ({ app, ports }));
+        return { namespace: a.namespace, permissive };
+    });
+}
+
+/** The authorizer's namespace, labelled for sidecar injection (its traffic is mTLS). */
+export function authzNamespaceObject(provider: KyvernoProviderPlan): KyvernoKubernetesObject {
+    return { apiVersion: "v1", kind: "Namespace", metadata: { name: provider.namespace, labels: { "istio-injection": "enabled" } } };
+}
+
+/** The AuthorizationPolicy (action CUSTOM, naming the provider) of one target. */
+export function authorizationPolicyObject(target: KyvernoTargetPlan, providerName: string): KyvernoKubernetesObject {
+    const operation: Record<string, string[]> = {};
+    if (target.paths.length > 0) {
+        operation.paths = [...target.paths];
+    }
+    if (target.hosts.length > 0) {
+        operation.hosts = [...target.hosts];
+    }
+    if (target.methods.length > 0) {
+        operation.methods = [...target.methods];
+    }
+    const spec: Record<string, unknown> = {};
+    if (target.selector) {
+        spec.selector = { matchLabels: sortKeys(target.selector) };
+    }
+    if (target.targetRefs) {
+        spec.targetRefs = target.targetRefs.map((ref) => ({ group: ref.group, kind: ref.kind, name: ref.name }));
+    }
+    spec.action = "CUSTOM";
+    spec.provider = { name: providerName };
+    spec.rules = Object.keys(operation).length > 0 ? [{ to: [{ operation }] }] : [{}];
+    return { apiVersion: AUTHORIZATION_POLICY_API, kind: "AuthorizationPolicy", metadata: { name: target.name, namespace: target.namespace }, spec };
+}
+
+/**
+ * The PeerAuthentications around the authorizer, as MtlsPolicy arguments, in registration order: its
+ * namespace STRICT; with the chart, the webhook STRICT except its port (the API server calls it
+ * without mesh mTLS); each application namespace STRICT, and each listed app STRICT with its ports
+ * PERMISSIVE (the seed's layout).
+ */
+export function kyvernoMtlsPolicies(provider: KyvernoProviderPlan, server: AuthzServerPlan | undefined, appMtls: KyvernoAppMtlsPlan[]): KyvernoMtlsPolicy[] {
+    const out: KyvernoMtlsPolicy[] = [{ id: "namespace-mtls", args: { namespace: provider.namespace, mode: MtlsMode.STRICT }, inAuthzNamespace: true }];
+    if (server) {
+        out.push({
+            id: "webhook-mtls",
+            args: {
+                namespace: provider.namespace,
+                name: server.webhook.name,
+                selector: { ...server.webhook.selector },
+                mode: MtlsMode.STRICT,
+                portLevelMtls: [{ port: server.webhook.port, mode: MtlsMode.PERMISSIVE }],
+            },
+            inAuthzNamespace: true,
+        });
+    }
+    for (const app of appMtls) {
+        out.push({ id: `${app.namespace}-mtls`, args: { namespace: app.namespace, name: `mtls-${app.namespace}`, mode: MtlsMode.STRICT }, inAuthzNamespace: false });
+        for (const { app: appName, ports } of app.permissive) {
+            out.push({
+                id: `${app.namespace}-${appName}-mtls`,
+                args: { namespace: app.namespace, name: `mtls-${appName}`, selector: { app: appName }, mode: MtlsMode.STRICT, portLevelMtls: ports.map((port) => ({ port, mode: MtlsMode.PERMISSIVE })) },
+                inAuthzNamespace: false,
+            });
+        }
+    }
+    return out;
+}

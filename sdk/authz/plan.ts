@@ -1,0 +1,54 @@
+// The whole KyvernoAuthz plan: every argument checked (all problems reported together) and every
+// default resolved once, before anything is registered. Pure: no resource, no mock runtime.
+import { HelmMode } from "../internal/helm";
+import { ArgsValidator } from "../internal/validation";
+import { AuthzServerPlan, planAuthzServer } from "./authzServer";
+import { DEFAULT_KYVERNO_CREATE_NAMESPACE } from "./defaults";
+import { EnvoyPluginPlan, planEnvoyPlugin } from "./envoyPlugin";
+import { KyvernoAppMtlsPlan, KyvernoTargetPlan, planKyvernoAppMtls, planKyvernoTargets } from "./meshPolicies";
+import { KyvernoPolicyPlan, planKyvernoPolicies } from "./policies";
+import { checkMeshRegistration, KyvernoProviderPlan, resolveKyvernoProvider, validateKyvernoProviderArgs } from "./provider";
+import { KYVERNO_AUTHZ_TYPE, KyvernoAuthzArgs, KyvernoAuthzFlavor } from "./types";
+
+/** A validated, fully defaulted KyvernoAuthz: what the component registers, as plain data. */
+export interface KyvernoAuthzPlan {
+    /** The authorizer's flavor, namespace, service and extension provider (what IstioMesh registers). */
+    provider: KyvernoProviderPlan;
+    /** Whether the authorizer namespace is created. */
+    createNamespace: boolean;
+    /** The chart install (flavor AuthzServer only). */
+    server?: AuthzServerPlan;
+    /** The plugin deployment (flavor EnvoyPlugin only). */
+    plugin?: EnvoyPluginPlan;
+    /** The policies, parsed, in the order given. */
+    policies: KyvernoPolicyPlan[];
+    /** One AuthorizationPolicy each, in the order given. */
+    targets: KyvernoTargetPlan[];
+    /** Application namespaces made STRICT, in the order given. */
+    appMtls: KyvernoAppMtlsPlan[];
+}
+
+/**
+ * Checks a KyvernoAuthz's arguments and resolves every default. Throws one `pulumi.ResourceError`
+ * naming the component, each bad field, its value and what is accepted.
+ * @param name the component's resource name (for the error)
+ */
+export function planKyvernoAuthz(name: string, args: KyvernoAuthzArgs): KyvernoAuthzPlan {
+    const v = new ArgsValidator(KYVERNO_AUTHZ_TYPE, name);
+    validateKyvernoProviderArgs(v, args);
+    const provider = resolveKyvernoProvider(args);
+    v.version("version", args.version);
+    v.enumValue("helmMode", args.helmMode, HelmMode);
+    const plan: KyvernoAuthzPlan = { provider, createNamespace: args.createNamespace ?? DEFAULT_KYVERNO_CREATE_NAMESPACE, policies: [], targets: [], appMtls: [] };
+    if (provider.flavor === KyvernoAuthzFlavor.AuthzServer) {
+        plan.server = planAuthzServer(v, args, provider);
+    } else {
+        plan.plugin = planEnvoyPlugin(v, args, provider);
+    }
+    plan.policies = planKyvernoPolicies(v, args.policies, plan.server);
+    plan.targets = planKyvernoTargets(v, args.targets, provider.providerName);
+    plan.appMtls = planKyvernoAppMtls(v, args.appMtls);
+    checkMeshRegistration(v, provider, args.meshExtensionProviders);
+    v.throwIfInvalid();
+    return plan;
+}

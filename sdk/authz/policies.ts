@@ -1,0 +1,117 @@
+// The authorizer's policies: parsed and checked once into the documents that are applied
+// (ValidatingPolicies for the authz server, kyverno-json files for the seed's plugin).
+import * as YAML from "yaml";
+import { compact } from "../internal/helm";
+import { ArgsValidator } from "../internal/validation";
+import type { AuthzServerPlan } from "./authzServer";
+import { KyvernoPolicy } from "./types";
+
+/** A checked policy, as the authorizer will load it. */
+export interface KyvernoPolicyPlan {
+    /** Policy name: `metadata.name` (AuthzServer) or the file `<name>.yaml` (EnvoyPlugin). */
+    name: string;
+    /**
+     * AuthzServer: the ValidatingPolicy object as applied (`metadata.name` and `spec.evaluation.mode:
+     * Envoy` filled in). EnvoyPlugin: the parsed kyverno-json document.
+     */
+    document: Record<string, unknown>;
+    /** EnvoyPlugin: the file's text, exactly as given (what the plugin reads). */
+    fileText?: string;
+}
+
+/** The removed policy kinds of the authorizer's history, and what replaces them. */
+const OBSOLETE_POLICY_APIS: Record<string, string> = {
+    "envoy.kyverno.io": "envoy.kyverno.io AuthorizationPolicy (kyverno-envoy-plugin 0.2-0.3) is obsolete",
+    "authz.kyverno.io": "authz.kyverno.io (kyverno-envoy-plugin 0.4.0-beta.1) is obsolete",
+};
+
+interface PolicyDoc {
+    apiVersion?: unknown;
+    kind?: unknown;
+    metadata?: { name?: unknown };
+    spec?: { evaluation?: { mode?: unknown } } & Record<string, unknown>;
+}
+
+/**
+ * Checks the policies and returns the documents of the valid ones (problems go to `v`; a policy with a
+ * problem is left out, and the caller throws before using the result).
+ * @param server the chart install for flavor AuthzServer (ValidatingPolicies, of its `policyApiVersion`);
+ * undefined for EnvoyPlugin (kyverno-json files)
+ */
+export function planKyvernoPolicies(v: ArgsValidator, policies: KyvernoPolicy[] | undefined, serverPlan: AuthzServerPlan | undefined): KyvernoPolicyPlan[] {
+    const server = serverPlan !== undefined;
+    const planned: KyvernoPolicyPlan[] = [];
+    const names = new Set<string>();
+    (policies ?? []).forEach((p, i) => {
+        const at = `policies[${i}]`;
+        if (v.dnsSubdomain(`${at}.name`, p.name, true)) {
+            v.check(!names.has(p.name), `${at}.name`, p.name, "policy names must be unique");
+            names.add(p.name);
+        }
+        if (!v.check((p.yaml === undefined) !== (p.spec === undefined), at, Object.keys(p).filter((k) => k !== "name"), "set exactly one of yaml and spec")) {
+            return;
+        }
+        let doc: PolicyDoc;
+        if (p.yaml !== undefined) {
+            const parsed = v.yaml(`${at}.yaml`, p.yaml);
+            if (parsed === undefined) {
+                return;
+            }
+            // A scalar or empty document is not a policy; it then fails the apiVersion/kind check below.
+            doc = parsed !== null && typeof parsed === "object" ? parsed : {};
+        } else if (!server) {
+            v.fail(`${at}.spec`, p.spec, "flavor EnvoyPlugin loads kyverno-json files: give the policy as yaml");
+            return;
+        } else {
+            if (p.spec?.failurePolicy !== undefined) {
+                v.check(["Fail", "Ignore"].includes(p.spec.failurePolicy), `${at}.spec.failurePolicy`, p.spec.failurePolicy, "expected Fail or Ignore");
+            }
+            v.check(Array.isArray(p.spec?.validations) && p.spec.validations.length > 0, `${at}.spec.validations`, p.spec?.validations, "expected at least one validation");
+            doc = { apiVersion: serverPlan.policyApiVersion, kind: "ValidatingPolicy", metadata: { name: p.name }, spec: compact({ ...p.spec }) };
+        }
+        const group = typeof doc.apiVersion === "string" ? doc.apiVersion.split("/")[0] : "";
+        const expectedGroup = server ? "policies.kyverno.io" : "json.kyverno.io";
+        if (group in OBSOLETE_POLICY_APIS) {
+            v.fail(`${at}.apiVersion`, doc.apiVersion, `${OBSOLETE_POLICY_APIS[group]}; write a policies.kyverno.io ValidatingPolicy with spec.evaluation.mode: Envoy (flavor AuthzServer)`);
+        } else if (group !== expectedGroup || doc.kind !== "ValidatingPolicy") {
+            v.fail(
+                at,
+                `${String(doc.apiVersion)} ${String(doc.kind)}`,
+                server
+                    ? "flavor AuthzServer loads policies.kyverno.io ValidatingPolicy documents (kyverno-json json.kyverno.io policies are for flavor EnvoyPlugin)"
+                    : "flavor EnvoyPlugin loads kyverno-json json.kyverno.io/v1alpha1 ValidatingPolicy files (policies.kyverno.io policies are for flavor AuthzServer)",
+            );
+        }
+        if (!server) {
+            // Plugin files are named by `name` and loaded as written.
+            planned.push({ name: p.name, document: doc as Record<string, unknown>, fileText: p.yaml });
+            return;
+        }
+        // The object name, for the chart's cluster-scoped ValidatingPolicies.
+        if (doc.metadata?.name !== undefined && doc.metadata.name !== p.name) {
+            v.fail(`${at}.yaml metadata.name`, doc.metadata.name, `it must equal the policy name "${p.name}" (or be left out)`);
+        }
+        const mode = doc.spec?.evaluation?.mode;
+        v.check(mode === undefined || mode === "Envoy", `${at} spec.evaluation.mode`, mode, "the authz server only evaluates policies with evaluation.mode Envoy (Kubernetes is admission control); leave it out or set Envoy");
+        planned.push({ name: p.name, document: { ...doc, metadata: { ...(doc.metadata ?? {}), name: p.name }, spec: { ...(doc.spec ?? {}), evaluation: { ...(doc.spec?.evaluation ?? {}), mode: "Envoy" } } } });
+    });
+    return planned;
+}
+
+/** The ValidatingPolicy object (cluster-scoped) of a policy for the authz server. */
+export function validatingPolicyObject(policy: KyvernoPolicyPlan): Record<string, unknown> {
+    return policy.document;
+}
+
+/** The plugin's policy files, `<name>.yaml` -> text, in file-name order (deterministic ConfigMap data). */
+export function envoyPluginPolicyFiles(policies: KyvernoPolicyPlan[]): Record<string, string> {
+    const files: Record<string, string> = {};
+    for (const p of policies) {
+        files[`${p.name}.yaml`] = p.fileText ?? YAML.stringify(p.document);
+    }
+    return Object.fromEntries(
+        Object.keys(files)
+            .sort()
+            .map((k) => [k, files[k]]),
+    );
+}

@@ -1,0 +1,220 @@
+// The public argument types of KyvernoAuthz and kyvernoExtensionProvider. Defaults named in the
+// `@default` tags live in ./defaults.ts.
+import * as pulumi from "@pulumi/pulumi";
+import type { HelmMode } from "../internal/helm";
+import type { ExtensionProvider } from "../istio";
+import type { IssuerMaterial } from "../pki";
+
+/** The component's type token (also the prefix of its validation errors). */
+export const KYVERNO_AUTHZ_TYPE = "meshtls:index:KyvernoAuthz";
+
+/** Which authorizer runs. */
+export enum KyvernoAuthzFlavor {
+    /** The kyverno-authz-server chart: gRPC 9081, policies as `policies.kyverno.io` ValidatingPolicy (evaluation.mode Envoy). */
+    AuthzServer = "AuthzServer",
+    /** The seed's kyverno-envoy-plugin: a Deployment + Service, gRPC 9000 and HTTP 8000, json policies from a ConfigMap. */
+    EnvoyPlugin = "EnvoyPlugin",
+}
+
+/** How the authorizer is reached from the mesh; the same arguments give the same provider everywhere. */
+export interface KyvernoExtensionProviderArgs {
+    /**
+     * Which authorizer.
+     * @default KyvernoAuthzFlavor.AuthzServer
+     */
+    flavor?: KyvernoAuthzFlavor;
+    /**
+     * Namespace of the authorizer.
+     * @default "kyverno"
+     */
+    namespace?: string;
+    /**
+     * Service name of the authorizer.
+     * @default "kyverno-authz-server" (AuthzServer), "ext-authz" (EnvoyPlugin)
+     */
+    serviceName?: string;
+    /**
+     * Extension provider name (what AuthorizationPolicies refer to).
+     * @default "kyverno-authz-server" (AuthzServer), "kyverno-ext-authz-grpc" (EnvoyPlugin)
+     */
+    providerName?: string;
+    /** Per-check timeout, a protobuf duration such as `0.5s`. */
+    timeout?: string;
+    /**
+     * Allow requests when the authorizer cannot be reached.
+     * @default false (deny)
+     */
+    failOpen?: boolean;
+}
+
+/** A named CEL expression (`matchConditions`, `variables`). */
+export interface NamedExpression {
+    /** Name. */
+    name: string;
+    /** CEL expression over the Envoy CheckRequest (`object.attributes.request.http...`). */
+    expression: string;
+}
+
+/** One validation of a ValidatingPolicy. */
+export interface PolicyValidation {
+    /** CEL expression returning `envoy.Allowed().Response()`, `envoy.Denied(403).Response()` or null (no decision). */
+    expression: string;
+    /** Message for a failure. */
+    message?: string;
+}
+
+/** The spec of a `policies.kyverno.io` ValidatingPolicy for the authz server; `evaluation.mode: Envoy` is added. */
+export interface ValidatingPolicySpec {
+    /**
+     * What happens when evaluation fails.
+     * @default "Fail"
+     */
+    failurePolicy?: string;
+    /** Conditions a check request must meet for the policy to apply. */
+    matchConditions?: NamedExpression[];
+    /** Named expressions the validations can use as `variables.<name>`. */
+    variables?: NamedExpression[];
+    /** The decisions, evaluated in order until one returns a response. */
+    validations: PolicyValidation[];
+}
+
+/** A policy for the authorizer. Set exactly one of `yaml` and `spec`. */
+export interface KyvernoPolicy {
+    /** Policy name: `metadata.name` (AuthzServer) or the file `<name>.yaml` (EnvoyPlugin). */
+    name: string;
+    /** A whole policy document as YAML text (either flavor). */
+    yaml?: string;
+    /** The ValidatingPolicy spec as typed data (AuthzServer; apiVersion, kind and metadata are filled in). */
+    spec?: ValidatingPolicySpec;
+}
+
+/** A Gateway or Service an AuthorizationPolicy attaches to (`targetRefs[]`). */
+export interface PolicyTargetRef {
+    /** Kind, e.g. `Gateway` or `Service`. */
+    kind: string;
+    /** Name. */
+    name: string;
+    /**
+     * API group.
+     * @default "gateway.networking.k8s.io" for Gateway, "" (core) otherwise
+     */
+    group?: string;
+}
+
+/** An app label and a port that stays PERMISSIVE. */
+export interface AppPort {
+    /** Value of the pods' `app` label. */
+    app: string;
+    /** Workload port. */
+    port: number;
+}
+
+/** A cert-manager issuer for the chart's webhook certificate. */
+export interface CertManagerIssuerRef {
+    /** Issuer name. */
+    name: string;
+    /** `Issuer` or `ClusterIssuer`. */
+    kind: string;
+    /**
+     * API group.
+     * @default "cert-manager.io"
+     */
+    group?: string;
+}
+
+/** Where requests go through the authorizer: one AuthorizationPolicy with `action: CUSTOM`. */
+export interface KyvernoAuthzTarget {
+    /** Namespace of the workloads. */
+    namespace: string;
+    /**
+     * AuthorizationPolicy name.
+     * @default the provider name
+     */
+    name?: string;
+    /** Workloads (`selector.matchLabels`); at most one of selector and targetRefs. Neither: the whole namespace. */
+    selector?: { [key: string]: string };
+    /** Gateways or Services the policy attaches to (`targetRefs`); at most one of selector and targetRefs. */
+    targetRefs?: PolicyTargetRef[];
+    /** Only requests to these paths (exact, `prefix*` or `*suffix`). */
+    paths?: string[];
+    /** Only requests to these hosts. */
+    hosts?: string[];
+    /** Only these HTTP methods. */
+    methods?: string[];
+}
+
+/** An application namespace made STRICT, with plain-text exceptions for named app ports (the seed's layout). */
+export interface KyvernoAppMtls {
+    /** Namespace of the applications; gets PeerAuthentication `mtls-<namespace>` STRICT. */
+    namespace: string;
+    /** `app` label + port pairs that stay PERMISSIVE (PeerAuthentication `mtls-<app>`, STRICT elsewhere). */
+    permissivePorts?: AppPort[];
+}
+
+/** Arguments of a KyvernoAuthz. */
+export interface KyvernoAuthzArgs extends KyvernoExtensionProviderArgs {
+    /**
+     * Create the authorizer namespace, labelled `istio-injection: enabled` (its traffic is mTLS).
+     * @default true
+     */
+    createNamespace?: boolean;
+    /**
+     * kyverno-authz-server chart version (AuthzServer).
+     * @default "0.4.0"
+     */
+    version?: string;
+    /**
+     * Chart repository (AuthzServer).
+     * @default "https://kyverno.github.io/kyverno-authz"
+     */
+    chartRepository?: string;
+    /**
+     * How the chart is installed (AuthzServer). With `webhookIssuer` the certificate is chart values,
+     * unknown until it is issued, so a helm.v4.Chart renders at the first `up`, not at its preview.
+     * @default HelmMode.Release
+     */
+    helmMode?: HelmMode;
+    /** Issues the chart's validation-webhook certificate (AuthzServer; one of this and `webhookCertManagerIssuer`). */
+    webhookIssuer?: pulumi.Input<IssuerMaterial>;
+    /** A cert-manager issuer for the webhook certificate instead (AuthzServer). */
+    webhookCertManagerIssuer?: CertManagerIssuerRef;
+    /**
+     * Install the ValidatingPolicy CRD (it is not in the chart) from the kyverno-authz release manifest
+     * pinned to `version`. Leave off when Kyverno (which ships it) is installed.
+     * @default false
+     */
+    installPolicyCrd?: boolean;
+    /**
+     * API version of emitted ValidatingPolicies (AuthzServer).
+     * @default "policies.kyverno.io/v1alpha1" (the version kyverno-authz 0.4.0 serves)
+     */
+    policyApiVersion?: string;
+    /**
+     * Plugin image (EnvoyPlugin).
+     * @default "sanskardevops/plugin:0.0.29" (the seed's)
+     */
+    image?: string;
+    /** Policies the authorizer evaluates. */
+    policies?: KyvernoPolicy[];
+    /** Where requests are sent to the authorizer. */
+    targets?: KyvernoAuthzTarget[];
+    /** Application namespaces: STRICT with port-level PERMISSIVE exceptions. */
+    appMtls?: KyvernoAppMtls[];
+    /**
+     * The mesh's extension providers (what IstioMesh was given). When set, the component checks its
+     * provider is registered there, with the same service and port.
+     */
+    meshExtensionProviders?: ExtensionProvider[];
+}
+
+/** A Kubernetes object as plain data, as the pure manifests functions return it. */
+export interface KyvernoKubernetesObject {
+    /** API version, e.g. `v1`. */
+    apiVersion: string;
+    /** Kind, e.g. `ConfigMap`. */
+    kind: string;
+    /** Name, namespace (absent for cluster-scoped objects), labels and annotations. */
+    metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+    /** The rest of the object (`spec`, `data`, ...). */
+    [field: string]: unknown;
+}
