@@ -1,7 +1,7 @@
 // The kyverno-authz-server chart (flavor AuthzServer): its resolved install settings, its values and
 // the webhook certificate it needs.
 import type * as pulumi from "@pulumi/pulumi";
-import { HelmInstall, HelmMode } from "../internal/helm";
+import { HelmInstall, HelmMode } from "../internal/chartValues";
 import { ArgsValidator } from "../internal/validation";
 import type { CertificateArgs, IssuerMaterial } from "../pki";
 import {

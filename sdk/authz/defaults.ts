@@ -1,5 +1,5 @@
 // Every default of the kyverno authorizer, in one place. Plans read them; nothing else restates them.
-import { HelmMode } from "../internal/helm";
+import { HelmMode } from "../internal/chartValues";
 import { KyvernoAuthzFlavor } from "./types";
 
 /** The authorizer used when `flavor` is not set. */

@@ -4,9 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { installChart, retainCrdsTransform } from "../internal/helm";
 import { childOptions } from "../internal/options";
 import { ExtensionProvider, MtlsPolicy } from "../istio";
-import { Certificate } from "../pki";
-// publicIssuer is not exported by ../pki's index yet (see the report of this refactor).
-import { publicIssuer } from "../pki/types";
+import { Certificate, publicIssuer } from "../pki";
 import { AuthzServerPlan, authzServerInstall, policyCrdArgs, webhookCertificateArgs } from "./authzServer";
 import { EnvoyPluginPlan, envoyPluginObjects } from "./envoyPlugin";
 import { authorizationPolicyObject, authzNamespaceObject, kyvernoMtlsPolicies } from "./meshPolicies";

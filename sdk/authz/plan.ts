@@ -1,6 +1,6 @@
 // The whole KyvernoAuthz plan: every argument checked (all problems reported together) and every
 // default resolved once, before anything is registered. Pure: no resource, no mock runtime.
-import { HelmMode } from "../internal/helm";
+import { HelmMode } from "../internal/chartValues";
 import { ArgsValidator } from "../internal/validation";
 import { AuthzServerPlan, planAuthzServer } from "./authzServer";
 import { DEFAULT_KYVERNO_CREATE_NAMESPACE } from "./defaults";

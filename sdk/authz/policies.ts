@@ -1,7 +1,7 @@
 // The authorizer's policies: parsed and checked once into the documents that are applied
 // (ValidatingPolicies for the authz server, kyverno-json files for the seed's plugin).
 import * as YAML from "yaml";
-import { compact } from "../internal/helm";
+import { compact } from "../internal/chartValues";
 import { ArgsValidator } from "../internal/validation";
 import type { AuthzServerPlan } from "./authzServer";
 import { KyvernoPolicy } from "./types";

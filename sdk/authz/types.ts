@@ -1,7 +1,7 @@
 // The public argument types of KyvernoAuthz and kyvernoExtensionProvider. Defaults named in the
 // `@default` tags live in ./defaults.ts.
 import * as pulumi from "@pulumi/pulumi";
-import type { HelmMode } from "../internal/helm";
+import type { HelmMode } from "../internal/chartValues";
 import type { ExtensionProvider } from "../istio";
 import type { IssuerMaterial } from "../pki";
 

@@ -1,6 +1,6 @@
 // Every Istio default, defined once. Plans resolve them; nothing else restates them (MtlsPlatform and
 // other products read the resolved values from a plan instead).
-import { HelmMode } from "../internal/helm";
+import { HelmMode } from "../internal/chartValues";
 import { MtlsMode } from "./types";
 
 /** The Istio release installed by default (latest stable 1.30 patch). */

@@ -1,7 +1,7 @@
 // IstioMesh's manifests: pure. The plan's chart installs (with their values), namespaces, the
 // `cacerts` Secret and the mesh-wide policy's arguments, each with the resource name it is registered
 // under. The component only adds parents and dependencies.
-import { deepMerge, HelmInstall } from "../internal/helm";
+import { deepMerge, HelmInstall } from "../internal/chartValues";
 import { DEFAULT_ISTIO_NAMESPACE } from "./defaults";
 import { IstioMeshPlan } from "./istioMeshPlan";
 import { MtlsPolicyArgs } from "./mtlsPolicyPlan";

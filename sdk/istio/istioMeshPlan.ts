@@ -2,7 +2,7 @@
 // and returns plain data: istioMeshManifests.ts turns it into chart installs and objects, and
 // MtlsPlatform reads the resolved settings (namespace, revision, mtlsMode, injection labels...) from it.
 import type * as pulumi from "@pulumi/pulumi";
-import { compact, HelmMode, parseValuesYaml } from "../internal/helm";
+import { compact, HelmMode, parseValuesYaml } from "../internal/chartValues";
 import { ArgsValidator, isDnsLabel, isDnsName } from "../internal/validation";
 import type { IssuerMaterial } from "../pki";
 import {

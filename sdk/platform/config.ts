@@ -3,11 +3,11 @@
 // component interfaces (configSchema.generated.ts, `npm run gen:schema`); a test fails when it is stale.
 import Ajv, { ErrorObject, ValidateFunction } from "ajv";
 import * as YAML from "yaml";
-import { GlooCertRotation } from "../gloo/glooMtls";
-import { HelmMode } from "../internal/helm";
-import { KuadrantMtlsMode } from "../kuadrant/kuadrantMtls";
+import { GlooCertRotation } from "../gloo";
+import { HelmMode } from "../internal/chartValues";
+import { KuadrantMtlsMode } from "../kuadrant";
 import { STACK_CONFIG_SCHEMA, YAML_TEXT_KEYS } from "./configSchema.generated";
-import { MtlsPlatformArgs } from "./mtlsPlatform";
+import type { MtlsPlatformArgs } from "./mtlsPlatform";
 
 /** Where the root program sends its Kubernetes objects. */
 export enum DeployTarget {

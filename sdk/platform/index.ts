@@ -2,3 +2,5 @@ export { MtlsPlatform } from "./mtlsPlatform";
 export type { MtlsPlatformArgs, PlatformIstioArgs, PlatformGlooArgs, PlatformMtlsPolicy, CertificateInfo } from "./mtlsPlatform";
 export { DeployTarget, readPlatformConfig, PLATFORM_CONFIG_SCHEMA } from "./config";
 export type { PlatformStackConfig } from "./config";
+export { planMtlsPlatform } from "./plan";
+export type { MtlsPlatformPlan, PlatformChild } from "./plan";
