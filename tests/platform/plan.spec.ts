@@ -8,12 +8,12 @@ describe("platform plan (pure)", () => {
         const plan = planMtlsPlatform("p", {});
         assert.equal(plan.ca.name, "p-ca");
         assert.equal(plan.istio?.name, "p-istio");
-        assert.equal(plan.istio?.usesPlatformCa, true);
+        assert.equal(plan.istio.usesPlatformCa, true);
         assert.deepEqual([plan.kuadrant, plan.gloo, plan.authz], [undefined, undefined, undefined]);
         assert.deepEqual(plan.policies, []);
         assert.deepEqual(plan.extensionProviders, []);
         assert.deepEqual(plan.posture, { mesh: "STRICT" });
-        assert.equal(plan.istio?.args.extensionProviders, undefined);
+        assert.equal(plan.istio.args.extensionProviders, undefined);
     });
 
     it("reads the mesh's mode from the Istio plan", () => {
@@ -32,7 +32,7 @@ describe("platform plan (pure)", () => {
         assert.deepEqual(plan.authz?.args.meshExtensionProviders, plan.extensionProviders);
         assert.equal(plan.posture["mesh->kyverno-ext-authz-grpc"], "STRICT");
         // The plugin flavor has no webhook, so no platform CA.
-        assert.equal(plan.authz?.usesPlatformCa, false);
+        assert.equal(plan.authz.usesPlatformCa, false);
     });
 
     it("gives the authz server's webhook the platform CA unless an issuer is given", () => {
@@ -50,9 +50,9 @@ describe("platform plan (pure)", () => {
         const upstreams = [{ serviceName: "web", serviceNamespace: "shop", port: 8080 }];
         const plain = planMtlsPlatform("p", { gloo: { istioUpstreams: upstreams } });
         assert.equal(plain.gloo?.usesPlatformCa, true);
-        assert.equal(plain.gloo?.plan.xds?.rotation, GlooCertRotation.Pulumi);
-        assert.equal(plain.gloo?.args.istio?.istioVersion, plain.istio?.plan.version);
-        assert.equal(plain.gloo?.args.istio?.istioDiscoveryAddress, undefined);
+        assert.equal(plain.gloo.plan.xds?.rotation, GlooCertRotation.Pulumi);
+        assert.equal(plain.gloo.args.istio?.istioVersion, plain.istio?.plan.version);
+        assert.equal(plain.gloo.args.istio?.istioDiscoveryAddress, undefined);
         assert.equal(plain.posture["gateway-proxy->shop/web:8080"], "ISTIO_MUTUAL");
         assert.equal(plain.posture["gloo<->proxies (xDS)"], "mTLS (Pulumi rotation)");
 
@@ -65,7 +65,7 @@ describe("platform plan (pure)", () => {
     it("Gloo CronJob rotation takes no issuer", () => {
         const plan = planMtlsPlatform("p", { gloo: { xdsRotation: GlooCertRotation.CronJob, cronSchedule: "0 4 * * *" } });
         assert.equal(plan.gloo?.usesPlatformCa, false);
-        assert.deepEqual(plan.gloo?.args.xds, { rotation: GlooCertRotation.CronJob, cronSchedule: "0 4 * * *", rotationDuration: undefined });
+        assert.deepEqual(plan.gloo.args.xds, { rotation: GlooCertRotation.CronJob, cronSchedule: "0 4 * * *", rotationDuration: undefined });
         assert.equal(plan.posture["gloo<->proxies (xDS)"], "mTLS (CronJob rotation)");
     });
 
