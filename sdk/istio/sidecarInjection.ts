@@ -31,6 +31,6 @@ export class SidecarInjection extends pulumi.ComponentResource {
         const { labels, annotations } = patch.args.spec.template.metadata;
         this.podLabels = pulumi.output(labels);
         this.podAnnotations = pulumi.output(annotations);
-        this.registerOutputs({ podLabels: this.podLabels, podAnnotations: this.podAnnotations });
+        this.registerOutputs({ podLabels: labels, podAnnotations: annotations });
     }
 }

@@ -46,7 +46,7 @@ export class KuadrantMtls extends pulumi.ComponentResource {
         this.enabled = pulumi.output(plan.enabled);
         this.mode = pulumi.output(plan.mode);
         this.posture = pulumi.output(plan.posture);
-        this.registerOutputs({ enabled: this.enabled, mode: this.mode, posture: this.posture });
+        this.registerOutputs({ enabled: plan.enabled, mode: plan.mode, posture: plan.posture });
     }
 
     /** Registers the steps in the plan's order, each step waiting for every resource of the earlier ones. */
