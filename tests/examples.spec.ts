@@ -47,7 +47,9 @@ describe("examples", () => {
             const istiod = result.get("kubernetes:helm.sh/v4:Chart", "mesh-istiod");
             assert.ok(pa.dependencies.includes(istiod.urn), "the namespace policy waits for istiod (and the CRDs)");
             const app = result.get("kubernetes:yaml/v2:ConfigGroup", "bookinfo-app");
-            for (const p of result.ofType("kubernetes:apps/v1:DeploymentPatch")) {
+            const patches = result.ofType("kubernetes:apps/v1:DeploymentPatch");
+            assert.equal(patches.length, 6, "one patch per bookinfo deployment");
+            for (const p of patches) {
                 assert.ok(p.dependencies.includes(app.urn), `${p.name} waits for the bookinfo deployments`);
             }
         });
@@ -85,7 +87,9 @@ describe("examples", () => {
         it("Manual mode: sidecars, TLS in both EnvoyFilters, STRICT in kuadrant-system", async () => {
             const result = await runProgram(example("kuadrant-mtls"), run({ mode: "Manual" }));
             assert.equal(result.ofType("kubernetes:apps/v1:DeploymentPatch").length, 2);
-            for (const ef of result.k8sObjects("EnvoyFilter")) {
+            const filters = result.k8sObjects("EnvoyFilter");
+            assert.deepEqual(filters.map((ef) => ef.metadata.name), ["kuadrant-auth-external", "kuadrant-ratelimiting-external"]);
+            for (const ef of filters) {
                 const value = (ef.spec as { configPatches: Array<{ patch: { value: { transport_socket?: { name: string } } } }> }).configPatches[0].patch.value;
                 assert.equal(value.transport_socket?.name, "envoy.transport_sockets.tls");
             }
@@ -96,11 +100,15 @@ describe("examples", () => {
         it("Manual mode disabled with removeSidecars: PERMISSIVE, no socket, inject false", async () => {
             const result = await runProgram(example("kuadrant-mtls"), run({ mode: "Manual", enabled: "false", removeSidecars: "true" }));
             assert.deepEqual(result.k8sObject("PeerAuthentication", "default", "kuadrant-system").spec, { mtls: { mode: "PERMISSIVE" } });
-            for (const ef of result.k8sObjects("EnvoyFilter")) {
+            const filters = result.k8sObjects("EnvoyFilter");
+            assert.deepEqual(filters.map((ef) => ef.metadata.name), ["kuadrant-auth-external", "kuadrant-ratelimiting-external"]);
+            for (const ef of filters) {
                 assert.equal(JSON.stringify(ef.spec).includes("transport_socket"), false);
             }
-            for (const p of result.ofType("kubernetes:apps/v1:DeploymentPatch")) {
-                assert.match(JSON.stringify(p.inputs.spec), /"sidecar.istio.io\/inject":"false"/);
+            const patches = result.ofType("kubernetes:apps/v1:DeploymentPatch");
+            assert.deepEqual(patches.map((p) => (p.inputs.metadata as { name: string }).name), ["authorino", "limitador-limitador"]);
+            for (const p of patches) {
+                assert.deepEqual((p.inputs.spec as { template: { metadata: { labels: unknown } } }).template.metadata.labels, { "sidecar.istio.io/inject": "false" });
             }
         });
     });

@@ -2,9 +2,10 @@
 // real certificates that honour their inputs, and preview leaves computed outputs unknown.
 import { strict as assert } from "node:assert";
 import { X509Certificate } from "node:crypto";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
-import { resolve, runExpectingError, runProgram, valueOf } from "./harness";
+import { ProgramResult, loadProgram, readStackConfig, registrationView, resolve, runExpectingError, runProgram, valueOf } from "./harness";
 
 function chain() {
     const caKey = new tls.PrivateKey("ca-key", { algorithm: "ECDSA", ecdsaCurve: "P384" });
@@ -106,6 +107,40 @@ describe("harness", () => {
         const r = await resolve(result.value.leaf.certPem);
         assert.equal(r.known, false);
         assert.equal(result.resources.length, 5);
+    });
+
+    it("random mock delays change the registration order but not the URN-keyed registration view", async () => {
+        const ROOT = path.join(__dirname, "..");
+        const options = { config: readStackConfig(path.join(ROOT, "Pulumi.dev.yaml")) };
+        const main = () => loadProgram(path.join(ROOT, "index.ts"));
+        const plain = await runProgram(main, options);
+        const order = (r: typeof plain) => r.resources.map((x) => x.urn);
+        assert.ok(plain.resources.length > 20, `a program large enough for its order to vary: ${plain.resources.length}`);
+        // Two seeded runs usually reorder already; a few more seeds make a coincidence (same order
+        // despite different timing) practically impossible without making the test slow.
+        const orders = new Set([order(plain).join("\n")]);
+        for (const seed of [1, 2, 3, 4]) {
+            const delayed = await runProgram(main, { ...options, mockDelays: { seed, maxMs: 5 } });
+            assert.deepEqual(order(delayed).slice().sort(), order(plain).slice().sort(), `seed ${seed}: the same URNs`);
+            assert.deepEqual(registrationView(delayed), registrationView(plain), `seed ${seed}: the same registrations`);
+            orders.add(order(delayed).join("\n"));
+            if (orders.size >= 3) {
+                break;
+            }
+        }
+        assert.ok(orders.size >= 3, `the delays must reorder registrations for this test to mean anything; saw ${orders.size} distinct orders`);
+    });
+
+    it("registrationView is keyed by URN and refuses a URN registered twice", async () => {
+        const twice = await runProgram(() => {
+            new tls.PrivateKey("k", { algorithm: "ECDSA", ecdsaCurve: "P256" });
+            new tls.PrivateKey("a", { algorithm: "ECDSA", ecdsaCurve: "P256" });
+        });
+        assert.deepEqual(Object.keys(registrationView(twice)), [
+            "urn:pulumi:test::meshtls::tls:index/privateKey:PrivateKey::a",
+            "urn:pulumi:test::meshtls::tls:index/privateKey:PrivateKey::k",
+        ]);
+        assert.throws(() => registrationView(new ProgramResult([...twice.resources, twice.resources[0]], undefined)), /registered twice/);
     });
 
     it("passes stack config to the program", async () => {

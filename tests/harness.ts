@@ -23,6 +23,25 @@ const settings = require("@pulumi/pulumi/runtime/settings") as RuntimeSettings;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const state = require("@pulumi/pulumi/runtime/state") as RuntimeState;
 
+// Speed: the Pulumi SDK wraps every promise it creates (several per resource and output property) in
+// `debuggablePromise`, which reads `new Error().stack` eagerly for a leak report that only
+// PULUMI_DEBUG_PROMISE_LEAKS prints. Under ts-node each read goes through source-map-support, which
+// maps every frame: about a third of the suite's CPU time. Those stacks alone are left out; every other
+// stack (assertion failures, program errors, Pulumi's resource source positions) is still mapped.
+type PrepareStackTrace = (error: Error, frames: NodeJS.CallSite[]) => unknown;
+const SKIP_PROMISE_STACKS = Symbol.for("meshtls.tests.skipPromiseStacks");
+function skipPromiseStacks(): void {
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- a free function: V8 calls it unbound too
+    const current = Error.prepareStackTrace as (PrepareStackTrace & { [SKIP_PROMISE_STACKS]?: true }) | undefined;
+    if (current === undefined || current[SKIP_PROMISE_STACKS] || process.env.PULUMI_DEBUG_PROMISE_LEAKS) {
+        return;
+    }
+    const wrapped: PrepareStackTrace & { [SKIP_PROMISE_STACKS]?: true } = (error, frames) =>
+        frames[0]?.getFunctionName() === "debuggablePromise" ? "(promise stack not kept by the test harness)" : current(error, frames);
+    wrapped[SKIP_PROMISE_STACKS] = true;
+    Error.prepareStackTrace = wrapped;
+}
+
 // Wire-format markers of the Pulumi RPC protocol (sdk/nodejs/runtime/rpc.ts).
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
@@ -84,6 +103,36 @@ export interface RunOptions {
     newResource?: (args: pulumi.runtime.MockResourceArgs) => pulumi.runtime.MockResourceResult | undefined;
     /** Answers for invokes. */
     call?: (args: pulumi.runtime.MockCallArgs) => Record<string, unknown>;
+    /**
+     * Delays every mock answer (resources, reads, invokes) by a pseudo-random time drawn from `seed`,
+     * so outputs resolve, and late registrations arrive, in another order than without it.
+     */
+    mockDelays?: MockDelays;
+}
+
+/** Seeded random delays of mock answers (see `RunOptions.mockDelays`). */
+export interface MockDelays {
+    /** Seed of the pseudo-random sequence (the same seed draws the same delays in the same order). */
+    seed: number;
+    /** Upper bound of one delay in milliseconds. @default 5 */
+    maxMs?: number;
+}
+
+/** A seeded pseudo-random source of delays in [0, maxMs] ms (mulberry32). */
+function delaySource(delays: MockDelays | undefined): () => Promise<void> {
+    if (delays === undefined) {
+        return () => Promise.resolve();
+    }
+    const maxMs = delays.maxMs ?? 5;
+    let state = delays.seed >>> 0;
+    const next = () => {
+        state = (state + 0x6d2b79f5) >>> 0;
+        let t = state;
+        t = Math.imul(t ^ (t >>> 15), t | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+    return () => new Promise((resolve) => setTimeout(resolve, Math.round(next() * maxMs)));
 }
 
 /** What a program run produced. */
@@ -340,6 +389,7 @@ async function execute<T>(program: () => T | Promise<T>, options: RunOptions): P
         throw new Error("runProgram: programs must not run concurrently (the Pulumi runtime is global)");
     }
     running = true;
+    skipPromiseStacks();
     const project = options.project ?? "meshtls";
     const stack = options.stack ?? "test";
     const preview = options.preview ?? false;
@@ -360,11 +410,13 @@ async function execute<T>(program: () => T | Promise<T>, options: RunOptions): P
     // The mock monitor hands newResource the inputs with secret wrappers still on; the harness
     // decodes the same request itself and passes plain inputs, keyed by type and name.
     const pending = new Map<string, Decoded>();
+    const delay = delaySource(options.mockDelays);
     try {
         pulumi.runtime.setAllConfig(options.config ?? {}, options.secretConfig ?? []);
         await pulumi.runtime.setMocks(
             {
                 newResource: async (args: pulumi.runtime.MockResourceArgs): Promise<pulumi.runtime.MockResourceResult> => {
+                    await delay();
                     const decoded = pending.get(`${args.type}::${args.name}`) ?? { value: {}, secretPaths: [] };
                     const inputs = decoded.value as Record<string, unknown>;
                     try {
@@ -388,7 +440,8 @@ async function execute<T>(program: () => T | Promise<T>, options: RunOptions): P
                         throw err;
                     }
                 },
-                call: (args: pulumi.runtime.MockCallArgs) => {
+                call: async (args: pulumi.runtime.MockCallArgs) => {
+                    await delay();
                     if (options.call) {
                         return options.call(args);
                     }
@@ -519,11 +572,20 @@ export async function assertRejected(program: () => unknown, type: string, name:
 }
 
 /**
- * What two identical runs must agree on: every registration's type, name, parent, inputs, secret
- * paths, dependencies and provider, in order.
+ * What two identical runs must agree on, keyed by URN in URN order: every registration with its
+ * inputs, secret paths, dependencies, provider and options. Registration order is not part of it:
+ * it follows the order in which outputs resolve (a cold or a warm key cache, mock timing), which the
+ * engine does not depend on either. Throws on a URN registered twice (the engine would refuse it).
  */
-export function registrationView(result: ProgramResult<unknown>): unknown[] {
-    return result.resources.map(({ type, name, parent, inputs, secretPaths, dependencies, provider }) => ({ type, name, parent, inputs, secretPaths, dependencies, provider }));
+export function registrationView(result: ProgramResult<unknown>): Record<string, Omit<RegisteredResource, "urn">> {
+    const byUrn = new Map<string, Omit<RegisteredResource, "urn">>();
+    for (const { urn, ...rest } of result.resources) {
+        if (byUrn.has(urn)) {
+            throw new Error(`registrationView: ${urn} is registered twice`);
+        }
+        byUrn.set(urn, rest);
+    }
+    return Object.fromEntries([...byUrn.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 /**

@@ -444,7 +444,9 @@ describe("istio: SidecarInjection", () => {
 describe("istio: IstioMesh options", () => {
     it("uses the given chart repository for every chart", async () => {
         const result = await runProgram(() => new IstioMesh("mesh", { chartRepository: "oci://registry.example/istio", cni: true }));
-        for (const chart of result.ofType(CHART)) {
+        const charts = result.ofType(CHART);
+        assert.deepEqual(charts.map((c) => c.name).sort(), ["mesh-base", "mesh-cni", "mesh-istiod"]);
+        for (const chart of charts) {
             assert.equal((chart.inputs.repositoryOpts as { repo: string }).repo, "oci://registry.example/istio", chart.name);
         }
     });

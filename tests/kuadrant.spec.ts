@@ -175,6 +175,8 @@ describe("kuadrant: KuadrantMtls", () => {
             const sidecars = result.ofType("kubernetes:apps/v1:DeploymentPatch");
             const tls = result.ofType(EF_PATCH);
             const strict = result.k8sResource("PeerAuthentication", "default", "kuadrant-system");
+            assert.deepEqual(sidecars.map((s) => s.name), ["kuadrant-authorino-sidecar-pod-template", "kuadrant-limitador-sidecar-pod-template"]);
+            assert.deepEqual(tls.map((t) => t.name), ["kuadrant-gateway-system-kuadrant-auth-external", "kuadrant-gateway-system-kuadrant-ratelimiting-external"]);
             for (const t of tls) {
                 assert.ok(dependsOnAll(t, sidecars), `${t.name} waits for the sidecars`);
             }
@@ -194,7 +196,9 @@ describe("kuadrant: KuadrantMtls", () => {
             const result = await runProgram(() => new KuadrantMtls("kuadrant", manual({ enabled: false })), cluster(withTls));
             const permissive = result.k8sResource("PeerAuthentication", "default", "kuadrant-system");
             assert.deepEqual(result.k8sObject("PeerAuthentication", "default").spec, { mtls: { mode: "PERMISSIVE" } });
-            for (const t of result.ofType(EF_PATCH)) {
+            const tls = result.ofType(EF_PATCH);
+            assert.deepEqual(tls.map((t) => t.name), ["kuadrant-gateway-system-kuadrant-auth-external", "kuadrant-gateway-system-kuadrant-ratelimiting-external"]);
+            for (const t of tls) {
                 assert.ok(t.dependencies.includes(permissive.urn), `${t.name} waits for PERMISSIVE`);
                 assert.deepEqual(t.inputs.spec, live[`gateway-system/${(t.inputs.metadata as { name: string }).name}`].spec, "back to what the operator wrote");
             }
@@ -211,7 +215,10 @@ describe("kuadrant: KuadrantMtls", () => {
         it("disabling with removeSidecars sets the label to false, after client TLS is gone", async () => {
             const result = await runProgram(() => new KuadrantMtls("kuadrant", manual({ enabled: false, removeSidecars: true })), cluster(liveFilters()));
             const tls = result.ofType(EF_PATCH);
-            for (const s of result.ofType("kubernetes:apps/v1:DeploymentPatch")) {
+            const sidecars = result.ofType("kubernetes:apps/v1:DeploymentPatch");
+            assert.deepEqual(tls.map((t) => t.name), ["kuadrant-gateway-system-kuadrant-auth-external", "kuadrant-gateway-system-kuadrant-ratelimiting-external"]);
+            assert.deepEqual(sidecars.map((s) => (s.inputs.metadata as { name: string }).name), ["authorino", "limitador-limitador"]);
+            for (const s of sidecars) {
                 assert.deepEqual((s.inputs.spec as { template: { metadata: { labels: unknown } } }).template.metadata.labels, { "sidecar.istio.io/inject": "false" });
                 assert.ok(dependsOnAll(s, tls), `${s.name} waits until no client sends TLS`);
             }
