@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ComponentProvider } from "@pulumi/pulumi/provider/experimental";
 import * as YAML from "yaml";
 import * as sdk from "../sdk";
+import { packageSchema } from "./gen/analyzer";
 import { resolve, runProgram } from "./harness";
 
 const ROOT = path.join(__dirname, "..");
@@ -26,8 +27,8 @@ interface PackageSchema {
 }
 
 const provider = () => new ComponentProvider({ components: COMPONENTS, name: "meshtls", dirname: ROOT });
-let schemaPromise: Promise<PackageSchema> | undefined;
-const schema = () => (schemaPromise ??= provider().getSchema().then((s) => JSON.parse(s) as PackageSchema));
+// One analyzer run per process, shared with the schema and docs generator's tests.
+const schema = async (): Promise<PackageSchema> => (await packageSchema()) as unknown as PackageSchema;
 
 describe("multi-language: the inferred package schema", function () {
     // The analyzer type-checks the whole project once.

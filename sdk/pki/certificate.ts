@@ -2,49 +2,10 @@ import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import { certificateFacts, joinPem } from "./fingerprint";
 import { CERTIFICATE_TYPE, planCertificate } from "./plan";
-import { IssuerMaterial, KeyAlgorithm, issuerParts, publicIssuer } from "./types";
+import { issuerParts, publicIssuer } from "./types";
+import type { CertificateArgs } from "./args";
 
-/** Arguments of a Certificate. */
-export interface CertificateArgs {
-    /** The CA that signs, usually `CertificateAuthority.issuer`. */
-    issuer: pulumi.Input<IssuerMaterial>;
-    /** Subject common name. 1 to 64 characters. */
-    commonName: string;
-    /** Subject organization (O). */
-    organization?: string;
-    /** DNS subject alternative names, lower case; a leading `*.` wildcard is allowed. */
-    dnsNames?: string[];
-    /** URI subject alternative names, e.g. SPIFFE IDs. */
-    uris?: string[];
-    /** IP address subject alternative names. */
-    ipAddresses?: string[];
-    /**
-     * Usable by a TLS server (extended key usage serverAuth).
-     * @default true
-     */
-    serverAuth?: boolean;
-    /**
-     * Usable by a TLS client (extended key usage clientAuth), as mTLS clients need.
-     * @default false
-     */
-    clientAuth?: boolean;
-    /**
-     * Key algorithm of the certificate's key.
-     * @default KeyAlgorithm.EcdsaP256
-     */
-    keyAlgorithm?: KeyAlgorithm;
-    /**
-     * Validity in hours.
-     * @default 2160 (90 days)
-     */
-    validityHours?: number;
-    /**
-     * Re-issue (new certificate, same key) at the first `pulumi up` once this many hours of validity
-     * remain. Must be less than `validityHours`.
-     * @default 720 (30 days)
-     */
-    earlyRenewalHours?: number;
-}
+export type { CertificateArgs } from "./args";
 
 /** A leaf certificate signed by an IssuerMaterial, for TLS servers and/or clients. */
 export class Certificate extends pulumi.ComponentResource {

@@ -3,70 +3,10 @@ import * as random from "@pulumi/random";
 import * as tls from "@pulumi/tls";
 import { bundleFingerprints, certificateFacts, joinPem } from "./fingerprint";
 import { CERTIFICATE_AUTHORITY_TYPE, CaGenerationPlan, CertificateAuthorityPlan, caSubjectCommonName, planCertificateAuthority } from "./plan";
-import { IssuerMaterial, KeyAlgorithm, RotationPhase } from "./types";
+import { IssuerMaterial } from "./types";
+import type { CertificateAuthorityArgs } from "./args";
 
-/** An intermediate CA under the root: the root signs it, it signs every leaf. */
-export interface IntermediateCaArgs {
-    /**
-     * Common name of the intermediate; the generation and a random suffix are appended.
-     * @default "<the CA's commonName> intermediate"
-     */
-    commonName?: string;
-    /**
-     * Validity of the intermediate certificate, in hours.
-     * @default 43800 (5 years)
-     */
-    validityHours?: number;
-    /**
-     * Re-issue the intermediate (same key) when this many hours of validity remain, at the next `pulumi up`.
-     * @default 4380 (6 months)
-     */
-    earlyRenewalHours?: number;
-}
-
-/** Arguments of a CertificateAuthority. */
-export interface CertificateAuthorityArgs {
-    /**
-     * Common name of the root; ` g<generation> <random hex>` is appended so two generations never share
-     * a subject. At most 40 characters.
-     * @default "meshtls root CA"
-     */
-    commonName?: string;
-    /** Organization (O) of the CA subjects. */
-    organization?: string;
-    /**
-     * Key algorithm of the CA keys.
-     * @default KeyAlgorithm.EcdsaP256
-     */
-    keyAlgorithm?: KeyAlgorithm;
-    /**
-     * Validity of the root certificate, in hours.
-     * @default 87600 (10 years)
-     */
-    validityHours?: number;
-    /**
-     * Re-issue the root (same key, same subject, so existing chains still verify) when this many hours of
-     * validity remain, at the next `pulumi up`. Must be less than `validityHours`. Replacing the root is
-     * done with a rotation (`generation`), not with this.
-     * @default 8760 (1 year)
-     */
-    earlyRenewalHours?: number;
-    /** When set, the root signs this intermediate and the intermediate signs every leaf. */
-    intermediate?: IntermediateCaArgs;
-    /**
-     * The CA generation. Raise it by one to start a rotation. Resource names carry it, so generations
-     * coexist in state while both are trusted.
-     * @default 1
-     */
-    generation?: number;
-    /** The generation being rotated away from. Required in `TrustNew` and `ServeNew`; absent in `Stable`. */
-    previousGeneration?: number;
-    /**
-     * Where the rotation stands.
-     * @default RotationPhase.Stable
-     */
-    rotationPhase?: RotationPhase;
-}
+export type { CertificateAuthorityArgs, IntermediateCaArgs } from "./args";
 
 /** The keys and certificates of one CA generation. */
 interface Generation {
@@ -78,7 +18,7 @@ interface Generation {
 }
 
 /**
- * A root CA (and optional intermediate) made with @pulumi/tls, with staged rotation by generation.
+ * A root CA (and optional intermediate) made with the Pulumi tls provider, with staged rotation by generation.
  *
  * Rotation, one pull request per step: (1) `generation: 2, previousGeneration: 1, rotationPhase:
  * TrustNew` adds generation 2 and trusts both roots while generation 1 still signs; (2) `ServeNew`:

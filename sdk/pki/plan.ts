@@ -1,8 +1,7 @@
 // The pki plans: pure functions from a component's arguments to a validated, fully defaulted plan.
 // Every default is read from ./defaults once, here; the components only register what a plan says.
 import { ArgsValidator } from "../internal/validation";
-import type { CertificateArgs } from "./certificate";
-import type { CertificateAuthorityArgs } from "./certificateAuthority";
+import type { CertificateArgs, CertificateAuthorityArgs } from "./args";
 import {
     CA_COMMON_NAME_MAX,
     CA_KEY_USAGES,

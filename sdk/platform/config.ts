@@ -7,7 +7,7 @@ import { GlooCertRotation } from "../gloo";
 import { HelmMode } from "../internal/chartValues";
 import { KuadrantMtlsMode } from "../kuadrant";
 import { STACK_CONFIG_SCHEMA, YAML_TEXT_KEYS } from "./configSchema.generated";
-import type { MtlsPlatformArgs } from "./mtlsPlatform";
+import type { MtlsPlatformArgs } from "./types";
 
 /** Where the root program sends its Kubernetes objects. */
 export enum DeployTarget {

@@ -1,95 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
-import { KyvernoAuthz, KyvernoAuthzArgs } from "../authz";
-import { GlooCertRotation, GlooInstallSettings, GlooIstioUpstreamArgs, GlooMtls, GlooXdsCertificateArgs } from "../gloo";
-import { HelmMode } from "../internal/chartValues";
+import { KyvernoAuthz } from "../authz";
+import { GlooMtls } from "../gloo";
 import { childOptions } from "../internal/options";
-import { ExtensionProvider, IstioInstallSettings, IstioMesh, MtlsPolicy, MtlsPolicyArgs } from "../istio";
-import { KuadrantMtls, KuadrantMtlsArgs } from "../kuadrant";
-import { CertificateAuthority, CertificateAuthorityArgs, CertificateFacts, certificateFacts } from "../pki";
+import { ExtensionProvider, IstioMesh, MtlsPolicy } from "../istio";
+import { KuadrantMtls } from "../kuadrant";
+import { CertificateAuthority, CertificateFacts, certificateFacts } from "../pki";
 import { MTLS_PLATFORM_TYPE } from "./defaults";
 import { planMtlsPlatform } from "./plan";
+import type { CertificateInfo, MtlsPlatformArgs } from "./types";
 
-
-/** The Istio part of the platform: IstioMesh's settings, with the CA and providers from the platform. */
-export interface PlatformIstioArgs extends IstioInstallSettings {
-    /**
-     * Install Istio.
-     * @default true
-     */
-    enabled?: boolean;
-    /**
-     * istiod signs workload certificates with the platform CA (Secret `cacerts`), so the platform's
-     * rotation phases rotate the mesh root too.
-     * @default true
-     */
-    usePlatformCa?: boolean;
-    /** Extension providers besides the ones the integrations register. */
-    extraExtensionProviders?: ExtensionProvider[];
-}
-
-/** The Gloo part of the platform: GlooMtls's install settings, xDS mTLS from the platform CA. */
-export interface PlatformGlooArgs extends GlooInstallSettings {
-    /**
-     * xDS mTLS between Gloo and its proxies.
-     * @default true
-     */
-    xds?: boolean;
-    /** Who rotates the xDS certificate. @default GlooCertRotation.Pulumi (from the platform CA) */
-    xdsRotation?: GlooCertRotation;
-    /** xDS certificate settings (Pulumi rotation). */
-    xdsCertificate?: GlooXdsCertificateArgs;
-    /** Cron schedule (CronJob rotation). */
-    cronSchedule?: string;
-    /** Wait between rotation stages (CronJob rotation). */
-    rotationDuration?: string;
-    /**
-     * Istio integration for gateway-proxy (needs the platform's Istio).
-     * @default true when Istio is enabled
-     */
-    istioIntegration?: boolean;
-    /** Mesh services reached over Istio mTLS. */
-    istioUpstreams?: GlooIstioUpstreamArgs[];
-    /** Istio auto mTLS for every Upstream. @default false */
-    enableAutoMtls?: boolean;
-    /** STRICT in each upstream namespace. @default false */
-    strictUpstreamNamespaces?: boolean;
-}
-
-/** An extra MtlsPolicy of the platform. */
-export interface PlatformMtlsPolicy {
-    /** Component name (unique in the platform). */
-    name: string;
-    /** Its arguments. */
-    args: MtlsPolicyArgs;
-}
-
-/** Arguments of an MtlsPlatform: the whole picture in one object. */
-export interface MtlsPlatformArgs {
-    /** The platform CA (rotation phases included). @default a root CA, ECDSA P-256 */
-    ca?: CertificateAuthorityArgs;
-    /** Istio. @default installed with defaults */
-    istio?: PlatformIstioArgs;
-    /** Kuadrant mTLS (omit to leave Kuadrant alone). */
-    kuadrant?: KuadrantMtlsArgs;
-    /** Gloo Edge mTLS (omit for none). */
-    gloo?: PlatformGlooArgs;
-    /** The kyverno external authorizer (omit for none). Its provider is registered in the mesh. */
-    authz?: KyvernoAuthzArgs;
-    /** Extra PeerAuthentication / DestinationRule policies. */
-    policies?: PlatformMtlsPolicy[];
-    /** How every chart is installed unless a section says otherwise (HelmMode.Chart to render manifests). */
-    helmMode?: HelmMode;
-}
-
-/** What the platform reports about one certificate: no field changes with the passage of time alone. */
-export interface CertificateInfo {
-    /** SHA-256 fingerprint, upper-case colon hex. */
-    fingerprintSha256: string;
-    /** End of validity, ISO 8601 UTC. */
-    notAfter: string;
-    /** Serial number, upper-case hex. */
-    serialNumber: string;
-}
+export type { CertificateInfo, MtlsPlatformArgs, PlatformGlooArgs, PlatformIstioArgs, PlatformMtlsPolicy } from "./types";
 
 /**
  * The whole mTLS platform from one args object: the platform CA, Istio (plug-in CA, extension

@@ -10,7 +10,7 @@ import { DEFAULT_ISTIO_NAMESPACE, ExtensionProvider, MtlsMode, IstioMeshArgs, Is
 import { KuadrantMtlsArgs, KuadrantMtlsPlan, planKuadrantMtls } from "../kuadrant";
 import { CertificateAuthorityArgs, CertificateAuthorityPlan, IssuerMaterial, planCertificateAuthority } from "../pki";
 import { DEFAULT_GLOO_ISTIO_INTEGRATION, DEFAULT_GLOO_XDS, DEFAULT_ISTIO_ENABLED, DEFAULT_USE_PLATFORM_CA, MTLS_PLATFORM_TYPE } from "./defaults";
-import type { MtlsPlatformArgs } from "./mtlsPlatform";
+import type { MtlsPlatformArgs } from "./types";
 
 /**
  * Stands in for the platform CA's issuer while children are planned: plans check whether an issuer is

@@ -1,0 +1,109 @@
+// The arguments of the pki components, apart from the components so the pure plans can read them
+// without importing the components (no module cycle).
+import * as pulumi from "@pulumi/pulumi";
+import { IssuerMaterial, KeyAlgorithm, RotationPhase } from "./types";
+
+/** Arguments of a Certificate. */
+export interface CertificateArgs {
+    /** The CA that signs, usually `CertificateAuthority.issuer`. */
+    issuer: pulumi.Input<IssuerMaterial>;
+    /** Subject common name. 1 to 64 characters. */
+    commonName: string;
+    /** Subject organization (O). */
+    organization?: string;
+    /** DNS subject alternative names, lower case; a leading `*.` wildcard is allowed. */
+    dnsNames?: string[];
+    /** URI subject alternative names, e.g. SPIFFE IDs. */
+    uris?: string[];
+    /** IP address subject alternative names. */
+    ipAddresses?: string[];
+    /**
+     * Usable by a TLS server (extended key usage serverAuth).
+     * @default true
+     */
+    serverAuth?: boolean;
+    /**
+     * Usable by a TLS client (extended key usage clientAuth), as mTLS clients need.
+     * @default false
+     */
+    clientAuth?: boolean;
+    /**
+     * Key algorithm of the certificate's key.
+     * @default KeyAlgorithm.EcdsaP256
+     */
+    keyAlgorithm?: KeyAlgorithm;
+    /**
+     * Validity in hours.
+     * @default 2160 (90 days)
+     */
+    validityHours?: number;
+    /**
+     * Re-issue (new certificate, same key) at the first `pulumi up` once this many hours of validity
+     * remain. Must be less than `validityHours`.
+     * @default 720 (30 days)
+     */
+    earlyRenewalHours?: number;
+}
+
+/** An intermediate CA under the root: the root signs it, it signs every leaf. */
+export interface IntermediateCaArgs {
+    /**
+     * Common name of the intermediate; the generation and a random suffix are appended.
+     * @default "<the CA's commonName> intermediate"
+     */
+    commonName?: string;
+    /**
+     * Validity of the intermediate certificate, in hours.
+     * @default 43800 (5 years)
+     */
+    validityHours?: number;
+    /**
+     * Re-issue the intermediate (same key) when this many hours of validity remain, at the next `pulumi up`.
+     * @default 4380 (6 months)
+     */
+    earlyRenewalHours?: number;
+}
+
+/** Arguments of a CertificateAuthority. */
+export interface CertificateAuthorityArgs {
+    /**
+     * Common name of the root; ` g<generation> <random hex>` is appended so two generations never share
+     * a subject. At most 40 characters.
+     * @default "meshtls root CA"
+     */
+    commonName?: string;
+    /** Organization (O) of the CA subjects. */
+    organization?: string;
+    /**
+     * Key algorithm of the CA keys.
+     * @default KeyAlgorithm.EcdsaP256
+     */
+    keyAlgorithm?: KeyAlgorithm;
+    /**
+     * Validity of the root certificate, in hours.
+     * @default 87600 (10 years)
+     */
+    validityHours?: number;
+    /**
+     * Re-issue the root (same key, same subject, so existing chains still verify) when this many hours of
+     * validity remain, at the next `pulumi up`. Must be less than `validityHours`. Replacing the root is
+     * done with a rotation (`generation`), not with this.
+     * @default 8760 (1 year)
+     */
+    earlyRenewalHours?: number;
+    /** When set, the root signs this intermediate and the intermediate signs every leaf. */
+    intermediate?: IntermediateCaArgs;
+    /**
+     * The CA generation. Raise it by one to start a rotation. Resource names carry it, so generations
+     * coexist in state while both are trusted.
+     * @default 1
+     */
+    generation?: number;
+    /** The generation being rotated away from. Required in `TrustNew` and `ServeNew`; absent in `Stable`. */
+    previousGeneration?: number;
+    /**
+     * Where the rotation stands.
+     * @default RotationPhase.Stable
+     */
+    rotationPhase?: RotationPhase;
+}
