@@ -2,6 +2,7 @@
 // real certificates that honour their inputs, and preview leaves computed outputs unknown.
 import { strict as assert } from "node:assert";
 import { X509Certificate } from "node:crypto";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
@@ -141,6 +142,14 @@ describe("harness", () => {
             "urn:pulumi:test::meshtls::tls:index/privateKey:PrivateKey::k",
         ]);
         assert.throws(() => registrationView(new ProgramResult([...twice.resources, twice.resources[0]], undefined)), /registered twice/);
+    });
+
+    it("keeps source-mapped stacks on program errors (only the SDK's promise bookkeeping stacks are skipped)", async () => {
+        const { error } = await runExpectingError(() => {
+            throw new Error("boom"); // stack-marker
+        });
+        const line = fs.readFileSync(__filename, "utf8").split("\n").findIndex((l) => l.includes("stack-marker")) + 1;
+        assert.match(String(error.stack), new RegExp(`harness\\.spec\\.ts:${line}:`), String(error.stack));
     });
 
     it("passes stack config to the program", async () => {
