@@ -62,18 +62,21 @@ export function placeholders(value: unknown): unknown {
     return value;
 }
 
-/** What the snapshot keeps of one program: component URNs, and custom resources' inputs keyed by URN. */
+/** What the snapshot keeps of one program: component URNs, and the inputs of custom resources and chart installs keyed by URN. */
 export interface ProgramSnapshot {
     components: string[];
     custom: Record<string, unknown>;
 }
+
+/** Helm installs are components to the engine (helm.v4.Chart is a remote component), yet their values are what the cluster gets. */
+const isChartInstall = (type: string) => type.startsWith("kubernetes:helm.sh/");
 
 /** Runs a program and takes its snapshot (order-free: keyed and sorted by URN). */
 export async function snapshotOf(p: SnapshotProgram): Promise<ProgramSnapshot> {
     const result = await runProgram(p.program, p.options);
     const components = result.resources.filter((r) => !r.custom).map((r) => r.urn).sort();
     const custom: Record<string, unknown> = {};
-    for (const r of [...result.resources].filter((x) => x.custom).sort((a, b) => a.urn.localeCompare(b.urn))) {
+    for (const r of [...result.resources].filter((x) => x.custom || isChartInstall(x.type)).sort((a, b) => a.urn.localeCompare(b.urn))) {
         custom[r.urn] = placeholders(r.inputs);
     }
     return { components, custom };
