@@ -139,7 +139,16 @@ spec:
 
         it("keeps the webhook key out of every component's recorded inputs", async () => {
             const result = await runProgram(withCa(args));
-            for (const r of result.resources.filter((x) => !x.custom)) {
+            const components = result.resources.filter((x) => !x.custom);
+            // The CA and the authorizer, its webhook certificate, and its two mTLS policies (namespace, webhook port).
+            assert.deepEqual(components.map((r) => `${r.type}::${r.name}`).sort(), [
+                "meshtls:index:Certificate::authz-webhook-cert",
+                "meshtls:index:CertificateAuthority::ca",
+                "meshtls:index:KyvernoAuthz::authz",
+                "meshtls:index:MtlsPolicy::authz-namespace-mtls",
+                "meshtls:index:MtlsPolicy::authz-webhook-mtls",
+            ]);
+            for (const r of components) {
                 assert.doesNotMatch(JSON.stringify(r.inputs), /PRIVATE KEY/, `${r.type} ${r.name}`);
             }
         });

@@ -108,12 +108,14 @@ describe("gloo: GlooMtls", () => {
         });
 
         it("every values key it sets is a documented chart value (values.txt, v1.22.1)", async () => {
-            const all: Array<() => unknown> = [
-                withCa((ca) => ({ xds: { issuer: ca.issuer }, istio: { istioVersion: "1.30.3", enableAutoMtls: true, customSidecarsYaml: "- name: x\n", istioDiscoveryAddress: "a.b:1" } })),
-                () => new GlooMtls("gloo", { xds: { rotation: GlooCertRotation.CronJob } }),
+            // Each program with the top-level values sections it sets, so the check below has keys to look at.
+            const all: Array<[() => unknown, string[]]> = [
+                [withCa((ca) => ({ xds: { issuer: ca.issuer }, istio: { istioVersion: "1.30.3", enableAutoMtls: true, customSidecarsYaml: "- name: x\n", istioDiscoveryAddress: "a.b:1" } })), ["gateway", "gatewayProxies", "global"]],
+                [() => new GlooMtls("gloo", { xds: { rotation: GlooCertRotation.CronJob } }), ["gateway", "global"]],
             ];
-            for (const program of all) {
+            for (const [program, sections] of all) {
                 const result = await runProgram(program);
+                assert.deepEqual(Object.keys(release(result).values).sort(), sections);
                 assert.deepEqual(unknownGlooValuesKeys(release(result).values), []);
             }
             assert.deepEqual(unknownGlooValuesKeys({ global: { istioIntegration: { enableAutoMTLS: true } } }), ["global.istioIntegration.enableAutoMTLS"]);
@@ -168,7 +170,15 @@ describe("gloo: GlooMtls", () => {
             const { result } = await phase({});
             const secret = result.k8sResource("Secret", "gloo-mtls-certs", "gloo-system");
             assert.deepEqual(secret.secretPaths, ["stringData"]);
-            for (const r of result.resources.filter((x) => !x.custom || x.type === RELEASE)) {
+            const checked = result.resources.filter((x) => !x.custom || x.type === RELEASE);
+            // The CA (its intermediate is not a component), GlooMtls, the xDS certificate it issues, and the chart.
+            assert.deepEqual(checked.map((r) => `${r.type}::${r.name}`).sort(), [
+                `${RELEASE}::gloo-gloo`,
+                "meshtls:index:Certificate::gloo-xds-cert",
+                "meshtls:index:CertificateAuthority::mesh-ca",
+                "meshtls:index:GlooMtls::gloo",
+            ]);
+            for (const r of checked) {
                 assert.doesNotMatch(JSON.stringify(r.inputs), /PRIVATE KEY/, `${r.type} ${r.name}`);
             }
             assert.equal((await resolve(result.value.gloo.fingerprintSha256)).secret, false);

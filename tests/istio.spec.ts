@@ -232,17 +232,36 @@ describe("istio: IstioMesh", () => {
             const secret = result.k8sResource("Secret", "cacerts", "istio-system");
             // @pulumi/kubernetes marks a Secret's stringData secret as a whole, as the provider stores it.
             assert.deepEqual(secret.secretPaths, ["stringData"]);
-            for (const r of result.resources.filter((x) => !x.custom || x.type === CHART)) {
+            const componentsAndCharts = result.resources.filter((x) => !x.custom || x.type === CHART);
+            // The CA, the mesh, its mesh-wide MtlsPolicy, and the two charts (no cni, no gateway asked for).
+            assert.deepEqual(componentsAndCharts.map((r) => `${r.type}::${r.name}`).sort(), [
+                `${CHART}::mesh-base`,
+                `${CHART}::mesh-istiod`,
+                "meshtls:index:CertificateAuthority::mesh-ca",
+                "meshtls:index:IstioMesh::mesh",
+                "meshtls:index:MtlsPolicy::mesh-mesh-mtls",
+            ]);
+            for (const r of componentsAndCharts) {
                 assert.doesNotMatch(JSON.stringify(r.inputs), /PRIVATE KEY/, `${r.type} ${r.name}`);
             }
-            for (const r of result.resources.filter((x) => x.type.startsWith("kubernetes:") && x !== secret)) {
+            const otherK8s = result.resources.filter((x) => x.type.startsWith("kubernetes:") && x !== secret);
+            // Everything else the mesh registers in Kubernetes: its namespace, the charts, the mesh-wide PeerAuthentication.
+            assert.deepEqual(otherK8s.map((r) => `${r.type}::${r.name}`).sort(), [
+                "kubernetes:core/v1:Namespace::mesh-namespace",
+                `${CHART}::mesh-base`,
+                `${CHART}::mesh-istiod`,
+                "kubernetes:security.istio.io/v1:PeerAuthentication::mesh-mesh-mtls-peer-authentication",
+            ]);
+            for (const r of otherK8s) {
                 assert.doesNotMatch(JSON.stringify(r.inputs), /PRIVATE KEY/, `${r.type} ${r.name}`);
             }
         });
 
         it("in preview, chart values hold no unknowns (helm.v4.Chart can render) while certificates are unknown", async () => {
             const result = await runProgram(() => meshWithCa(RotationPhase.TrustNew), { preview: true });
-            for (const chart of result.ofType(CHART)) {
+            const charts = result.ofType(CHART);
+            assert.deepEqual(charts.map((c) => c.name), ["mesh-base", "mesh-istiod"]);
+            for (const chart of charts) {
                 assert.doesNotMatch(JSON.stringify(chart.inputs), new RegExp(UNKNOWN), chart.name);
             }
             assert.equal((await resolve(result.value.mesh.rootFingerprints)).known, false);

@@ -72,7 +72,9 @@ function efPatch(result: ProgramResult<unknown>, filter: string): RegisteredReso
     return result.get(EF_PATCH, `kuadrant-gateway-system-${filter}`);
 }
 
+/** Whether `r` depends on every resource in `on`, which must not be empty (`every` of nothing is true). */
 function dependsOnAll(r: RegisteredResource, on: RegisteredResource[]): boolean {
+    assert.ok(on.length > 0, `dependsOnAll(${r.name}): the list of resources it should depend on is empty`);
     return on.every((o) => r.dependencies.includes(o.urn));
 }
 
@@ -203,7 +205,7 @@ describe("kuadrant: KuadrantMtls", () => {
                 assert.deepEqual(t.inputs.spec, live[`gateway-system/${(t.inputs.metadata as { name: string }).name}`].spec, "back to what the operator wrote");
             }
             const sidecars = result.ofType("kubernetes:apps/v1:DeploymentPatch");
-            assert.equal(sidecars.length, 2);
+            assert.deepEqual(sidecars.map((s) => s.name), ["kuadrant-authorino-sidecar-pod-template", "kuadrant-limitador-sidecar-pod-template"]);
             for (const s of sidecars) {
                 assert.deepEqual((s.inputs.spec as { template: { metadata: { labels: unknown } } }).template.metadata.labels, { "sidecar.istio.io/inject": "true" });
             }

@@ -58,8 +58,14 @@ describe("multi-language: the inferred package schema", function () {
         assert.deepEqual(values("KeyAlgorithm"), Object.values(sdk.KeyAlgorithm));
         assert.deepEqual(values("RotationPhase"), ["Stable", "TrustNew", "ServeNew"]);
         assert.deepEqual(values("MtlsMode"), ["UNSET", "DISABLE", "PERMISSIVE", "STRICT"]);
-        for (const e of ["HelmMode", "KuadrantMtlsMode", "GlooCertRotation", "KyvernoAuthzFlavor"]) {
-            assert.ok(values(e).length >= 2, e);
+        const enums: Array<[string, Record<string, string>]> = [
+            ["HelmMode", sdk.HelmMode],
+            ["KuadrantMtlsMode", sdk.KuadrantMtlsMode],
+            ["GlooCertRotation", sdk.GlooCertRotation],
+            ["KyvernoAuthzFlavor", sdk.KyvernoAuthzFlavor],
+        ];
+        for (const [name, e] of enums) {
+            assert.deepEqual(values(name), Object.values(e), name);
         }
         assert.equal(s.resources["meshtls:index:CertificateAuthority"].inputProperties.rotationPhase.$ref, "#/types/meshtls:index:RotationPhase");
     });
@@ -68,9 +74,12 @@ describe("multi-language: the inferred package schema", function () {
         const s = await schema();
         assert.match(s.resources["meshtls:index:IstioMesh"].description ?? "", /^Istio installed with Helm/);
         assert.equal(s.resources["meshtls:index:CertificateAuthority"].properties.fingerprintSha256.description, "SHA-256 fingerprint of `certPem` (upper-case colon hex).");
+        // Every public component is looked at, and each has inputs and outputs to look at.
+        assert.deepEqual(Object.keys(s.resources).sort(), COMPONENTS.map((c) => `meshtls:index:${c.name}`).sort());
         const missing: string[] = [];
         for (const [token, r] of Object.entries(s.resources)) {
             for (const [kind, props] of [["input", r.inputProperties], ["output", r.properties]] as const) {
+                assert.ok(Object.keys(props).length > 0, `${token} has no ${kind} properties`);
                 for (const [name, p] of Object.entries(props)) {
                     if (!p.description) {
                         missing.push(`${token} ${kind} ${name}`);
@@ -88,6 +97,11 @@ describe("multi-language: secrets through ComponentProvider.construct", () => {
         CertificateAuthority: ["privateKeyPem", "issuer"],
         Certificate: ["privateKeyPem"],
     };
+    // Every output each component declares (its public readonly properties), secret or not.
+    const OUTPUTS: Record<string, string[]> = {
+        CertificateAuthority: ["certPem", "fingerprintSha256", "issuer", "notAfter", "privateKeyPem", "rootCertPem", "serialNumber", "signingGeneration", "trustBundleFingerprints", "trustBundlePem"],
+        Certificate: ["certPem", "chainPem", "fingerprintSha256", "notAfter", "privateKeyPem", "serialNumber", "trustBundlePem"],
+    };
 
     it("CertificateAuthority and Certificate return their keys as secrets; public outputs are not", async () => {
         const p = provider();
@@ -98,6 +112,7 @@ describe("multi-language: secrets through ComponentProvider.construct", () => {
             return { ca: ca.state, leaf: leaf.state };
         });
         for (const [component, state] of [["CertificateAuthority", result.value.ca], ["Certificate", result.value.leaf]] as const) {
+            assert.deepEqual(Object.keys(state).sort(), OUTPUTS[component], `${component}'s construct state`);
             for (const [key, value] of Object.entries(state)) {
                 const r = await resolve(value as pulumi.Output<unknown>);
                 assert.equal(r.secret, SECRET_OUTPUTS[component].includes(key), `${component}.${key} secret=${String(r.secret)}`);
@@ -117,9 +132,12 @@ describe("multi-language: examples/yaml-platform", function () {
             outputs: Record<string, string>;
         };
         const typeOf = (ref: string | undefined) => (ref ? s.types[ref.replace("#/types/", "")] : undefined);
+        // Every property path checked, so the test shows it walked into nested objects and lists.
+        const checked: string[] = [];
         const checkObject = (where: string, value: unknown, props: Record<string, SchemaProperty>) => {
             for (const [k, v] of Object.entries((value ?? {}) as Record<string, unknown>)) {
                 assert.ok(k in props, `${where}.${k} is not in the schema (has: ${Object.keys(props).join(", ")})`);
+                checked.push(`${where}.${k}`);
                 const p = props[k];
                 const nested = typeOf(p.$ref ?? p.items?.$ref);
                 if (typeof v === "string" && v.startsWith("${")) {
@@ -134,11 +152,49 @@ describe("multi-language: examples/yaml-platform", function () {
                 }
             }
         };
+        // The example's four resources and five outputs, as the file declares them.
+        assert.deepEqual(
+            Object.entries(doc.resources).map(([name, r]) => [name, r.type]),
+            [
+                ["ca", "meshtls:index:CertificateAuthority"],
+                ["mesh", "meshtls:index:IstioMesh"],
+                ["shop", "meshtls:index:MtlsPolicy"],
+                ["gloo", "meshtls:index:GlooMtls"],
+            ],
+        );
+        assert.deepEqual(Object.keys(doc.outputs), ["caFingerprint", "trustedRoots", "meshRoots", "glooXdsFingerprint", "shopScope"]);
         for (const [name, r] of Object.entries(doc.resources)) {
             const resource = s.resources[r.type];
             assert.ok(resource, `${name}: type ${r.type} is not in the schema`);
             checkObject(name, r.properties, resource.inputProperties);
         }
+        // Each property of the example, nested ones included (`${...}` references are checked by name only).
+        assert.deepEqual(checked, [
+            "ca.commonName",
+            "ca.intermediate",
+            "ca.intermediate.validityHours",
+            "ca.generation",
+            "ca.rotationPhase",
+            "mesh.version",
+            "mesh.mtlsMode",
+            "mesh.pluginCa",
+            "mesh.extensionProviders",
+            "mesh.extensionProviders.name",
+            "mesh.extensionProviders.envoyExtAuthzGrpc",
+            "mesh.extensionProviders.envoyExtAuthzGrpc.service",
+            "mesh.extensionProviders.envoyExtAuthzGrpc.port",
+            "shop.namespace",
+            "shop.mode",
+            "shop.destinationRule",
+            "gloo.xds",
+            "gloo.xds.issuer",
+            "gloo.istio",
+            "gloo.istio.istioVersion",
+            "gloo.istio.upstreams",
+            "gloo.istio.upstreams.serviceName",
+            "gloo.istio.upstreams.serviceNamespace",
+            "gloo.istio.upstreams.port",
+        ]);
         for (const [name, expr] of Object.entries(doc.outputs)) {
             const [res, prop] = expr.replace(/^\$\{|\}$/g, "").split(".");
             assert.ok(prop in s.resources[doc.resources[res].type].properties, `output ${name}: ${res}.${prop} is not an output of ${doc.resources[res].type}`);

@@ -247,6 +247,21 @@ describe("pki: CertificateAuthority and Certificate", () => {
 
         it("no private key appears in a component's recorded inputs, and every key input is secret", async () => {
             const result = await runProgram(() => caWithLeaf({ intermediate: {} }));
+            // The two components, the CA's generation 1 (root, intermediate, suffix) and the leaf's key, CSR and certificate.
+            assert.deepEqual(result.names().sort(), [
+                `${CERT}::gloo`,
+                `${CA}::mesh-ca`,
+                "random:index/randomId:RandomId::mesh-ca-g1-id",
+                "tls:index/certRequest:CertRequest::gloo-csr",
+                "tls:index/certRequest:CertRequest::mesh-ca-g1-intermediate-csr",
+                "tls:index/locallySignedCert:LocallySignedCert::gloo-cert",
+                "tls:index/locallySignedCert:LocallySignedCert::mesh-ca-g1-intermediate",
+                "tls:index/privateKey:PrivateKey::gloo-key",
+                "tls:index/privateKey:PrivateKey::mesh-ca-g1-intermediate-key",
+                "tls:index/privateKey:PrivateKey::mesh-ca-g1-root-key",
+                "tls:index/selfSignedCert:SelfSignedCert::mesh-ca-g1-root",
+            ]);
+            const keyInputs: string[] = [];
             for (const r of result.resources) {
                 const text = JSON.stringify(r.inputs);
                 if (!r.custom) {
@@ -255,10 +270,20 @@ describe("pki: CertificateAuthority and Certificate", () => {
                 }
                 for (const [k, v] of Object.entries(r.inputs)) {
                     if (typeof v === "string" && v.includes("PRIVATE KEY")) {
+                        keyInputs.push(`${r.name}.${k}`);
                         assert.ok(r.secretPaths.includes(k), `${r.name}.${k} carries a private key without being secret`);
                     }
                 }
             }
+            // Every resource that signs or requests with a key: the root signs itself, each CSR is signed by its
+            // own key, each LocallySignedCert by its issuer's key.
+            assert.deepEqual(keyInputs.sort(), [
+                "gloo-cert.caPrivateKeyPem",
+                "gloo-csr.privateKeyPem",
+                "mesh-ca-g1-intermediate-csr.privateKeyPem",
+                "mesh-ca-g1-intermediate.caPrivateKeyPem",
+                "mesh-ca-g1-root.privateKeyPem",
+            ]);
         });
     });
 
