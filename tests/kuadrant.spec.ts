@@ -133,7 +133,7 @@ describe("kuadrant: KuadrantMtls", () => {
                 assert.deepEqual(patch.inputs.spec, expected);
                 assert.deepEqual(patch.inputs.metadata, { name: filter, namespace: "gateway-system", annotations: { "pulumi.com/patchForce": "true" } });
             }
-            // The seed's snippet, spelled out once more so a change to the constant is caught here.
+            // The seed's snippet plus ALPN `istio`, spelled out once more so a change to the constant is caught here.
             assert.deepEqual(KUADRANT_TLS_TRANSPORT_SOCKET, {
                 name: "envoy.transport_sockets.tls",
                 typed_config: {
@@ -141,6 +141,7 @@ describe("kuadrant: KuadrantMtls", () => {
                     common_tls_context: {
                         tls_certificate_sds_secret_configs: [{ name: "default", sds_config: { api_config_source: { api_type: "GRPC", grpc_services: [{ envoy_grpc: { cluster_name: "sds-grpc" } }] } } }],
                         validation_context_sds_secret_config: { name: "ROOTCA", sds_config: { api_config_source: { api_type: "GRPC", grpc_services: [{ envoy_grpc: { cluster_name: "sds-grpc" } }] } } },
+                        alpn_protocols: ["istio"],
                     },
                 },
             });

@@ -51,3 +51,10 @@ export const PATCH_FORCE_ANNOTATIONS: Readonly<Record<string, string>> = Object.
 
 /** Longest Kubernetes object name (DNS-1123 subdomain). */
 export const MAX_OBJECT_NAME = 253;
+
+/**
+ * ALPN of the gateway's client TLS in Manual mode: Istio's in-mesh ALPN (`util.ALPNInMesh`,
+ * pilot/pkg/networking/util/util.go at 1.30.3; Gloo's Istio sslConfig sends the same). A PERMISSIVE
+ * port's mTLS chain requires one of `allIstioMtlsALPNs` (pilot/pkg/networking/core/listener.go).
+ */
+export const ISTIO_MTLS_ALPN: readonly string[] = Object.freeze(["istio"]);

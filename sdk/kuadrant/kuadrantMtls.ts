@@ -19,7 +19,8 @@ export { KUADRANT_TLS_TRANSPORT_SOCKET, withTransportSocket } from "./manifests"
  * Operator mode patches `spec.mtls` on the Kuadrant CR (server-side apply); destroying the component
  * gives those fields back, which turns mTLS off. Manual mode automates the manual procedure: sidecar
  * labels, the TLS transport socket in the operator's per-gateway EnvoyFilters (read live, changed,
- * applied back whole), and a STRICT PeerAuthentication. Enabling orders sidecars -> client TLS ->
+ * applied back whole; ALPN `istio`, so PERMISSIVE sidecars take it as mTLS too), and a STRICT
+ * PeerAuthentication. Enabling orders sidecars -> client TLS ->
  * STRICT; disabling orders PERMISSIVE -> client TLS removed -> sidecars (if removed). The operator may
  * rewrite its EnvoyFilters: run `pulumi up` on a schedule (or `pulumi refresh` + `preview` in CI) to
  * re-assert and detect that.

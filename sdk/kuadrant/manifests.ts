@@ -1,14 +1,17 @@
 // KuadrantMtls's manifests: pure functions from its plan (and the live EnvoyFilter spec) to the
 // Kubernetes objects the component registers.
 import { peerAuthenticationObject } from "../istio";
-import { AUTH_CLUSTER, ENVOY_FILTER_API_VERSION, KUADRANT_API_VERSION, PATCH_FORCE_ANNOTATIONS } from "./defaults";
+import { AUTH_CLUSTER, ENVOY_FILTER_API_VERSION, ISTIO_MTLS_ALPN, KUADRANT_API_VERSION, PATCH_FORCE_ANNOTATIONS } from "./defaults";
 import { KuadrantEnvoyFilterPlan, KuadrantMtlsPlan, KuadrantOperatorPlan, KuadrantPeerAuthenticationPlan } from "./plan";
 
 const SDS_FROM_ISTIO_AGENT = { api_config_source: { api_type: "GRPC", grpc_services: [{ envoy_grpc: { cluster_name: "sds-grpc" } }] } };
 
 /**
- * The seed's client TLS: certificate `default` and roots `ROOTCA` from the istio-agent's SDS, the same
- * material the sidecars use, so the gateway speaks Istio mTLS to Authorino and Limitador.
+ * The gateway's client TLS to Authorino and Limitador: certificate `default` and roots `ROOTCA` from the
+ * istio-agent's SDS (the seed's snippet, the same material the sidecars use), and ALPN `istio`, which
+ * the seed lacked. A PERMISSIVE sidecar port takes TLS as mesh mTLS only with an Istio ALPN and has no
+ * chain for other TLS, so without it the gateway's connections were reset until STRICT was in place
+ * (and again from the PERMISSIVE step of disabling); STRICT takes it either way.
  */
 export const KUADRANT_TLS_TRANSPORT_SOCKET = {
     name: "envoy.transport_sockets.tls",
@@ -17,6 +20,7 @@ export const KUADRANT_TLS_TRANSPORT_SOCKET = {
         common_tls_context: {
             tls_certificate_sds_secret_configs: [{ name: "default", sds_config: SDS_FROM_ISTIO_AGENT }],
             validation_context_sds_secret_config: { name: "ROOTCA", sds_config: SDS_FROM_ISTIO_AGENT },
+            alpn_protocols: [...ISTIO_MTLS_ALPN],
         },
     },
 };

@@ -79,7 +79,7 @@ describe("kuadrant (pure): manifests", () => {
             assert.deepEqual(live, before, "the live spec is not changed in place");
         });
 
-        it("the transport socket is the seed's SDS snippet (certificate default, roots ROOTCA, from the istio-agent)", () => {
+        it("the transport socket is the seed's SDS snippet (certificate default, roots ROOTCA, from the istio-agent) with ALPN istio", () => {
             const sds = { api_config_source: { api_type: "GRPC", grpc_services: [{ envoy_grpc: { cluster_name: "sds-grpc" } }] } };
             assert.deepEqual(KUADRANT_TLS_TRANSPORT_SOCKET, {
                 name: "envoy.transport_sockets.tls",
@@ -88,6 +88,7 @@ describe("kuadrant (pure): manifests", () => {
                     common_tls_context: {
                         tls_certificate_sds_secret_configs: [{ name: "default", sds_config: sds }],
                         validation_context_sds_secret_config: { name: "ROOTCA", sds_config: sds },
+                        alpn_protocols: ["istio"],
                     },
                 },
             });
