@@ -1,7 +1,7 @@
 // Every default and fixed name of GlooMtls, defined here once. The plan resolves each of them exactly
 // once; nothing else in the package restates them.
 import { HelmMode } from "../internal/chartValues";
-import { DEFAULT_KEY_ALGORITHM, KeyAlgorithm, LEAF_DEFAULTS } from "../pki";
+import { DEFAULT_KEY_ALGORITHM, KeyAlgorithm } from "../pki";
 import { GlooCertRotation } from "./types";
 
 /** GlooMtls's type token. */
@@ -33,11 +33,31 @@ export const DEFAULT_GLOO_CRON_SCHEDULE = "0 3 1 * *";
 /** Wait between the certgen job's stages (CronJob rotation). */
 export const DEFAULT_GLOO_ROTATION_DURATION = "65s";
 
-/** The xDS certificate's key algorithm and validity: pki's leaf defaults (one home for them). */
+/**
+ * certgen's `--renew-before`: the flag's default (solo-io/gloo v1.22.1
+ * `jobs/certgen/cmd/main.go`, "2160h"), which the chart's gloo-mtls-certgen job never overrides
+ * (`install/helm/gloo/templates/19-gloo-mtls-certgen-job.yaml`). certgen replaces a certificate with
+ * less validity left than this.
+ */
+export const GLOO_CERTGEN_RENEW_BEFORE = "2160h";
+/** {@link GLOO_CERTGEN_RENEW_BEFORE} in hours. */
+export const GLOO_CERTGEN_RENEW_BEFORE_HOURS = Number.parseInt(GLOO_CERTGEN_RENEW_BEFORE, 10);
+/**
+ * Hours the xDS leaf must keep above certgen's renew-before, both when issued and when Pulumi is about
+ * to re-issue it (a week: time for the next `pulumi up`, and clock skew between the runner and the
+ * cluster).
+ */
+export const GLOO_CERTGEN_MARGIN_HOURS = 168;
+
+/**
+ * The xDS certificate's key algorithm and validity. Not pki's leaf defaults: certgen (a Helm hook)
+ * would replace a 90-day leaf at once. 180 days, re-issued in its last 120 (every 60 days, as pki's
+ * leaves): Pulumi re-issues it 30 days before certgen's 90-day window opens.
+ */
 export const DEFAULT_GLOO_XDS_CERTIFICATE: { readonly keyAlgorithm: KeyAlgorithm; readonly validityHours: number; readonly earlyRenewalHours: number } = {
     keyAlgorithm: DEFAULT_KEY_ALGORITHM,
-    validityHours: LEAF_DEFAULTS.validityHours,
-    earlyRenewalHours: LEAF_DEFAULTS.earlyRenewalHours,
+    validityHours: 4320,
+    earlyRenewalHours: 2880,
 };
 
 /** Whether Gloo adds Istio mTLS to every Upstream when `istio.enableAutoMtls` is not given. */

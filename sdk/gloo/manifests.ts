@@ -129,6 +129,10 @@ export function glooXdsCertificateArgs(plan: GlooMtlsPlan, xds: GlooXdsPulumiPla
         serverAuth: true,
         clientAuth: true,
         ...xds.certificate.given,
+        // Validity resolved, never left to pki's leaf defaults (90 days), which the chart's certgen
+        // would replace at once (see GLOO_CERTGEN_RENEW_BEFORE_HOURS).
+        validityHours: xds.certificate.validityHours,
+        earlyRenewalHours: xds.certificate.earlyRenewalHours,
     };
 }
 

@@ -15,6 +15,8 @@ import {
     DEFAULT_GLOO_STRICT_UPSTREAM_NAMESPACES,
     DEFAULT_GLOO_VERSION,
     DEFAULT_GLOO_XDS_CERTIFICATE,
+    GLOO_CERTGEN_MARGIN_HOURS,
+    GLOO_CERTGEN_RENEW_BEFORE_HOURS,
     GLOO_CHART,
     GLOO_CHART_REPO,
     GLOO_MTLS_SECRET,
@@ -48,9 +50,8 @@ export interface GlooXdsCertificatePlan {
     /** Re-issue this many hours before expiry. */
     earlyRenewalHours: number;
     /**
-     * The settings exactly as given. The Certificate child receives these (it applies the same
-     * defaults itself), so its recorded inputs stay what they were before plans existed and an
-     * upgrade of meshtls shows no diff.
+     * The settings exactly as given. The Certificate child receives the resolved settings above, not
+     * these: its own defaults (pki's 90-day leaf) are within certgen's renew-before.
      */
     given: GlooXdsCertificateArgs | undefined;
 }
@@ -157,6 +158,18 @@ export function planGlooMtls(name: string, args: GlooMtlsArgs): GlooMtlsPlan {
     const xds = args.xds ? planXds(v, args.xds, helmMode, args) : undefined;
     const istio = args.istio ? planIstio(v, args.istio, version) : undefined;
     const extraValues = parseValuesYaml(v, "values", args.values);
+    if (xds?.rotation === GlooCertRotation.Pulumi) {
+        // The chart passes --force-rotation to certgen when this is truthy: certgen would then replace
+        // the Pulumi-issued gloo-mtls-certs with its own CA whenever its job runs.
+        const force = (extraValues?.gateway as { certGenJob?: { forceRotation?: unknown } } | undefined)?.certGenJob?.forceRotation;
+        v.check(
+            // Go template truthiness: only these leave the flag out.
+            force === undefined || force === null || force === false || force === 0 || force === "",
+            "values",
+            `gateway.certGenJob.forceRotation: ${JSON.stringify(force)}`,
+            "with xds rotation Pulumi, gateway.certGenJob.forceRotation must stay false, or the chart's certgen job replaces gloo-mtls-certs with its own CA",
+        );
+    }
     v.throwIfInvalid();
 
     return {
@@ -180,6 +193,7 @@ function planXds(v: ArgsValidator, xds: GlooXdsMtlsArgs, helmMode: HelmMode, arg
         if (given) {
             v.enumValue("xds.certificate.keyAlgorithm", given.keyAlgorithm, KeyAlgorithm);
             v.validity("xds.certificate.", given.validityHours, given.earlyRenewalHours, DEFAULT_GLOO_XDS_CERTIFICATE);
+            checkCertgenClearance(v, given);
         }
         return {
             rotation,
@@ -211,6 +225,34 @@ function planXds(v: ArgsValidator, xds: GlooXdsMtlsArgs, helmMode: HelmMode, arg
         cronSchedule: xds.cronSchedule ?? DEFAULT_GLOO_CRON_SCHEDULE,
         rotationDuration: xds.rotationDuration ?? DEFAULT_GLOO_ROTATION_DURATION,
     };
+}
+
+/**
+ * The chart's certgen job (a Helm hook) replaces `gloo-mtls-certs` with its own CA once the certificate
+ * has less than `--renew-before` (2160 h, not settable through the chart) left. So the leaf must have
+ * more than that plus a margin when issued (validityHours), and still when Pulumi is about to re-issue
+ * it (earlyRenewalHours). The defaults satisfy this; only given values are checked.
+ */
+function checkCertgenClearance(v: ArgsValidator, given: GlooXdsCertificateArgs): void {
+    const floor = GLOO_CERTGEN_RENEW_BEFORE_HOURS + GLOO_CERTGEN_MARGIN_HOURS;
+    const why = `certgen's --renew-before ${GLOO_CERTGEN_RENEW_BEFORE_HOURS} h (the chart cannot change it) + ${GLOO_CERTGEN_MARGIN_HOURS} h margin`;
+    // Values that fail the basic checks (v.validity) are reported there only.
+    if (Number.isInteger(given.validityHours) && (given.validityHours as number) >= 1) {
+        v.check(
+            (given.validityHours as number) > floor,
+            "xds.certificate.validityHours",
+            given.validityHours,
+            `expected more than ${floor} hours (${why}); the chart's certgen job replaces a certificate with less than ${GLOO_CERTGEN_RENEW_BEFORE_HOURS} h left by one from its own CA`,
+        );
+    }
+    if (Number.isInteger(given.earlyRenewalHours) && (given.earlyRenewalHours as number) >= 0) {
+        v.check(
+            (given.earlyRenewalHours as number) > floor,
+            "xds.certificate.earlyRenewalHours",
+            given.earlyRenewalHours,
+            `expected more than ${floor} hours (${why}), so that Pulumi re-issues the certificate before certgen would replace it`,
+        );
+    }
 }
 
 function planIstio(v: ArgsValidator, istio: GlooIstioArgs, chartVersion: string): GlooIstioPlan {

@@ -22,13 +22,16 @@ export interface GlooXdsCertificateArgs {
      */
     keyAlgorithm?: KeyAlgorithm;
     /**
-     * Validity in hours.
-     * @default 2160 (90 days)
+     * Validity in hours. Must exceed 2328: the chart's certgen job (a Helm hook) replaces, with its own
+     * CA, a certificate with less than its `--renew-before` (2160 h, which the chart cannot change) left;
+     * 2328 adds a week's margin.
+     * @default 4320 (180 days)
      */
     validityHours?: number;
     /**
-     * Re-issue this many hours before expiry (at the next `pulumi up`).
-     * @default 720 (30 days)
+     * Re-issue this many hours before expiry (at the next `pulumi up`). Must exceed 2328 too, so that
+     * Pulumi re-issues the certificate before it enters certgen's 2160 h renewal window.
+     * @default 2880 (120 days)
      */
     earlyRenewalHours?: number;
 }

@@ -190,24 +190,26 @@ describe("gloo manifests", () => {
     });
 
     describe("the xDS certificate", () => {
-        it("serves gloo's Service names in the install namespace, for server and client auth, with exactly the settings given", () => {
+        it("serves gloo's Service names in the install namespace, for server and client auth, with the validity resolved (not pki's leaf default)", () => {
             const p = plan({ namespace: "edge", xds: { issuer } });
             const args = glooXdsCertificateArgs(p, pulumiXds(p), issuer);
             assert.equal(args.issuer, issuer);
-            // No defaulted settings: the Certificate's recorded inputs stay what they were.
+            // The validity is always resolved (never pki's 90-day leaf default, which certgen replaces).
             assert.deepEqual(args, {
                 issuer,
                 commonName: "gloo.edge.svc",
                 dnsNames: ["gloo", "gloo.edge", "gloo.edge.svc", "gloo.edge.svc.cluster.local"],
                 serverAuth: true,
                 clientAuth: true,
+                validityHours: 4320,
+                earlyRenewalHours: 2880,
             });
         });
 
         it("passes the given certificate settings through", () => {
-            const p = plan({ xds: { issuer, certificate: { keyAlgorithm: KeyAlgorithm.EcdsaP384, validityHours: 1000 } } });
+            const p = plan({ xds: { issuer, certificate: { keyAlgorithm: KeyAlgorithm.EcdsaP384, validityHours: 10000 } } });
             const args = glooXdsCertificateArgs(p, pulumiXds(p), issuer);
-            assert.deepEqual([args.commonName, args.keyAlgorithm, args.validityHours, args.earlyRenewalHours], ["gloo.gloo-system.svc", KeyAlgorithm.EcdsaP384, 1000, undefined]);
+            assert.deepEqual([args.commonName, args.keyAlgorithm, args.validityHours, args.earlyRenewalHours], ["gloo.gloo-system.svc", KeyAlgorithm.EcdsaP384, 10000, 2880]);
         });
     });
 

@@ -27,7 +27,7 @@ const DEFAULT_CHART = { chart: "gloo", version: "1.22.1", repository: "https://s
 
 describe("gloo plan: planGlooMtls", () => {
     describe("defaults", () => {
-        it("xds only: gloo 1.22.1 from solo-public-helm as Release `gloo` in gloo-system, Pulumi rotation, a 90-day certificate renewed 30 days early", () => {
+        it("xds only: gloo 1.22.1 from solo-public-helm as Release `gloo` in gloo-system, Pulumi rotation, a 180-day certificate renewed 120 days early (clear of certgen's 90-day renew-before)", () => {
             const plan = planGlooMtls("gloo", { xds: { issuer } });
             const expected: GlooMtlsPlan = {
                 namespace: "gloo-system",
@@ -38,7 +38,7 @@ describe("gloo plan: planGlooMtls", () => {
                 xds: {
                     rotation: GlooCertRotation.Pulumi,
                     secretName: "gloo-mtls-certs",
-                    certificate: { keyAlgorithm: KeyAlgorithm.EcdsaP256, validityHours: 2160, earlyRenewalHours: 720, given: undefined },
+                    certificate: { keyAlgorithm: KeyAlgorithm.EcdsaP256, validityHours: 4320, earlyRenewalHours: 2880, given: undefined },
                 },
                 istio: undefined,
             };
@@ -107,15 +107,22 @@ describe("gloo plan: planGlooMtls", () => {
             );
         });
 
+        it("values may set gateway.certGenJob.forceRotation false with Pulumi rotation, and anything with CronJob rotation", () => {
+            const pulumiPlan = planGlooMtls("gloo", { xds: { issuer }, values: "gateway:\n  certGenJob:\n    forceRotation: false\n" });
+            assert.deepEqual(pulumiPlan.extraValues, { gateway: { certGenJob: { forceRotation: false } } });
+            const cronPlan = planGlooMtls("gloo", { xds: { rotation: GlooCertRotation.CronJob }, values: "gateway:\n  certGenJob:\n    forceRotation: true\n" });
+            assert.deepEqual(cronPlan.extraValues, { gateway: { certGenJob: { forceRotation: true } } });
+        });
+
         it("empty values text is an empty mapping", () => {
             assert.deepEqual(planGlooMtls("gloo", { istio: { istioVersion: "1.30.3" }, values: "" }).extraValues, {});
         });
 
         it("xds certificate: unset fields take the defaults, and the settings as given are kept for the Certificate", () => {
-            const given = { validityHours: 4000, keyAlgorithm: KeyAlgorithm.Rsa3072 };
+            const given = { validityHours: 8760, keyAlgorithm: KeyAlgorithm.Rsa3072 };
             const plan = planGlooMtls("gloo", { xds: { issuer, certificate: given } });
             assert.equal(plan.xds?.rotation, GlooCertRotation.Pulumi);
-            assert.deepEqual(plan.xds.certificate, { keyAlgorithm: KeyAlgorithm.Rsa3072, validityHours: 4000, earlyRenewalHours: 720, given: { validityHours: 4000, keyAlgorithm: KeyAlgorithm.Rsa3072 } });
+            assert.deepEqual(plan.xds.certificate, { keyAlgorithm: KeyAlgorithm.Rsa3072, validityHours: 8760, earlyRenewalHours: 2880, given: { validityHours: 8760, keyAlgorithm: KeyAlgorithm.Rsa3072 } });
         });
 
         it("CronJob rotation keeps its schedule and duration", () => {
@@ -164,7 +171,7 @@ describe("gloo plan: planGlooMtls", () => {
 
     describe("determinism and plain data", () => {
         const args = (): GlooMtlsArgs => ({
-            xds: { issuer, certificate: { validityHours: 1000, earlyRenewalHours: 100 } },
+            xds: { issuer, certificate: { validityHours: 10000, earlyRenewalHours: 3000 } },
             istio: { istioVersion: "1.30.3", upstreams: [{ serviceName: "p", serviceNamespace: "b", port: 1 }], strictUpstreamNamespaces: true },
             values: "a: 1\n",
         });
@@ -231,13 +238,44 @@ describe("gloo plan: planGlooMtls", () => {
             ],
             [
                 "early renewal >= validity",
-                { xds: { issuer, certificate: { validityHours: 10, earlyRenewalHours: 10 } } },
-                ["xds.certificate.earlyRenewalHours: got 10; expected fewer hours than xds.certificate.validityHours (10), or the certificate would be re-issued on every run"],
+                { xds: { issuer, certificate: { validityHours: 5000, earlyRenewalHours: 5000 } } },
+                ["xds.certificate.earlyRenewalHours: got 5000; expected fewer hours than xds.certificate.validityHours (5000), or the certificate would be re-issued on every run"],
             ],
             [
                 "a validity below the default early renewal",
-                { xds: { issuer, certificate: { validityHours: 100 } } },
-                ["xds.certificate.earlyRenewalHours: got 720; expected fewer hours than xds.certificate.validityHours (100) (the default; set earlyRenewalHours explicitly), or the certificate would be re-issued on every run"],
+                { xds: { issuer, certificate: { validityHours: 2500 } } },
+                ["xds.certificate.earlyRenewalHours: got 2880; expected fewer hours than xds.certificate.validityHours (2500) (the default; set earlyRenewalHours explicitly), or the certificate would be re-issued on every run"],
+            ],
+            [
+                "pki's 90-day leaf (within certgen's renew-before: the chart's certgen job would replace it at once)",
+                { xds: { issuer, certificate: { validityHours: 2160, earlyRenewalHours: 720 } } },
+                [
+                    "xds.certificate.validityHours: got 2160; expected more than 2328 hours (certgen's --renew-before 2160 h (the chart cannot change it) + 168 h margin); the chart's certgen job replaces a certificate with less than 2160 h left by one from its own CA",
+                    "xds.certificate.earlyRenewalHours: got 720; expected more than 2328 hours (certgen's --renew-before 2160 h (the chart cannot change it) + 168 h margin), so that Pulumi re-issues the certificate before certgen would replace it",
+                ],
+            ],
+            [
+                "a validity exactly at renew-before plus the margin",
+                { xds: { issuer, certificate: { validityHours: 2328, earlyRenewalHours: 2000 } } },
+                [
+                    "xds.certificate.validityHours: got 2328; expected more than 2328 hours (certgen's --renew-before 2160 h (the chart cannot change it) + 168 h margin); the chart's certgen job replaces a certificate with less than 2160 h left by one from its own CA",
+                    "xds.certificate.earlyRenewalHours: got 2000; expected more than 2328 hours (certgen's --renew-before 2160 h (the chart cannot change it) + 168 h margin), so that Pulumi re-issues the certificate before certgen would replace it",
+                ],
+            ],
+            [
+                "values forcing certgen's rotation with Pulumi rotation",
+                { xds: { issuer }, values: "gateway:\n  certGenJob:\n    forceRotation: true\n" },
+                ["values: got \"gateway.certGenJob.forceRotation: true\"; with xds rotation Pulumi, gateway.certGenJob.forceRotation must stay false, or the chart's certgen job replaces gloo-mtls-certs with its own CA"],
+            ],
+            [
+                "a string \"false\" for forceRotation (truthy in the chart's template)",
+                { xds: { issuer }, values: "gateway:\n  certGenJob:\n    forceRotation: \"false\"\n" },
+                ["values: got \"gateway.certGenJob.forceRotation: \\\"false\\\"\"; with xds rotation Pulumi, gateway.certGenJob.forceRotation must stay false, or the chart's certgen job replaces gloo-mtls-certs with its own CA"],
+            ],
+            [
+                "a long validity whose early renewal ends inside certgen's window",
+                { xds: { issuer, certificate: { validityHours: 8760, earlyRenewalHours: 2328 } } },
+                ["xds.certificate.earlyRenewalHours: got 2328; expected more than 2328 hours (certgen's --renew-before 2160 h (the chart cannot change it) + 168 h margin), so that Pulumi re-issues the certificate before certgen would replace it"],
             ],
             [
                 "istio without an Istio version",

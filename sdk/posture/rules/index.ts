@@ -1,3 +1,17 @@
-// Pure models of upstream decisions (one file per rule, each naming the upstream file and tag it encodes).
-export type { ClientTransport, InboundChain, InboundPortProtocol, PeerAuthenticationModeName } from "./inboundFilterChain";
+// Pure models of upstream decisions (one file per rule), each citing the upstream file and tag it
+// encodes. The posture engine and the tests reuse them.
+export {
+    CERTGEN_CHART_FORCE_ROTATION_DEFAULT,
+    CERTGEN_GLOO_SVC_NAME,
+    CERTGEN_RENEW_BEFORE_DEFAULT,
+    CERTGEN_RENEW_BEFORE_HOURS,
+    CertgenAction,
+    certgenFlagsFromChartValues,
+    certgenServiceDnsNames,
+    certgenValidForService,
+    parseGoDurationMs,
+    wouldCertgenRotate,
+} from "./certgenRotation";
+export type { CertgenCertificate, CertgenDecision, CertgenInput, CertgenSecret } from "./certgenRotation";
 export { ISTIO_ALPNS, inboundFilterChain } from "./inboundFilterChain";
+export type { ClientTransport, InboundChain, InboundPortProtocol, PeerAuthenticationModeName } from "./inboundFilterChain";

@@ -1,0 +1,2 @@
+// The posture folder: models of upstream rules (rules/); the posture engine builds on them.
+export * from "./rules";
