@@ -38,8 +38,14 @@ export const DEFAULT_GATEWAY_NAMESPACE = "istio-ingress";
 export const DEFAULT_POLICY_NAME = "default";
 /** The cluster DNS domain, for the default DestinationRule host at namespace scope. */
 export const DEFAULT_CLUSTER_DOMAIN = "cluster.local";
-/** The DestinationRule host at mesh scope: every service in the mesh. */
-export const MESH_DESTINATION_RULE_HOST = "*.local";
+/** The API server's Service (`<name>.<namespace>`): never has a sidecar, so no mesh-scope DestinationRule may cover it. */
+export const API_SERVER_SERVICE = "kubernetes.default";
+/**
+ * `base.validationFailurePolicy` for both charts that render a validation webhook (base renders
+ * `istiod-default-validator`, istiod `istio-validator-*`): istiod flips `Ignore` to `Fail` at runtime, so
+ * rendering `Fail` keeps server-side apply from showing that as a diff on every preview.
+ */
+export const VALIDATION_FAILURE_POLICY = "Fail";
 /** SidecarInjection: inject the sidecar. */
 export const DEFAULT_INJECT = true;
 /** SidecarInjection: rewrite HTTP probes through the sidecar agent. */

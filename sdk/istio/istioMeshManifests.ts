@@ -2,7 +2,7 @@
 // `cacerts` Secret and the mesh-wide policy's arguments, each with the resource name it is registered
 // under. The component only adds parents and dependencies.
 import { deepMerge, HelmInstall } from "../internal/chartValues";
-import { DEFAULT_ISTIO_NAMESPACE } from "./defaults";
+import { DEFAULT_ISTIO_NAMESPACE, VALIDATION_FAILURE_POLICY } from "./defaults";
 import { IstioMeshPlan } from "./istioMeshPlan";
 import { MtlsPolicyArgs } from "./mtlsPolicyPlan";
 
@@ -42,7 +42,11 @@ export interface IstioMeshManifests {
 
 /** The `base` chart values meshtls computes (before the `values.base` escape hatch). */
 export function computeIstioBaseValues(plan: IstioMeshPlan): Record<string, unknown> {
-    const values: Record<string, unknown> = {};
+    const values: Record<string, unknown> = {
+        // In 1.30 the base chart, not istiod, renders istiod-default-validator, and its template reads this
+        // key although base's values.yaml does not list it (sdk/posture/rules/istioValidationWebhook.ts).
+        base: { validationFailurePolicy: VALIDATION_FAILURE_POLICY },
+    };
     if (plan.namespace !== DEFAULT_ISTIO_NAMESPACE) {
         values.global = { istioNamespace: plan.namespace };
     }
@@ -73,7 +77,7 @@ export function computeIstiodValues(plan: IstioMeshPlan): Record<string, unknown
     const values: Record<string, unknown> = {
         // istiod flips the webhook's failurePolicy from Ignore to Fail at runtime; rendering Fail
         // up front keeps server-side apply from showing that as a diff on every preview.
-        base: { validationFailurePolicy: "Fail" },
+        base: { validationFailurePolicy: VALIDATION_FAILURE_POLICY },
         meshConfig,
         sidecarInjectorWebhook: { rewriteAppHTTPProbe: plan.rewriteAppHTTPProbe },
     };

@@ -1,7 +1,7 @@
 // MtlsPolicy's plan: pure. Validates the arguments (every problem at once), resolves every default once
 // and returns plain data that mtlsPolicyManifests.ts turns into objects.
 import { ArgsValidator, isDnsName } from "../internal/validation";
-import { DEFAULT_CLUSTER_DOMAIN, DEFAULT_ISTIO_NAMESPACE, DEFAULT_MTLS_MODE, DEFAULT_POLICY_NAME, MESH_DESTINATION_RULE_HOST } from "./defaults";
+import { API_SERVER_SERVICE, DEFAULT_CLUSTER_DOMAIN, DEFAULT_ISTIO_NAMESPACE, DEFAULT_MTLS_MODE, DEFAULT_POLICY_NAME } from "./defaults";
 import { rejectLegacyPolicy } from "./removedApis";
 import { MtlsMode } from "./types";
 
@@ -19,8 +19,11 @@ export interface PortMtls {
 /** The client side: a DestinationRule per host with `trafficPolicy.tls.mode: ISTIO_MUTUAL`. */
 export interface MtlsDestinationRuleArgs {
     /**
-     * Hosts the rule applies to, one DestinationRule each. Required at workload scope.
-     * @default ["*.<namespace>.svc.<clusterDomain>"] at namespace scope, ["*.local"] at mesh scope
+     * Hosts the rule applies to, one DestinationRule each. Required at workload and mesh scope: a
+     * DestinationRule with `tls` replaces auto-mTLS for every host it covers, so a mesh-wide wildcard would
+     * force mesh mTLS onto the API server and every namespace without sidecars. At mesh scope a host that
+     * covers `kubernetes.default.svc.<clusterDomain>` (such as `*.local`) is refused.
+     * @default ["*.<namespace>.svc.<clusterDomain>"] at namespace scope
      */
     hosts?: string[];
     /**
@@ -162,16 +165,35 @@ export function planMtlsPolicy(name: string, args: MtlsPolicyArgs): MtlsPolicyPl
         if (dr.name !== undefined) {
             v.dnsSubdomain("destinationRule.name", dr.name);
         }
+        // The API server never has a sidecar: a mesh-scope rule (exported mesh-wide from the root
+        // namespace) covering it makes every injected client send it mesh mTLS (sdk/posture/rules/istioDestinationRuleTls.ts).
+        const apiServer = `${API_SERVER_SERVICE}.svc.${clusterDomain}`;
+        const meshFix = `list the meshed services' hosts (e.g. reviews.bookinfo.svc.${clusterDomain}), or set namespace for a namespace-scope rule (*.<namespace>.svc.${clusterDomain})`;
         if (dr.hosts !== undefined) {
-            v.check(dr.hosts.length > 0, "destinationRule.hosts", dr.hosts, "expected at least one host; omit hosts for the scope's default");
+            v.check(dr.hosts.length > 0, "destinationRule.hosts", dr.hosts, scope === MtlsScope.Mesh ? `expected at least one host; ${meshFix}` : "expected at least one host; omit hosts for the scope's default");
             hosts = dr.hosts;
             dr.hosts.forEach((h, i) => {
-                v.check(isDnsName(h, true), `destinationRule.hosts[${i}]`, h, "expected a host name such as reviews.default.svc.cluster.local or *.default.svc.cluster.local");
+                if (!v.check(isDnsName(h, true), `destinationRule.hosts[${i}]`, h, "expected a host name such as reviews.default.svc.cluster.local or *.default.svc.cluster.local")) {
+                    return;
+                }
+                if (scope === MtlsScope.Mesh && coversHost(h, apiServer)) {
+                    v.fail(
+                        `destinationRule.hosts[${i}]`,
+                        h,
+                        `at mesh scope (root namespace ${root}) this host covers ${apiServer}, the API server, which has no sidecar; an ISTIO_MUTUAL DestinationRule replaces auto-mTLS there and injected clients fail TLS; ${meshFix}`,
+                    );
+                }
             });
         } else if (scope === MtlsScope.Workload) {
             v.fail("destinationRule.hosts", undefined, "it is required at workload scope: the Service host(s) of the selected workloads, e.g. reviews.default.svc.cluster.local");
+        } else if (scope === MtlsScope.Mesh) {
+            v.fail(
+                "destinationRule.hosts",
+                undefined,
+                `it is required at mesh scope (root namespace ${root}): a DestinationRule there applies mesh-wide and replaces auto-mTLS for every host it covers, including ${apiServer} and namespaces without sidecars; ${meshFix}`,
+            );
         } else {
-            hosts = [scope === MtlsScope.Mesh ? MESH_DESTINATION_RULE_HOST : `*.${namespace}.svc.${clusterDomain}`];
+            hosts = [`*.${namespace}.svc.${clusterDomain}`];
         }
     }
     v.throwIfInvalid();
@@ -187,4 +209,9 @@ export function planMtlsPolicy(name: string, args: MtlsPolicyArgs): MtlsPolicyPl
         clusterDomain,
         destinationRules: hosts.map((host, i) => ({ name: i === 0 ? ruleName : `${ruleName}-${i}`, host })),
     };
+}
+
+/** Whether DestinationRule host `pattern` covers `host` (Istio: `*` all, `*.x` by suffix `.x`, else exact). */
+function coversHost(pattern: string, host: string): boolean {
+    return pattern.startsWith("*") ? host.endsWith(pattern.slice(1)) : pattern === host;
 }

@@ -251,7 +251,7 @@ describe("istio (pure): IstioMesh manifests", () => {
         });
         assert.deepEqual(m, {
             namespace: { resourceName: "mesh-namespace", args: { metadata: { name: "istio-system" } } },
-            base: { resourceName: "mesh-base", install: install("base", "istio-base", {}, true) },
+            base: { resourceName: "mesh-base", install: install("base", "istio-base", { base: { validationFailurePolicy: "Fail" } }, true) },
             istiod: { resourceName: "mesh-istiod", install: install("istiod", "istiod", DEFAULT_ISTIOD_VALUES, false) },
             meshPolicy: { resourceName: "mesh-mesh-mtls", args: { rootNamespace: "istio-system", mode: MtlsMode.STRICT } },
         });
@@ -279,7 +279,7 @@ describe("istio (pure): IstioMesh manifests", () => {
             pilot: { resources: { requests: { cpu: "100m" } } },
         });
         assert.deepEqual(m.istiod.install.values, istiodValues(plan));
-        assert.deepEqual(m.base.install.values, { global: { istioNamespace: "mesh-system" }, defaultRevision: "canary" });
+        assert.deepEqual(m.base.install.values, { base: { validationFailurePolicy: "Fail" }, global: { istioNamespace: "mesh-system" }, defaultRevision: "canary" });
         assert.deepEqual(m.base.install.values, istioBaseValues(plan));
         assert.deepEqual(m.gateway.install.values, { revision: "canary", service: { type: "ClusterIP" } });
         assert.deepEqual(m.gateway.install.values, istioGatewayValues(plan));
@@ -336,12 +336,14 @@ describe("istio (pure): IstioMesh manifests", () => {
         // meshConfig is the MeshConfig proto and env a free map; base.validationFailurePolicy is
         // documented in the values file as a commented-out key.
         assert.deepEqual(unknownValuesKeys(m.istiod.install.values, "istio/istiod.values.yaml", ["meshConfig", "env", "base.validationFailurePolicy"]), []);
-        assert.deepEqual(unknownValuesKeys(m.base.install.values, "istio/base.values.yaml"), []);
+        // base.validationFailurePolicy is read by base/templates/defaultrevision-validatingwebhookconfiguration.yaml
+        // at 1.30.3 but not listed in base's values.yaml: the one cited exception (ISTIO_VALIDATION_WEBHOOK_SOURCES).
+        assert.deepEqual(unknownValuesKeys(m.base.install.values, "istio/base.values.yaml", ["base.validationFailurePolicy"]), []);
         assert.deepEqual(unknownValuesKeys(m.cni.install.values, "istio/cni.values.yaml"), []);
         assert.deepEqual(unknownValuesKeys(m.gateway.install.values, "istio/gateway.values.yaml"), []);
         // Each computed key is there to be checked (the check is not vacuous).
         assert.deepEqual(Object.keys(m.istiod.install.values).sort(), ["base", "cni", "env", "global", "meshConfig", "revision", "sidecarInjectorWebhook"]);
-        assert.deepEqual(Object.keys(m.base.install.values).sort(), ["defaultRevision", "global"]);
+        assert.deepEqual(Object.keys(m.base.install.values).sort(), ["base", "defaultRevision", "global"]);
         assert.deepEqual(Object.keys(m.gateway.install.values), ["revision"]);
     });
 

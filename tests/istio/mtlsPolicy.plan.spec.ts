@@ -69,8 +69,8 @@ describe("istio (pure): planMtlsPolicy", () => {
         ]);
     });
 
-    it("mesh scope DestinationRule covers *.local; given hosts get one rule each, suffixed from the second", () => {
-        assert.deepEqual(planMtlsPolicy("m", { destinationRule: {} }).destinationRules, [{ name: "default", host: "*.local" }]);
+    it("mesh scope DestinationRule takes the given hosts; given hosts get one rule each, suffixed from the second", () => {
+        assert.deepEqual(planMtlsPolicy("m", { destinationRule: { hosts: ["reviews.bookinfo.svc.cluster.local"] } }).destinationRules, [{ name: "default", host: "reviews.bookinfo.svc.cluster.local" }]);
         assert.deepEqual(planMtlsPolicy("r", { namespace: "shop", destinationRule: { name: "shop-mtls", hosts: ["cart.shop.svc.cluster.local", "pay.shop.svc.cluster.local", "*.pay.svc.cluster.local"] } }).destinationRules, [
             { name: "shop-mtls", host: "cart.shop.svc.cluster.local" },
             { name: "shop-mtls-1", host: "pay.shop.svc.cluster.local" },
@@ -157,6 +157,25 @@ describe("istio (pure): planMtlsPolicy", () => {
                 ["destinationRule.hosts: got nothing; it is required at workload scope: the Service host(s) of the selected workloads, e.g. reviews.default.svc.cluster.local"],
             ],
             ["an empty host list", { namespace: "a", destinationRule: { hosts: [] } }, ["destinationRule.hosts: got []; expected at least one host; omit hosts for the scope's default"]],
+            [
+                "a mesh-scope DestinationRule without hosts",
+                { destinationRule: {} },
+                [
+                    "destinationRule.hosts: got nothing; it is required at mesh scope (root namespace istio-system): a DestinationRule there applies mesh-wide and replaces auto-mTLS for every host it covers, including kubernetes.default.svc.cluster.local and namespaces without sidecars; list the meshed services' hosts (e.g. reviews.bookinfo.svc.cluster.local), or set namespace for a namespace-scope rule (*.<namespace>.svc.cluster.local)",
+                ],
+            ],
+            [
+                "an empty mesh-scope host list",
+                { destinationRule: { hosts: [] } },
+                ["destinationRule.hosts: got []; expected at least one host; list the meshed services' hosts (e.g. reviews.bookinfo.svc.cluster.local), or set namespace for a namespace-scope rule (*.<namespace>.svc.cluster.local)"],
+            ],
+            [
+                "a mesh-scope host covering the API server",
+                { rootNamespace: "mesh", clusterDomain: "corp.internal", destinationRule: { hosts: ["ok.a.svc.corp.internal", "*.internal"] } },
+                [
+                    'destinationRule.hosts[1]: got "*.internal"; at mesh scope (root namespace mesh) this host covers kubernetes.default.svc.corp.internal, the API server, which has no sidecar; an ISTIO_MUTUAL DestinationRule replaces auto-mTLS there and injected clients fail TLS; list the meshed services\' hosts (e.g. reviews.bookinfo.svc.corp.internal), or set namespace for a namespace-scope rule (*.<namespace>.svc.corp.internal)',
+                ],
+            ],
             [
                 "a DestinationRule host with a scheme",
                 { namespace: "a", destinationRule: { hosts: ["ok.a.svc.cluster.local", "http://x"] } },

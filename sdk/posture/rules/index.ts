@@ -15,3 +15,5 @@ export {
 export type { CertgenCertificate, CertgenDecision, CertgenInput, CertgenSecret } from "./certgenRotation";
 export { ISTIO_ALPNS, inboundFilterChain } from "./inboundFilterChain";
 export type { ClientTransport, InboundChain, InboundPortProtocol, PeerAuthenticationModeName } from "./inboundFilterChain";
+export * from "./istioDestinationRuleTls";
+export * from "./istioValidationWebhook";
