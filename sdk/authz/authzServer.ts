@@ -14,6 +14,8 @@ import {
     KYVERNO_AUTHZ_CHART,
     KYVERNO_AUTHZ_CHART_REPO,
     KYVERNO_FLAVOR_DEFAULTS,
+    KYVERNO_POLICY_CRD_V1ALPHA1,
+    KYVERNO_POLICY_CRD_V1ALPHA1_ONLY_RELEASES,
     KYVERNO_WEBHOOK_PORT,
     KYVERNO_WEBHOOK_SELECTOR,
     kyvernoPolicyCrdUrl,
@@ -87,8 +89,9 @@ export function planAuthzServer(v: ArgsValidator, args: KyvernoAuthzArgs, provid
         certWays === 0 ? undefined : "both",
         "the chart's validation webhook needs a certificate: set exactly one of webhookIssuer (an IssuerMaterial, e.g. CertificateAuthority.issuer) and webhookCertManagerIssuer",
     );
+    let knownApiVersion = true;
     if (args.policyApiVersion !== undefined) {
-        v.check(/^policies\.kyverno\.io\/v1(alpha1|beta1)?$/.test(args.policyApiVersion), "policyApiVersion", args.policyApiVersion, "expected policies.kyverno.io/v1alpha1, v1beta1 or v1");
+        knownApiVersion = v.check(/^policies\.kyverno\.io\/v1(alpha1|beta1)?$/.test(args.policyApiVersion), "policyApiVersion", args.policyApiVersion, "expected policies.kyverno.io/v1alpha1, v1beta1 or v1");
     }
 
     const version = args.version ?? DEFAULT_KYVERNO_AUTHZ_VERSION;
@@ -121,8 +124,31 @@ export function planAuthzServer(v: ArgsValidator, args: KyvernoAuthzArgs, provid
     }
     if (args.installPolicyCrd ?? DEFAULT_KYVERNO_INSTALL_POLICY_CRD) {
         plan.policyCrdUrl = kyvernoPolicyCrdUrl(version);
+        if (args.policyApiVersion !== undefined && knownApiVersion && !installedPolicyCrdServes(plan, args.policyApiVersion)) {
+            v.fail("policyApiVersion", args.policyApiVersion, installedPolicyCrdAccepted(plan));
+        }
     }
     return plan;
+}
+
+/**
+ * Whether the ValidatingPolicy CRD the plan installs (`installPolicyCrd`) serves `apiVersion`: releases up
+ * to kyverno-authz 0.4.0 ship a CRD serving only v1alpha1 (the API server refuses any other version);
+ * true when no CRD is installed here or the release is another one (not known to refuse).
+ */
+export function installedPolicyCrdServes(server: AuthzServerPlan, apiVersion: string): boolean {
+    if (server.policyCrdUrl === undefined || !KYVERNO_POLICY_CRD_V1ALPHA1_ONLY_RELEASES.includes(server.version.replace(/^v/, ""))) {
+        return true;
+    }
+    return apiVersion === KYVERNO_POLICY_CRD_V1ALPHA1;
+}
+
+/** What a policy API version may be with the CRD the plan installs (the error's accepted values). */
+export function installedPolicyCrdAccepted(server: AuthzServerPlan): string {
+    return (
+        `installPolicyCrd installs the ValidatingPolicy CRD of kyverno-authz v${server.version}, which serves only ${KYVERNO_POLICY_CRD_V1ALPHA1}: ` +
+        `use ${KYVERNO_POLICY_CRD_V1ALPHA1}, or set installPolicyCrd: false and install a CRD that serves the version (Kyverno's own)`
+    );
 }
 
 /**

@@ -180,7 +180,8 @@ export interface KyvernoAuthzArgs extends KyvernoExtensionProviderArgs {
     webhookCertManagerIssuer?: CertManagerIssuerRef;
     /**
      * Install the ValidatingPolicy CRD (it is not in the chart) from the kyverno-authz release manifest
-     * pinned to `version`. Leave off when Kyverno (which ships it) is installed.
+     * pinned to `version`. Leave off when Kyverno (which ships it) is installed. The CRD of kyverno-authz
+     * up to 0.4.0 serves only `policies.kyverno.io/v1alpha1`, so other policy versions are refused with it.
      * @default false
      */
     installPolicyCrd?: boolean;

@@ -313,6 +313,8 @@ describe("authz plan (pure)", () => {
             ["AuthzServer without a webhook certificate source", {}, "webhookIssuer/webhookCertManagerIssuer", "nothing", /^the chart's validation webhook needs a certificate: set exactly one of webhookIssuer .* and webhookCertManagerIssuer$/],
             ["both webhook certificate sources", { ...cm, webhookIssuer: issuer }, "webhookIssuer/webhookCertManagerIssuer", '"both"', /^the chart's validation webhook needs a certificate/],
             ["an unknown policy API version", { ...cm, policyApiVersion: "policies.kyverno.io/v2" }, "policyApiVersion", '"policies.kyverno.io/v2"', /^expected policies\.kyverno\.io\/v1alpha1, v1beta1 or v1$/],
+            ["policy API version v1 with the v0.4.0 CRD installed (it serves only v1alpha1)", { ...cm, installPolicyCrd: true, policyApiVersion: "policies.kyverno.io/v1" }, "policyApiVersion", '"policies.kyverno.io/v1"', /^installPolicyCrd installs the ValidatingPolicy CRD of kyverno-authz v0\.4\.0, which serves only policies\.kyverno\.io\/v1alpha1: use policies\.kyverno\.io\/v1alpha1, or set installPolicyCrd: false/],
+            ["a v1beta1 yaml policy with the v0.4.0 CRD installed", { ...cm, installPolicyCrd: true, policies: [{ name: "p", yaml: "apiVersion: policies.kyverno.io/v1beta1\nkind: ValidatingPolicy\n" }] }, "policies[0].yaml apiVersion", '"policies.kyverno.io/v1beta1"', /^installPolicyCrd installs the ValidatingPolicy CRD of kyverno-authz v0\.4\.0, which serves only/],
             ["a chart version for the plugin", { flavor: plugin, version: "0.4.0" }, "version", '"0.4.0"', /^version only applies to flavor AuthzServer \(the kyverno-authz-server chart\)$/],
             ["a chart repository for the plugin", { flavor: plugin, chartRepository: "https://x" }, "chartRepository", '"https://x"', /^chartRepository only applies to flavor AuthzServer/],
             ["a helm mode for the plugin", { flavor: plugin, helmMode: HelmMode.Chart }, "helmMode", '"Chart"', /^helmMode only applies to flavor AuthzServer/],
@@ -369,7 +371,7 @@ describe("authz plan (pure)", () => {
         ];
 
         it("covers every case once", () => {
-            assert.equal(cases.length, 52);
+            assert.equal(cases.length, 54);
             assert.equal(new Set(cases.map(([what]) => what)).size, cases.length);
         });
         for (const [what, args, field, value, accepted] of cases) {

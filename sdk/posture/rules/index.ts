@@ -1,0 +1,2 @@
+// The upstream rules the posture engine relies on: one pure model per rule, each citing its source.
+export * from "./crdServedVersion";
