@@ -73,7 +73,10 @@ export interface AuthzServerPlan {
 
 /** The webhook certificate's PEMs, as chart values take them (Outputs at the leaves; the key secret). */
 export interface WebhookCertificatePems {
-    /** Certificate chain PEM (`certificates.static.crt`). */
+    /**
+     * `certificates.static.crt`: the chart serves it (Secret `tls.crt`) and trusts it (webhook `caBundle`),
+     * so it is `webhookStaticCrt(chain, trust bundle)`: leaf, intermediates and every root trusted now.
+     */
     crt: pulumi.Input<string>;
     /** Private key PEM (`certificates.static.key`): a secret Output. */
     key: pulumi.Input<string>;
@@ -197,4 +200,28 @@ export function webhookCertificateArgs(server: AuthzServerPlan): CertificateArgs
 /** Arguments of the ConfigGroup that installs the ValidatingPolicy CRD, when the plan asks for it. */
 export function policyCrdArgs(server: AuthzServerPlan): { files: string[] } | undefined {
     return server.policyCrdUrl === undefined ? undefined : { files: [server.policyCrdUrl] };
+}
+
+/**
+ * The chart's `certificates.static.crt` for a certificate issued here: the leaf and its intermediates
+ * (`Certificate.chainPem`), then every root of the issuer's trust bundle not already there. kyverno-authz
+ * 0.4.0 uses this one value as the served chain and as the webhook's `caBundle`; with the roots in it, the
+ * API server keeps trusting the webhook when the leaf is renewed or re-signed by the next CA generation
+ * (each rotation phase's bundle holds the root that signs the phases next to it), whichever of the
+ * webhook configuration and the pod's Secret is updated first. With only the leaf, each change swapped
+ * the trust anchor at once (issue 15, item 10).
+ */
+export function webhookStaticCrt(chainPem: string, trustBundlePem: string): string {
+    // Text only (this module stays free of the pki components): PEM blocks in order, duplicates dropped.
+    const pemBlocks = (pem: string) => pem.match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g) ?? [];
+    const seen = new Set<string>();
+    const blocks = [...pemBlocks(chainPem), ...pemBlocks(trustBundlePem)].filter((b) => {
+        const key = b.replace(/\s+/g, "");
+        if (seen.has(key)) {
+            return false;
+        }
+        seen.add(key);
+        return true;
+    });
+    return blocks.map((b) => `${b}\n`).join("");
 }

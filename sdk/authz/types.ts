@@ -174,7 +174,11 @@ export interface KyvernoAuthzArgs extends KyvernoExtensionProviderArgs {
      * @default HelmMode.Release
      */
     helmMode?: HelmMode;
-    /** Issues the chart's validation-webhook certificate (AuthzServer; one of this and `webhookCertManagerIssuer`). */
+    /**
+     * Issues the chart's validation-webhook certificate (AuthzServer; one of this and `webhookCertManagerIssuer`).
+     * The chart takes one PEM as served chain and `caBundle`; it gets the leaf, the intermediates and every
+     * root of the issuer's trust bundle, so renewals and CA rotation phases keep the webhook trusted.
+     */
     webhookIssuer?: pulumi.Input<IssuerMaterial>;
     /** A cert-manager issuer for the webhook certificate instead (AuthzServer). */
     webhookCertManagerIssuer?: CertManagerIssuerRef;
