@@ -88,9 +88,12 @@ export interface KyvernoPolicy {
     spec?: ValidatingPolicySpec;
 }
 
-/** A Gateway or Service an AuthorizationPolicy attaches to (`targetRefs[]`). */
+/**
+ * A Gateway API gateway an AuthorizationPolicy attaches to (`targetRefs[]`). In a sidecar mesh Istio honours
+ * only `kind: Gateway` in the target's namespace (Service, ServiceEntry and GatewayClass are for waypoints).
+ */
 export interface PolicyTargetRef {
-    /** Kind, e.g. `Gateway` or `Service`. */
+    /** Kind: `Gateway` (anything else is refused: sidecars ignore it). */
     kind: string;
     /** Name. */
     name: string;
@@ -133,7 +136,7 @@ export interface KyvernoAuthzTarget {
     name?: string;
     /** Workloads (`selector.matchLabels`); at most one of selector and targetRefs. Neither: the whole namespace. */
     selector?: { [key: string]: string };
-    /** Gateways or Services the policy attaches to (`targetRefs`); at most one of selector and targetRefs. */
+    /** Gateway API gateways (`kind: Gateway`) the policy attaches to (`targetRefs`); at most one of selector and targetRefs. */
     targetRefs?: PolicyTargetRef[];
     /** Only requests to these paths (exact, `prefix*` or `*suffix`). */
     paths?: string[];
