@@ -14,6 +14,8 @@ import {
     KYVERNO_AUTHZ_CHART,
     KYVERNO_AUTHZ_CHART_REPO,
     KYVERNO_FLAVOR_DEFAULTS,
+    KYVERNO_POLICY_CRD_V1ALPHA1,
+    KYVERNO_POLICY_CRD_V1ALPHA1_ONLY_RELEASES,
     KYVERNO_WEBHOOK_PORT,
     KYVERNO_WEBHOOK_SELECTOR,
     kyvernoPolicyCrdUrl,
@@ -71,7 +73,10 @@ export interface AuthzServerPlan {
 
 /** The webhook certificate's PEMs, as chart values take them (Outputs at the leaves; the key secret). */
 export interface WebhookCertificatePems {
-    /** Certificate chain PEM (`certificates.static.crt`). */
+    /**
+     * `certificates.static.crt`: the chart serves it (Secret `tls.crt`) and trusts it (webhook `caBundle`),
+     * so it is `webhookStaticCrt(chain, trust bundle)`: leaf, intermediates and every root trusted now.
+     */
     crt: pulumi.Input<string>;
     /** Private key PEM (`certificates.static.key`): a secret Output. */
     key: pulumi.Input<string>;
@@ -87,8 +92,9 @@ export function planAuthzServer(v: ArgsValidator, args: KyvernoAuthzArgs, provid
         certWays === 0 ? undefined : "both",
         "the chart's validation webhook needs a certificate: set exactly one of webhookIssuer (an IssuerMaterial, e.g. CertificateAuthority.issuer) and webhookCertManagerIssuer",
     );
+    let knownApiVersion = true;
     if (args.policyApiVersion !== undefined) {
-        v.check(/^policies\.kyverno\.io\/v1(alpha1|beta1)?$/.test(args.policyApiVersion), "policyApiVersion", args.policyApiVersion, "expected policies.kyverno.io/v1alpha1, v1beta1 or v1");
+        knownApiVersion = v.check(/^policies\.kyverno\.io\/v1(alpha1|beta1)?$/.test(args.policyApiVersion), "policyApiVersion", args.policyApiVersion, "expected policies.kyverno.io/v1alpha1, v1beta1 or v1");
     }
 
     const version = args.version ?? DEFAULT_KYVERNO_AUTHZ_VERSION;
@@ -121,8 +127,31 @@ export function planAuthzServer(v: ArgsValidator, args: KyvernoAuthzArgs, provid
     }
     if (args.installPolicyCrd ?? DEFAULT_KYVERNO_INSTALL_POLICY_CRD) {
         plan.policyCrdUrl = kyvernoPolicyCrdUrl(version);
+        if (args.policyApiVersion !== undefined && knownApiVersion && !installedPolicyCrdServes(plan, args.policyApiVersion)) {
+            v.fail("policyApiVersion", args.policyApiVersion, installedPolicyCrdAccepted(plan));
+        }
     }
     return plan;
+}
+
+/**
+ * Whether the ValidatingPolicy CRD the plan installs (`installPolicyCrd`) serves `apiVersion`: releases up
+ * to kyverno-authz 0.4.0 ship a CRD serving only v1alpha1 (the API server refuses any other version);
+ * true when no CRD is installed here or the release is another one (not known to refuse).
+ */
+export function installedPolicyCrdServes(server: AuthzServerPlan, apiVersion: string): boolean {
+    if (server.policyCrdUrl === undefined || !KYVERNO_POLICY_CRD_V1ALPHA1_ONLY_RELEASES.includes(server.version.replace(/^v/, ""))) {
+        return true;
+    }
+    return apiVersion === KYVERNO_POLICY_CRD_V1ALPHA1;
+}
+
+/** What a policy API version may be with the CRD the plan installs (the error's accepted values). */
+export function installedPolicyCrdAccepted(server: AuthzServerPlan): string {
+    return (
+        `installPolicyCrd installs the ValidatingPolicy CRD of kyverno-authz v${server.version}, which serves only ${KYVERNO_POLICY_CRD_V1ALPHA1}: ` +
+        `use ${KYVERNO_POLICY_CRD_V1ALPHA1}, or set installPolicyCrd: false and install a CRD that serves the version (Kyverno's own)`
+    );
 }
 
 /**
@@ -171,4 +200,28 @@ export function webhookCertificateArgs(server: AuthzServerPlan): CertificateArgs
 /** Arguments of the ConfigGroup that installs the ValidatingPolicy CRD, when the plan asks for it. */
 export function policyCrdArgs(server: AuthzServerPlan): { files: string[] } | undefined {
     return server.policyCrdUrl === undefined ? undefined : { files: [server.policyCrdUrl] };
+}
+
+/**
+ * The chart's `certificates.static.crt` for a certificate issued here: the leaf and its intermediates
+ * (`Certificate.chainPem`), then every root of the issuer's trust bundle not already there. kyverno-authz
+ * 0.4.0 uses this one value as the served chain and as the webhook's `caBundle`; with the roots in it, the
+ * API server keeps trusting the webhook when the leaf is renewed or re-signed by the next CA generation
+ * (each rotation phase's bundle holds the root that signs the phases next to it), whichever of the
+ * webhook configuration and the pod's Secret is updated first. With only the leaf, each change swapped
+ * the trust anchor at once (issue 15, item 10).
+ */
+export function webhookStaticCrt(chainPem: string, trustBundlePem: string): string {
+    // Text only (this module stays free of the pki components): PEM blocks in order, duplicates dropped.
+    const pemBlocks = (pem: string) => pem.match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g) ?? [];
+    const seen = new Set<string>();
+    const blocks = [...pemBlocks(chainPem), ...pemBlocks(trustBundlePem)].filter((b) => {
+        const key = b.replace(/\s+/g, "");
+        if (seen.has(key)) {
+            return false;
+        }
+        seen.add(key);
+        return true;
+    });
+    return blocks.map((b) => `${b}\n`).join("");
 }

@@ -20,7 +20,7 @@ export { planKyvernoAuthz } from "./plan";
 export type { KyvernoAuthzPlan } from "./plan";
 export { kyvernoExtensionProvider, resolveKyvernoProvider } from "./provider";
 export type { KyvernoProviderPlan } from "./provider";
-export { authzServerInstall, authzServerValues, policyCrdArgs, webhookCertificateArgs } from "./authzServer";
+export { authzServerInstall, authzServerValues, policyCrdArgs, webhookCertificateArgs, webhookStaticCrt } from "./authzServer";
 export type { AuthzServerPlan, AuthzServerWebhookPlan, WebhookCertificatePlan, WebhookCertificatePems } from "./authzServer";
 export { envoyPluginObjects } from "./envoyPlugin";
 export type { EnvoyPluginPlan, EnvoyPluginObjects } from "./envoyPlugin";

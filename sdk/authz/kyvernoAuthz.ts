@@ -5,7 +5,7 @@ import { installChart, retainCrdsTransform } from "../internal/helm";
 import { childOptions } from "../internal/options";
 import { ExtensionProvider, MtlsPolicy } from "../istio";
 import { Certificate, publicIssuer } from "../pki";
-import { AuthzServerPlan, authzServerInstall, policyCrdArgs, webhookCertificateArgs } from "./authzServer";
+import { AuthzServerPlan, authzServerInstall, policyCrdArgs, webhookCertificateArgs, webhookStaticCrt } from "./authzServer";
 import { EnvoyPluginPlan, envoyPluginObjects } from "./envoyPlugin";
 import { authorizationPolicyObject, authzNamespaceObject, kyvernoMtlsPolicies } from "./meshPolicies";
 import { planKyvernoAuthz } from "./plan";
@@ -114,7 +114,7 @@ export class KyvernoAuthz extends pulumi.ComponentResource {
         const certArgs = webhookCertificateArgs(server);
         const cert = certArgs === undefined ? undefined : new Certificate(`${name}-webhook-cert`, certArgs, childOptions(this, opts));
         // The key stays a secret Output at its leaf of the chart values.
-        const chart = installChart(`${name}-server`, authzServerInstall(server, cert ? { crt: cert.chainPem, key: cert.privateKeyPem } : undefined), childOptions(this, opts, deps));
+        const chart = installChart(`${name}-server`, authzServerInstall(server, cert ? { crt: pulumi.all([cert.chainPem, cert.trustBundlePem]).apply(([chain, bundle]) => webhookStaticCrt(chain, bundle)), key: cert.privateKeyPem } : undefined), childOptions(this, opts, deps));
         // ValidatingPolicies are cluster-scoped; they go in after the chart's webhook that validates them.
         for (const policy of policies) {
             new k8s.apiextensions.CustomResource(`${name}-policy-${policy.name}`, validatingPolicyObject(policy) as k8s.apiextensions.CustomResourceArgs, childOptions(this, opts, [...deps, chart]));

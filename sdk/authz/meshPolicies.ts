@@ -64,7 +64,21 @@ export function planKyvernoTargets(v: ArgsValidator, targets: KyvernoAuthzTarget
             v.labels(`${at}.selector`, t.selector);
         }
         (t.targetRefs ?? []).forEach((ref, j) => {
-            v.nonEmpty(`${at}.targetRefs[${j}].kind`, ref.kind, 63, true);
+            if (v.nonEmpty(`${at}.targetRefs[${j}].kind`, ref.kind, 63, true)) {
+                // Istio 1.30 (pilot/pkg/model/policyattachment.go) ignores a targetRefs policy on a sidecar and
+                // attaches Service, ServiceEntry and GatewayClass targets only to waypoints: the policy would
+                // protect nothing in a sidecar mesh.
+                v.check(
+                    ref.kind === "Gateway",
+                    `${at}.targetRefs[${j}].kind`,
+                    ref.kind,
+                    "in a sidecar mesh Istio honours only kind Gateway (gateway.networking.k8s.io, a Gateway API gateway in the target's namespace); " +
+                        "Service, ServiceEntry and GatewayClass targets attach only to waypoints and sidecars ignore any targetRefs policy: use selector for workloads",
+                );
+            }
+            if (ref.kind === "Gateway" && ref.group !== undefined) {
+                v.check(ref.group === GATEWAY_API_GROUP, `${at}.targetRefs[${j}].group`, ref.group, `expected ${GATEWAY_API_GROUP} (Istio matches kind Gateway of that group only) or leave it out`);
+            }
             v.dnsSubdomain(`${at}.targetRefs[${j}].name`, ref.name, true);
         });
         (t.paths ?? []).forEach((p, j) => v.check(p === "*" || p.startsWith("/") || p.startsWith("*"), `${at}.paths[${j}]`, p, "expected a path starting with '/' (or a '*' wildcard)"));

@@ -3,7 +3,7 @@
 import * as YAML from "yaml";
 import { compact } from "../internal/chartValues";
 import { ArgsValidator } from "../internal/validation";
-import type { AuthzServerPlan } from "./authzServer";
+import { AuthzServerPlan, installedPolicyCrdAccepted, installedPolicyCrdServes } from "./authzServer";
 import { KyvernoPolicy } from "./types";
 
 /** A checked policy, as the authorizer will load it. */
@@ -81,6 +81,10 @@ export function planKyvernoPolicies(v: ArgsValidator, policies: KyvernoPolicy[] 
                     ? "flavor AuthzServer loads policies.kyverno.io ValidatingPolicy documents (kyverno-json json.kyverno.io policies are for flavor EnvoyPlugin)"
                     : "flavor EnvoyPlugin loads kyverno-json json.kyverno.io/v1alpha1 ValidatingPolicy files (policies.kyverno.io policies are for flavor AuthzServer)",
             );
+        }
+        if (server && p.yaml !== undefined && typeof doc.apiVersion === "string" && group === expectedGroup && !installedPolicyCrdServes(serverPlan, doc.apiVersion)) {
+            // A typed spec takes policyApiVersion (checked with it); a yaml document names its own version.
+            v.fail(`${at}.yaml apiVersion`, doc.apiVersion, installedPolicyCrdAccepted(serverPlan));
         }
         if (!server) {
             // Plugin files are named by `name` and loaded as written.

@@ -88,9 +88,12 @@ export interface KyvernoPolicy {
     spec?: ValidatingPolicySpec;
 }
 
-/** A Gateway or Service an AuthorizationPolicy attaches to (`targetRefs[]`). */
+/**
+ * A Gateway API gateway an AuthorizationPolicy attaches to (`targetRefs[]`). In a sidecar mesh Istio honours
+ * only `kind: Gateway` in the target's namespace (Service, ServiceEntry and GatewayClass are for waypoints).
+ */
 export interface PolicyTargetRef {
-    /** Kind, e.g. `Gateway` or `Service`. */
+    /** Kind: `Gateway` (anything else is refused: sidecars ignore it). */
     kind: string;
     /** Name. */
     name: string;
@@ -133,7 +136,7 @@ export interface KyvernoAuthzTarget {
     name?: string;
     /** Workloads (`selector.matchLabels`); at most one of selector and targetRefs. Neither: the whole namespace. */
     selector?: { [key: string]: string };
-    /** Gateways or Services the policy attaches to (`targetRefs`); at most one of selector and targetRefs. */
+    /** Gateway API gateways (`kind: Gateway`) the policy attaches to (`targetRefs`); at most one of selector and targetRefs. */
     targetRefs?: PolicyTargetRef[];
     /** Only requests to these paths (exact, `prefix*` or `*suffix`). */
     paths?: string[];
@@ -174,13 +177,18 @@ export interface KyvernoAuthzArgs extends KyvernoExtensionProviderArgs {
      * @default HelmMode.Release
      */
     helmMode?: HelmMode;
-    /** Issues the chart's validation-webhook certificate (AuthzServer; one of this and `webhookCertManagerIssuer`). */
+    /**
+     * Issues the chart's validation-webhook certificate (AuthzServer; one of this and `webhookCertManagerIssuer`).
+     * The chart takes one PEM as served chain and `caBundle`; it gets the leaf, the intermediates and every
+     * root of the issuer's trust bundle, so renewals and CA rotation phases keep the webhook trusted.
+     */
     webhookIssuer?: pulumi.Input<IssuerMaterial>;
     /** A cert-manager issuer for the webhook certificate instead (AuthzServer). */
     webhookCertManagerIssuer?: CertManagerIssuerRef;
     /**
      * Install the ValidatingPolicy CRD (it is not in the chart) from the kyverno-authz release manifest
-     * pinned to `version`. Leave off when Kyverno (which ships it) is installed.
+     * pinned to `version`. Leave off when Kyverno (which ships it) is installed. The CRD of kyverno-authz
+     * up to 0.4.0 serves only `policies.kyverno.io/v1alpha1`, so other policy versions are refused with it.
      * @default false
      */
     installPolicyCrd?: boolean;

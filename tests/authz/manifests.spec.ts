@@ -214,7 +214,7 @@ describe("authz manifests (pure)", () => {
                     { namespace: "demo", paths: ["/book", "/movie"], hosts: ["a.demo.svc.cluster.local:8080"], methods: ["GET"] },
                     { namespace: "demo", name: "whole" },
                     { namespace: "shop", selector: { version: "v1", app: "cart" } },
-                    { namespace: "edge", targetRefs: [{ kind: "Gateway", name: "public" }, { kind: "Service", name: "api" }] },
+                    { namespace: "edge", targetRefs: [{ kind: "Gateway", name: "public" }, { kind: "Gateway", name: "internal" }] },
                 ],
             });
             const objects = p.targets.map((t) => authorizationPolicyObject(t, p.provider.providerName));
@@ -239,7 +239,7 @@ describe("authz manifests (pure)", () => {
                     spec: {
                         targetRefs: [
                             { group: "gateway.networking.k8s.io", kind: "Gateway", name: "public" },
-                            { group: "", kind: "Service", name: "api" },
+                            { group: "gateway.networking.k8s.io", kind: "Gateway", name: "internal" },
                         ],
                         action: "CUSTOM",
                         provider: { name: "kyverno" },

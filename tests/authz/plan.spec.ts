@@ -256,7 +256,7 @@ describe("authz plan (pure)", () => {
                 providerName: "ext",
                 targets: [
                     { namespace: "demo", paths: ["/book"], methods: ["GET"] },
-                    { namespace: "demo", name: "gw", targetRefs: [{ kind: "Gateway", name: "public" }, { kind: "Service", name: "api" }, { kind: "ServiceEntry", name: "x", group: "networking.istio.io" }] },
+                    { namespace: "demo", name: "gw", targetRefs: [{ kind: "Gateway", name: "public" }, { kind: "Gateway", name: "internal", group: "gateway.networking.k8s.io" }] },
                     { namespace: "shop", selector: { app: "cart" }, hosts: ["cart.shop.svc.cluster.local:8080"] },
                 ],
             });
@@ -270,8 +270,7 @@ describe("authz plan (pure)", () => {
                     methods: [],
                     targetRefs: [
                         { group: "gateway.networking.k8s.io", kind: "Gateway", name: "public" },
-                        { group: "", kind: "Service", name: "api" },
-                        { group: "networking.istio.io", kind: "ServiceEntry", name: "x" },
+                        { group: "gateway.networking.k8s.io", kind: "Gateway", name: "internal" },
                     ],
                 },
                 { namespace: "shop", name: "ext", paths: [], hosts: ["cart.shop.svc.cluster.local:8080"], methods: [], selector: { app: "cart" } },
@@ -313,6 +312,8 @@ describe("authz plan (pure)", () => {
             ["AuthzServer without a webhook certificate source", {}, "webhookIssuer/webhookCertManagerIssuer", "nothing", /^the chart's validation webhook needs a certificate: set exactly one of webhookIssuer .* and webhookCertManagerIssuer$/],
             ["both webhook certificate sources", { ...cm, webhookIssuer: issuer }, "webhookIssuer/webhookCertManagerIssuer", '"both"', /^the chart's validation webhook needs a certificate/],
             ["an unknown policy API version", { ...cm, policyApiVersion: "policies.kyverno.io/v2" }, "policyApiVersion", '"policies.kyverno.io/v2"', /^expected policies\.kyverno\.io\/v1alpha1, v1beta1 or v1$/],
+            ["policy API version v1 with the v0.4.0 CRD installed (it serves only v1alpha1)", { ...cm, installPolicyCrd: true, policyApiVersion: "policies.kyverno.io/v1" }, "policyApiVersion", '"policies.kyverno.io/v1"', /^installPolicyCrd installs the ValidatingPolicy CRD of kyverno-authz v0\.4\.0, which serves only policies\.kyverno\.io\/v1alpha1: use policies\.kyverno\.io\/v1alpha1, or set installPolicyCrd: false/],
+            ["a v1beta1 yaml policy with the v0.4.0 CRD installed", { ...cm, installPolicyCrd: true, policies: [{ name: "p", yaml: "apiVersion: policies.kyverno.io/v1beta1\nkind: ValidatingPolicy\n" }] }, "policies[0].yaml apiVersion", '"policies.kyverno.io/v1beta1"', /^installPolicyCrd installs the ValidatingPolicy CRD of kyverno-authz v0\.4\.0, which serves only/],
             ["a chart version for the plugin", { flavor: plugin, version: "0.4.0" }, "version", '"0.4.0"', /^version only applies to flavor AuthzServer \(the kyverno-authz-server chart\)$/],
             ["a chart repository for the plugin", { flavor: plugin, chartRepository: "https://x" }, "chartRepository", '"https://x"', /^chartRepository only applies to flavor AuthzServer/],
             ["a helm mode for the plugin", { flavor: plugin, helmMode: HelmMode.Chart }, "helmMode", '"Chart"', /^helmMode only applies to flavor AuthzServer/],
@@ -343,6 +344,10 @@ describe("authz plan (pure)", () => {
             ["an empty selector", { ...cm, targets: [{ namespace: "a", selector: {} }] }, "targets[0].selector", "{}", /^expected at least one label; omit it for the whole namespace$/],
             ["a wildcard selector value", { ...cm, targets: [{ namespace: "a", selector: { app: "*" } }] }, "targets[0].selector.app", '"*"', /^expected a label value/],
             ["a targetRef without a kind", { ...cm, targets: [{ namespace: "a", targetRefs: [{ kind: "", name: "gw" }] }] }, "targets[0].targetRefs[0].kind", '""', /^expected a non-empty string of at most 63 characters$/],
+            ["a Service targetRef (waypoints only)", { ...cm, targets: [{ namespace: "a", targetRefs: [{ kind: "Gateway", name: "gw" }, { kind: "Service", name: "api" }] }] }, "targets[0].targetRefs[1].kind", '"Service"', /^in a sidecar mesh Istio honours only kind Gateway \(gateway\.networking\.k8s\.io, a Gateway API gateway in the target's namespace\); Service, ServiceEntry and GatewayClass targets attach only to waypoints and sidecars ignore any targetRefs policy: use selector for workloads$/],
+            ["a ServiceEntry targetRef (waypoints only)", { ...cm, targets: [{ namespace: "a", targetRefs: [{ kind: "ServiceEntry", name: "x", group: "networking.istio.io" }] }] }, "targets[0].targetRefs[0].kind", '"ServiceEntry"', /^in a sidecar mesh Istio honours only kind Gateway/],
+            ["a GatewayClass targetRef (waypoints only)", { ...cm, targets: [{ namespace: "istio-system", targetRefs: [{ kind: "GatewayClass", name: "istio-waypoint", group: "gateway.networking.k8s.io" }] }] }, "targets[0].targetRefs[0].kind", '"GatewayClass"', /^in a sidecar mesh Istio honours only kind Gateway/],
+            ["a Gateway targetRef of another group", { ...cm, targets: [{ namespace: "a", targetRefs: [{ kind: "Gateway", name: "gw", group: "networking.istio.io" }] }] }, "targets[0].targetRefs[0].group", '"networking.istio.io"', /^expected gateway\.networking\.k8s\.io \(Istio matches kind Gateway of that group only\) or leave it out$/],
             ["a targetRef with a bad name", { ...cm, targets: [{ namespace: "a", targetRefs: [{ kind: "Gateway", name: "GW" }] }] }, "targets[0].targetRefs[0].name", '"GW"', /^expected a DNS-1123 name/],
             ["a relative path", { ...cm, targets: [{ namespace: "a", paths: ["book"] }] }, "targets[0].paths[0]", '"book"', /^expected a path starting with '\/' \(or a '\*' wildcard\)$/],
             ["a host with a space", { ...cm, targets: [{ namespace: "a", hosts: ["a b"] }] }, "targets[0].hosts[0]", '"a b"', /^expected a host such as testapp-1\.demo\.svc\.cluster\.local\[:port\] \(or '\*'\)$/],
@@ -369,7 +374,7 @@ describe("authz plan (pure)", () => {
         ];
 
         it("covers every case once", () => {
-            assert.equal(cases.length, 52);
+            assert.equal(cases.length, 58);
             assert.equal(new Set(cases.map(([what]) => what)).size, cases.length);
         });
         for (const [what, args, field, value, accepted] of cases) {

@@ -17,3 +17,6 @@ export { ISTIO_ALPNS, inboundFilterChain } from "./inboundFilterChain";
 export type { ClientTransport, InboundChain, InboundPortProtocol, PeerAuthenticationModeName } from "./inboundFilterChain";
 export * from "./istioDestinationRuleTls";
 export * from "./istioValidationWebhook";
+export * from "./crdServedVersion";
+export * from "./webhookTrust";
+export * from "./policyAttachment";
