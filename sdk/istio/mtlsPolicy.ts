@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { childOptions } from "../internal/options";
+import { childOptions, plainOutputs } from "../internal/options";
 import { mtlsPolicyObjects } from "./mtlsPolicyManifests";
 import { MTLS_POLICY_TYPE, MtlsPolicyArgs, MtlsScope, planMtlsPolicy } from "./mtlsPolicyPlan";
 import { MtlsMode } from "./types";
@@ -34,12 +34,6 @@ export class MtlsPolicy extends pulumi.ComponentResource {
         }
 
         const hosts = plan.destinationRules.map((r) => r.host);
-        this.scope = pulumi.output(plan.scope);
-        this.namespace = pulumi.output(plan.namespace);
-        this.policyName = pulumi.output(plan.policyName);
-        this.mode = pulumi.output(plan.mode);
-        this.destinationRuleHosts = pulumi.output(hosts);
-        // Plain values: the same recorded outputs without an Output serialisation per field (bench/RESULTS.md).
-        this.registerOutputs({ scope: plan.scope, namespace: plan.namespace, policyName: plan.policyName, mode: plan.mode, destinationRuleHosts: hosts });
+        this.registerOutputs(plainOutputs<MtlsPolicy>(this, { scope: plan.scope, namespace: plan.namespace, policyName: plan.policyName, mode: plan.mode, destinationRuleHosts: hosts }));
     }
 }

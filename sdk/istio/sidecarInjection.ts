@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { childOptions } from "../internal/options";
+import { childOptions, plainOutputs } from "../internal/options";
 import { sidecarPatch } from "./sidecarInjectionManifests";
 import { planSidecarInjection, SIDECAR_INJECTION_TYPE, SidecarInjectionArgs } from "./sidecarInjectionPlan";
 
@@ -29,8 +29,6 @@ export class SidecarInjection extends pulumi.ComponentResource {
         const patch = sidecarPatch(plan);
         new k8s.apps.v1.DeploymentPatch(patch.resourceName, patch.args, childOptions(this, opts));
         const { labels, annotations } = patch.args.spec.template.metadata;
-        this.podLabels = pulumi.output(labels);
-        this.podAnnotations = pulumi.output(annotations);
-        this.registerOutputs({ podLabels: labels, podAnnotations: annotations });
+        this.registerOutputs(plainOutputs<SidecarInjection>(this, { podLabels: labels, podAnnotations: annotations }));
     }
 }

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { childOptions } from "../internal/options";
+import { childOptions, plainOutputs } from "../internal/options";
 import { SidecarInjection } from "../istio";
 import { kuadrantEnvoyFilterPatch, kuadrantEnvoyFilterPatchSpec, kuadrantEnvoyFilterReadArgs, kuadrantCrPatch, kuadrantPeerAuthentication } from "./manifests";
 import { KUADRANT_MTLS_TYPE, KuadrantManualPlan, KuadrantMtlsPlan, KuadrantStep, planKuadrantMtls } from "./plan";
@@ -44,10 +44,7 @@ export class KuadrantMtls extends pulumi.ComponentResource {
             this.manual(plan, plan.manual, opts);
         }
 
-        this.enabled = pulumi.output(plan.enabled);
-        this.mode = pulumi.output(plan.mode);
-        this.posture = pulumi.output(plan.posture);
-        this.registerOutputs({ enabled: plan.enabled, mode: plan.mode, posture: plan.posture });
+        this.registerOutputs(plainOutputs<KuadrantMtls>(this, { enabled: plan.enabled, mode: plan.mode, posture: plan.posture }));
     }
 
     /** Registers the steps in the plan's order, each step waiting for every resource of the earlier ones. */
