@@ -155,7 +155,7 @@ describe("examples", () => {
             const values = result.get("kubernetes:helm.sh/v3:Release", "gloo-gloo").inputs.values as { global: unknown };
             assert.deepEqual(values.global, { istioIntegration: { enabled: true, enableAutoMtls: false }, glooMtls: { istioProxy: { image: { tag: "1.30.3" } } } });
             assert.deepEqual(result.k8sObject("Namespace", "gloo-system").metadata.labels, { "istio-injection": "disabled" });
-            const upstream = result.k8sObject("Upstream", "default-productpage-9080", "gloo-system");
+            const upstream = result.k8sObject("Upstream", "default-productpage-9080-mtls", "gloo-system");
             assert.deepEqual((upstream.spec as { kube: unknown }).kube, { serviceName: "productpage", serviceNamespace: "default", servicePort: 9080 });
             assert.deepEqual(result.k8sObject("PeerAuthentication", "default", "default").spec, { mtls: { mode: "STRICT" } });
             assert.equal(assertValidObjects(result.k8sObjects(), [...ISTIO_GROUPS, "gloo.solo.io"]), 3);

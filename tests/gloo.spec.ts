@@ -127,7 +127,7 @@ describe("gloo: GlooMtls", () => {
             const chart = result.get(RELEASE, "gloo-gloo");
             const secret = result.k8sResource("Secret", "gloo-mtls-certs", "gloo-system");
             assert.ok(chart.dependencies.includes(secret.urn), "the secret exists before the chart's pods and hook jobs");
-            const upstream = result.k8sResource("Upstream", "bookinfo-productpage-9080", "gloo-system");
+            const upstream = result.k8sResource("Upstream", "bookinfo-productpage-9080-mtls", "gloo-system");
             assert.ok(upstream.dependencies.includes(chart.urn), "Upstreams after the chart (its CRDs)");
         });
 
@@ -212,11 +212,11 @@ describe("gloo: GlooMtls", () => {
                     },
                 }),
             );
-            const up = result.k8sObject("Upstream", "bookinfo-productpage-9080", "gloo-system");
+            const up = result.k8sObject("Upstream", "bookinfo-productpage-9080-mtls", "gloo-system");
             assert.deepEqual(up, {
                 apiVersion: "gloo.solo.io/v1",
                 kind: "Upstream",
-                metadata: { name: "bookinfo-productpage-9080", namespace: "gloo-system" },
+                metadata: { name: "bookinfo-productpage-9080-mtls", namespace: "gloo-system" },
                 spec: {
                     kube: { serviceName: "productpage", serviceNamespace: "bookinfo", servicePort: 9080 },
                     sslConfig: {
@@ -227,7 +227,7 @@ describe("gloo: GlooMtls", () => {
             });
             assert.equal(result.k8sObject("Upstream", "reviews-mtls").kind, "Upstream");
             assert.equal(assertValidObjects(result.k8sObjects(), ["gloo.solo.io"]), 2);
-            assert.deepEqual(await valueOf(result.value.upstreamNames), ["bookinfo-productpage-9080", "reviews-mtls"]);
+            assert.deepEqual(await valueOf(result.value.upstreamNames), ["bookinfo-productpage-9080-mtls", "reviews-mtls"]);
         });
 
         it("makes each upstream namespace STRICT when asked, once per namespace", async () => {

@@ -73,7 +73,17 @@ export function resolveGlooRotation(rotation: GlooCertRotation | undefined): Glo
     return rotation ?? DEFAULT_GLOO_ROTATION;
 }
 
-/** The Upstream name for a service when none is given: `<serviceNamespace>-<serviceName>-<port>`, as Gloo's discovery names it. */
+/** The suffix of default Upstream names, which keeps them out of Gloo discovery's names. */
+export const GLOO_UPSTREAM_NAME_SUFFIX = "-mtls";
+
+/**
+ * The Upstream name for a service when none is given: `<serviceNamespace>-<serviceName>-<port>-mtls`.
+ * Not discovery's `<serviceNamespace>-<serviceName>-<port>`: Gloo's discovery (when enabled) writes its
+ * own Upstream over any same-named one it does not own, dropping the Istio `sslConfig`, and then owns
+ * it (solo-io/gloo v1.22.1 `projects/gloo/pkg/discovery/discovery.go`, solo-kit `reconcile/reconciler.go`).
+ * Discovered names end in the port's digits or in hex digits (a hashed long name), never in "s", so no
+ * Service can be discovered under this name (sdk/posture/rules/glooDiscoveryUpstream.ts).
+ */
 export function defaultUpstreamName(u: { serviceName: string; serviceNamespace: string; port: number }): string {
-    return `${u.serviceNamespace}-${u.serviceName}-${u.port}`;
+    return `${u.serviceNamespace}-${u.serviceName}-${u.port}${GLOO_UPSTREAM_NAME_SUFFIX}`;
 }

@@ -17,9 +17,11 @@ export { GlooCertRotation, glooInstallSettings } from "./types";
 export type { GlooInstallSettings, GlooIstioArgs, GlooIstioUpstreamArgs, GlooMtlsArgs, GlooXdsCertificateArgs, GlooXdsMtlsArgs } from "./types";
 
 /**
- * Gloo Edge with mTLS: xDS mTLS (`global.glooMtls`) with a Pulumi-issued `gloo-mtls-certs` or the
- * chart's cron rotation, and Istio upstream mTLS (`global.istioIntegration` / `global.istioSDS`) with
- * SDS Upstreams. Gloo Edge OSS reaches end of life on 2026-12-31 (see the README).
+ * Gloo Edge with TLS on xDS and Istio mTLS to the mesh: xDS TLS (`global.glooMtls`) with a Pulumi-issued
+ * `gloo-mtls-certs` or the chart's cron rotation, and Istio upstream mTLS (`global.istioIntegration` /
+ * `global.istioSDS`) with SDS Upstreams. The xDS link is server-authenticated TLS, not mTLS: Gloo's xDS
+ * sidecar does not require client certificates (no `require_client_certificate` in the chart's
+ * `19-gloo-mtls-configmap.yaml`, v1.22.1). Gloo Edge OSS reaches end of life on 2026-12-31 (see the README).
  */
 export class GlooMtls extends pulumi.ComponentResource {
     /** The chart values as YAML text: installed, or to apply to an existing release (`helm upgrade -f`) when `install: false`. */

@@ -36,7 +36,10 @@ export interface GlooXdsCertificateArgs {
     earlyRenewalHours?: number;
 }
 
-/** mTLS between Gloo (xDS server) and its clients: gateway-proxy, extauth, rate-limit. */
+/**
+ * TLS between Gloo (xDS server) and its clients (gateway-proxy, extauth, rate-limit): server-authenticated,
+ * not mutual, since Gloo's xDS sidecar does not require client certificates (`global.glooMtls`, named mTLS).
+ */
 export interface GlooXdsMtlsArgs {
     /**
      * Who rotates the certificate.
@@ -69,8 +72,10 @@ export interface GlooIstioUpstreamArgs {
     /** Service port. */
     port: number;
     /**
-     * Name of the Upstream in the Gloo namespace.
-     * @default "<serviceNamespace>-<serviceName>-<port>" (how Gloo's discovery names it)
+     * Name of the Upstream in the Gloo namespace. Avoid `<serviceNamespace>-<serviceName>-<port>`: that
+     * is the name Gloo's discovery gives the port's Upstream, and when discovery is enabled it overwrites
+     * a same-named Upstream, dropping the Istio `sslConfig`.
+     * @default "<serviceNamespace>-<serviceName>-<port>-mtls"
      */
     name?: string;
 }
@@ -141,7 +146,7 @@ export interface GlooInstallSettings {
 
 /** Arguments of a GlooMtls (one per Gloo installation, so the chart values have one owner). */
 export interface GlooMtlsArgs extends GlooInstallSettings {
-    /** xDS mTLS between Gloo and its proxies. */
+    /** TLS on xDS between Gloo and its proxies (`global.glooMtls`; server-authenticated, not mutual). */
     xds?: GlooXdsMtlsArgs;
     /** Istio mTLS from gateway-proxy to mesh services. */
     istio?: GlooIstioArgs;

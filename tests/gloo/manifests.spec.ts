@@ -230,7 +230,7 @@ describe("gloo manifests", () => {
             assert.deepEqual(upstreams[0], {
                 apiVersion: "gloo.solo.io/v1",
                 kind: "Upstream",
-                metadata: { name: "bookinfo-productpage-9080", namespace: "edge" },
+                metadata: { name: "bookinfo-productpage-9080-mtls", namespace: "edge" },
                 spec: {
                     kube: { serviceName: "productpage", serviceNamespace: "bookinfo", servicePort: 9080 },
                     sslConfig: {

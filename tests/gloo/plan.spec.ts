@@ -138,7 +138,7 @@ describe("gloo plan: planGlooMtls", () => {
             );
         });
 
-        it("istio: names each Upstream as Gloo's discovery does unless named, in the order given; STRICT namespaces sorted and unique", () => {
+        it("istio: names each Upstream <ns>-<svc>-<port>-mtls unless named, in the order given; STRICT namespaces sorted and unique", () => {
             const plan = planGlooMtls("gloo", {
                 istio: {
                     istioVersion: "1.30.3",
@@ -160,9 +160,9 @@ describe("gloo plan: planGlooMtls", () => {
                 istioDiscoveryAddress: "istiod-canary.istio-system.svc:15012",
                 customSidecars: [{ name: "istio-proxy", image: "docker.io/istio/proxyv2:1.30.3" }],
                 upstreams: [
-                    { name: "shop-b-81", serviceName: "b", serviceNamespace: "shop", port: 81 },
+                    { name: "shop-b-81-mtls", serviceName: "b", serviceNamespace: "shop", port: 81 },
                     { name: "reviews-mtls", serviceName: "reviews", serviceNamespace: "bookinfo", port: 9080 },
-                    { name: "shop-a-80", serviceName: "a", serviceNamespace: "shop", port: 80 },
+                    { name: "shop-a-80-mtls", serviceName: "a", serviceNamespace: "shop", port: 80 },
                 ],
                 strictNamespaces: ["bookinfo", "shop"],
             });
@@ -335,11 +335,11 @@ describe("gloo plan: planGlooMtls", () => {
                         istioVersion: "1.30.3",
                         upstreams: [
                             { serviceName: "p", serviceNamespace: "b", port: 1 },
-                            { serviceName: "q", serviceNamespace: "b", port: 2, name: "b-p-1" },
+                            { serviceName: "q", serviceNamespace: "b", port: 2, name: "b-p-1-mtls" },
                         ],
                     },
                 },
-                ["istio.upstreams[1].name: got \"b-p-1\"; Upstream names must be unique"],
+                ["istio.upstreams[1].name: got \"b-p-1-mtls\"; Upstream names must be unique"],
             ],
             ["STRICT namespaces without upstreams", { istio: { istioVersion: "1.30.3", strictUpstreamNamespaces: true } }, ["istio.strictUpstreamNamespaces: got true; it needs upstreams: their namespaces are the ones made STRICT"]],
             [
