@@ -8,7 +8,9 @@ export { SidecarInjection } from "./sidecarInjection";
 export type { SidecarInjectionArgs } from "./sidecarInjectionPlan";
 export { INJECT_LABEL, REWRITE_PROBES_ANNOTATION, REVISION_LABEL, NAMESPACE_INJECTION_LABEL, namespaceInjectionLabels, podInjectionLabels } from "./labels";
 export { convertLegacyIstioPolicy } from "./legacy";
-export type { ConvertedPolicy, LegacyConversion } from "./legacy";
+export type { ConvertedPolicy, LegacyConversion, LegacyConversionOptions } from "./legacy";
+// The Service port shape LegacyConversionOptions takes (its rule lives in sdk/posture).
+export type { ServicePortSpec } from "../posture";
 export { MtlsMode } from "./types";
 export type { EnvoyExtAuthzGrpcProvider, EnvoyExtAuthzHttpProvider, ExtAuthzRequestBody, ExtensionProvider } from "./types";
 

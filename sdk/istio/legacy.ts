@@ -2,6 +2,7 @@
 // removed in 1.6. Old runbooks still use it; this turns those documents into MtlsPolicyArgs and says
 // what could not be carried over (removedApis.ts refuses them wherever a current policy is expected).
 import * as YAML from "yaml";
+import { ServicePortSpec, servicePortToTargetPort } from "../posture";
 import type { MtlsPolicyArgs, PortMtls } from "./mtlsPolicyPlan";
 import { LegacyDoc } from "./removedApis";
 import { MtlsMode } from "./types";
@@ -14,6 +15,19 @@ export interface ConvertedPolicy {
     name: string;
     /** Arguments for `new MtlsPolicy(name, args)`. */
     args: MtlsPolicyArgs;
+}
+
+/** Options of {@link convertLegacyIstioPolicy}. */
+export interface LegacyConversionOptions {
+    /**
+     * The `spec.ports` of the Services the old Policies target, keyed by `"<namespace>/<service>"` or by
+     * the bare service name (the namespaced key wins). v1alpha1 target ports are Service ports, while
+     * PeerAuthentication `portLevelMtls` keys are workload (container) ports, so a target port is
+     * converted only through its Service's `targetPort`; without an entry it is not converted (see
+     * `notes`).
+     * @default {} (no port-level entry is converted)
+     */
+    servicePorts?: Record<string, readonly ServicePortSpec[]>;
 }
 
 /** The result of converting legacy documents. */
@@ -44,11 +58,65 @@ function peerMode(doc: LegacyDoc, source: string, notes: string[]): MtlsMode {
 }
 
 /**
+ * The `portLevelMtls` entries of one target: each Service port translated to the workload port it reaches
+ * (servicePortToTargetPort), one entry per workload port; the rest explained in `notes`.
+ */
+function workloadPorts(
+    requested: ReadonlyArray<{ number?: number; name?: string }>,
+    namespace: string,
+    service: string,
+    mode: MtlsMode,
+    // Partial: either key may be absent.
+    servicePorts: Partial<Record<string, readonly ServicePortSpec[]>>,
+    source: string,
+    notes: string[],
+): PortMtls[] {
+    const key = `${namespace}/${service}`;
+    const mapping = servicePorts[key] ?? servicePorts[service];
+    const ports: PortMtls[] = [];
+    for (const selector of requested) {
+        const servicePort = typeof selector.number === "number" ? selector.number : selector.name;
+        if (servicePort === undefined) {
+            notes.push(`${source}: target "${service}" has a port with neither number nor name; dropped.`);
+            continue;
+        }
+        const shown = typeof servicePort === "number" ? `Service port ${servicePort}` : `Service port "${servicePort}"`;
+        if (mapping === undefined) {
+            notes.push(
+                `${source}: target "${service}" ${shown} not converted: v1alpha1 target ports are Service ports, PeerAuthentication portLevelMtls keys are workload (target) ports, ` +
+                    `and options.servicePorts has no "${key}" or "${service}" entry to map it.`,
+            );
+            continue;
+        }
+        const resolved = servicePortToTargetPort(mapping, servicePort);
+        if (resolved.kind === "absent") {
+            notes.push(`${source}: target "${service}" ${shown} not converted: options.servicePorts for "${service}" has no such port (got ports ${JSON.stringify(mapping.map((p) => p.name ?? p.port))}).`);
+        } else if (resolved.kind === "named") {
+            notes.push(
+                `${source}: target "${service}" ${shown} not converted: its targetPort is the named container port "${resolved.name}", whose number is in the pod spec; give the number as targetPort.`,
+            );
+        } else if (!ports.some((p) => p.port === resolved.port)) {
+            ports.push({ port: resolved.port, mode });
+            if (resolved.port !== selector.number) {
+                notes.push(`${source}: target "${service}" ${shown} became workload port ${resolved.port} (the Service's targetPort).`);
+            }
+        }
+    }
+    return ports;
+}
+
+/**
  * Converts `authentication.istio.io/v1alpha1` MeshPolicy and Policy documents (YAML, several allowed)
  * into MtlsPolicyArgs. ISTIO_MUTUAL DestinationRules in the same text become the client side of the
  * namespace policy they match. Everything not carried over is explained in `notes`.
+ *
+ * Port-level entries: a v1alpha1 target port is a Service port, a PeerAuthentication `portLevelMtls` key
+ * a workload port. Each target port is translated through `options.servicePorts` (the Service's
+ * `port -> targetPort`); a port without a mapping, missing from the Service, or reaching a named
+ * targetPort (its number is in the pod spec) gets no port-level entry, and `notes` names it. A target
+ * whose ports all failed gets no policy at all rather than a wider one.
  */
-export function convertLegacyIstioPolicy(yamlText: string): LegacyConversion {
+export function convertLegacyIstioPolicy(yamlText: string, options: LegacyConversionOptions = {}): LegacyConversion {
     const policies: ConvertedPolicy[] = [];
     const notes: string[] = [];
     const rules: Array<{ namespace: string; host: string; source: string }> = [];
@@ -108,17 +176,19 @@ export function convertLegacyIstioPolicy(yamlText: string): LegacyConversion {
         }
         for (const target of targets) {
             const service = target.name ?? "unnamed";
+            const requested = target.ports ?? [];
+            const ports = workloadPorts(requested, namespace, service, mode, options.servicePorts ?? {}, source, notes);
+            if (requested.length > 0 && ports.length === 0) {
+                // A workload-wide policy would widen the old port-scoped one; an UNSET one would do nothing.
+                notes.push(
+                    `${source}: target "${service}" listed only Service ports and none could be mapped to a workload port, so no policy was emitted for it; ` +
+                        `pass options.servicePorts["${namespace}/${service}"] (the Service's spec.ports) to convert them.`,
+                );
+                continue;
+            }
             notes.push(
                 `${source}: target "${service}" became selector app=${service}; PeerAuthentication selects pods by label, so check it against the Service's selector.`,
             );
-            const ports: PortMtls[] = [];
-            for (const port of target.ports ?? []) {
-                if (typeof port.number === "number") {
-                    ports.push({ port: port.number, mode });
-                } else {
-                    notes.push(`${source}: target port "${port.name ?? "?"}" is named; PeerAuthentication needs the workload port number, so it was dropped.`);
-                }
-            }
             const args: MtlsPolicyArgs = { namespace, name: service, selector: { app: service }, mode: ports.length > 0 ? MtlsMode.UNSET : mode };
             if (ports.length > 0) {
                 args.portLevelMtls = ports;

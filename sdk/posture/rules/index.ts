@@ -21,3 +21,4 @@ export * from "./crdServedVersion";
 export * from "./webhookTrust";
 export * from "./policyAttachment";
 export * from "./glooDiscoveryUpstream";
+export * from "./servicePortToTargetPort";
