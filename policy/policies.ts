@@ -211,7 +211,7 @@ export interface CertificateValidityConfig {
 /** Certificates: bounded validity and early renewal set. */
 export const certificateValidity: ResourceValidationPolicy = {
     name: "certificate-validity",
-    description: "tls certificates: validity no longer than the configured maximum (CA and leaf separately), and earlyRenewalHours set so they renew before they expire.",
+    description: "tls certificates: validity no longer than the configured maximum (CA and leaf separately), and earlyRenewalHours set so they renew before they expire (a self-signed CA root may have 0: it is renewed by rotation).",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
@@ -231,7 +231,10 @@ export const certificateValidity: ResourceValidationPolicy = {
             report(`${ca ? "CA" : "leaf"} certificate ${args.name}: validityPeriodHours ${hours} exceeds ${max} (${ca ? "maxCaValidityHours" : "maxLeafValidityHours"})`);
         }
         const early = get(args.props, "earlyRenewalHours");
-        if (typeof early !== "number" || early <= 0) {
+        // A self-signed CA root is renewed by a generation rotation, not in place: istiod ignores a root
+        // re-issued in place until it restarts (meshtls' root default is 0; sdk/posture/rules/istiodRootChange.ts).
+        const rootRenewedByRotation = args.type === "tls:index/selfSignedCert:SelfSignedCert" && ca && early === 0;
+        if (!rootRenewedByRotation && (typeof early !== "number" || early <= 0)) {
             report(`certificate ${args.name}: earlyRenewalHours is ${early === undefined ? "unset" : JSON.stringify(early)}; set it so the certificate is re-issued before it expires`);
         }
     }),

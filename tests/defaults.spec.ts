@@ -81,7 +81,6 @@ export const RULES: Rule[] = [
     literal("kyverno", "authz/defaults.ts", "the authorizer's namespace"),
     literal("meshtls root CA", "pki/defaults.ts", "the root CA's common name"),
     literal(87600, "pki/defaults.ts", "root validity"),
-    literal(8760, "pki/defaults.ts", "root early renewal"),
     literal(43800, "pki/defaults.ts", "intermediate validity"),
     literal(4380, "pki/defaults.ts", "intermediate early renewal"),
     literal(2160, "pki/defaults.ts", "leaf validity"),

@@ -206,6 +206,16 @@ describe("policy pack (CrossGuard)", () => {
             assert.deepEqual(await runResource(certificateValidity, LSC, { validityPeriodHours: 2160, earlyRenewalHours: 720 }), { violations: [] });
             assert.deepEqual(await runResource(certificateValidity, "tls:index/selfSignedCert:SelfSignedCert", { isCaCertificate: true, validityPeriodHours: 87600, earlyRenewalHours: 8760 }), { violations: [] });
         });
+        it("accepts 0 only on a self-signed CA root (renewed by rotation, not in place)", async () => {
+            const SSC = "tls:index/selfSignedCert:SelfSignedCert";
+            assert.deepEqual(await runResource(certificateValidity, SSC, { isCaCertificate: true, validityPeriodHours: 87600, earlyRenewalHours: 0 }), { violations: [] });
+            const missing = "certificate r: earlyRenewalHours is 0; set it so the certificate is re-issued before it expires";
+            assert.deepEqual((await runResource(certificateValidity, SSC, { isCaCertificate: false, validityPeriodHours: 2160, earlyRenewalHours: 0 })).violations, [missing]);
+            assert.deepEqual((await runResource(certificateValidity, LSC, { isCaCertificate: true, validityPeriodHours: 43800, earlyRenewalHours: 0 })).violations, [missing]);
+            assert.deepEqual((await runResource(certificateValidity, SSC, { isCaCertificate: true, validityPeriodHours: 87600 })).violations, [
+                "certificate r: earlyRenewalHours is unset; set it so the certificate is re-issued before it expires",
+            ]);
+        });
         it("uses the configured maximum", async () => {
             const out = await runResource(certificateValidity, "tls:index/selfSignedCert:SelfSignedCert", { isCaCertificate: true, validityPeriodHours: 87600, earlyRenewalHours: 1 }, { maxCaValidityHours: 43800 });
             assert.deepEqual(out.violations, ["CA certificate r: validityPeriodHours 87600 exceeds 43800 (maxCaValidityHours)"]);

@@ -86,9 +86,12 @@ export interface CertificateAuthorityArgs {
     validityHours?: number;
     /**
      * Re-issue the root (same key, same subject, so existing chains still verify) when this many hours of
-     * validity remain, at the next `pulumi up`. Must be less than `validityHours`. Replacing the root is
-     * done with a rotation (`generation`), not with this.
-     * @default 8760 (1 year)
+     * validity remain, at the next `pulumi up`. Must be less than `validityHours`. Off by default: a
+     * re-issued root changes Istio's `root-cert.pem`, which istiod (1.30) ignores until it is restarted,
+     * with or without multi-root trust, and a later rotation is then ignored too. Renew the root by
+     * rotating to a new `generation` before it expires (README, rotation runbook). Set it only for a CA
+     * that istiod does not use, or restart istiod after each re-issue (a warning says when).
+     * @default 0 (never re-issued in place)
      */
     earlyRenewalHours?: number;
     /** When set, the root signs this intermediate and the intermediate signs every leaf. */

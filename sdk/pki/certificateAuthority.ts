@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as tls from "@pulumi/tls";
 import { bundleFingerprints, certificateFacts, joinPem } from "./fingerprint";
-import { CERTIFICATE_AUTHORITY_TYPE, CaGenerationPlan, CertificateAuthorityPlan, caSubjectCommonName, planCertificateAuthority } from "./plan";
+import { CERTIFICATE_AUTHORITY_TYPE, CaGenerationPlan, CertificateAuthorityPlan, caSubjectCommonName, planCertificateAuthority, rootRenewalWarning } from "./plan";
 import { IssuerMaterial } from "./types";
 import type { CertificateAuthorityArgs } from "./args";
 
@@ -50,6 +50,10 @@ export class CertificateAuthority extends pulumi.ComponentResource {
     constructor(name: string, args: CertificateAuthorityArgs, opts?: pulumi.ComponentResourceOptions) {
         const plan = planCertificateAuthority(name, args);
         super(CERTIFICATE_AUTHORITY_TYPE, name, args, opts);
+        const renewalWarning = rootRenewalWarning(plan);
+        if (renewalWarning !== undefined) {
+            void pulumi.log.warn(renewalWarning, this);
+        }
 
         const generations = plan.generations.map((g) => this.makeGeneration(plan, g));
         const signer = generations[plan.generations.findIndex((g) => g.generation === plan.signingGeneration)];

@@ -13,8 +13,12 @@ export interface ValidityDefaults {
 /** Key algorithm of every key meshtls creates unless told otherwise (never the tls provider's P224). */
 export const DEFAULT_KEY_ALGORITHM: KeyAlgorithm = KeyAlgorithm.EcdsaP256;
 
-/** Root CA certificate: 10 years, re-issued (same key and subject) in its last year. */
-export const ROOT_DEFAULTS: ValidityDefaults = Object.freeze({ validityHours: 87600, earlyRenewalHours: 8760 });
+/**
+ * Root CA certificate: 10 years, never re-issued in place. A re-issued root (same key, new certificate)
+ * changes istiod's `root-cert.pem` from {R1} to {R1'}, which istiod ignores until it restarts
+ * (sdk/posture/rules/istiodRootChange.ts); a root is replaced by a rotation (`generation`) instead.
+ */
+export const ROOT_DEFAULTS: ValidityDefaults = Object.freeze({ validityHours: 87600, earlyRenewalHours: 0 });
 
 /** Intermediate CA certificate: 5 years, re-issued in its last 6 months. */
 export const INTERMEDIATE_DEFAULTS: ValidityDefaults = Object.freeze({ validityHours: 43800, earlyRenewalHours: 4380 });

@@ -251,3 +251,22 @@ export function planCertificate(name: string, args: CertificateArgs): Certificat
         earlyRenewalHours: args.earlyRenewalHours ?? LEAF_DEFAULTS.earlyRenewalHours,
     };
 }
+
+/**
+ * The warning a CertificateAuthority logs when its root is set to re-issue itself in place
+ * (`earlyRenewalHours` > 0): istiod ignores the re-issued root until restarted
+ * (sdk/posture/rules/istiodRootChange.ts). Undefined with the default (0).
+ */
+export function rootRenewalWarning(plan: CertificateAuthorityPlan): string | undefined {
+    const renewing = plan.generations.filter((g) => g.root.earlyRenewalHours > 0);
+    if (renewing.length === 0) {
+        return undefined;
+    }
+    const hours = renewing[0].root.earlyRenewalHours;
+    return (
+        `${CERTIFICATE_AUTHORITY_TYPE} ${plan.name}: earlyRenewalHours ${hours} re-issues the root (same key) at the first update ` +
+        `once ${hours} hours of validity remain. If this CA is istiod's plug-in CA (IstioMesh pluginCa), istiod 1.30 ignores the ` +
+        `re-issued root-cert.pem until it is restarted, with or without multiRootTrust, and ignores later rotations until then: ` +
+        `restart istiod after the re-issue, or set earlyRenewalHours to 0 (the default) and rotate to a new generation before the root expires.`
+    );
+}

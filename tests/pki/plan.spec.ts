@@ -57,7 +57,7 @@ describe("pki (pure): planCertificateAuthority", () => {
                     generation: 1,
                     idName: "mesh-ca-g1-id",
                     idKeepers: { generation: "1" },
-                    root: { keyName: "mesh-ca-g1-root-key", certName: "mesh-ca-g1-root", commonNameBase: "meshtls root CA", validityHours: 87600, earlyRenewalHours: 8760 },
+                    root: { keyName: "mesh-ca-g1-root-key", certName: "mesh-ca-g1-root", commonNameBase: "meshtls root CA", validityHours: 87600, earlyRenewalHours: 0 },
                     intermediate: undefined,
                 },
             ],
@@ -67,7 +67,7 @@ describe("pki (pure): planCertificateAuthority", () => {
     });
 
     it("the exported defaults are the documented ones", () => {
-        assert.deepEqual({ ...ROOT_DEFAULTS }, { validityHours: 87600, earlyRenewalHours: 8760 });
+        assert.deepEqual({ ...ROOT_DEFAULTS }, { validityHours: 87600, earlyRenewalHours: 0 });
         assert.deepEqual({ ...INTERMEDIATE_DEFAULTS }, { validityHours: 43800, earlyRenewalHours: 4380 });
         assert.deepEqual({ ...LEAF_DEFAULTS }, { validityHours: 2160, earlyRenewalHours: 720 });
         assert.ok(Object.isFrozen(LEAF_DEFAULTS), "a caller cannot change a default for everyone");
@@ -163,7 +163,6 @@ describe("pki (pure): planCertificateAuthority", () => {
             ["negative validity", { validityHours: -5 }, /^validityHours: got -5; expected a whole number >= 1$/],
             ["fractional validity", { validityHours: 1.5 }, /^validityHours: got 1.5; expected a whole number >= 1$/],
             ["early renewal >= validity", { validityHours: 100, earlyRenewalHours: 100 }, /^earlyRenewalHours: got 100; expected fewer hours than validityHours \(100\), or the certificate would be re-issued on every run$/],
-            ["default early renewal >= short validity", { validityHours: 100 }, /^earlyRenewalHours: got 8760; expected fewer hours than validityHours \(100\) \(the default; set earlyRenewalHours explicitly\)/],
             ["negative early renewal", { earlyRenewalHours: -1 }, /^earlyRenewalHours: got -1; expected a whole number >= 0$/],
             ["intermediate early renewal >= validity", { intermediate: { validityHours: 10, earlyRenewalHours: 20 } }, /^intermediate\.earlyRenewalHours: got 20; expected fewer hours than intermediate\.validityHours \(10\)/],
             ["intermediate default early renewal >= validity", { intermediate: { validityHours: 4380 } }, /^intermediate\.earlyRenewalHours: got 4380; .*\(the default; set earlyRenewalHours explicitly\)/],

@@ -22,3 +22,4 @@ export * from "./webhookTrust";
 export * from "./policyAttachment";
 export * from "./glooDiscoveryUpstream";
 export * from "./servicePortToTargetPort";
+export * from "./istiodRootChange";
