@@ -20,3 +20,4 @@ export * from "./istioValidationWebhook";
 export * from "./crdServedVersion";
 export * from "./webhookTrust";
 export * from "./policyAttachment";
+export * from "./kuadrantOperatorMtls";
