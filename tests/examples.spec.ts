@@ -1,7 +1,7 @@
 // Each example program under the harness: it runs, and produces the objects its README promises.
 import { strict as assert } from "node:assert";
 import * as path from "node:path";
-import { RunOptions, loadProgram, runProgram, valueOf } from "./harness";
+import { RunOptions, loadProgram, runExpectingError, runProgram, valueOf } from "./harness";
 import { ISTIO_GROUPS, assertValidObjects, loadCrd, loadIstioCrds } from "./schema";
 
 loadIstioCrds();
@@ -85,7 +85,7 @@ describe("examples", () => {
         });
 
         it("Manual mode: sidecars, TLS in both EnvoyFilters, STRICT in kuadrant-system", async () => {
-            const result = await runProgram(example("kuadrant-mtls"), run({ mode: "Manual" }));
+            const result = await runProgram(example("kuadrant-mtls"), run({ mode: "Manual", kuadrantVersion: "1.2.0" }));
             assert.equal(result.ofType("kubernetes:apps/v1:DeploymentPatch").length, 2);
             const filters = result.k8sObjects("EnvoyFilter");
             assert.deepEqual(filters.map((ef) => ef.metadata.name), ["kuadrant-auth-external", "kuadrant-ratelimiting-external"]);
@@ -97,8 +97,22 @@ describe("examples", () => {
             assert.deepEqual(result.k8sObjects("Kuadrant"), []);
         });
 
+        it("Manual mode against the default Kuadrant (1.5.2) is refused: use Operator mode", async () => {
+            const { error } = await runExpectingError(example("kuadrant-mtls"), run({ mode: "Manual" }));
+            assert.match(error.message, /mode: got "Manual"; Manual mode only works with Kuadrant before 1\.3, and kuadrantVersion is "1\.5\.2" \(the default\).*use mode: Operator/);
+        });
+
+        it("Manual mode's EnvoyFilter patches are retained on delete (removal: enabled false, then delete)", async () => {
+            const result = await runProgram(example("kuadrant-mtls"), run({ mode: "Manual", kuadrantVersion: "1.2.0", enabled: "false" }));
+            const patches = result.ofType("kubernetes:networking.istio.io/v1alpha3:EnvoyFilterPatch");
+            assert.equal(patches.length, 2);
+            for (const p of patches) {
+                assert.equal(p.retainOnDelete, true, p.name);
+            }
+        });
+
         it("Manual mode disabled with removeSidecars: PERMISSIVE, no socket, inject false", async () => {
-            const result = await runProgram(example("kuadrant-mtls"), run({ mode: "Manual", enabled: "false", removeSidecars: "true" }));
+            const result = await runProgram(example("kuadrant-mtls"), run({ mode: "Manual", kuadrantVersion: "1.2.0", enabled: "false", removeSidecars: "true" }));
             assert.deepEqual(result.k8sObject("PeerAuthentication", "default", "kuadrant-system").spec, { mtls: { mode: "PERMISSIVE" } });
             const filters = result.k8sObjects("EnvoyFilter");
             assert.deepEqual(filters.map((ef) => ef.metadata.name), ["kuadrant-auth-external", "kuadrant-ratelimiting-external"]);

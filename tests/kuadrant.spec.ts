@@ -66,7 +66,7 @@ function cluster(objects: Record<string, unknown>): RunOptions {
     };
 }
 
-const manual = (extra: Partial<KuadrantMtlsArgs> = {}): KuadrantMtlsArgs => ({ mode: KuadrantMtlsMode.Manual, gateways: [{ name: "external", namespace: "gateway-system" }], ...extra });
+const manual = (extra: Partial<KuadrantMtlsArgs> = {}): KuadrantMtlsArgs => ({ mode: KuadrantMtlsMode.Manual, kuadrantVersion: "1.2.0", gateways: [{ name: "external", namespace: "gateway-system" }], ...extra });
 
 function efPatch(result: ProgramResult<unknown>, filter: string): RegisteredResource {
     return result.get(EF_PATCH, `kuadrant-gateway-system-${filter}`);
@@ -215,6 +215,35 @@ describe("kuadrant: KuadrantMtls", () => {
             assert.deepEqual(await valueOf(result.value.posture), { "gateway->authorino": "PERMISSIVE", "gateway->limitador": "PERMISSIVE" });
         });
 
+        it("removal is two steps: enabled: false re-applies the operator's configPatches, and the patches are retained on delete", async () => {
+            // Step 1 (enabled: false): each EnvoyFilter patch carries the operator's whole configPatches list
+            // (the atomic field the patch owns) with only the socket gone. Step 2 (delete): the patches have
+            // retainOnDelete, so pulumi-kubernetes does not relinquish configPatches (which would reset it to
+            // its default and drop kuadrant-auth-service / kuadrant-ratelimit-service) but leaves step 1's content.
+            const live = liveFilters();
+            const enabled = await runProgram(() => new KuadrantMtls("kuadrant", manual()), cluster(live));
+            const withTls: Record<string, unknown> = {};
+            for (const [key, obj] of Object.entries(live)) {
+                withTls[key] = { ...obj, spec: efPatch(enabled, obj.metadata.name).inputs.spec };
+            }
+            const disabled = await runProgram(() => new KuadrantMtls("kuadrant", manual({ enabled: false })), cluster(withTls));
+            for (const run of [enabled, disabled]) {
+                const patches = run.ofType(EF_PATCH);
+                assert.equal(patches.length, 2);
+                for (const p of patches) {
+                    assert.equal(p.retainOnDelete, true, `${p.name} is retained on delete`);
+                }
+                // Only the EnvoyFilter patches: the PeerAuthentications and sidecar labels are meshtls's own.
+                assert.deepEqual(run.resources.filter((r) => r.custom && r.retainOnDelete).map((r) => r.name).sort(), patches.map((p) => p.name).sort());
+            }
+            const clusters = (spec: unknown) => (spec as { configPatches: { patch: { value: { name: string; transport_socket?: unknown } } }[] }).configPatches.map((c) => c.patch.value);
+            assert.deepEqual(clusters(efPatch(disabled, "kuadrant-auth-external").inputs.spec).map((v) => [v.name, "transport_socket" in v]), [["kuadrant-auth-service", false]]);
+            assert.deepEqual(clusters(efPatch(disabled, "kuadrant-ratelimiting-external").inputs.spec).map((v) => [v.name, "transport_socket" in v]), [["kuadrant-ratelimit-service", false]]);
+            for (const [key, obj] of Object.entries(live)) {
+                assert.deepEqual(efPatch(disabled, obj.metadata.name).inputs.spec, live[key].spec, `${key}: what is left in place on delete is the operator's own spec`);
+            }
+        });
+
         it("disabling with removeSidecars sets the label to false, after client TLS is gone", async () => {
             const result = await runProgram(() => new KuadrantMtls("kuadrant", manual({ enabled: false, removeSidecars: true })), cluster(liveFilters()));
             const tls = result.ofType(EF_PATCH);
@@ -251,6 +280,15 @@ describe("kuadrant: KuadrantMtls", () => {
         // that the component fails before it registers anything.
         it("rejects Manual mode without gateways, registering nothing", async () => {
             await assertRejected(() => new KuadrantMtls("k", { mode: KuadrantMtlsMode.Manual }), TYPE, "k", /gateways: got nothing; Manual mode needs at least one gateway/);
+        });
+
+        it("rejects Manual mode against the default Kuadrant (1.5.2, whose operator owns mTLS), registering nothing", async () => {
+            await assertRejected(
+                () => new KuadrantMtls("k", { mode: KuadrantMtlsMode.Manual, gateways: [{ name: "external", namespace: "gateway-system" }] }),
+                TYPE,
+                "k",
+                /mode: got "Manual"; Manual mode only works with Kuadrant before 1\.3, and kuadrantVersion is "1\.5\.2" \(the default\).*use mode: Operator/,
+            );
         });
     });
 });

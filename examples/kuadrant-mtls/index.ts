@@ -8,6 +8,8 @@ import { IstioMesh, KuadrantMtls, KuadrantMtlsMode, MtlsMode } from "../../sdk";
 const config = new pulumi.Config();
 const mode = config.get<KuadrantMtlsMode>("mode") ?? KuadrantMtlsMode.Operator;
 const enabled = config.getBoolean("enabled") ?? true;
+// The installed Kuadrant operator (default: the pinned 1.5.2). Manual mode needs one before 1.3.
+const kuadrantVersion = config.get("kuadrantVersion");
 const gateway = { name: config.get("gatewayName") ?? "external", namespace: config.get("gatewayNamespace") ?? "gateway-system" };
 
 // PERMISSIVE mesh-wide: Kuadrant's namespace must not be STRICT before the gateway speaks TLS to it.
@@ -18,6 +20,7 @@ const kuadrant = new KuadrantMtls(
     {
         mode,
         enabled,
+        kuadrantVersion,
         gateways: mode === KuadrantMtlsMode.Manual ? [gateway] : undefined,
         removeSidecars: mode === KuadrantMtlsMode.Manual ? config.getBoolean("removeSidecars") : undefined,
     },

@@ -58,3 +58,16 @@ export const MAX_OBJECT_NAME = 253;
  * port's mTLS chain requires one of `allIstioMtlsALPNs` (pilot/pkg/networking/core/listener.go).
  */
 export const ISTIO_MTLS_ALPN: readonly string[] = Object.freeze(["istio"]);
+
+/**
+ * Kuadrant operator version assumed when none is given: the pinned release meshtls is tested against
+ * (Kuadrant/kuadrant-operator v1.5.2). From 1.3 on the operator owns mTLS, so Manual mode is refused.
+ */
+export const DEFAULT_KUADRANT_VERSION = "1.5.2";
+
+/**
+ * Resource option of the EnvoyFilter patches (Manual mode): deleting a patch must not relinquish
+ * `spec.configPatches` (an atomic list, which would go back to its default and drop the operator's
+ * `kuadrant-auth-service` / `kuadrant-ratelimit-service` clusters), so it is left as last applied.
+ */
+export const KUADRANT_ENVOY_FILTER_RETAIN_ON_DELETE = true;

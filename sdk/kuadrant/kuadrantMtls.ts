@@ -24,6 +24,20 @@ export { KUADRANT_TLS_TRANSPORT_SOCKET, withTransportSocket } from "./manifests"
  * STRICT; disabling orders PERMISSIVE -> client TLS removed -> sidecars (if removed). The operator may
  * rewrite its EnvoyFilters: run `pulumi up` on a schedule (or `pulumi refresh` + `preview` in CI) to
  * re-assert and detect that.
+ *
+ * Manual mode is for Kuadrant before 1.3 only and is refused when `kuadrantVersion` (default the pinned
+ * "1.5.2") is 1.3 or later: from 1.3 the operator writes `sidecar.istio.io/inject: "false"` on
+ * Authorino and Limitador and rewrites its EnvoyFilters without TLS unless `spec.mtls` is on, so use
+ * Operator mode there. The version is taken from the arguments; nothing checks the live cluster (in
+ * render mode there is none, and no live check of the Kuadrant CRD is made in cluster mode either).
+ *
+ * Removing Manual mode takes two `pulumi up`s. The EnvoyFilter patches force-apply
+ * `spec.configPatches`, an atomic list; if a patch were deleted, pulumi-kubernetes would relinquish the
+ * field and the API server would reset it, dropping the operator's `kuadrant-auth-service` /
+ * `kuadrant-ratelimit-service` clusters until the operator reconciles. So: first set `enabled: false`
+ * (the operator's list is re-applied without the transport socket, PERMISSIVE first), then delete the
+ * component; the patches carry `retainOnDelete`, so the delete leaves the EnvoyFilters as the first step
+ * wrote them (the operator's content) and the operator keeps owning them.
  */
 export class KuadrantMtls extends pulumi.ComponentResource {
     /** Whether mTLS is on. */
@@ -61,7 +75,8 @@ export class KuadrantMtls extends pulumi.ComponentResource {
                         spec: pulumi.Output<unknown>;
                     };
                     const spec = live.spec.apply((s) => kuadrantEnvoyFilterPatchSpec(plan, f, s));
-                    return new k8s.apiextensions.CustomResourcePatch(f.resourceName, kuadrantEnvoyFilterPatch(f, spec), childOptions(this, opts, dependsOn));
+                    // retainOnDelete: see KUADRANT_ENVOY_FILTER_RETAIN_ON_DELETE (deleting must not relinquish configPatches).
+                    return new k8s.apiextensions.CustomResourcePatch(f.resourceName, kuadrantEnvoyFilterPatch(f, spec), { ...childOptions(this, opts, dependsOn), retainOnDelete: f.retainOnDelete });
                 }),
             serverPolicy: (dependsOn) =>
                 manual.peerAuthentications.map(

@@ -2,6 +2,7 @@
 // says which resources exist, their names and contents, and in which order they are applied.
 import { ArgsValidator } from "../internal/validation";
 import { MtlsMode } from "../istio";
+import { kuadrantOperatorOwnsMtls, parseKuadrantVersion } from "../posture";
 import {
     AUTHORINO_SELECTOR,
     AUTH_CLUSTER,
@@ -13,6 +14,8 @@ import {
     DEFAULT_KUADRANT_MTLS_MODE,
     DEFAULT_KUADRANT_PROTECTED,
     DEFAULT_KUADRANT_REMOVE_SIDECARS,
+    DEFAULT_KUADRANT_VERSION,
+    KUADRANT_ENVOY_FILTER_RETAIN_ON_DELETE,
     LIMITADOR_SELECTOR,
     MAX_OBJECT_NAME,
     NAMESPACE_PEER_AUTHENTICATION_NAME,
@@ -80,6 +83,11 @@ export interface KuadrantEnvoyFilterPlan {
     readId: string;
     /** Where an error about this EnvoyFilter happened, for its message. */
     errorContext: string;
+    /**
+     * The patch's `retainOnDelete` option (always true): deleting the patch leaves `spec.configPatches` as
+     * last applied instead of letting it fall back to its default, which would drop the operator's clusters.
+     */
+    retainOnDelete: boolean;
 }
 
 /** A PeerAuthentication of Manual mode. */
@@ -128,6 +136,8 @@ export interface KuadrantMtlsPlan {
     enabled: boolean;
     /** The mode. */
     mode: KuadrantMtlsMode;
+    /** The Kuadrant operator version assumed (Manual mode is only planned before 1.3). */
+    kuadrantVersion: string;
     /** Namespace of Kuadrant, Authorino and Limitador. */
     namespace: string;
     /** Whether gateway -> Authorino is protected. */
@@ -149,6 +159,7 @@ export function planKuadrantMtls(name: string, args: KuadrantMtlsArgs): Kuadrant
     validate(name, args);
     const enabled = args.enabled ?? DEFAULT_KUADRANT_MTLS_ENABLED;
     const mode = args.mode ?? DEFAULT_KUADRANT_MTLS_MODE;
+    const kuadrantVersion = args.kuadrantVersion ?? DEFAULT_KUADRANT_VERSION;
     const namespace = args.namespace ?? DEFAULT_KUADRANT_NAMESPACE;
     const authorino = args.authorino ?? DEFAULT_KUADRANT_PROTECTED.authorino;
     const limitador = args.limitador ?? DEFAULT_KUADRANT_PROTECTED.limitador;
@@ -160,7 +171,7 @@ export function planKuadrantMtls(name: string, args: KuadrantMtlsArgs): Kuadrant
     if (limitador) {
         posture["gateway->limitador"] = serverMode;
     }
-    const base = { name, enabled, mode, namespace, authorino, limitador, serverMode, posture };
+    const base = { name, enabled, mode, kuadrantVersion, namespace, authorino, limitador, serverMode, posture };
     if (mode === KuadrantMtlsMode.Operator) {
         return { ...base, operator: { resourceName: `${name}-kuadrant-mtls`, kuadrantName: args.kuadrantName ?? DEFAULT_KUADRANT_NAME }, manual: undefined };
     }
@@ -188,6 +199,7 @@ export function planKuadrantMtls(name: string, args: KuadrantMtlsArgs): Kuadrant
                 readResourceName: `${resourceName}-live`,
                 readId: `${gw.namespace}/${filter}`,
                 errorContext: `${KUADRANT_MTLS_TYPE} "${name}": gateways[${gatewayIndex}] (${gw.namespace}/${gw.name}): EnvoyFilter ${gw.namespace}/${filter}`,
+                retainOnDelete: KUADRANT_ENVOY_FILTER_RETAIN_ON_DELETE,
             };
         }),
     );
@@ -212,7 +224,9 @@ export function planKuadrantMtls(name: string, args: KuadrantMtlsArgs): Kuadrant
 function validate(name: string, args: KuadrantMtlsArgs): void {
     const v = new ArgsValidator(KUADRANT_MTLS_TYPE, name);
     const mode = args.mode ?? DEFAULT_KUADRANT_MTLS_MODE;
-    v.enumValue("mode", args.mode, KuadrantMtlsMode);
+    const modeOk = v.enumValue("mode", args.mode, KuadrantMtlsMode);
+    const version = args.kuadrantVersion ?? DEFAULT_KUADRANT_VERSION;
+    const versionOk = v.check(parseKuadrantVersion(version) !== undefined, "kuadrantVersion", args.kuadrantVersion, 'expected a Kuadrant operator version such as "1.5.2" or "v1.2.0" (optionally with a pre-release suffix)');
     v.dnsLabel("namespace", args.namespace);
     v.dnsSubdomain("kuadrantName", args.kuadrantName);
     v.dnsSubdomain("authorinoDeployment", args.authorinoDeployment);
@@ -221,8 +235,21 @@ function validate(name: string, args: KuadrantMtlsArgs): void {
         v.fail("authorino/limitador", { authorino: false, limitador: false }, "with enabled: true at least one of authorino and limitador must be protected; set enabled: false to turn mTLS off");
     }
     if (mode === KuadrantMtlsMode.Manual) {
+        // Kuadrant >= 1.3 (kuadrant-operator authorino_/limitador_istio_integration_reconciler.go and the
+        // istio_*_cluster_reconciler.go) rewrites the sidecar label and the EnvoyFilters from spec.mtls.
+        if (versionOk && kuadrantOperatorOwnsMtls(version)) {
+            v.fail(
+                "mode",
+                args.mode,
+                `Manual mode only works with Kuadrant before 1.3, and kuadrantVersion is ${JSON.stringify(version)}${args.kuadrantVersion === undefined ? " (the default)" : ""}: from 1.3 on the operator sets sidecar.istio.io/inject: "false" on Authorino and Limitador and rewrites its EnvoyFilters without TLS unless spec.mtls is on; use mode: Operator (or set kuadrantVersion to the older release actually installed)`,
+            );
+        }
         v.check((args.gateways ?? []).length > 0, "gateways", args.gateways, "Manual mode needs at least one gateway ({ name, namespace }) whose kuadrant-auth-/kuadrant-ratelimiting- EnvoyFilters carry the clusters");
-    } else {
+    } else if (modeOk && versionOk && !kuadrantOperatorOwnsMtls(version)) {
+        // Before 1.3 the Kuadrant CRD has no spec.mtls (api/v1beta1/kuadrant_types.go at v1.2.0).
+        v.fail("mode", args.mode ?? mode, `Operator mode needs Kuadrant 1.3 or later (spec.mtls of the Kuadrant CR), and kuadrantVersion is ${JSON.stringify(version)}; use mode: Manual for older Kuadrant`);
+    }
+    if (mode !== KuadrantMtlsMode.Manual) {
         v.check(args.gateways === undefined, "gateways", args.gateways, "gateways only apply in Manual mode (the operator configures every gateway itself); remove them or set mode: Manual");
         v.check(args.removeSidecars === undefined, "removeSidecars", args.removeSidecars, "removeSidecars only applies in Manual mode (the operator manages the sidecar labels)");
     }

@@ -40,10 +40,20 @@ export interface KuadrantMtlsArgs {
      */
     limitador?: boolean;
     /**
-     * Operator (Kuadrant >= 1.3) or Manual (older Kuadrant).
+     * Operator (Kuadrant >= 1.3) or Manual (older Kuadrant; refused for `kuadrantVersion` 1.3 and later).
      * @default KuadrantMtlsMode.Operator
      */
     mode?: KuadrantMtlsMode;
+    /**
+     * Version of the installed Kuadrant operator, e.g. `1.2.0` (a leading `v` and a pre-release suffix are
+     * accepted). From 1.3 on the operator reconciles `sidecar.istio.io/inject` on Authorino and Limitador
+     * and the clusters' TLS in its EnvoyFilters from `spec.mtls` of the Kuadrant CR, undoing Manual mode,
+     * so Manual mode is refused there: use Operator mode; Operator mode is refused before 1.3 (no
+     * `spec.mtls` in the Kuadrant CRD). The version is taken as given: nothing reads the
+     * cluster to check it (in render mode there is no cluster to read).
+     * @default "1.5.2" (the pinned release)
+     */
+    kuadrantVersion?: string;
     /**
      * Name of the Kuadrant CR (Operator mode).
      * @default "kuadrant"

@@ -340,6 +340,9 @@ export const STACK_CONFIG_SCHEMA: Record<string, Record<string, unknown>> = {
                     "Manual"
                 ]
             },
+            "kuadrantVersion": {
+                "type": "string"
+            },
             "kuadrantName": {
                 "type": "string"
             },

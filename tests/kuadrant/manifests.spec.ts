@@ -21,7 +21,7 @@ loadCrd("kuadrant/Kuadrant.crd.yaml");
 
 type K8sObject = Parameters<typeof assertValidObjects>[0][number];
 
-const manual = (extra: Partial<KuadrantMtlsArgs> = {}): KuadrantMtlsArgs => ({ mode: KuadrantMtlsMode.Manual, gateways: [{ name: "external", namespace: "gateway-system" }], ...extra });
+const manual = (extra: Partial<KuadrantMtlsArgs> = {}): KuadrantMtlsArgs => ({ mode: KuadrantMtlsMode.Manual, kuadrantVersion: "1.2.0", gateways: [{ name: "external", namespace: "gateway-system" }], ...extra });
 
 /** A spec as the operator writes it: the target cluster, plus an unrelated patch that must stay untouched. */
 function operatorSpec(cluster: string) {

@@ -6,7 +6,7 @@ import { KuadrantGatewayRef, KuadrantMtlsArgs, KuadrantMtlsMode, KuadrantMtlsPla
 
 const TYPE = "meshtls:index:KuadrantMtls";
 const EXTERNAL: KuadrantGatewayRef = { name: "external", namespace: "gateway-system" };
-const manual = (extra: Partial<KuadrantMtlsArgs> = {}): KuadrantMtlsArgs => ({ mode: KuadrantMtlsMode.Manual, gateways: [EXTERNAL], ...extra });
+const manual = (extra: Partial<KuadrantMtlsArgs> = {}): KuadrantMtlsArgs => ({ mode: KuadrantMtlsMode.Manual, kuadrantVersion: "1.2.0", gateways: [EXTERNAL], ...extra });
 
 /** Asserts that `plan` throws one ResourceError for `TYPE "name"` whose problems match `problems`, in order. */
 function assertInvalid(plan: () => unknown, name: string, problems: RegExp[]): void {
@@ -32,6 +32,7 @@ describe("kuadrant (pure): planKuadrantMtls", () => {
                 name: "kuadrant",
                 enabled: true,
                 mode: KuadrantMtlsMode.Operator,
+                kuadrantVersion: "1.5.2",
                 namespace: "kuadrant-system",
                 authorino: true,
                 limitador: true,
@@ -75,6 +76,7 @@ describe("kuadrant (pure): planKuadrantMtls", () => {
                         readResourceName: "kuadrant-gateway-system-kuadrant-auth-external-live",
                         readId: "gateway-system/kuadrant-auth-external",
                         errorContext: 'meshtls:index:KuadrantMtls "kuadrant": gateways[0] (gateway-system/external): EnvoyFilter gateway-system/kuadrant-auth-external',
+                        retainOnDelete: true,
                     },
                     {
                         gatewayIndex: 0,
@@ -87,6 +89,7 @@ describe("kuadrant (pure): planKuadrantMtls", () => {
                         readResourceName: "kuadrant-gateway-system-kuadrant-ratelimiting-external-live",
                         readId: "gateway-system/kuadrant-ratelimiting-external",
                         errorContext: 'meshtls:index:KuadrantMtls "kuadrant": gateways[0] (gateway-system/external): EnvoyFilter gateway-system/kuadrant-ratelimiting-external',
+                        retainOnDelete: true,
                     },
                 ],
                 peerAuthentications: [{ resourceName: "kuadrant-peer-authentication", name: "default", namespace: "kuadrant-system", mode: MtlsMode.STRICT, selector: undefined }],
@@ -178,8 +181,8 @@ describe("kuadrant (pure): planKuadrantMtls", () => {
     describe("validation: each problem names the field, the value and what is accepted", () => {
         const longGateway = `${"a".repeat(63)}.${"b".repeat(63)}.${"c".repeat(63)}.${"d".repeat(40)}`;
         const cases: Array<[string, KuadrantMtlsArgs, RegExp]> = [
-            ["Manual mode without gateways", { mode: KuadrantMtlsMode.Manual }, /^gateways: got nothing; Manual mode needs at least one gateway \(\{ name, namespace \}\) whose kuadrant-auth-\/kuadrant-ratelimiting- EnvoyFilters carry the clusters$/],
-            ["Manual mode with an empty gateway list", { mode: KuadrantMtlsMode.Manual, gateways: [] }, /^gateways: got \[\]; Manual mode needs at least one gateway/],
+            ["Manual mode without gateways", { mode: KuadrantMtlsMode.Manual, kuadrantVersion: "1.2.0" }, /^gateways: got nothing; Manual mode needs at least one gateway \(\{ name, namespace \}\) whose kuadrant-auth-\/kuadrant-ratelimiting- EnvoyFilters carry the clusters$/],
+            ["Manual mode with an empty gateway list", { mode: KuadrantMtlsMode.Manual, kuadrantVersion: "1.2.0", gateways: [] }, /^gateways: got \[\]; Manual mode needs at least one gateway/],
             ["both components off while enabled", { authorino: false, limitador: false }, /^authorino\/limitador: got \{"authorino":false,"limitador":false\}; with enabled: true at least one of authorino and limitador must be protected; set enabled: false to turn mTLS off$/],
             ["gateways in Operator mode", { gateways: [{ name: "a", namespace: "b" }] }, /^gateways: got \[\{"name":"a","namespace":"b"\}\]; gateways only apply in Manual mode \(the operator configures every gateway itself\); remove them or set mode: Manual$/],
             ["removeSidecars in Operator mode", { removeSidecars: true }, /^removeSidecars: got true; removeSidecars only applies in Manual mode \(the operator manages the sidecar labels\)$/],
@@ -194,6 +197,12 @@ describe("kuadrant (pure): planKuadrantMtls", () => {
             ["a bad gateway namespace", manual({ gateways: [{ name: "ext", namespace: "gw.system" }] }), /^gateways\[0\]\.namespace: got "gw\.system"; expected a DNS-1123 label/],
             ["a gateway name too long for its EnvoyFilter", manual({ gateways: [{ name: longGateway, namespace: "gw" }] }), /^gateways\[0\]\.name: got "a{63}\.b{63}\.c{63}\.d{40}"; the EnvoyFilter name kuadrant-ratelimiting-<name> must fit in 253 characters$/],
             ["an unknown mode", { mode: "Auto" as unknown as KuadrantMtlsMode }, /^mode: got "Auto"; expected one of "Operator", "Manual"$/],
+            ["Manual mode with the default Kuadrant version (1.5.2)", { mode: KuadrantMtlsMode.Manual, gateways: [EXTERNAL] }, /^mode: got "Manual"; Manual mode only works with Kuadrant before 1\.3, and kuadrantVersion is "1\.5\.2" \(the default\): from 1\.3 on the operator sets sidecar\.istio\.io\/inject: "false" on Authorino and Limitador and rewrites its EnvoyFilters without TLS unless spec\.mtls is on; use mode: Operator/],
+            ["Manual mode with Kuadrant 1.3.0", manual({ kuadrantVersion: "1.3.0" }), /^mode: got "Manual"; Manual mode only works with Kuadrant before 1\.3, and kuadrantVersion is "1\.3\.0": .*; use mode: Operator \(or set kuadrantVersion to the older release actually installed\)$/],
+            ["Manual mode with a Kuadrant 1.3 pre-release", manual({ kuadrantVersion: "v1.3.0-alpha1" }), /^mode: got "Manual"; Manual mode only works with Kuadrant before 1\.3, and kuadrantVersion is "v1\.3\.0-alpha1"/],
+            ["an unreadable Kuadrant version", manual({ kuadrantVersion: "1.2" }), /^kuadrantVersion: got "1\.2"; expected a Kuadrant operator version such as "1\.5\.2" or "v1\.2\.0" \(optionally with a pre-release suffix\)$/],
+            ["Operator mode with Kuadrant 1.2 (no spec.mtls)", { kuadrantVersion: "1.2.0" }, /^mode: got "Operator"; Operator mode needs Kuadrant 1\.3 or later \(spec\.mtls of the Kuadrant CR\), and kuadrantVersion is "1\.2\.0"; use mode: Manual for older Kuadrant$/],
+            ["an unreadable Kuadrant version in Operator mode", { kuadrantVersion: "latest" }, /^kuadrantVersion: got "latest"; expected a Kuadrant operator version/],
         ];
         for (const [what, args, problem] of cases) {
             it(`rejects ${what}`, () => {

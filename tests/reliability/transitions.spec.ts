@@ -43,7 +43,7 @@ const liveEnvoyFilters: RunOptions = {
 
 describe("reliability: transitions (3 families: Kuadrant on/off, Gloo on/off, CA rotation phases)", () => {
     describe("Kuadrant mTLS on and off", () => {
-        const manual = (enabled: boolean) => () => new KuadrantMtls("k", { mode: KuadrantMtlsMode.Manual, enabled, gateways: [{ name: "gw", namespace: "gw-ns" }] });
+        const manual = (enabled: boolean) => () => new KuadrantMtls("k", { mode: KuadrantMtlsMode.Manual, kuadrantVersion: "1.2.0", enabled, gateways: [{ name: "gw", namespace: "gw-ns" }] });
 
         it("Manual on: every client-TLS patch after every sidecar, STRICT after all of them", async () => {
             const r = await runProgram(manual(true), liveEnvoyFilters);

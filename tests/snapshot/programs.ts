@@ -34,7 +34,8 @@ const kuadrantManual = (config: Record<string, string>): SnapshotProgram => ({
     program: () => loadProgram(path.join(ROOT, "examples", "kuadrant-mtls", "index.ts")),
     options: {
         project: "kuadrant-mtls",
-        config: Object.fromEntries(Object.entries(config).map(([k, v]) => [`kuadrant-mtls:${k}`, v])),
+        // Manual mode needs a Kuadrant before 1.3 (issue 15 item 6); the name keeps the baseline's key.
+        config: Object.fromEntries(Object.entries({ kuadrantVersion: "1.2.0", ...config }).map(([k, v]) => [`kuadrant-mtls:${k}`, v])),
         newResource: (args) => (args.id && args.id in LIVE ? { id: args.id, state: LIVE[args.id] } : undefined),
     },
 });

@@ -23,3 +23,4 @@ export * from "./policyAttachment";
 export * from "./glooDiscoveryUpstream";
 export * from "./servicePortToTargetPort";
 export * from "./istiodRootChange";
+export * from "./kuadrantOperatorMtls";

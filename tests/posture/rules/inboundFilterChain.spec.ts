@@ -80,7 +80,7 @@ describe("posture rule: inbound filter chain x KuadrantMtls Manual mode", () => 
         configPatches: [{ applyTo: "CLUSTER", patch: { operation: "ADD", value: { name: cluster, type: "STRICT_DNS", http2_protocol_options: {} } } }],
     });
 
-    const args = (enabled: boolean): KuadrantMtlsArgs => ({ mode: KuadrantMtlsMode.Manual, enabled, gateways: [{ name: "external", namespace: "gateway-system" }] });
+    const args = (enabled: boolean): KuadrantMtlsArgs => ({ mode: KuadrantMtlsMode.Manual, kuadrantVersion: "1.2.0", enabled, gateways: [{ name: "external", namespace: "gateway-system" }] });
 
     /** What the gateway sends on `cluster` under this plan: the transport socket meshtls emits, read as Envoy would. */
     function clientOf(plan: KuadrantMtlsPlan, cluster: string): ClientTransport {
