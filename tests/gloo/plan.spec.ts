@@ -1,27 +1,15 @@
 // Pure unit specs of GlooMtls's plan: defaults, every validation error, determinism. No mock runtime:
 // planGlooMtls is a plain function call.
 import { strict as assert } from "node:assert";
-import * as pulumi from "@pulumi/pulumi";
 import { GlooCertRotation, GlooMtlsArgs, GlooMtlsPlan, HelmMode, KeyAlgorithm, planGlooMtls, resolveGlooRotation } from "../../sdk";
+import { planProblems } from "../planErrors";
 
 const issuer = { certPem: "c", privateKeyPem: "-----BEGIN PRIVATE KEY-----\nk\n-----END PRIVATE KEY-----\n", caChainPem: "c", intermediatesPem: "", rootCertPem: "c", trustBundlePem: "c" };
 // Values outside the declared types, as callers from other languages can send.
 const bad = (v: unknown): never => v as never;
 
-/** The problems planGlooMtls reports for `args`, one per line; fails unless it throws a ResourceError naming the component. */
-function problemsOf(args: GlooMtlsArgs): string[] {
-    let error: unknown;
-    try {
-        planGlooMtls("gloo", args);
-    } catch (e) {
-        error = e;
-    }
-    assert.ok(error instanceof pulumi.ResourceError, `expected a ResourceError, got ${String(error)}`);
-    const [header, ...lines] = error.message.split("\n");
-    assert.equal(header, 'meshtls:index:GlooMtls "gloo": invalid arguments:');
-    assert.ok(lines.every((l) => l.startsWith("  - ")), error.message);
-    return lines.map((l) => l.slice(4));
-}
+/** The problems planGlooMtls reports for `args`, one per line. */
+const problemsOf = (args: GlooMtlsArgs): string[] => planProblems(() => planGlooMtls("gloo", args), "meshtls:index:GlooMtls", "gloo");
 
 const DEFAULT_CHART = { chart: "gloo", version: "1.22.1", repository: "https://storage.googleapis.com/solo-public-helm", releaseName: "gloo", helmMode: HelmMode.Release };
 

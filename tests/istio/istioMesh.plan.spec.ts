@@ -1,6 +1,5 @@
 // IstioMesh's plan and manifests as plain functions: no mock runtime, nothing registered.
 import { strict as assert } from "node:assert";
-import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
 import {
     HelmMode,
@@ -20,25 +19,15 @@ import {
 } from "../../sdk";
 import { K8sObject } from "../harness";
 import { ISTIO_GROUPS, assertValidObjects, loadIstioCrds, unknownValuesKeys } from "../schema";
+import { planProblems } from "../planErrors";
 
 const TYPE = "meshtls:index:IstioMesh";
 const REPO = "https://istio-release.storage.googleapis.com/charts";
 // planIstioMesh only asks whether a plug-in CA is set; the PEMs never enter the plan.
 const CA: IssuerMaterial = { certPem: "cert", privateKeyPem: "key", caChainPem: "chain", intermediatesPem: "", rootCertPem: "root", trustBundlePem: "bundle" };
 
-/** The problems of a rejected plan, one per line, after checking the error's kind and header. */
-function problems(args: IstioMeshArgs, name = "mesh"): string[] {
-    let error: unknown;
-    try {
-        planIstioMesh(name, args);
-    } catch (e) {
-        error = e;
-    }
-    assert.ok(pulumi.ResourceError.isInstance(error), `a ResourceError, got ${String(error)}`);
-    const [header, ...lines] = error.message.split("\n");
-    assert.equal(header, `${TYPE} "${name}": invalid arguments:`);
-    return lines.map((l) => l.replace(/^ {2}- /, ""));
-}
+/** The problems of a rejected plan, one per line. */
+const problems = (args: IstioMeshArgs, name = "mesh"): string[] => planProblems(() => planIstioMesh(name, args), TYPE, name);
 
 const DNS_LABEL = "expected a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters";
 

@@ -1,24 +1,13 @@
 // SidecarInjection's plan and manifests, and the injection labels, as plain functions: no mock runtime.
 import { strict as assert } from "node:assert";
-import * as pulumi from "@pulumi/pulumi";
 import { SidecarInjectionArgs, namespaceInjectionLabels, planIstioMesh, planSidecarInjection, podInjectionLabels, podTemplateFields, sidecarPatch } from "../../sdk";
+import { planProblems } from "../planErrors";
 
 const TYPE = "meshtls:index:SidecarInjection";
 const DNS_LABEL = "expected a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters";
 
-/** The problems of a rejected plan, one per line, after checking the error's kind and header. */
-function problems(args: SidecarInjectionArgs, name = "s"): string[] {
-    let error: unknown;
-    try {
-        planSidecarInjection(name, args);
-    } catch (e) {
-        error = e;
-    }
-    assert.ok(pulumi.ResourceError.isInstance(error), `a ResourceError, got ${String(error)}`);
-    const [header, ...lines] = error.message.split("\n");
-    assert.equal(header, `${TYPE} "${name}": invalid arguments:`);
-    return lines.map((l) => l.replace(/^ {2}- /, ""));
-}
+/** The problems of a rejected plan, one per line. */
+const problems = (args: SidecarInjectionArgs, name = "s"): string[] => planProblems(() => planSidecarInjection(name, args), TYPE, name);
 
 describe("istio (pure): planSidecarInjection", () => {
     it("resolves every default", () => {

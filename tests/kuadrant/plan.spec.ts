@@ -1,28 +1,16 @@
 // Pure specs of KuadrantMtls's plan (no mock runtime): defaults, which resources exist and their
 // names, the enable/disable order, every validation error, determinism.
 import { strict as assert } from "node:assert";
-import * as pulumi from "@pulumi/pulumi";
 import { KuadrantGatewayRef, KuadrantMtlsArgs, KuadrantMtlsMode, KuadrantMtlsPlan, MtlsMode, kuadrantEnvoyFilterName, planKuadrantMtls } from "../../sdk";
+import { assertInvalid as assertInvalidPlan } from "../planErrors";
 
 const TYPE = "meshtls:index:KuadrantMtls";
 const EXTERNAL: KuadrantGatewayRef = { name: "external", namespace: "gateway-system" };
 const manual = (extra: Partial<KuadrantMtlsArgs> = {}): KuadrantMtlsArgs => ({ mode: KuadrantMtlsMode.Manual, kuadrantVersion: "1.2.0", gateways: [EXTERNAL], ...extra });
 
-/** Asserts that `plan` throws one ResourceError for `TYPE "name"` whose problems match `problems`, in order. */
+/** Asserts a rejection of KuadrantMtls `name` whose problems match `problems`, in order. */
 function assertInvalid(plan: () => unknown, name: string, problems: RegExp[]): void {
-    let error: unknown;
-    try {
-        plan();
-    } catch (e) {
-        error = e;
-    }
-    assert.ok(error instanceof pulumi.ResourceError, `expected a ResourceError, got ${String(error)}`);
-    const [header, ...lines] = error.message.split("\n  - ");
-    assert.equal(header, `${TYPE} "${name}": invalid arguments:`);
-    assert.equal(lines.length, problems.length, error.message);
-    problems.forEach((p, i) => {
-        assert.match(lines[i], p);
-    });
+    assertInvalidPlan(plan, TYPE, name, problems);
 }
 
 describe("kuadrant (pure): planKuadrantMtls", () => {

@@ -1,7 +1,6 @@
 // Pure specs of the pki plans (no mock runtime): defaults, resource names per generation, rotation,
 // key algorithms, every validation error, determinism.
 import { strict as assert } from "node:assert";
-import * as pulumi from "@pulumi/pulumi";
 import {
     CertificateArgs,
     CertificateAuthorityArgs,
@@ -16,27 +15,12 @@ import {
     planCertificate,
     planCertificateAuthority,
 } from "../../sdk/pki";
+import { assertInvalid } from "../planErrors";
 
 const CA = "meshtls:index:CertificateAuthority";
 const CERT = "meshtls:index:Certificate";
 const ISSUER: IssuerMaterial = { certPem: "x", privateKeyPem: "y", caChainPem: "x", intermediatesPem: "", rootCertPem: "x", trustBundlePem: "x" };
 
-/** Asserts that `plan` throws one ResourceError for `type "name"` whose problems match `problems`, in order. */
-function assertInvalid(plan: () => unknown, type: string, name: string, problems: RegExp[]): void {
-    let error: unknown;
-    try {
-        plan();
-    } catch (e) {
-        error = e;
-    }
-    assert.ok(error instanceof pulumi.ResourceError, `expected a ResourceError, got ${String(error)}`);
-    const [header, ...lines] = error.message.split("\n  - ");
-    assert.equal(header, `${type} "${name}": invalid arguments:`);
-    assert.equal(lines.length, problems.length, error.message);
-    problems.forEach((p, i) => {
-        assert.match(lines[i], p);
-    });
-}
 
 const leaf = (extra: Partial<CertificateArgs> = {}): CertificateArgs => ({ issuer: ISSUER, commonName: "gloo.gloo-system.svc", ...extra });
 
