@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import { KUADRANT_TLS_TRANSPORT_SOCKET, KuadrantMtls, KuadrantMtlsArgs, KuadrantMtlsMode } from "../sdk";
 import { ProgramResult, RegisteredResource, RunOptions, assertRejected, runExpectingError, runProgram, valueOf, registrationView } from "./harness";
+import { liveFilters } from "./mocks/kuadrantOperator";
 import { ISTIO_GROUPS, assertValidObjects, loadCrd, loadIstioCrds } from "./schema";
 
 loadIstioCrds();
@@ -8,51 +9,6 @@ loadCrd("kuadrant/Kuadrant.crd.yaml");
 
 const TYPE = "meshtls:index:KuadrantMtls";
 const EF_PATCH = "kubernetes:networking.istio.io/v1alpha3:EnvoyFilterPatch";
-
-/** An EnvoyFilter as the Kuadrant operator writes it (istio_*_cluster_reconciler.go, cluster_patch_helpers.go). */
-function operatorEnvoyFilter(name: string, namespace: string, gateway: string, cluster: string, host: string, port: number) {
-    return {
-        apiVersion: "networking.istio.io/v1alpha3",
-        kind: "EnvoyFilter",
-        metadata: {
-            name,
-            namespace,
-            uid: `uid-${name}`,
-            resourceVersion: "4711",
-            labels: { "kuadrant.io/managed": "true" },
-            ownerReferences: [{ apiVersion: "gateway.networking.k8s.io/v1", kind: "Gateway", name: gateway, uid: "gw-uid", controller: true, blockOwnerDeletion: true }],
-        },
-        spec: {
-            targetRefs: [{ group: "gateway.networking.k8s.io", kind: "Gateway", name: gateway }],
-            configPatches: [
-                {
-                    applyTo: "CLUSTER",
-                    match: { cluster: { service: host } },
-                    patch: {
-                        operation: "ADD",
-                        value: {
-                            name: cluster,
-                            type: "STRICT_DNS",
-                            connect_timeout: "1s",
-                            lb_policy: "ROUND_ROBIN",
-                            load_assignment: { cluster_name: cluster, endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: host, port_value: port } } } }] }] },
-                            http2_protocol_options: {},
-                            outlier_detection: { enforcing_consecutive_gateway_failure: 100, max_ejection_percent: 100 },
-                        },
-                    },
-                },
-            ],
-        },
-    };
-}
-
-/** The live EnvoyFilters of a cluster with gateway `external` in `gateway-system`. */
-function liveFilters(gateway = "external", namespace = "gateway-system") {
-    return {
-        [`${namespace}/kuadrant-auth-${gateway}`]: operatorEnvoyFilter(`kuadrant-auth-${gateway}`, namespace, gateway, "kuadrant-auth-service", "authorino-authorino-authorization.kuadrant-system.svc.cluster.local", 50051),
-        [`${namespace}/kuadrant-ratelimiting-${gateway}`]: operatorEnvoyFilter(`kuadrant-ratelimiting-${gateway}`, namespace, gateway, "kuadrant-ratelimit-service", "limitador-limitador.kuadrant-system.svc.cluster.local", 8081),
-    };
-}
 
 /** Serves reads of live objects from `objects` (keyed `<namespace>/<name>`). */
 function cluster(objects: Record<string, unknown>): RunOptions {

@@ -7,6 +7,7 @@ import { strict as assert } from "node:assert";
 import { KuadrantMtls, KuadrantMtlsArgs, KuadrantMtlsMode } from "../../sdk";
 import { ClientTransport, InboundChain, PeerAuthenticationModeName, inboundFilterChain } from "../../sdk/posture/rules";
 import { ProgramResult, RegisteredResource, RunOptions, runProgram } from "../harness";
+import { liveFilters } from "../mocks/kuadrantOperator";
 
 const EF_PATCH = "kubernetes:networking.istio.io/v1alpha3:EnvoyFilterPatch";
 const DEPLOYMENT_PATCH = "kubernetes:apps/v1:DeploymentPatch";
@@ -18,41 +19,10 @@ const CLUSTER: Record<Link, string> = { authorino: "kuadrant-auth-service", limi
 const DEPLOYMENT: Record<Link, string> = { authorino: "authorino", limitador: "limitador-limitador" };
 const ENVOY_FILTER: Record<Link, string> = { authorino: "kuadrant-auth-external", limitador: "kuadrant-ratelimiting-external" };
 
-/** An EnvoyFilter as the Kuadrant operator (before 1.3) writes it: the cluster, no transport socket. */
-function operatorEnvoyFilter(link: Link, host: string, port: number): Record<string, unknown> {
-    const cluster = CLUSTER[link];
-    return {
-        apiVersion: "networking.istio.io/v1alpha3",
-        kind: "EnvoyFilter",
-        metadata: { name: ENVOY_FILTER[link], namespace: "gateway-system", labels: { "kuadrant.io/managed": "true" } },
-        spec: {
-            targetRefs: [{ group: "gateway.networking.k8s.io", kind: "Gateway", name: "external" }],
-            configPatches: [
-                {
-                    applyTo: "CLUSTER",
-                    match: { cluster: { service: host } },
-                    patch: {
-                        operation: "ADD",
-                        value: {
-                            name: cluster,
-                            type: "STRICT_DNS",
-                            connect_timeout: "1s",
-                            http2_protocol_options: {},
-                            load_assignment: { cluster_name: cluster, endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: host, port_value: port } } } }] }] },
-                        },
-                    },
-                },
-            ],
-        },
-    };
-}
-
-/** The operator's live EnvoyFilters, keyed by read ID (`<namespace>/<name>`). */
-const OPERATOR_LIVE: Readonly<Record<Link, Record<string, unknown>>> = {
-    authorino: operatorEnvoyFilter("authorino", "authorino-authorino-authorization.kuadrant-system.svc.cluster.local", 50051),
-    limitador: operatorEnvoyFilter("limitador", "limitador-limitador.kuadrant-system.svc.cluster.local", 8081),
-};
 const readId = (link: Link) => `gateway-system/${ENVOY_FILTER[link]}`;
+const LIVE = liveFilters();
+/** The operator's live EnvoyFilters (tests/mocks/kuadrantOperator.ts). */
+const OPERATOR_LIVE: Readonly<Record<Link, Record<string, unknown>>> = { authorino: LIVE[readId("authorino")], limitador: LIVE[readId("limitador")] };
 
 /** Serves the reads of the live EnvoyFilters with these specs. */
 function live(specs: Record<Link, unknown>): RunOptions {
