@@ -73,7 +73,9 @@ describe("authz: KyvernoAuthz", () => {
             assert.deepEqual(result.get(RELEASE, "authz-server").secretPaths, ["values.validatingWebhookConfiguration.certificates.static.key"], "only the key is secret; the rest of the values stay reviewable");
             assert.deepEqual(result.k8sObject("Namespace", "kyverno").metadata.labels, { "istio-injection": "enabled" });
             // certificates.static is `{}` in the values file, its crt/key documented in comments there.
-            assert.deepEqual(unknownValuesKeys(r.values, "kyverno/kyverno-authz-server.values.yaml", ["validatingWebhookConfiguration.certificates.static"]), []);
+            // The server pods carry the mesh's pod injection labels; authzServer.pod.labels is `{}` in the values file.
+            assert.deepEqual((r.values as { authzServer: unknown }).authzServer, { pod: { labels: { "sidecar.istio.io/inject": "true" } } });
+            assert.deepEqual(unknownValuesKeys(r.values, "kyverno/kyverno-authz-server.values.yaml", ["authzServer.pod.labels", "validatingWebhookConfiguration.certificates.static"]), []);
         });
 
         it("emits the policies as ValidatingPolicy with evaluation.mode Envoy, valid against the CRD, after the chart", async () => {
@@ -127,6 +129,7 @@ spec:
             );
             assert.deepEqual(release(result).values, {
                 config: { type: "envoy" },
+                authzServer: { pod: { labels: { "sidecar.istio.io/inject": "true" } } },
                 nameOverride: "authz",
                 validatingWebhookConfiguration: { certificates: { certManager: { issuerRef: { name: "selfsigned", kind: "ClusterIssuer", group: "cert-manager.io" } } } },
             });

@@ -1,6 +1,7 @@
 // The kyverno-authz-server chart (flavor AuthzServer): its resolved install settings, its values and
 // the webhook certificate it needs.
 import type * as pulumi from "@pulumi/pulumi";
+import { podInjectionLabels } from "../istio";
 import { HelmInstall, HelmMode } from "../internal/chartValues";
 import { ArgsValidator } from "../internal/validation";
 import type { CertificateArgs, IssuerMaterial } from "../pki";
@@ -69,6 +70,11 @@ export interface AuthzServerPlan {
     policyCrdUrl?: string;
     /** The validation webhook. */
     webhook: AuthzServerWebhookPlan;
+    /**
+     * Labels of the server pods (`authzServer.pod.labels`): the mesh's pod injection labels, so the
+     * server is injected whatever its namespace's labels (sdk/posture/rules/sidecarInjection.ts).
+     */
+    podLabels: Record<string, string>;
 }
 
 /** The webhook certificate's PEMs, as chart values take them (Outputs at the leaves; the key secret). */
@@ -82,8 +88,11 @@ export interface WebhookCertificatePems {
     key: pulumi.Input<string>;
 }
 
-/** Records the AuthzServer-only problems and resolves the chart install. */
-export function planAuthzServer(v: ArgsValidator, args: KyvernoAuthzArgs, provider: KyvernoProviderPlan): AuthzServerPlan {
+/**
+ * Records the AuthzServer-only problems and resolves the chart install.
+ * @param revision the Istio revision whose injector the server pods select ("" = the default one)
+ */
+export function planAuthzServer(v: ArgsValidator, args: KyvernoAuthzArgs, provider: KyvernoProviderPlan, revision: string): AuthzServerPlan {
     v.check(args.image === undefined, "image", args.image, "image only applies to flavor EnvoyPlugin; the chart's image follows its version");
     const certWays = [args.webhookIssuer, args.webhookCertManagerIssuer].filter((x) => x !== undefined).length;
     v.check(
@@ -120,6 +129,7 @@ export function planAuthzServer(v: ArgsValidator, args: KyvernoAuthzArgs, provid
         namespace: ns,
         policyApiVersion: args.policyApiVersion ?? DEFAULT_KYVERNO_POLICY_API_VERSION,
         webhook,
+        podLabels: podInjectionLabels(revision, true),
     };
     if (provider.serviceName !== KYVERNO_FLAVOR_DEFAULTS[KyvernoAuthzFlavor.AuthzServer].serviceName) {
         // The chart names its Service (and the webhook, <name>-validation) after nameOverride.
@@ -160,7 +170,7 @@ export function installedPolicyCrdAccepted(server: AuthzServerPlan): string {
  * writes it into a kubernetes.io/tls Secret and the webhook's caBundle, so the PEMs sit at those leaves.
  */
 export function authzServerValues(server: AuthzServerPlan, pems?: WebhookCertificatePems): Record<string, unknown> {
-    const values: Record<string, unknown> = { config: { type: "envoy" } };
+    const values: Record<string, unknown> = { config: { type: "envoy" }, authzServer: { pod: { labels: { ...server.podLabels } } } };
     if (server.nameOverride !== undefined) {
         values.nameOverride = server.nameOverride;
     }

@@ -33,6 +33,9 @@ export const KYVERNO_CLUSTER_DOMAIN = "cluster.local";
 /** Whether the authorizer namespace is created (labelled for sidecar injection) when not set. */
 export const DEFAULT_KYVERNO_CREATE_NAMESPACE = true;
 
+/** The Istio revision whose injector the authorizer pods select when `revision` is not set: the default one. */
+export const DEFAULT_KYVERNO_REVISION = "";
+
 /** The kyverno-authz-server chart version installed by default. */
 export const DEFAULT_KYVERNO_AUTHZ_VERSION = "0.4.0";
 

@@ -1,6 +1,7 @@
 // The seed's kyverno-envoy-plugin (flavor EnvoyPlugin): a Deployment and a Service that load
 // kyverno-json policy files from a ConfigMap.
 import * as crypto from "node:crypto";
+import { podInjectionLabels } from "../istio";
 import { ArgsValidator } from "../internal/validation";
 import { DEFAULT_ENVOY_PLUGIN_IMAGE, ENVOY_PLUGIN_HTTP_PORT } from "./defaults";
 import { envoyPluginPolicyFiles, KyvernoPolicyPlan } from "./policies";
@@ -23,6 +24,11 @@ export interface EnvoyPluginPlan {
     configMapName: string;
     /** Pod labels, also the Service selector. */
     labels: Record<string, string>;
+    /**
+     * Further pod template labels (not in the selectors, which cannot change): the mesh's pod injection
+     * labels, so the plugin is injected whatever its namespace's labels (sdk/posture/rules/sidecarInjection.ts).
+     */
+    podLabels: Record<string, string>;
 }
 
 /** The plugin's objects. */
@@ -38,8 +44,11 @@ export interface EnvoyPluginObjects {
 /** Arguments that only the chart flavor takes. */
 const CHART_ONLY = ["version", "chartRepository", "helmMode", "webhookIssuer", "webhookCertManagerIssuer", "installPolicyCrd", "policyApiVersion"] as const;
 
-/** Records the EnvoyPlugin-only problems and resolves the deployment. */
-export function planEnvoyPlugin(v: ArgsValidator, args: KyvernoAuthzArgs, provider: KyvernoProviderPlan): EnvoyPluginPlan {
+/**
+ * Records the EnvoyPlugin-only problems and resolves the deployment.
+ * @param revision the Istio revision whose injector the plugin pods select ("" = the default one)
+ */
+export function planEnvoyPlugin(v: ArgsValidator, args: KyvernoAuthzArgs, provider: KyvernoProviderPlan, revision: string): EnvoyPluginPlan {
     for (const field of CHART_ONLY) {
         v.check(args[field] === undefined, field, field === "webhookIssuer" ? "<IssuerMaterial>" : args[field], `${field} only applies to flavor AuthzServer (the kyverno-authz-server chart)`);
     }
@@ -54,6 +63,7 @@ export function planEnvoyPlugin(v: ArgsValidator, args: KyvernoAuthzArgs, provid
         grpcPort: provider.port,
         configMapName: `${provider.serviceName}-policies`,
         labels: { app: provider.serviceName },
+        podLabels: podInjectionLabels(revision, true),
     };
 }
 
@@ -72,7 +82,7 @@ export function envoyPluginObjects(plugin: EnvoyPluginPlan, policies: KyvernoPol
             replicas: 1,
             selector: { matchLabels: labels },
             template: {
-                metadata: { labels, annotations: { "meshtls.io/policies-sha256": digest } },
+                metadata: { labels: { ...labels, ...plugin.podLabels }, annotations: { "meshtls.io/policies-sha256": digest } },
                 spec: {
                     containers: [
                         {

@@ -56,7 +56,7 @@ export class KyvernoAuthz extends pulumi.ComponentResource {
 
         const before: pulumi.Resource[] = [];
         if (plan.createNamespace) {
-            before.push(new k8s.core.v1.Namespace(`${name}-namespace`, authzNamespaceObject(plan.provider) as k8s.core.v1.NamespaceArgs, childOptions(this, opts)));
+            before.push(new k8s.core.v1.Namespace(`${name}-namespace`, authzNamespaceObject(plan.provider, plan.revision) as k8s.core.v1.NamespaceArgs, childOptions(this, opts)));
         }
 
         let server: pulumi.Resource[] = [];

@@ -2,7 +2,7 @@
 // CUSTOM) that send requests to it, and the PeerAuthentications (as MtlsPolicy arguments) around it.
 import { ArgsValidator, isDnsName } from "../internal/validation";
 import { sortKeys } from "../internal/values";
-import { AUTHORIZATION_POLICY_API, MtlsMode } from "../istio";
+import { AUTHORIZATION_POLICY_API, MtlsMode, namespaceInjectionLabels } from "../istio";
 import type { MtlsPolicyArgs } from "../istio";
 import type { AuthzServerPlan } from "./authzServer";
 import { CORE_API_GROUP, GATEWAY_API_GROUP } from "./defaults";
@@ -114,9 +114,14 @@ export function planKyvernoAppMtls(v: ArgsValidator, appMtls: KyvernoAppMtls[] |
     });
 }
 
-/** The authorizer's namespace, labelled for sidecar injection (its traffic is mTLS). */
-export function authzNamespaceObject(provider: KyvernoProviderPlan): KyvernoKubernetesObject {
-    return { apiVersion: "v1", kind: "Namespace", metadata: { name: provider.namespace, labels: { "istio-injection": "enabled" } } };
+/**
+ * The authorizer's namespace, labelled for sidecar injection by `revision` (its traffic is mTLS):
+ * `istio-injection: enabled` for the default revision, only `istio.io/rev: <revision>` otherwise (the
+ * revisioned injector skips namespaces labelled `istio-injection`; sdk/posture/rules/sidecarInjection.ts).
+ * @param revision the plan's `revision` ("" = the default revision)
+ */
+export function authzNamespaceObject(provider: KyvernoProviderPlan, revision = ""): KyvernoKubernetesObject {
+    return { apiVersion: "v1", kind: "Namespace", metadata: { name: provider.namespace, labels: namespaceInjectionLabels(revision) } };
 }
 
 /** The AuthorizationPolicy (action CUSTOM, naming the provider) of one target. */

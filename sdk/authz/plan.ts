@@ -3,7 +3,7 @@
 import { HelmMode } from "../internal/chartValues";
 import { ArgsValidator } from "../internal/validation";
 import { AuthzServerPlan, planAuthzServer } from "./authzServer";
-import { DEFAULT_KYVERNO_CREATE_NAMESPACE } from "./defaults";
+import { DEFAULT_KYVERNO_CREATE_NAMESPACE, DEFAULT_KYVERNO_REVISION } from "./defaults";
 import { EnvoyPluginPlan, planEnvoyPlugin } from "./envoyPlugin";
 import { KyvernoAppMtlsPlan, KyvernoTargetPlan, planKyvernoAppMtls, planKyvernoTargets } from "./meshPolicies";
 import { KyvernoPolicyPlan, planKyvernoPolicies } from "./policies";
@@ -16,6 +16,8 @@ export interface KyvernoAuthzPlan {
     provider: KyvernoProviderPlan;
     /** Whether the authorizer namespace is created. */
     createNamespace: boolean;
+    /** The Istio revision the authorizer pods are injected by ("" = the default revision). */
+    revision: string;
     /** The chart install (flavor AuthzServer only). */
     server?: AuthzServerPlan;
     /** The plugin deployment (flavor EnvoyPlugin only). */
@@ -39,11 +41,16 @@ export function planKyvernoAuthz(name: string, args: KyvernoAuthzArgs): KyvernoA
     const provider = resolveKyvernoProvider(args);
     v.version("version", args.version);
     v.enumValue("helmMode", args.helmMode, HelmMode);
-    const plan: KyvernoAuthzPlan = { provider, createNamespace: args.createNamespace ?? DEFAULT_KYVERNO_CREATE_NAMESPACE, policies: [], targets: [], appMtls: [] };
+    if (args.revision !== undefined && args.revision !== "") {
+        // The value of the `istio.io/rev` label (a label value; Istio's revisions are DNS labels).
+        v.dnsLabel("revision", args.revision);
+    }
+    const revision = args.revision ?? DEFAULT_KYVERNO_REVISION;
+    const plan: KyvernoAuthzPlan = { provider, createNamespace: args.createNamespace ?? DEFAULT_KYVERNO_CREATE_NAMESPACE, revision, policies: [], targets: [], appMtls: [] };
     if (provider.flavor === KyvernoAuthzFlavor.AuthzServer) {
-        plan.server = planAuthzServer(v, args, provider);
+        plan.server = planAuthzServer(v, args, provider, revision);
     } else {
-        plan.plugin = planEnvoyPlugin(v, args, provider);
+        plan.plugin = planEnvoyPlugin(v, args, provider, revision);
     }
     plan.policies = planKyvernoPolicies(v, args.policies, plan.server);
     plan.targets = planKyvernoTargets(v, args.targets, provider.providerName);

@@ -157,10 +157,20 @@ export interface KyvernoAppMtls {
 /** Arguments of a KyvernoAuthz. */
 export interface KyvernoAuthzArgs extends KyvernoExtensionProviderArgs {
     /**
-     * Create the authorizer namespace, labelled `istio-injection: enabled` (its traffic is mTLS).
+     * Create the authorizer namespace, labelled for sidecar injection by the mesh's `revision` (its
+     * traffic is mTLS): `istio-injection: enabled` for the default revision, `istio.io/rev: <revision>`
+     * otherwise.
      * @default true
      */
     createNamespace?: boolean;
+    /**
+     * The Istio control-plane revision whose sidecar the authorizer pods get (IstioMesh's `revision`;
+     * "" = the default revision). It labels the namespace created here and the server pods themselves
+     * (`sidecar.istio.io/inject: "true"`, plus `istio.io/rev: <revision>` with a revision), so they are
+     * injected in a namespace not created here too.
+     * @default ""
+     */
+    revision?: string;
     /**
      * kyverno-authz-server chart version (AuthzServer).
      * @default "0.4.0"

@@ -520,6 +520,9 @@ export const STACK_CONFIG_SCHEMA: Record<string, Record<string, unknown>> = {
             "createNamespace": {
                 "type": "boolean"
             },
+            "revision": {
+                "type": "string"
+            },
             "version": {
                 "type": "string"
             },

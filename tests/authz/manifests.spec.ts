@@ -59,21 +59,32 @@ describe("authz manifests (pure)", () => {
             const values = authzServerValues(server(cm));
             assert.deepEqual(values, {
                 config: { type: "envoy" },
+                // The mesh's pod injection labels (default revision): injected in any namespace.
+                authzServer: { pod: { labels: { "sidecar.istio.io/inject": "true" } } },
                 validatingWebhookConfiguration: { certificates: { certManager: { issuerRef: { name: "selfsigned", kind: "ClusterIssuer", group: "cert-manager.io" } } } },
             });
             // certificates.certManager is `{}` in the values file, its issuerRef documented in comments there.
-            assert.deepEqual(unknownValuesKeys(values, "kyverno/kyverno-authz-server.values.yaml", ["validatingWebhookConfiguration.certificates.certManager"]), []);
+            assert.deepEqual(unknownValuesKeys(values, "kyverno/kyverno-authz-server.values.yaml", ["authzServer.pod.labels", "validatingWebhookConfiguration.certificates.certManager"]), []);
         });
 
         it("values: nameOverride for another service name; the issued certificate's PEMs at certificates.static", () => {
             const values = authzServerValues(server({ serviceName: "authz", webhookIssuer: issuer }), pems);
             assert.deepEqual(values, {
                 config: { type: "envoy" },
+                authzServer: { pod: { labels: { "sidecar.istio.io/inject": "true" } } },
                 nameOverride: "authz",
                 validatingWebhookConfiguration: { certificates: { static: { crt: pems.crt, key: pems.key } } },
             });
             // certificates.static is `{}` in the values file, its crt/key documented in comments there.
-            assert.deepEqual(unknownValuesKeys(values, "kyverno/kyverno-authz-server.values.yaml", ["validatingWebhookConfiguration.certificates.static"]), []);
+            assert.deepEqual(unknownValuesKeys(values, "kyverno/kyverno-authz-server.values.yaml", ["authzServer.pod.labels", "validatingWebhookConfiguration.certificates.static"]), []);
+        });
+
+        it("values: the server pods carry the mesh's pod injection labels, with istio.io/rev for a revision", () => {
+            const values = authzServerValues(server({ ...cm, revision: "1-30" }));
+            assert.deepEqual(values.authzServer, { pod: { labels: { "sidecar.istio.io/inject": "true", "istio.io/rev": "1-30" } } });
+            // authzServer.pod.labels is `{}` in the values file ("Additional labels to add to each pod").
+            assert.deepEqual(unknownValuesKeys(values, "kyverno/kyverno-authz-server.values.yaml", ["authzServer.pod.labels", "validatingWebhookConfiguration.certificates.certManager"]), []);
+            assert.deepEqual(unknownValuesKeys({ authzServer: { pod: { label: {} } } }, "kyverno/kyverno-authz-server.values.yaml", ["authzServer.pod.labels"]), ["authzServer.pod.label"]);
         });
 
         it("values: refuses to leave out a certificate the plan issues", () => {
@@ -151,7 +162,8 @@ describe("authz manifests (pure)", () => {
                     replicas: 1,
                     selector: { matchLabels: labels },
                     template: {
-                        metadata: { labels, annotations: { "meshtls.io/policies-sha256": crypto.createHash("sha256").update(JSON.stringify(data)).digest("hex") } },
+                        // The injection label only on the pods: the selector cannot change.
+                        metadata: { labels: { ...labels, "sidecar.istio.io/inject": "true" }, annotations: { "meshtls.io/policies-sha256": crypto.createHash("sha256").update(JSON.stringify(data)).digest("hex") } },
                         spec: {
                             containers: [
                                 {
@@ -204,6 +216,11 @@ describe("authz manifests (pure)", () => {
     describe("the mesh around the authorizer", () => {
         it("namespace: the authorizer's, labelled for injection", () => {
             assert.deepEqual(authzNamespaceObject(plan({ ...cm, namespace: "authz" }).provider), { apiVersion: "v1", kind: "Namespace", metadata: { name: "authz", labels: { "istio-injection": "enabled" } } });
+        });
+
+        it("namespace: with a revision, labelled only istio.io/rev (istio-injection would keep the revisioned injector away)", () => {
+            const p = plan({ ...cm, namespace: "authz", revision: "1-30" });
+            assert.deepEqual(authzNamespaceObject(p.provider, p.revision), { apiVersion: "v1", kind: "Namespace", metadata: { name: "authz", labels: { "istio.io/rev": "1-30" } } });
         });
 
         it("AuthorizationPolicy: action CUSTOM naming the plan's provider; operation only with what is set; valid against the CRD", () => {

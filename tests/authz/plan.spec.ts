@@ -58,6 +58,7 @@ describe("authz plan (pure)", () => {
                     extensionProvider: { name: "kyverno-authz-server", envoyExtAuthzGrpc: { service: "kyverno-authz-server.kyverno.svc.cluster.local", port: 9081 } },
                 },
                 createNamespace: true,
+                revision: "",
                 server: {
                     chart: "kyverno-authz-server",
                     version: "0.4.0",
@@ -72,6 +73,7 @@ describe("authz plan (pure)", () => {
                         selector: { "app.kubernetes.io/component": "validation-webhook" },
                         certManagerIssuer: { name: "x", kind: "Issuer", group: "cert-manager.io" },
                     },
+                    podLabels: { "sidecar.istio.io/inject": "true" },
                 },
                 policies: [],
                 targets: [],
@@ -79,6 +81,7 @@ describe("authz plan (pure)", () => {
             });
             // The literals above are the ones defaults.ts defines.
             assert.equal(plan.server.version, defaults.DEFAULT_KYVERNO_AUTHZ_VERSION);
+            assert.equal(plan.revision, defaults.DEFAULT_KYVERNO_REVISION);
             assert.equal(plan.server.repository, defaults.KYVERNO_AUTHZ_CHART_REPO);
             assert.equal(plan.server.helmMode, defaults.DEFAULT_KYVERNO_HELM_MODE);
             assert.equal(plan.server.policyApiVersion, defaults.DEFAULT_KYVERNO_POLICY_API_VERSION);
@@ -101,6 +104,7 @@ describe("authz plan (pure)", () => {
                 grpcPort: 9000,
                 configMapName: "ext-authz-policies",
                 labels: { app: "ext-authz" },
+                podLabels: { "sidecar.istio.io/inject": "true" },
             });
             assert.deepEqual(plan.provider.extensionProvider, { name: "kyverno-ext-authz-grpc", envoyExtAuthzGrpc: { service: "ext-authz.kyverno.svc.cluster.local", port: 9000 } });
             assert.deepEqual(
@@ -119,6 +123,7 @@ describe("authz plan (pure)", () => {
                 timeout: "0.5s",
                 failOpen: true,
                 createNamespace: false,
+                revision: "1-30",
                 version: "0.5.1",
                 chartRepository: "oci://registry.example/charts",
                 helmMode: HelmMode.Chart,
@@ -127,6 +132,7 @@ describe("authz plan (pure)", () => {
                 webhookIssuer: issuer,
             });
             assert.equal(plan.createNamespace, false);
+            assert.equal(plan.revision, "1-30");
             assert.deepEqual(plan.provider, {
                 flavor: KyvernoAuthzFlavor.AuthzServer,
                 namespace: "authz",
@@ -156,6 +162,7 @@ describe("authz plan (pure)", () => {
                         dnsNames: ["checker-validation", "checker-validation.authz", "checker-validation.authz.svc", "checker-validation.authz.svc.cluster.local"],
                     },
                 },
+                podLabels: { "sidecar.istio.io/inject": "true", "istio.io/rev": "1-30" },
             });
             assert.equal(plan.server.webhook.certificate.issuer, issuer, "the issuer is passed on as given");
             const image = planKyvernoAuthz("authz", { flavor: plugin, image: "ghcr.io/acme/plugin:1.0.0", namespace: "demo" }).plugin;
@@ -352,6 +359,7 @@ describe("authz plan (pure)", () => {
             ["a relative path", { ...cm, targets: [{ namespace: "a", paths: ["book"] }] }, "targets[0].paths[0]", '"book"', /^expected a path starting with '\/' \(or a '\*' wildcard\)$/],
             ["a host with a space", { ...cm, targets: [{ namespace: "a", hosts: ["a b"] }] }, "targets[0].hosts[0]", '"a b"', /^expected a host such as testapp-1\.demo\.svc\.cluster\.local\[:port\] \(or '\*'\)$/],
             ["a lower-case method", { ...cm, targets: [{ namespace: "a", methods: ["get"] }] }, "targets[0].methods[0]", '"get"', /^expected one of GET, HEAD, POST, PUT, DELETE, CONNECT, OPTIONS, TRACE, PATCH$/],
+            ["a revision that is not a label", { ...cm, revision: "1.30" }, "revision", '"1.30"', /^expected a DNS-1123 label/],
             ["a bad app namespace", { ...cm, appMtls: [{ namespace: "Demo" }] }, "appMtls[0].namespace", '"Demo"', /^expected a DNS-1123 label/],
             ["a bad app label", { ...cm, appMtls: [{ namespace: "demo", permissivePorts: [{ app: "a b", port: 80 }] }] }, "appMtls[0].permissivePorts[0].app", '"a b"', /^expected a label value/],
             ["a permissive port out of range", { ...cm, appMtls: [{ namespace: "demo", permissivePorts: [{ app: "a", port: 0 }] }] }, "appMtls[0].permissivePorts[0].port", "0", /^expected a port number from 1 to 65535$/],
@@ -374,7 +382,7 @@ describe("authz plan (pure)", () => {
         ];
 
         it("covers every case once", () => {
-            assert.equal(cases.length, 58);
+            assert.equal(cases.length, 59);
             assert.equal(new Set(cases.map(([what]) => what)).size, cases.length);
         });
         for (const [what, args, field, value, accepted] of cases) {

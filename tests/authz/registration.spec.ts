@@ -137,7 +137,7 @@ describe("authz: KyvernoAuthz registration (mock runtime)", () => {
         assert.deepEqual(result.get(RELEASE, "authz-server").secretPaths, ["values.validatingWebhookConfiguration.certificates.static.key"]);
         const preview = await runProgram(program, { preview: true });
         // At preview only the PEM leaves are unknown: the rest of the values stay reviewable.
-        assert.deepEqual(preview.get(RELEASE, "authz-server").inputs.values, { config: { type: "envoy" }, validatingWebhookConfiguration: { certificates: { static: { crt: UNKNOWN, key: UNKNOWN } } } });
+        assert.deepEqual(preview.get(RELEASE, "authz-server").inputs.values, { config: { type: "envoy" }, authzServer: { pod: { labels: { "sidecar.istio.io/inject": "true" } } }, validatingWebhookConfiguration: { certificates: { static: { crt: UNKNOWN, key: UNKNOWN } } } });
         assert.equal((await resolve(preview.value.webhookFingerprintSha256)).known, false, "unknown until the certificate is issued");
     });
 });
