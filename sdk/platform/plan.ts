@@ -173,6 +173,8 @@ export function planMtlsPlatform(name: string, args: MtlsPlatformArgs): MtlsPlat
             ...a,
             helmMode: server ? (a.helmMode ?? args.helmMode) : undefined,
             meshExtensionProviders: a.meshExtensionProviders ?? (istio ? providers : undefined),
+            // The authorizer's pods and namespace join the platform's mesh revision unless told otherwise.
+            revision: a.revision ?? (istio?.plan.revision || undefined),
         };
         const plan = planKyvernoAuthz(`${name}-authz`, usesPlatformCa ? { ...authzArgs, webhookIssuer: PLATFORM_CA_PLACEHOLDER } : authzArgs);
         authz = { name: `${name}-authz`, args: authzArgs, plan, usesPlatformCa };

@@ -40,6 +40,14 @@ describe("platform plan (pure)", () => {
         assert.equal(planMtlsPlatform("p", { authz: { webhookCertManagerIssuer: { name: "ca", kind: "ClusterIssuer" } } }).authz?.usesPlatformCa, false);
     });
 
+    it("the authorizer joins the mesh's revision (read from the Istio plan) unless it names its own", () => {
+        assert.equal(planMtlsPlatform("p", { authz: {} }).authz?.args.revision, undefined);
+        const revisioned = planMtlsPlatform("p", { istio: { revision: "canary" }, authz: {} });
+        assert.equal(revisioned.authz?.args.revision, "canary");
+        assert.equal(revisioned.authz.plan.revision, "canary");
+        assert.equal(planMtlsPlatform("p", { istio: { revision: "canary" }, authz: { revision: "stable" } }).authz?.args.revision, "stable");
+    });
+
     it("without Istio, the authorizer is not told about mesh providers", () => {
         const plan = planMtlsPlatform("p", { istio: { enabled: false }, authz: {} });
         assert.equal(plan.istio, undefined);
