@@ -21,7 +21,7 @@ export const DEFAULT_GLOO_RELEASE_NAME = "gloo";
 export const DEFAULT_GLOO_INSTALL = true;
 /** How the chart is installed: a Release, because the chart relies on Helm hooks (the certgen jobs). */
 export const DEFAULT_GLOO_HELM_MODE = HelmMode.Release;
-/** The secret Gloo's xDS mTLS mode mounts (fixed by the chart). */
+/** The secret Gloo's `global.glooMtls` mode mounts (fixed by the chart). */
 export const GLOO_MTLS_SECRET = "gloo-mtls-certs";
 /** First chart version with `global.istioIntegration` (older charts use `global.istioSDS`). */
 export const ISTIO_INTEGRATION_SINCE = "1.17.0";

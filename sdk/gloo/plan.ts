@@ -56,7 +56,7 @@ export interface GlooXdsCertificatePlan {
     given: GlooXdsCertificateArgs | undefined;
 }
 
-/** xDS mTLS with a certificate meshtls issues and rotates through the CA's phases. */
+/** xDS TLS with a certificate meshtls issues and rotates through the CA's phases. */
 export interface GlooXdsPulumiPlan {
     /** Who rotates the certificate. */
     rotation: GlooCertRotation.Pulumi;
@@ -66,7 +66,7 @@ export interface GlooXdsPulumiPlan {
     certificate: GlooXdsCertificatePlan;
 }
 
-/** xDS mTLS with the chart's certgen cron job owning the secret. */
+/** xDS TLS with the chart's certgen cron job owning the secret. */
 export interface GlooXdsCronJobPlan {
     /** Who rotates the certificate. */
     rotation: GlooCertRotation.CronJob;
@@ -78,7 +78,7 @@ export interface GlooXdsCronJobPlan {
     rotationDuration: string;
 }
 
-/** xDS mTLS, by rotation. */
+/** xDS TLS (`global.glooMtls`), by rotation. */
 export type GlooXdsPlan = GlooXdsPulumiPlan | GlooXdsCronJobPlan;
 
 /** Which chart values carry the Istio integration: decided by the chart version (see ISTIO_INTEGRATION_SINCE). */
@@ -126,7 +126,7 @@ export interface GlooMtlsPlan {
     chart: GlooChartPlan;
     /** The `values` escape hatch, parsed; merged last. Undefined when not given. */
     extraValues: Record<string, unknown> | undefined;
-    /** xDS mTLS; undefined when not asked for. */
+    /** xDS TLS (`global.glooMtls`); undefined when not asked for. */
     xds: GlooXdsPlan | undefined;
     /** Istio upstream mTLS; undefined when not asked for. */
     istio: GlooIstioPlan | undefined;
