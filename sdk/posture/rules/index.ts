@@ -24,3 +24,4 @@ export * from "./glooDiscoveryUpstream";
 export * from "./servicePortToTargetPort";
 export * from "./istiodRootChange";
 export * from "./kuadrantOperatorMtls";
+export * from "./peerAuthenticationPrecedence";
