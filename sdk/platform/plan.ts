@@ -109,14 +109,17 @@ function collectNamespacePeerAuthentications(name: string, plan: Omit<MtlsPlatfo
         out.push(...namespaceWide(`${plan.gloo?.name}-${ns}-strict`, { namespace: ns }, "gloo.strictUpstreamNamespaces"));
     }
     if (plan.authz) {
-        let app = 0;
-        for (const p of kyvernoMtlsPolicies(plan.authz.plan.provider, plan.authz.plan.server, plan.authz.plan.appMtls)) {
-            const source = p.inAuthzNamespace ? "authz.namespace (the authorizer's namespace)" : `authz.appMtls[${app}]`;
-            const found = namespaceWide(`${plan.authz.name}-${p.id}`, p.args, source);
-            if (found.length > 0 && !p.inAuthzNamespace) {
-                app++;
+        const appMtls = plan.authz.plan.appMtls;
+        // The entry an application namespace's policy comes from (the policies follow appMtls's order).
+        let next = 0;
+        for (const p of kyvernoMtlsPolicies(plan.authz.plan.provider, plan.authz.plan.server, appMtls)) {
+            let source = "authz.namespace (the authorizer's namespace)";
+            const i = p.args.selector === undefined ? appMtls.findIndex((a, k) => k >= next && a.namespace === p.args.namespace) : -1;
+            if (i >= 0) {
+                next = i + 1;
+                source = `authz.appMtls[${i}]`;
             }
-            out.push(...found);
+            out.push(...namespaceWide(`${plan.authz.name}-${p.id}`, p.args, source));
         }
     }
     plan.policies.forEach((p, i) => {

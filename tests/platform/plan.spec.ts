@@ -188,6 +188,18 @@ describe("platform plan (pure)", () => {
             );
         });
 
+        it("the authorizer's applications in its own namespace: one namespace-wide policy there (the apps'), entries named by index", () => {
+            const plan = planMtlsPlatform("p", { authz: { flavor: KyvernoAuthzFlavor.EnvoyPlugin, namespace: "demo", appMtls: [{ namespace: "demo", permissivePorts: [{ app: "a", port: 8080 }] }, { namespace: "shop" }] } });
+            assert.deepEqual(
+                plan.namespacePeerAuthentications.map((p) => [p.namespace, p.name, p.source]),
+                [
+                    ["demo", "mtls-demo", "authz.appMtls[0]"],
+                    ["istio-system", "default", "istio.mtlsMode (the mesh-wide policy)"],
+                    ["shop", "mtls-shop", "authz.appMtls[1]"],
+                ],
+            );
+        });
+
         it("what an accepted platform emits satisfies the model: each namespace's own policy is the effective one", () => {
             const args: MtlsPlatformArgs = {
                 istio: { mtlsMode: MtlsMode.PERMISSIVE },

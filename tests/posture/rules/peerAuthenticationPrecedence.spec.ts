@@ -4,6 +4,8 @@
 // ComposePeerAuthentication), and that MtlsPlatform never asks for two namespace-wide policies in one
 // namespace (issue 15, item 11; the platform side is in tests/platform/plan.spec.ts).
 import { strict as assert } from "node:assert";
+import { kyvernoMtlsPolicies, planKyvernoAuthz, KyvernoAuthzFlavor } from "../../../sdk/authz";
+import { planMtlsPolicy, MtlsScope } from "../../../sdk/istio";
 import { PeerAuthenticationObject, effectivePeerAuthentication, isNamespaceWidePeerAuthentication, oldestPeerAuthentication } from "../../../sdk/posture/rules";
 
 const ROOT = "istio-system";
@@ -66,5 +68,24 @@ describe("rule: PeerAuthentication precedence (istio 1.30.3)", () => {
         assert.deepEqual([inRoot.mode, inRoot.namespace, inRoot.workload], ["PERMISSIVE", undefined, undefined]);
         // Two mesh-wide policies: the oldest.
         assert.equal(effectivePeerAuthentication([mesh("DISABLE", 5), { ...mesh("STRICT", 3), name: "other" }], "shop", ROOT, {}).mode, "STRICT");
+    });
+
+    it("standalone KyvernoAuthz (the kyverno-extauthz example, flavor EnvoyPlugin): one namespace-wide policy in demo, STRICT", () => {
+        // Before: `default` (the authorizer's namespace) and `mtls-demo` (appMtls) both in demo.
+        const plan = planKyvernoAuthz("authz", {
+            flavor: KyvernoAuthzFlavor.EnvoyPlugin,
+            namespace: "demo",
+            appMtls: [{ namespace: "demo", permissivePorts: [{ app: "testapp-1", port: 8080 }] }, { namespace: "shop" }],
+        });
+        const objects: PeerAuthenticationObject[] = kyvernoMtlsPolicies(plan.provider, plan.server, plan.appMtls).map((p) => {
+            const planned = planMtlsPolicy(`authz-${p.id}`, p.args);
+            return { name: planned.policyName, namespace: planned.namespace, mode: planned.mode, selector: planned.scope === MtlsScope.Workload ? planned.selector : undefined };
+        });
+        const wide = objects.filter(isNamespaceWidePeerAuthentication).map((o) => `${o.namespace}/${o.name}`);
+        assert.deepEqual(wide, ["demo/mtls-demo", "shop/mtls-shop"]);
+        const demo = effectivePeerAuthentication(objects, "demo", ROOT, { app: "other" });
+        assert.deepEqual([demo.mode, demo.namespace !== "unknown" && demo.namespace?.name], ["STRICT", "mtls-demo"]);
+        // The listed app keeps its workload policy (STRICT, its port PERMISSIVE).
+        assert.equal((effectivePeerAuthentication(objects, "demo", ROOT, { app: "testapp-1" }).workload as PeerAuthenticationObject).name, "mtls-testapp-1");
     });
 });
