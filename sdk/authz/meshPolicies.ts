@@ -151,12 +151,16 @@ export function authorizationPolicyObject(target: KyvernoTargetPlan, providerNam
 
 /**
  * The PeerAuthentications around the authorizer, as MtlsPolicy arguments, in registration order: its
- * namespace STRICT; with the chart, the webhook STRICT except its port (the API server calls it
+ * namespace STRICT (by the apps' `mtls-<namespace>` when they share it: one namespace-wide policy each); with the chart, the webhook STRICT except its port (the API server calls it
  * without mesh mTLS); each application namespace STRICT, and each listed app STRICT with its ports
  * PERMISSIVE (the seed's layout).
  */
 export function kyvernoMtlsPolicies(provider: KyvernoProviderPlan, server: AuthzServerPlan | undefined, appMtls: KyvernoAppMtlsPlan[]): KyvernoMtlsPolicy[] {
-    const out: KyvernoMtlsPolicy[] = [{ id: "namespace-mtls", args: { namespace: provider.namespace, mode: MtlsMode.STRICT }, inAuthzNamespace: true }];
+    // One namespace-wide policy per namespace: Istio honours only the oldest (sdk/posture/rules/
+    // peerAuthenticationPrecedence.ts). When the apps share the authorizer's namespace (the seed's
+    // plugin layout), their `mtls-<namespace>` (STRICT too) is the one.
+    const appsInAuthzNamespace = appMtls.some((a) => a.namespace === provider.namespace);
+    const out: KyvernoMtlsPolicy[] = appsInAuthzNamespace ? [] : [{ id: "namespace-mtls", args: { namespace: provider.namespace, mode: MtlsMode.STRICT }, inAuthzNamespace: true }];
     if (server) {
         out.push({
             id: "webhook-mtls",
@@ -171,7 +175,7 @@ export function kyvernoMtlsPolicies(provider: KyvernoProviderPlan, server: Authz
         });
     }
     for (const app of appMtls) {
-        out.push({ id: `${app.namespace}-mtls`, args: { namespace: app.namespace, name: `mtls-${app.namespace}`, mode: MtlsMode.STRICT }, inAuthzNamespace: false });
+        out.push({ id: `${app.namespace}-mtls`, args: { namespace: app.namespace, name: `mtls-${app.namespace}`, mode: MtlsMode.STRICT }, inAuthzNamespace: app.namespace === provider.namespace });
         for (const { app: appName, ports } of app.permissive) {
             out.push({
                 id: `${app.namespace}-${appName}-mtls`,

@@ -2,11 +2,24 @@
 // before anything is registered. Children's settings (the mesh's mode and namespace, the authorizer's
 // extension provider, Gloo's rotation) are read from their plans, never restated here. Pure: no
 // resource, no mock runtime.
-import { KyvernoAuthzArgs, KyvernoAuthzFlavor, KyvernoAuthzPlan, planKyvernoAuthz, resolveKyvernoProvider } from "../authz";
+import { KyvernoAuthzArgs, KyvernoAuthzFlavor, KyvernoAuthzPlan, kyvernoMtlsPolicies, planKyvernoAuthz, resolveKyvernoProvider } from "../authz";
 import { GlooCertRotation, GlooMtlsArgs, GlooMtlsPlan, glooInstallSettings, planGlooMtls, resolveGlooRotation } from "../gloo";
 import { HelmMode } from "../internal/chartValues";
 import { ArgsValidator } from "../internal/validation";
-import { DEFAULT_ISTIO_NAMESPACE, ExtensionProvider, MtlsMode, IstioMeshArgs, IstioMeshPlan, MtlsPolicyArgs, MtlsPolicyPlan, istioInstallSettings, planIstioMesh, planMtlsPolicy } from "../istio";
+import {
+    DEFAULT_ISTIO_NAMESPACE,
+    ExtensionProvider,
+    MtlsMode,
+    IstioMeshArgs,
+    IstioMeshPlan,
+    MtlsPolicyArgs,
+    MtlsPolicyPlan,
+    MtlsScope,
+    istioInstallSettings,
+    istioMeshManifests,
+    planIstioMesh,
+    planMtlsPolicy,
+} from "../istio";
 import { KuadrantMtlsArgs, KuadrantMtlsPlan, planKuadrantMtls } from "../kuadrant";
 import { CertificateAuthorityArgs, CertificateAuthorityPlan, IssuerMaterial, planCertificateAuthority } from "../pki";
 import { DEFAULT_GLOO_ISTIO_INTEGRATION, DEFAULT_GLOO_XDS, DEFAULT_ISTIO_ENABLED, DEFAULT_USE_PLATFORM_CA, MTLS_PLATFORM_TYPE } from "./defaults";
@@ -50,6 +63,86 @@ export interface MtlsPlatformPlan {
     extensionProviders: ExtensionProvider[];
     /** The links the platform declares and their modes, keys sorted (plain data: known at preview). */
     posture: Record<string, string>;
+    /**
+     * Every namespace-wide (and mesh-wide) PeerAuthentication the children create, sorted by namespace:
+     * at most one per namespace (Istio honours only the oldest; sdk/posture/rules/peerAuthenticationPrecedence.ts).
+     */
+    namespacePeerAuthentications: NamespacePeerAuthentication[];
+}
+
+/** A namespace-wide PeerAuthentication one child creates, and the argument that asks for it. */
+export interface NamespacePeerAuthentication {
+    /** Namespace of the PeerAuthentication (the mesh's root namespace for the mesh-wide one). */
+    namespace: string;
+    /** Name of the PeerAuthentication. */
+    name: string;
+    /** The mode it sets. */
+    mode: MtlsMode;
+    /** The platform argument that asks for it, e.g. `policies[2]`, `gloo.strictUpstreamNamespaces`, `authz.appMtls[0]`. */
+    source: string;
+}
+
+/** The namespace-wide PeerAuthentication of an MtlsPolicy's arguments, when it is not workload-scoped. */
+function namespaceWide(resourceName: string, args: MtlsPolicyArgs, source: string): NamespacePeerAuthentication[] {
+    const plan = planMtlsPolicy(resourceName, args);
+    return plan.scope === MtlsScope.Workload ? [] : [{ namespace: plan.namespace, name: plan.policyName, mode: plan.mode, source }];
+}
+
+/**
+ * Collects the namespace-wide PeerAuthentications the children will create and refuses two in one
+ * namespace: Istio honours only the oldest there (istio/istio 1.30.3 pilot/pkg/model/authentication.go),
+ * so the other is silently ignored, whichever mode it asks for. Requests are not merged: each child
+ * owns the object it creates, and dropping one child's object would change what that child manages.
+ */
+function collectNamespacePeerAuthentications(name: string, plan: Omit<MtlsPlatformPlan, "namespacePeerAuthentications" | "posture" | "extensionProviders">): NamespacePeerAuthentication[] {
+    const out: NamespacePeerAuthentication[] = [];
+    if (plan.istio) {
+        const mesh = istioMeshManifests(plan.istio.plan).meshPolicy;
+        out.push(...namespaceWide(mesh.resourceName, mesh.args, "istio.mtlsMode (the mesh-wide policy)"));
+    }
+    for (const p of plan.kuadrant?.plan.manual?.peerAuthentications ?? []) {
+        if (p.selector === undefined) {
+            out.push({ namespace: p.namespace, name: p.name, mode: p.mode, source: "kuadrant" });
+        }
+    }
+    for (const ns of plan.gloo?.plan.istio?.strictNamespaces ?? []) {
+        out.push(...namespaceWide(`${plan.gloo?.name}-${ns}-strict`, { namespace: ns }, "gloo.strictUpstreamNamespaces"));
+    }
+    if (plan.authz) {
+        const appMtls = plan.authz.plan.appMtls;
+        // The entry an application namespace's policy comes from (the policies follow appMtls's order).
+        let next = 0;
+        for (const p of kyvernoMtlsPolicies(plan.authz.plan.provider, plan.authz.plan.server, appMtls)) {
+            let source = "authz.namespace (the authorizer's namespace)";
+            const i = p.args.selector === undefined ? appMtls.findIndex((a, k) => k >= next && a.namespace === p.args.namespace) : -1;
+            if (i >= 0) {
+                next = i + 1;
+                source = `authz.appMtls[${i}]`;
+            }
+            out.push(...namespaceWide(`${plan.authz.name}-${p.id}`, p.args, source));
+        }
+    }
+    plan.policies.forEach((p, i) => {
+        if (p.plan.scope !== MtlsScope.Workload) {
+            out.push({ namespace: p.plan.namespace, name: p.plan.policyName, mode: p.plan.mode, source: `policies[${i}]` });
+        }
+    });
+    const v = new ArgsValidator(MTLS_PLATFORM_TYPE, name);
+    const owner = new Map<string, NamespacePeerAuthentication>();
+    for (const pa of out) {
+        const first = owner.get(pa.namespace);
+        if (first === undefined) {
+            owner.set(pa.namespace, pa);
+            continue;
+        }
+        v.fail(
+            pa.source,
+            `${pa.namespace}/${pa.name} (${pa.mode})`,
+            `namespace ${pa.namespace} already gets namespace-wide PeerAuthentication ${first.namespace}/${first.name} (${first.mode}) from ${first.source}; Istio honours only the oldest namespace-wide PeerAuthentication in a namespace, so keep one of the two (drop one, or give one a selector)`,
+        );
+    }
+    v.throwIfInvalid();
+    return [...owner.values()].sort((a, b) => (a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : 0));
 }
 
 /** Platform-level checks: combinations of sections that no single child can see. */
@@ -189,5 +282,6 @@ export function planMtlsPlatform(name: string, args: MtlsPlatformArgs): MtlsPlat
         return { name: policyName, entryName: p.name, args: p.args, plan, usesPlatformCa: false };
     });
 
-    return { name, ca, istio, kuadrant, gloo, authz, policies, extensionProviders: providers, posture: sortedPosture(posture) };
+    const namespacePeerAuthentications = collectNamespacePeerAuthentications(name, { name, ca, istio, kuadrant, gloo, authz, policies });
+    return { name, ca, istio, kuadrant, gloo, authz, policies, extensionProviders: providers, posture: sortedPosture(posture), namespacePeerAuthentications };
 }

@@ -1,7 +1,9 @@
 // MtlsPlatform's plan, pure: which children exist, what each gets, and which settings the platform reads
 // from its children's plans instead of restating them. No mock runtime.
 import { strict as assert } from "node:assert";
-import { GlooCertRotation, KyvernoAuthzFlavor, MtlsMode, planMtlsPlatform } from "../../sdk";
+import { GlooCertRotation, KyvernoAuthzFlavor, MtlsMode, MtlsPlatformArgs, planMtlsPlatform } from "../../sdk";
+import { PeerAuthenticationObject, effectivePeerAuthentication } from "../../sdk/posture/rules";
+import { assertInvalid } from "../planErrors";
 
 describe("platform plan (pure)", () => {
     it("defaults: a root CA and Istio with the CA as plug-in CA; nothing else", () => {
@@ -78,7 +80,8 @@ describe("platform plan (pure)", () => {
     });
 
     it("extra policies: child names, and the posture key from the policy plan's namespace", () => {
-        const plan = planMtlsPlatform("p", { policies: [{ name: "shop", args: { namespace: "shop" } }, { name: "mesh-wide", args: { mode: MtlsMode.PERMISSIVE } }] });
+        // Without the platform's Istio, a policy without namespace is the only one in the root namespace.
+        const plan = planMtlsPlatform("p", { istio: { enabled: false }, policies: [{ name: "shop", args: { namespace: "shop" } }, { name: "mesh-wide", args: { mode: MtlsMode.PERMISSIVE } }] });
         assert.deepEqual(
             plan.policies.map((p) => [p.name, p.plan.namespace]),
             [
@@ -86,7 +89,7 @@ describe("platform plan (pure)", () => {
                 ["p-policy-mesh-wide", "istio-system"],
             ],
         );
-        assert.deepEqual(plan.posture, { mesh: "STRICT", "policy istio-system/mesh-wide": "PERMISSIVE", "policy shop/shop": "STRICT" });
+        assert.deepEqual(plan.posture, { "policy istio-system/mesh-wide": "PERMISSIVE", "policy shop/shop": "STRICT" });
     });
 
     it("Kuadrant's links come from the Kuadrant plan", () => {
@@ -121,5 +124,112 @@ describe("platform plan (pure)", () => {
         const copy = JSON.parse(JSON.stringify(args)) as typeof args;
         assert.deepEqual(JSON.stringify(planMtlsPlatform("p", args)), JSON.stringify(planMtlsPlatform("p", args)));
         assert.deepEqual(args, copy);
+    });
+
+    describe("one owner per namespace-wide PeerAuthentication (Istio honours only the oldest; issue 15 item 11)", () => {
+        const T = "meshtls:index:MtlsPlatform";
+        const upstreams = [{ serviceName: "web", serviceNamespace: "shop", port: 8080 }];
+
+        it("a policies entry without namespace lands in the root namespace next to the mesh's default: refused", () => {
+            assertInvalid(() => planMtlsPlatform("p", { policies: [{ name: "mesh-wide", args: { mode: MtlsMode.PERMISSIVE } }] }), T, "p", [
+                /^policies\[0\]: got "istio-system\/default \(PERMISSIVE\)"; namespace istio-system already gets namespace-wide PeerAuthentication istio-system\/default \(STRICT\) from istio\.mtlsMode \(the mesh-wide policy\); Istio honours only the oldest/,
+            ]);
+        });
+
+        it("two platform policies in one namespace: refused, naming both entries; a workload policy next to one is fine", () => {
+            assertInvalid(
+                () =>
+                    planMtlsPlatform("p", {
+                        policies: [
+                            { name: "a", args: { namespace: "shop" } },
+                            { name: "b", args: { namespace: "web" } },
+                            { name: "c", args: { namespace: "shop", name: "other", mode: MtlsMode.PERMISSIVE } },
+                        ],
+                    }),
+                T,
+                "p",
+                [/^policies\[2\]: got "shop\/other \(PERMISSIVE\)"; namespace shop already gets namespace-wide PeerAuthentication shop\/default \(STRICT\) from policies\[0\];/],
+            );
+            const ok = planMtlsPlatform("p", { policies: [{ name: "a", args: { namespace: "shop" } }, { name: "w", args: { namespace: "shop", selector: { app: "web" } } }] });
+            assert.deepEqual(ok.namespacePeerAuthentications, [
+                { namespace: "istio-system", name: "default", mode: MtlsMode.STRICT, source: "istio.mtlsMode (the mesh-wide policy)" },
+                { namespace: "shop", name: "default", mode: MtlsMode.STRICT, source: "policies[0]" },
+            ]);
+        });
+
+        it("Gloo's strict upstream namespaces against a platform policy: refused, naming both", () => {
+            assertInvalid(
+                () => planMtlsPlatform("p", { gloo: { istioUpstreams: upstreams, strictUpstreamNamespaces: true }, policies: [{ name: "shop", args: { namespace: "shop" } }] }),
+                T,
+                "p",
+                [/^policies\[0\]: got "shop\/default \(STRICT\)"; namespace shop already gets namespace-wide PeerAuthentication shop\/default \(STRICT\) from gloo\.strictUpstreamNamespaces;/],
+            );
+            const ok = planMtlsPlatform("p", { gloo: { istioUpstreams: upstreams, strictUpstreamNamespaces: true } });
+            assert.deepEqual(
+                ok.namespacePeerAuthentications.map((p) => [p.namespace, p.source]),
+                [
+                    ["istio-system", "istio.mtlsMode (the mesh-wide policy)"],
+                    ["shop", "gloo.strictUpstreamNamespaces"],
+                ],
+            );
+        });
+
+        it("the authorizer's application namespaces and its own namespace", () => {
+            assertInvalid(
+                () => planMtlsPlatform("p", { authz: { appMtls: [{ namespace: "shop" }] }, gloo: { istioUpstreams: upstreams, strictUpstreamNamespaces: true } }),
+                T,
+                "p",
+                [/^authz\.appMtls\[0\]: got "shop\/mtls-shop \(STRICT\)"; namespace shop already gets namespace-wide PeerAuthentication shop\/default \(STRICT\) from gloo\.strictUpstreamNamespaces;/],
+            );
+            assertInvalid(() => planMtlsPlatform("p", { authz: {}, policies: [{ name: "k", args: { namespace: "kyverno", mode: MtlsMode.PERMISSIVE } }] }), T, "p", [
+                /^policies\[0\]: got "kyverno\/default \(PERMISSIVE\)"; namespace kyverno already gets namespace-wide PeerAuthentication kyverno\/default \(STRICT\) from authz\.namespace \(the authorizer's namespace\);/,
+            ]);
+            const ok = planMtlsPlatform("p", { authz: { appMtls: [{ namespace: "shop" }, { namespace: "web", permissivePorts: [{ app: "a", port: 8080 }] }] } });
+            assert.deepEqual(
+                ok.namespacePeerAuthentications.map((p) => [p.namespace, p.name, p.source]),
+                [
+                    ["istio-system", "default", "istio.mtlsMode (the mesh-wide policy)"],
+                    ["kyverno", "default", "authz.namespace (the authorizer's namespace)"],
+                    ["shop", "mtls-shop", "authz.appMtls[0]"],
+                    ["web", "mtls-web", "authz.appMtls[1]"],
+                ],
+            );
+        });
+
+        it("the authorizer's applications in its own namespace: one namespace-wide policy there (the apps'), entries named by index", () => {
+            const plan = planMtlsPlatform("p", { authz: { flavor: KyvernoAuthzFlavor.EnvoyPlugin, namespace: "demo", appMtls: [{ namespace: "demo", permissivePorts: [{ app: "a", port: 8080 }] }, { namespace: "shop" }] } });
+            assert.deepEqual(
+                plan.namespacePeerAuthentications.map((p) => [p.namespace, p.name, p.source]),
+                [
+                    ["demo", "mtls-demo", "authz.appMtls[0]"],
+                    ["istio-system", "default", "istio.mtlsMode (the mesh-wide policy)"],
+                    ["shop", "mtls-shop", "authz.appMtls[1]"],
+                ],
+            );
+        });
+
+        it("what an accepted platform emits satisfies the model: each namespace's own policy is the effective one", () => {
+            const args: MtlsPlatformArgs = {
+                istio: { mtlsMode: MtlsMode.PERMISSIVE },
+                gloo: { istioUpstreams: upstreams, strictUpstreamNamespaces: true },
+                authz: { appMtls: [{ namespace: "web" }] },
+                policies: [{ name: "legacy", args: { namespace: "legacy", mode: MtlsMode.DISABLE } }],
+            };
+            const plan = planMtlsPlatform("p", args);
+            const root = plan.istio?.plan.namespace ?? "";
+            // No creation times: the model answers "unknown" wherever two objects compete in one namespace.
+            const objects: PeerAuthenticationObject[] = plan.namespacePeerAuthentications.map((p) => ({ name: p.name, namespace: p.namespace, mode: p.mode }));
+            assert.equal(objects.length, 5);
+            for (const pa of plan.namespacePeerAuthentications) {
+                const effective = effectivePeerAuthentication(objects, pa.namespace, root, { app: "x" });
+                assert.equal(effective.mode, pa.mode, `${pa.namespace} (${pa.source})`);
+            }
+            // Before this check, Gloo's and a policy's objects both landed in shop: the model cannot tell which one Istio keeps.
+            const both: PeerAuthenticationObject[] = [
+                { name: "default", namespace: "shop", mode: "STRICT" },
+                { name: "default-2", namespace: "shop", mode: "PERMISSIVE" },
+            ];
+            assert.equal(effectivePeerAuthentication(both, "shop", root, {}).namespace, "unknown");
+        });
     });
 });

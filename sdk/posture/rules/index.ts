@@ -25,3 +25,4 @@ export * from "./servicePortToTargetPort";
 export * from "./istiodRootChange";
 export * from "./kuadrantOperatorMtls";
 export * from "./sidecarInjection";
+export * from "./peerAuthenticationPrecedence";
