@@ -17,6 +17,8 @@ import {
     SidecarInjection,
     SidecarInjectionArgs,
     convertLegacyIstioPolicy,
+    istiodValues,
+    planIstioMesh,
 } from "../sdk";
 import { retainCrdsTransform } from "../sdk/internal/helm";
 import { ProgramResult, RegisteredResource, UNKNOWN, assertRejected, resolve, runExpectingError, runProgram, valueOf, registrationView } from "./harness";
@@ -116,23 +118,9 @@ describe("istio: IstioMesh", () => {
         assert.equal(istiod.name, "istiod-canary");
         assert.equal(istiod.version, "1.29.6");
         assert.equal(istiod.namespace, "mesh-system");
-        assert.deepEqual(istiod.values, {
-            base: { validationFailurePolicy: "Fail" },
-            meshConfig: {
-                trustDomain: "prod.example.com",
-                defaultConfig: { holdApplicationUntilProxyStarts: false },
-                extensionProviders: [
-                    { name: "kyverno-authz", envoyExtAuthzGrpc: { service: "kyverno-authz-server.kyverno.svc.cluster.local", port: 9081, timeout: "0.5s" } },
-                    { name: "http-authz", envoyExtAuthzHttp: { service: "authz/ext.authz.svc.cluster.local", port: 8000, pathPrefix: "/check", includeRequestHeadersInCheck: ["x-user"] } },
-                ],
-                accessLogFile: "/dev/stdout",
-            },
-            sidecarInjectorWebhook: { rewriteAppHTTPProbe: false },
-            global: { meshID: "prod-mesh", istioNamespace: "mesh-system" },
-            revision: "canary",
-            cni: { enabled: true },
-            pilot: { resources: { requests: { cpu: "100m" } } },
-        });
+        // The values themselves are pinned by the pure spec (tests/istio/istioMesh.plan.spec.ts); here the
+        // registration must carry exactly what the plan's manifests computed.
+        assert.deepEqual(istiod.values, istiodValues(planIstioMesh("mesh", args)));
         assert.deepEqual(chartInputs(result, "mesh-base").values, { base: { validationFailurePolicy: "Fail" }, global: { istioNamespace: "mesh-system" }, defaultRevision: "canary" });
         const cni = chartInputs(result, "mesh-cni");
         assert.deepEqual([cni.chart, cni.name, cni.namespace], ["cni", "istio-cni", "mesh-system"]);
