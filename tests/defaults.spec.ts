@@ -64,7 +64,8 @@ const ENUMS = ["MtlsMode", "GlooCertRotation", "HelmMode", "KeyAlgorithm", "Rota
 
 /** The defaults and single-home computations, with their homes. */
 export const RULES: Rule[] = [
-    literal("istio-system", "istio/defaults.ts", "Istio's namespace"),
+    // The certgen-style exception: a rule of sdk/posture/rules states the upstream chart's own default.
+    { ...literal("istio-system", "istio/defaults.ts", "Istio's namespace"), home: ["istio/defaults.ts", "posture/rules/istioValidationWebhook.ts"] },
     literal("1.30.3", "istio/defaults.ts", "Istio's version"),
     literal("https://istio-release.storage.googleapis.com/charts", "istio/defaults.ts", "Istio's chart repository"),
     literal("istio-ingressgateway", "istio/defaults.ts", "the ingress gateway's name"),
@@ -90,7 +91,7 @@ export const RULES: Rule[] = [
         home: [],
         matches: (t) => t.prev === "??" && ENUMS.includes(t.text) && t.next === ".",
     },
-    { what: "the version comparison", home: ["internal/values.ts", "gloo/plan.ts"], matches: (t) => t.kind === ts.SyntaxKind.Identifier && t.text === "compareVersions" && t.next === "(" },
+    { what: "the version comparison", home: ["internal/values.ts", "gloo/plan.ts", "posture/rules/kuadrantOperatorMtls.ts"], matches: (t) => t.kind === ts.SyntaxKind.Identifier && t.text === "compareVersions" && t.next === "(" },
     { what: "certificate parsing (fingerprints)", home: "pki/fingerprint.ts", matches: (t) => t.kind === ts.SyntaxKind.Identifier && (t.text === "X509Certificate" || t.text === "fingerprint256") },
     {
         what: "building an ext_authz gRPC provider",

@@ -172,6 +172,22 @@ export class ProgramResult<T> {
         return this.resources.map((r) => `${r.type}::${r.name}`);
     }
 
+    /** Whether `r` waits for `on`, directly or through other registered resources' dependencies. */
+    dependsOn(r: RegisteredResource, on: RegisteredResource): boolean {
+        const seen = new Set<string>();
+        const walk = (x: RegisteredResource): boolean =>
+            x.dependencies.includes(on.urn) ||
+            x.dependencies.some((urn) => {
+                if (seen.has(urn)) {
+                    return false;
+                }
+                seen.add(urn);
+                const next = this.resources.find((y) => y.urn === urn);
+                return next ? walk(next) : false;
+            });
+        return walk(r);
+    }
+
     /** Direct children of a resource. */
     childrenOf(parent: RegisteredResource): RegisteredResource[] {
         return this.resources.filter((r) => r.parent === parent.urn);

@@ -109,7 +109,7 @@ export function planKyvernoAppMtls(v: ArgsValidator, appMtls: KyvernoAppMtls[] |
             seen.add(`${p.app}:${p.port}`);
             byApp.set(p.app, [...(byApp.get(p.app) ?? []), p.port]);
         });
-        const permissive = [...byApp.entries()].sort(([x], [y]) => x.localeCompare(y)).map(([app, ports]) => ({ app, ports }));
+        const permissive = [...byApp.entries()].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([app, ports]) => ({ app, ports }));
         return { namespace: a.namespace, permissive };
     });
 }

@@ -5,6 +5,7 @@ import { compact } from "../internal/chartValues";
 import { ArgsValidator } from "../internal/validation";
 import { AuthzServerPlan, installedPolicyCrdAccepted, installedPolicyCrdServes } from "./authzServer";
 import { KyvernoPolicy } from "./types";
+import { sortKeys } from "../internal/values";
 
 /** A checked policy, as the authorizer will load it. */
 export interface KyvernoPolicyPlan {
@@ -113,9 +114,5 @@ export function envoyPluginPolicyFiles(policies: KyvernoPolicyPlan[]): Record<st
     for (const p of policies) {
         files[`${p.name}.yaml`] = p.fileText ?? YAML.stringify(p.document);
     }
-    return Object.fromEntries(
-        Object.keys(files)
-            .sort()
-            .map((k) => [k, files[k]]),
-    );
+    return sortKeys(files);
 }

@@ -3,6 +3,7 @@
 import { HelmMode } from "../internal/chartValues";
 import { DEFAULT_KEY_ALGORITHM, KeyAlgorithm } from "../pki";
 import { GlooCertRotation } from "./types";
+import { CERTGEN_RENEW_BEFORE_DEFAULT, CERTGEN_RENEW_BEFORE_HOURS } from "../posture";
 
 /** GlooMtls's type token. */
 export const GLOO_MTLS_TYPE = "meshtls:index:GlooMtls";
@@ -33,15 +34,10 @@ export const DEFAULT_GLOO_CRON_SCHEDULE = "0 3 1 * *";
 /** Wait between the certgen job's stages (CronJob rotation). */
 export const DEFAULT_GLOO_ROTATION_DURATION = "65s";
 
-/**
- * certgen's `--renew-before`: the flag's default (solo-io/gloo v1.22.1
- * `jobs/certgen/cmd/main.go`, "2160h"), which the chart's gloo-mtls-certgen job never overrides
- * (`install/helm/gloo/templates/19-gloo-mtls-certgen-job.yaml`). certgen replaces a certificate with
- * less validity left than this.
- */
-export const GLOO_CERTGEN_RENEW_BEFORE = "2160h";
+/** certgen's `--renew-before` (the chart never overrides it): the certgen rule's constant, one home. */
+export const GLOO_CERTGEN_RENEW_BEFORE = CERTGEN_RENEW_BEFORE_DEFAULT;
 /** {@link GLOO_CERTGEN_RENEW_BEFORE} in hours. */
-export const GLOO_CERTGEN_RENEW_BEFORE_HOURS = Number.parseInt(GLOO_CERTGEN_RENEW_BEFORE, 10);
+export const GLOO_CERTGEN_RENEW_BEFORE_HOURS = CERTGEN_RENEW_BEFORE_HOURS;
 /**
  * Hours the xDS leaf must keep above certgen's renew-before, both when issued and when Pulumi is about
  * to re-issue it (a week: time for the next `pulumi up`, and clock skew between the runner and the

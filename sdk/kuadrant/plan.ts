@@ -2,7 +2,7 @@
 // says which resources exist, their names and contents, and in which order they are applied.
 import { ArgsValidator } from "../internal/validation";
 import { MtlsMode } from "../istio";
-import { kuadrantOperatorOwnsMtls, parseKuadrantVersion } from "../posture";
+import { kuadrantOperatorOwnsMtls } from "../posture";
 import {
     AUTHORINO_SELECTOR,
     AUTH_CLUSTER,
@@ -226,7 +226,7 @@ function validate(name: string, args: KuadrantMtlsArgs): void {
     const mode = args.mode ?? DEFAULT_KUADRANT_MTLS_MODE;
     const modeOk = v.enumValue("mode", args.mode, KuadrantMtlsMode);
     const version = args.kuadrantVersion ?? DEFAULT_KUADRANT_VERSION;
-    const versionOk = v.check(parseKuadrantVersion(version) !== undefined, "kuadrantVersion", args.kuadrantVersion, 'expected a Kuadrant operator version such as "1.5.2" or "v1.2.0" (optionally with a pre-release suffix)');
+    const versionOk = v.version("kuadrantVersion", args.kuadrantVersion);
     v.dnsLabel("namespace", args.namespace);
     v.dnsSubdomain("kuadrantName", args.kuadrantName);
     v.dnsSubdomain("authorinoDeployment", args.authorinoDeployment);

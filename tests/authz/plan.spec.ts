@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { HelmMode, IssuerMaterial } from "../../sdk";
 import { KyvernoAuthzArgs, KyvernoAuthzFlavor, KyvernoExtensionProviderArgs, kyvernoExtensionProvider, planKyvernoAuthz, resolveKyvernoProvider } from "../../sdk/authz";
 import * as defaults from "../../sdk/authz/defaults";
+import { planProblems } from "../planErrors";
 
 const TYPE = "meshtls:index:KyvernoAuthz";
 const seedJsonPolicies = fs
@@ -17,23 +18,8 @@ const plugin = KyvernoAuthzFlavor.EnvoyPlugin;
 /** Stands in for CertificateAuthority.issuer: the plan only passes it on. */
 const issuer: IssuerMaterial = { certPem: "cert", privateKeyPem: "key", caChainPem: "chain", intermediatesPem: "", rootCertPem: "root", trustBundlePem: "bundle" };
 
-/** The message of the ResourceError the plan throws for `args`. */
-function planError(args: KyvernoAuthzArgs): string {
-    let error: unknown;
-    try {
-        planKyvernoAuthz("authz", args);
-    } catch (err) {
-        error = err;
-    }
-    assert.ok(error instanceof pulumi.ResourceError, `expected a ResourceError, got ${String(error)}`);
-    assert.ok(error.message.startsWith(`${TYPE} "authz": invalid arguments:\n  - `), error.message);
-    return error.message;
-}
-
-/** Each problem line of an error message. */
-function problems(message: string): string[] {
-    return message.split("\n  - ").slice(1);
-}
+/** The problem lines of the ResourceError the plan throws for `args` (tests/planErrors.ts). */
+const planProblemsOf = (args: KyvernoAuthzArgs): string[] => planProblems(() => planKyvernoAuthz("authz", args), TYPE, "authz");
 
 function deepFreeze<T>(value: T): T {
     if (value !== null && typeof value === "object") {
@@ -207,11 +193,11 @@ describe("authz plan (pure)", () => {
                 () => kyvernoExtensionProvider({ namespace: "Demo", timeout: "1m" }),
                 (err: Error) => {
                     assert.ok(err instanceof pulumi.ResourceError);
-                    assert.ok(err.message.startsWith('kyvernoExtensionProvider "default": invalid arguments:'), err.message);
-                    assert.deepEqual(problems(err.message).map((p) => p.split(":")[0]), ["namespace", "timeout"]);
                     return true;
                 },
             );
+            const lines = planProblems(() => kyvernoExtensionProvider({ namespace: "Demo", timeout: "1m" }), "kyvernoExtensionProvider", "default");
+            assert.deepEqual(lines.map((p) => p.split(":")[0]), ["namespace", "timeout"]);
         });
     });
 
@@ -387,7 +373,7 @@ describe("authz plan (pure)", () => {
         });
         for (const [what, args, field, value, accepted] of cases) {
             it(`rejects ${what}`, () => {
-                const lines = problems(planError(args));
+                const lines = planProblemsOf(args);
                 assert.equal(lines.length, 1, lines.join("\n"));
                 const prefix = `${field}: got ${value}; `;
                 assert.ok(lines[0].startsWith(prefix), `expected "${prefix}..." in: ${lines[0]}`);
@@ -396,15 +382,15 @@ describe("authz plan (pure)", () => {
         }
 
         it("collects every problem into one error, in argument order", () => {
-            const lines = problems(
-                planError({
+            const lines = planProblemsOf(
+                {
                     namespace: "Bad",
                     image: "x:1",
                     policies: [{ name: "p" }],
                     targets: [{ namespace: "a", methods: ["get"] }],
                     appMtls: [{ namespace: "B" }],
                     meshExtensionProviders: [],
-                }),
+                },
             );
             assert.deepEqual(
                 lines.map((l) => l.split(": got ")[0]),

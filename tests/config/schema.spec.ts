@@ -11,12 +11,7 @@ import { PackageSchema, ROOT, SchemaProperty, TOKEN, packageSchema, refName } fr
 import { generateConfigSchema } from "../gen/configSchema";
 import { SCHEMA_MODULE, generatedFiles } from "../gen/files";
 import { DeclaredType, declaredTypes } from "../gen/sources";
-
-/** A stack file's config as `pulumi.runtime.allConfig()` gives it: structured values as JSON text. */
-function stackConfig(file: string): Record<string, string> {
-    const doc = YAML.parse(fs.readFileSync(file, "utf8")) as { config: Record<string, unknown> };
-    return Object.fromEntries(Object.entries(doc.config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
-}
+import { readStackConfig } from "../harness";
 
 const declared = () => declaredTypes(path.join(ROOT, "sdk"));
 const clone = <T>(x: T): T => structuredClone(x);
@@ -107,7 +102,7 @@ describe("stack config: one source for argument shapes", function () {
     });
 
     it("every key of Pulumi.dev.yaml is still accepted", () => {
-        const all = stackConfig(path.join(ROOT, "Pulumi.dev.yaml"));
+        const all = readStackConfig(path.join(ROOT, "Pulumi.dev.yaml"));
         assert.equal(Object.keys(all).filter((k) => k.startsWith("meshtls:")).length, 7);
         const config = readPlatformConfig(all);
         assert.equal(config.platform.gloo?.istioUpstreams?.[0].port, 9080);

@@ -1,30 +1,17 @@
 // MtlsPolicy's plan and manifests as plain functions: no mock runtime, nothing registered.
 import { strict as assert } from "node:assert";
-import * as pulumi from "@pulumi/pulumi";
 import { MtlsMode, MtlsPolicyArgs, MtlsScope, mtlsPolicyObjects, planMtlsPolicy } from "../../sdk";
 import { K8sObject } from "../harness";
 import { ISTIO_GROUPS, assertValidObjects, loadIstioCrds, schemaErrors } from "../schema";
+import { planProblems, rejectionOf } from "../planErrors";
 
 const TYPE = "meshtls:index:MtlsPolicy";
 
 /** The thrown ResourceError's message, after checking its kind. */
-function rejection(args: MtlsPolicyArgs, name: string): string {
-    let error: unknown;
-    try {
-        planMtlsPolicy(name, args);
-    } catch (e) {
-        error = e;
-    }
-    assert.ok(pulumi.ResourceError.isInstance(error), `a ResourceError, got ${String(error)}`);
-    return error.message;
-}
+const rejection = (args: MtlsPolicyArgs, name: string): string => rejectionOf(() => planMtlsPolicy(name, args)).message;
 
 /** The problems of a rejected plan, one per line, after checking the header. */
-function problems(args: MtlsPolicyArgs, name = "p"): string[] {
-    const [header, ...lines] = rejection(args, name).split("\n");
-    assert.equal(header, `${TYPE} "${name}": invalid arguments:`);
-    return lines.map((l) => l.replace(/^ {2}- /, ""));
-}
+const problems = (args: MtlsPolicyArgs, name = "p"): string[] => planProblems(() => planMtlsPolicy(name, args), TYPE, name);
 
 const DNS_LABEL = "expected a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters";
 const DNS_NAME = "expected a DNS-1123 name: lower-case letters, digits, '-' and '.', at most 253 characters";

@@ -116,21 +116,6 @@ function apply(s: State, x: RegisteredResource): State {
     return next;
 }
 
-/** Whether `r` waits (directly or through other resources) for `on`. */
-function dependsOn(result: ProgramResult<unknown>, r: RegisteredResource, on: RegisteredResource): boolean {
-    const seen = new Set<string>();
-    const walk = (x: RegisteredResource): boolean =>
-        x.dependencies.includes(on.urn) ||
-        x.dependencies.some((urn) => {
-            if (seen.has(urn)) {
-                return false;
-            }
-            seen.add(urn);
-            const next = result.resources.find((y) => y.urn === urn);
-            return next ? walk(next) : false;
-        });
-    return walk(r);
-}
 
 /** Every order in which the engine may apply `items` one at a time, respecting their dependencies. */
 function applyOrders(result: ProgramResult<unknown>, items: RegisteredResource[]): RegisteredResource[][] {
@@ -142,7 +127,7 @@ function applyOrders(result: ProgramResult<unknown>, items: RegisteredResource[]
         }
         for (const x of left) {
             const rest = left.filter((y) => y !== x);
-            if (!rest.some((y) => dependsOn(result, x, y))) {
+            if (!rest.some((y) => result.dependsOn(x, y))) {
                 extend([...done, x], rest);
             }
         }

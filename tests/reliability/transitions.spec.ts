@@ -3,25 +3,8 @@
 // changes or removes what the step is about (resource names are stable, so nothing is replaced).
 import { strict as assert } from "node:assert";
 import { GlooCertRotation, GlooMtls, KuadrantMtls, KuadrantMtlsMode, MtlsPlatform, MtlsPlatformArgs, RotationPhase } from "../../sdk";
-import { ProgramResult, RegisteredResource, RunOptions, runProgram } from "../harness";
+import { ProgramResult, RunOptions, runProgram } from "../harness";
 
-function dependsOn(result: ProgramResult<unknown>, r: RegisteredResource, on: RegisteredResource): boolean {
-    const seen = new Set<string>();
-    const walk = (x: RegisteredResource): boolean => {
-        if (x.dependencies.includes(on.urn)) {
-            return true;
-        }
-        return x.dependencies.some((urn) => {
-            if (seen.has(urn)) {
-                return false;
-            }
-            seen.add(urn);
-            const next = result.resources.find((y) => y.urn === urn);
-            return next ? walk(next) : false;
-        });
-    };
-    return walk(r);
-}
 
 const names = (r: ProgramResult<unknown>) => new Set(r.resources.map((x) => `${x.type}::${x.name}`));
 const minus = (a: Set<string>, b: Set<string>) => [...a].filter((x) => !b.has(x)).sort();
@@ -53,8 +36,8 @@ describe("reliability: transitions (3 families: Kuadrant on/off, Gloo on/off, CA
             assert.equal(sidecars.length, 2);
             assert.equal(tls.length, 2);
             for (const t of tls) {
-                sidecars.forEach((s) => { assert.ok(dependsOn(r, t, s), `${t.name} after ${s.name}`); });
-                assert.ok(dependsOn(r, strict, t), `STRICT after ${t.name}`);
+                sidecars.forEach((s) => { assert.ok(r.dependsOn(t, s), `${t.name} after ${s.name}`); });
+                assert.ok(r.dependsOn(strict, t), `STRICT after ${t.name}`);
             }
         });
 
@@ -66,7 +49,7 @@ describe("reliability: transitions (3 families: Kuadrant on/off, Gloo on/off, CA
             const tls = off.ofType("kubernetes:networking.istio.io/v1alpha3:EnvoyFilterPatch");
             assert.equal(tls.length, 2);
             for (const t of tls) {
-                assert.ok(dependsOn(off, t, permissive), `${t.name} after PERMISSIVE`);
+                assert.ok(off.dependsOn(t, permissive), `${t.name} after PERMISSIVE`);
             }
             assert.deepEqual(minus(names(on), names(off)), []);
             assert.deepEqual(minus(names(off), names(on)), []);
@@ -86,7 +69,7 @@ describe("reliability: transitions (3 families: Kuadrant on/off, Gloo on/off, CA
             const platformOn = await runProgram(() => new MtlsPlatform("p", { istio: { enabled: false }, gloo: {} }));
             const chart = platformOn.get("kubernetes:helm.sh/v3:Release", "p-gloo-gloo");
             const secret = platformOn.k8sResource("Secret", "gloo-mtls-certs", "gloo-system");
-            assert.ok(dependsOn(platformOn, chart, secret));
+            assert.ok(platformOn.dependsOn(chart, secret));
             const platformOff = await runProgram(() => new MtlsPlatform("p", { gloo: { xds: false } }));
             assert.deepEqual(platformOff.k8sObjects("Secret").filter((s) => s.metadata.name === "gloo-mtls-certs"), []);
             assert.ok(platformOff.resources.some((x) => x.name === "p-gloo-gloo"), "the chart stays: only its values change");
@@ -123,9 +106,9 @@ describe("reliability: transitions (3 families: Kuadrant on/off, Gloo on/off, CA
                 const cacerts = r.k8sResource("Secret", "cacerts", "istio-system");
                 const roots = r.ofType("tls:index/selfSignedCert:SelfSignedCert");
                 assert.equal(roots.length, ca?.previousGeneration ? 2 : 1);
-                roots.forEach((root) => { assert.ok(dependsOn(r, cacerts, root), `cacerts after ${root.name}`); });
-                assert.ok(dependsOn(r, r.get("kubernetes:helm.sh/v4:Chart", "p-istio-istiod"), cacerts));
-                assert.ok(dependsOn(r, r.get("kubernetes:helm.sh/v3:Release", "p-gloo-gloo"), r.k8sResource("Secret", "gloo-mtls-certs", "gloo-system")));
+                roots.forEach((root) => { assert.ok(r.dependsOn(cacerts, root), `cacerts after ${root.name}`); });
+                assert.ok(r.dependsOn(r.get("kubernetes:helm.sh/v4:Chart", "p-istio-istiod"), cacerts));
+                assert.ok(r.dependsOn(r.get("kubernetes:helm.sh/v3:Release", "p-gloo-gloo"), r.k8sResource("Secret", "gloo-mtls-certs", "gloo-system")));
             });
         }
 

@@ -22,9 +22,14 @@
 // meshtls renders charts (helm.v4.Chart) like `helm template`: never an upgrade, so an unset key renders
 // `Ignore`, istiod flips it to `Fail`, and the next apply flips it back: a diff on every preview.
 // Pure: no Pulumi resources, no I/O.
-import { DEFAULT_ISTIO_NAMESPACE } from "../../istio";
 
 /** The Istio charts that render a config-validation webhook. */
+/**
+ * The charts' own `global.istioNamespace` default (istio-discovery and base values.yaml at 1.30.3). A rule
+ * states the upstream fact itself; a test checks meshtls's default namespace agrees.
+ */
+export const CHART_ISTIO_NAMESPACE = "istio-system";
+
 export type IstioWebhookChart = "base" | "istiod";
 
 /** A webhook `failurePolicy`. */
@@ -83,7 +88,7 @@ function at(values: Record<string, unknown>, key: string): unknown {
 
 /**
  * A value from the user's values, else the chart default (from the chart's values.yaml; the charts'
- * `global.istioNamespace` default is meshtls's DEFAULT_ISTIO_NAMESPACE, see istio/defaults.ts).
+ * `global.istioNamespace` default is CHART_ISTIO_NAMESPACE).
  */
 function value<T>(values: Record<string, unknown>, key: string, chartDefault: T): T {
     const v = at(values, key);
@@ -111,7 +116,7 @@ export function renderedValidationWebhooks(chart: IstioWebhookChart, values: Rec
     if (scope !== "all" && scope !== "cluster") {
         return [];
     }
-    const istioNamespace = value<string>(values, "global.istioNamespace", DEFAULT_ISTIO_NAMESPACE);
+    const istioNamespace = value<string>(values, "global.istioNamespace", CHART_ISTIO_NAMESPACE);
     const policy = failurePolicy(values, isUpgrade);
     const withPolicy = (w: RenderedValidationWebhook): RenderedValidationWebhook => (policy === undefined ? w : { ...w, failurePolicy: policy });
     if (chart === "base") {

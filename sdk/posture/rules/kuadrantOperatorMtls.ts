@@ -17,6 +17,7 @@
 // The first tag with these reconcilers is v1.3.0 (v1.3.0-alpha1 already has them; v1.2.0 has neither
 // `spec.mtls` nor the sidecar label), so "1.3 and later" includes 1.3 pre-releases.
 // Pure: no Pulumi, no I/O.
+import { compareVersions } from "../../internal/values";
 
 /** The first Kuadrant operator release whose reconcilers own the sidecar label and the clusters' TLS. */
 export const KUADRANT_OPERATOR_MTLS_SINCE = "1.3.0";
@@ -31,24 +32,15 @@ export interface KuadrantCrMtls {
     limitador?: boolean;
 }
 
-/** A Kuadrant version as [major, minor, patch, isPreRelease], or undefined when it is not `[v]X.Y.Z[-pre]`. */
-export function parseKuadrantVersion(version: string): [number, number, number, boolean] | undefined {
-    const m = /^v?(\d+)\.(\d+)\.(\d+)(-[0-9A-Za-z.-]+)?$/.exec(version);
-    return m ? [Number(m[1]), Number(m[2]), Number(m[3]), version.includes("-")] : undefined;
-}
-
 /**
- * Whether the Kuadrant operator of `version` owns mTLS (>= 1.3, pre-releases of 1.3.0 included): it then
- * sets `sidecar.istio.io/inject` on Authorino and Limitador and rewrites the cluster EnvoyFilters from
- * `spec.mtls`, so any other writer of them loses. Throws on a version it cannot read.
+ * Whether the Kuadrant operator of `version` owns mTLS (>= 1.3, pre-releases of 1.3.0 included: they
+ * already have the reconcilers): it then sets `sidecar.istio.io/inject` on Authorino and Limitador and
+ * rewrites the cluster EnvoyFilters from `spec.mtls`, so any other writer of them loses. `version` is
+ * checked by the caller (ArgsValidator.version).
  */
 export function kuadrantOperatorOwnsMtls(version: string): boolean {
-    const v = parseKuadrantVersion(version);
-    if (!v) {
-        throw new Error(`not a Kuadrant version: ${JSON.stringify(version)} (expected e.g. "1.5.2")`);
-    }
-    const [major, minor] = v;
-    return major > 1 || (major === 1 && minor >= 3);
+    // compareVersions ignores pre-release suffixes, so 1.3.0-alpha1 compares equal to 1.3.0.
+    return compareVersions(version, KUADRANT_OPERATOR_MTLS_SINCE) >= 0;
 }
 
 /** `IsMTLSAuthorinoEnabled()` / `IsMTLSLimitadorEnabled()`: the component's switch defaults to `enable`. */

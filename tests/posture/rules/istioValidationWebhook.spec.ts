@@ -8,8 +8,9 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as YAML from "yaml";
-import { IstioMeshArgs, istioBaseValues, istiodValues, planIstioMesh } from "../../../sdk/istio";
+import { DEFAULT_ISTIO_NAMESPACE, IstioMeshArgs, istioBaseValues, istiodValues, planIstioMesh } from "../../../sdk/istio";
 import {
+    CHART_ISTIO_NAMESPACE,
     ISTIO_VALIDATION_WEBHOOK_SOURCES,
     RenderedValidationWebhook,
     istiodRevisionLabel,
@@ -115,5 +116,11 @@ describe("posture rule: Istio validation webhooks and their failurePolicy", () =
             const { flipFlopping } = meshWebhooks({ values: { base: YAML.stringify({ base: { validationFailurePolicy: "Ignore" } }) } });
             assert.deepEqual(flipFlopping, ["istiod-default-validator"]);
         });
+    });
+});
+
+describe("istio validation webhook rule: its chart default agrees with meshtls's", () => {
+    it("CHART_ISTIO_NAMESPACE is meshtls's default Istio namespace", () => {
+        assert.equal(CHART_ISTIO_NAMESPACE, DEFAULT_ISTIO_NAMESPACE);
     });
 });
