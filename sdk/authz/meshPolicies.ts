@@ -58,7 +58,7 @@ export function planKyvernoTargets(v: ArgsValidator, targets: KyvernoAuthzTarget
             v.check(!apNames.has(`${t.namespace}/${apName}`), `${at}.name`, apName, "two targets in one namespace need different names");
             apNames.add(`${t.namespace}/${apName}`);
         }
-        v.check(!(t.selector && t.targetRefs), at, "selector and targetRefs", "Istio allows only one of selector and targetRefs on an AuthorizationPolicy");
+        v.check(!(t.selector && t.targetRefs), at, { selector: t.selector, targetRefs: t.targetRefs }, "Istio allows only one of selector and targetRefs on an AuthorizationPolicy");
         if (t.selector) {
             v.check(Object.keys(t.selector).length > 0, `${at}.selector`, t.selector, "expected at least one label; omit it for the whole namespace");
             v.labels(`${at}.selector`, t.selector);
