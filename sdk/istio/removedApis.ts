@@ -48,7 +48,7 @@ export function rejectLegacyPolicy(type: string, name: string, args: unknown): v
         return;
     }
     throw new pulumi.ResourceError(
-        `${type} "${name}": invalid arguments:\n  - apiVersion: got ${JSON.stringify(doc.apiVersion ?? "authentication.istio.io/v1alpha1")} (a ${doc.kind ?? "Policy"} document); ` +
+        `${type} "${name}": invalid arguments:\n  - apiVersion: got ${doc.apiVersion === undefined ? "nothing" : JSON.stringify(doc.apiVersion)} (a ${doc.kind ?? "Policy"} document); ` +
             `that API was removed in Istio 1.6. Use ${replacement ?? LEGACY_GROUPS["authentication.istio.io"]}: ` +
             `pass MtlsPolicyArgs ({ namespace, selector, mode, portLevelMtls }), or convert the YAML with convertLegacyIstioPolicy(yamlText).`,
         undefined,

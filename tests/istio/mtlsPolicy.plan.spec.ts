@@ -195,7 +195,7 @@ describe("istio (pure): planMtlsPolicy", () => {
                 { apiVersion: "authentication.istio.io/v1alpha1", kind: "Policy", metadata: { name: "default" }, spec: { peers: [{ mtls: {} }] } },
                 /apiVersion: got "authentication\.istio\.io\/v1alpha1" \(a Policy document\); that API was removed in Istio 1\.6\. Use security\.istio\.io\/v1 PeerAuthentication \(mTLS\) and RequestAuthentication \+ AuthorizationPolicy \(JWT\): pass MtlsPolicyArgs .*convertLegacyIstioPolicy\(yamlText\)\.$/,
             ],
-            ["a MeshPolicy without apiVersion", { kind: "MeshPolicy" }, /apiVersion: got "authentication\.istio\.io\/v1alpha1" \(a MeshPolicy document\); that API was removed in Istio 1\.6\. Use security\.istio\.io\/v1 PeerAuthentication/],
+            ["a MeshPolicy without apiVersion", { kind: "MeshPolicy" }, /apiVersion: got nothing \(a MeshPolicy document\); that API was removed in Istio 1\.6\. Use security\.istio\.io\/v1 PeerAuthentication/],
             ["a bare peers spec", { spec: { peers: [] } }, /\(a Policy document\); that API was removed in Istio 1\.6/],
             ["an rbac.istio.io document", { apiVersion: "rbac.istio.io/v1alpha1", kind: "ServiceRole" }, /apiVersion: got "rbac\.istio\.io\/v1alpha1" \(a ServiceRole document\); that API was removed in Istio 1\.6\. Use security\.istio\.io\/v1 AuthorizationPolicy:/],
         ];
