@@ -29,3 +29,11 @@ export function compareVersions(a: string, b: string): number {
     }
     return 0;
 }
+
+/**
+ * Whether `labels` satisfy a `matchLabels` selector: every selector key present with the same value (an
+ * empty selector matches everything), as Kubernetes' `labels.SelectorFromSet` does.
+ */
+export function matchesLabels(selector: Record<string, string>, labels: Record<string, string>): boolean {
+    return Object.entries(selector).every(([k, v]) => Object.prototype.hasOwnProperty.call(labels, k) && labels[k] === v);
+}

@@ -15,6 +15,7 @@
 //   order, each only when not UNSET (UNSET inherits from the wider scope).
 // Port-level mTLS is not modelled. Pure: no Pulumi, no I/O.
 import type { PeerAuthenticationModeName } from "./inboundFilterChain";
+import { matchesLabels } from "../../internal/values";
 
 /** One PeerAuthentication object, as far as precedence is concerned. */
 export interface PeerAuthenticationObject {
@@ -96,7 +97,7 @@ export function effectivePeerAuthentication(
     const workloadCandidates =
         namespace === rootNamespace
             ? []
-            : policies.filter((p) => p.namespace === namespace && !isNamespaceWidePeerAuthentication(p) && Object.entries(p.selector ?? {}).every(([k, v]) => workloadLabels[k] === v));
+            : policies.filter((p) => p.namespace === namespace && !isNamespaceWidePeerAuthentication(p) && matchesLabels(p.selector ?? {}, workloadLabels));
     const mesh = oldestPeerAuthentication(meshCandidates);
     const ns = oldestPeerAuthentication(nsCandidates);
     const workload = oldestPeerAuthentication(workloadCandidates);

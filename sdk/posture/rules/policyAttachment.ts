@@ -12,6 +12,7 @@
 //   namespace; `Service`, `ServiceEntry` and `GatewayClass` (istio-waypoint, root namespace) attach only
 //   to waypoints.
 // Pure: no Pulumi, no I/O.
+import { matchesLabels } from "../../internal/values";
 
 /** A `targetRefs[]` entry. */
 export interface AttachmentTargetRef {
@@ -60,7 +61,7 @@ export const WAYPOINT_GATEWAY_CLASS = "istio-waypoint";
 const canonicalGroup = (group: string) => (group === "" ? "core" : group);
 const matchesGroupKind = (ref: AttachmentTargetRef, group: string, kind: string) => canonicalGroup(ref.group) === canonicalGroup(group) && ref.kind === kind;
 const isSelected = (policy: AttachmentPolicy, labels: Record<string, string>) =>
-    policy.selector === undefined || Object.entries(policy.selector).every(([k, v]) => labels[k] === v);
+    policy.selector === undefined || matchesLabels(policy.selector, labels);
 
 /** Whether istiod attaches `policy` to `proxy` (ShouldAttachPolicy). */
 export function shouldAttachPolicy(proxy: AttachmentProxy, policy: AttachmentPolicy): boolean {
