@@ -15,12 +15,11 @@ import {
     KYVERNO_AUTHZ_CHART,
     KYVERNO_AUTHZ_CHART_REPO,
     KYVERNO_FLAVOR_DEFAULTS,
-    KYVERNO_POLICY_CRD_V1ALPHA1,
-    KYVERNO_POLICY_CRD_V1ALPHA1_ONLY_RELEASES,
     KYVERNO_WEBHOOK_PORT,
     KYVERNO_WEBHOOK_SELECTOR,
     kyvernoPolicyCrdUrl,
 } from "./defaults";
+import { KYVERNO_AUTHZ_POLICY_CRD_SERVED, kyvernoAuthzPolicyCrdServes } from "../posture";
 import type { KyvernoProviderPlan } from "./provider";
 import { KyvernoAuthzArgs, KyvernoAuthzFlavor } from "./types";
 
@@ -145,22 +144,20 @@ export function planAuthzServer(v: ArgsValidator, args: KyvernoAuthzArgs, provid
 }
 
 /**
- * Whether the ValidatingPolicy CRD the plan installs (`installPolicyCrd`) serves `apiVersion`: releases up
- * to kyverno-authz 0.4.0 ship a CRD serving only v1alpha1 (the API server refuses any other version);
- * true when no CRD is installed here or the release is another one (not known to refuse).
+ * Whether the ValidatingPolicy CRD the plan installs (`installPolicyCrd`) serves `apiVersion`, from the
+ * rule's table of what each kyverno-authz release's CRD serves (sdk/posture/rules/crdServedVersion.ts);
+ * true when no CRD is installed here or the release is not in the table (not known to refuse).
  */
 export function installedPolicyCrdServes(server: AuthzServerPlan, apiVersion: string): boolean {
-    if (server.policyCrdUrl === undefined || !KYVERNO_POLICY_CRD_V1ALPHA1_ONLY_RELEASES.includes(server.version.replace(/^v/, ""))) {
-        return true;
-    }
-    return apiVersion === KYVERNO_POLICY_CRD_V1ALPHA1;
+    return server.policyCrdUrl === undefined || (kyvernoAuthzPolicyCrdServes(server.version, apiVersion) ?? true);
 }
 
 /** What a policy API version may be with the CRD the plan installs (the error's accepted values). */
 export function installedPolicyCrdAccepted(server: AuthzServerPlan): string {
+    const served = (KYVERNO_AUTHZ_POLICY_CRD_SERVED[`v${server.version.replace(/^v/, "")}`] ?? []).map((x) => `policies.kyverno.io/${x}`).join(", ");
     return (
-        `installPolicyCrd installs the ValidatingPolicy CRD of kyverno-authz v${server.version}, which serves only ${KYVERNO_POLICY_CRD_V1ALPHA1}: ` +
-        `use ${KYVERNO_POLICY_CRD_V1ALPHA1}, or set installPolicyCrd: false and install a CRD that serves the version (Kyverno's own)`
+        `installPolicyCrd installs the ValidatingPolicy CRD of kyverno-authz v${server.version}, which serves only ${served}: ` +
+        `use ${served}, or set installPolicyCrd: false and install a CRD that serves the version (Kyverno's own)`
     );
 }
 

@@ -54,25 +54,6 @@ export const DEFAULT_KYVERNO_INSTALL_POLICY_CRD = false;
 /** API version of emitted ValidatingPolicies: the one kyverno-authz 0.4.0 serves. */
 export const DEFAULT_KYVERNO_POLICY_API_VERSION = "policies.kyverno.io/v1alpha1";
 
-/**
- * The kyverno-authz releases whose ValidatingPolicy CRD (what `installPolicyCrd` installs) serves only
- * `policies.kyverno.io/v1alpha1`: every tag of the repository up to v0.4.0
- * (`.crds/policies.kyverno.io/policies.kyverno.io_validatingpolicies.yaml`); v1beta1 and v1 come from
- * Kyverno's own CRD (or a later release, not known here).
- */
-export const KYVERNO_POLICY_CRD_V1ALPHA1_ONLY_RELEASES: readonly string[] = [
-    "0.4.0-beta.2",
-    "0.4.0-beta.3",
-    "0.4.0-beta.4",
-    "0.4.0-beta.5",
-    "0.4.0-beta.6",
-    "0.4.0-beta.7",
-    DEFAULT_KYVERNO_AUTHZ_VERSION,
-];
-
-/** The only policy API version the CRD of `KYVERNO_POLICY_CRD_V1ALPHA1_ONLY_RELEASES` serves. */
-export const KYVERNO_POLICY_CRD_V1ALPHA1 = "policies.kyverno.io/v1alpha1";
-
 /** The ValidatingPolicy CRD manifest of a kyverno-authz release (it is not in the chart). */
 export function kyvernoPolicyCrdUrl(version: string): string {
     return `https://raw.githubusercontent.com/kyverno/kyverno-authz/v${version}/.crds/policies.kyverno.io/policies.kyverno.io_validatingpolicies.yaml`;

@@ -8,7 +8,6 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
 import { KyvernoAuthzArgs, planKyvernoAuthz } from "../../../sdk/authz";
-import { KYVERNO_POLICY_CRD_V1ALPHA1, KYVERNO_POLICY_CRD_V1ALPHA1_ONLY_RELEASES } from "../../../sdk/authz/defaults";
 import { CrdServedVersions, crdAcceptsObject, crdServedVersions, KYVERNO_AUTHZ_POLICY_CRD_SERVED, kyvernoAuthzPolicyCrdServes } from "../../../sdk/posture/rules";
 
 const crd = YAML.parse(fs.readFileSync(path.join(__dirname, "../../fixtures/kyverno/ValidatingPolicy.crd.yaml"), "utf8")) as CrdServedVersions;
@@ -98,11 +97,6 @@ describe("posture rule: a CRD accepts objects only at served versions", () => {
             assert.deepEqual(attempt({ ...base, installPolicyCrd: false, policyApiVersion: "policies.kyverno.io/v1", policies: [typed] }).docs?.map((d) => d.apiVersion), ["policies.kyverno.io/v1"]);
             assert.deepEqual(attempt({ ...base, version: "0.5.0", policyApiVersion: "policies.kyverno.io/v1", policies: [typed] }).docs?.map((d) => d.apiVersion), ["policies.kyverno.io/v1"]);
             assert.equal(kyvernoAuthzPolicyCrdServes("0.5.0", "policies.kyverno.io/v1"), undefined, "the model does not know 0.5.0 either");
-        });
-
-        it("the plan's release list is the model's table (same releases, v1alpha1 only)", () => {
-            assert.deepEqual(KYVERNO_POLICY_CRD_V1ALPHA1_ONLY_RELEASES.map((r) => `v${r}`), Object.keys(KYVERNO_AUTHZ_POLICY_CRD_SERVED));
-            assert.deepEqual(Object.values(KYVERNO_AUTHZ_POLICY_CRD_SERVED).map((v) => v.map((x) => `policies.kyverno.io/${x}`)), KYVERNO_POLICY_CRD_V1ALPHA1_ONLY_RELEASES.map(() => [KYVERNO_POLICY_CRD_V1ALPHA1]));
         });
 
         it("the default (no policyApiVersion) is what the installed CRD serves", () => {
