@@ -55,7 +55,33 @@ export function planKyvernoAuthz(name: string, args: KyvernoAuthzArgs): KyvernoA
     plan.policies = planKyvernoPolicies(v, args.policies, plan.server);
     plan.targets = planKyvernoTargets(v, args.targets, provider.providerName);
     plan.appMtls = planKyvernoAppMtls(v, args.appMtls);
+    checkAppMtlsDuplicates(v, args);
     checkMeshRegistration(v, provider, args.meshExtensionProviders);
     v.throwIfInvalid();
     return plan;
+}
+
+/**
+ * One object per argument: a namespace listed twice in appMtls would register its PeerAuthentication
+ * twice (a duplicate URN), and an app named like its namespace gets `mtls-<app>`, the name of the
+ * namespace's own `mtls-<namespace>`, so two objects would claim one name.
+ */
+function checkAppMtlsDuplicates(v: ArgsValidator, args: KyvernoAuthzArgs): void {
+    const first = new Map<string, number>();
+    (args.appMtls ?? []).forEach((a, i) => {
+        const seen = first.get(a.namespace);
+        if (seen !== undefined) {
+            v.fail(`appMtls[${i}].namespace`, a.namespace, `appMtls[${seen}] already lists namespace ${a.namespace}; list each namespace once (merge their permissivePorts)`);
+        } else {
+            first.set(a.namespace, i);
+        }
+        (a.permissivePorts ?? []).forEach((p, j) => {
+            v.check(
+                p.app !== a.namespace,
+                `appMtls[${i}].permissivePorts[${j}].app`,
+                p.app,
+                `its PeerAuthentication mtls-${p.app} would have the name of the namespace's own PeerAuthentication mtls-${a.namespace}; the two objects cannot share a name, so use another app label`,
+            );
+        });
+    });
 }

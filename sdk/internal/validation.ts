@@ -5,9 +5,54 @@ import * as net from "node:net";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
 
+/** One argument problem: the field as the user wrote it, the value given, and what is accepted. */
+export interface ArgsProblem {
+    /** The argument path, e.g. `intermediate.validityHours`, `policies[2].args.namespace`. */
+    field: string;
+    /** The value given (undefined: nothing was given). */
+    value: unknown;
+    /** What would be accepted, or why the value is refused. */
+    accepted: string;
+    /** How the message shows the value, when not as its JSON (e.g. `nothing (a MeshPolicy document)`). */
+    shown?: string;
+}
+
+/** One problem as its message line shows it: `<field>: got <value>; <accepted>`. */
+export function formatArgsProblem(p: ArgsProblem): string {
+    return `${p.field}: got ${p.shown ?? describe(p.value)}; ${p.accepted}`;
+}
+
+/**
+ * A component's invalid arguments: a pulumi.ResourceError whose message is `<type> "<name>": invalid
+ * arguments:` then one `  - <problem>` line per problem, carrying the problems as data so a composing
+ * component (MtlsPlatform) can report them under the paths its own user wrote.
+ */
+export class ArgsError extends pulumi.ResourceError {
+    /** Whether `e` is an ArgsError (also across copies of this module). */
+    static isArgsError(e: unknown): e is ArgsError {
+        return e instanceof Error && (e as { __meshtlsArgsError?: unknown }).__meshtlsArgsError === true;
+    }
+
+    /** Marks the instance for `isArgsError`. */
+    readonly __meshtlsArgsError = true;
+
+    /**
+     * @param type the component's type token
+     * @param resourceName the component's resource name
+     * @param problems every problem, in the order found
+     */
+    constructor(
+        readonly type: string,
+        readonly resourceName: string,
+        readonly problems: ArgsProblem[],
+    ) {
+        super(`${type} "${resourceName}": invalid arguments:\n  - ${problems.map(formatArgsProblem).join("\n  - ")}`, undefined);
+    }
+}
+
 /** Collects argument problems for one component instance. */
 export class ArgsValidator {
-    private readonly problems: string[] = [];
+    private readonly problems: ArgsProblem[] = [];
 
     /**
      * @param type the component's type token, e.g. `meshtls:index:CertificateAuthority`
@@ -20,7 +65,7 @@ export class ArgsValidator {
 
     /** Records a problem: `field` had `value`; `accepted` says what would be accepted. */
     fail(field: string, value: unknown, accepted: string): void {
-        this.problems.push(`${field}: got ${describe(value)}; ${accepted}`);
+        this.problems.push({ field, value, accepted });
     }
 
     /** Records a problem when `ok` is false. Returns `ok`. */
@@ -169,13 +214,23 @@ export class ArgsValidator {
         }
     }
 
-    /** Throws every recorded problem as one ResourceError; does nothing when there are none. */
+    /**
+     * Records a problem as it is (e.g. one a nested component reported, under the caller's path); a
+     * problem already recorded with the same message line (two children checking one setting) is kept once.
+     */
+    report(problem: ArgsProblem): void {
+        const line = formatArgsProblem(problem);
+        if (!this.problems.some((p) => formatArgsProblem(p) === line)) {
+            this.problems.push(problem);
+        }
+    }
+
+    /** Throws every recorded problem as one ArgsError (a ResourceError); does nothing when there are none. */
     throwIfInvalid(): void {
         if (this.problems.length === 0) {
             return;
         }
-        const header = `${this.type} "${this.name}": invalid arguments`;
-        throw new pulumi.ResourceError(`${header}:\n  - ${this.problems.join("\n  - ")}`, undefined);
+        throw new ArgsError(this.type, this.name, [...this.problems]);
     }
 }
 
@@ -227,4 +282,26 @@ function describe(value: unknown): string {
         return "nothing";
     }
     return JSON.stringify(value);
+}
+
+/**
+ * The problems of an argument error: an ArgsError's, or those of a ResourceError in the same message
+ * format (`<type> "<name>": invalid arguments:` and `  - <field>: got <value>; <accepted>` lines) thrown
+ * without ArgsValidator. Undefined for any other error.
+ */
+export function argsProblemsOf(error: unknown): ArgsProblem[] | undefined {
+    if (ArgsError.isArgsError(error)) {
+        return error.problems;
+    }
+    if (!pulumi.ResourceError.isInstance(error)) {
+        return undefined;
+    }
+    const [header, ...lines] = error.message.split("\n");
+    if (!/^\S+ ".*": invalid arguments:$/.test(header) || lines.length === 0 || !lines.every((l) => l.startsWith("  - "))) {
+        return undefined;
+    }
+    return lines.map((l) => {
+        const m = /^ {2}- ([^:\s]+): got (.*?); (.*)$/.exec(l);
+        return m ? { field: m[1], value: m[2], shown: m[2], accepted: m[3] } : { field: "", value: undefined, shown: "", accepted: l.slice(4) };
+    });
 }

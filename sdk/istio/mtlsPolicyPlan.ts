@@ -173,6 +173,9 @@ export function planMtlsPolicy(name: string, args: MtlsPolicyArgs): MtlsPolicyPl
             v.check(dr.hosts.length > 0, "destinationRule.hosts", dr.hosts, scope === MtlsScope.Mesh ? `expected at least one host; ${meshFix}` : "expected at least one host; omit hosts for the scope's default");
             hosts = dr.hosts;
             dr.hosts.forEach((h, i) => {
+                // One DestinationRule per host: Istio applies only one rule per host in a namespace.
+                const first = dr.hosts?.indexOf(h) ?? i;
+                v.check(first === i, `destinationRule.hosts[${i}]`, h, `destinationRule.hosts[${first}] already lists this host; list each host once`);
                 if (!v.check(isDnsName(h, true), `destinationRule.hosts[${i}]`, h, "expected a host name such as reviews.default.svc.cluster.local or *.default.svc.cluster.local")) {
                     return;
                 }

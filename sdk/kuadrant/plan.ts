@@ -253,7 +253,12 @@ function validate(name: string, args: KuadrantMtlsArgs): void {
         v.check(args.gateways === undefined, "gateways", args.gateways, "gateways only apply in Manual mode (the operator configures every gateway itself); remove them or set mode: Manual");
         v.check(args.removeSidecars === undefined, "removeSidecars", args.removeSidecars, "removeSidecars only applies in Manual mode (the operator manages the sidecar labels)");
     }
+    const gateways = new Map<string, number>();
     (args.gateways ?? []).forEach((gw, i) => {
+        // Each gateway's EnvoyFilter patches are named after it: one listed twice would register them twice.
+        const seen = gateways.get(`${gw.namespace}/${gw.name}`);
+        v.check(seen === undefined, `gateways[${i}]`, gw, `gateways[${seen}] already lists gateway ${gw.namespace}/${gw.name}; list each gateway once`);
+        gateways.set(`${gw.namespace}/${gw.name}`, seen ?? i);
         if (v.dnsSubdomain(`gateways[${i}].name`, gw.name, true)) {
             v.check(kuadrantEnvoyFilterName("limitador", gw.name).length <= MAX_OBJECT_NAME, `gateways[${i}].name`, gw.name, "the EnvoyFilter name kuadrant-ratelimiting-<name> must fit in 253 characters");
         }

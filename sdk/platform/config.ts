@@ -5,8 +5,10 @@ import Ajv, { ErrorObject, ValidateFunction } from "ajv";
 import * as YAML from "yaml";
 import { GlooCertRotation } from "../gloo";
 import { HelmMode } from "../internal/chartValues";
+import { argsProblemsOf, formatArgsProblem } from "../internal/validation";
 import { KuadrantMtlsMode } from "../kuadrant";
 import { STACK_CONFIG_SCHEMA, YAML_TEXT_KEYS } from "./configSchema.generated";
+import { planMtlsPlatform } from "./plan";
 import type { MtlsPlatformArgs } from "./types";
 
 /** Where the root program sends its Kubernetes objects. */
@@ -161,6 +163,7 @@ export function readPlatformConfig(all: Record<string, string>, namespace = "mes
     if (target === DeployTarget.Render && raw.kubeconfigContext !== undefined) {
         problems.push(`${namespace}:kubeconfigContext: got ${JSON.stringify(raw.kubeconfigContext)}; it only applies with ${namespace}:target cluster`);
     }
+    problems.push(...platformProblems(platform, namespace, problems.length > 0));
     if (problems.length > 0) {
         throw new Error(`invalid stack config:\n  - ${problems.join("\n  - ")}`);
     }
@@ -170,4 +173,35 @@ export function readPlatformConfig(all: Record<string, string>, namespace = "mes
         kubeconfigContext: raw.kubeconfigContext as string | undefined,
         platform,
     };
+}
+
+/**
+ * MtlsPlatform's own checks over the platform the config describes (every section, each child's checks
+ * included), each problem named by its stack config key: `authz.timeout` becomes `meshtls:authz.timeout`.
+ * The root program names its platform after the config namespace. When the config already has schema
+ * problems, values may have the wrong types: a check that then fails other than as an argument error is
+ * left out (the schema problems are reported).
+ */
+function platformProblems(platform: MtlsPlatformArgs, namespace: string, schemaProblems: boolean): string[] {
+    try {
+        planMtlsPlatform(namespace, platform);
+        return [];
+    } catch (err) {
+        const problems = argsProblemsOf(err);
+        if (problems === undefined) {
+            if (schemaProblems) {
+                return [];
+            }
+            throw err;
+        }
+        return problems.map((p) =>
+            formatArgsProblem({
+                ...p,
+                field: p.field
+                    .split("/")
+                    .map((f) => `${namespace}:${f}`)
+                    .join("/"),
+            }),
+        );
+    }
 }

@@ -4,7 +4,7 @@ import { GlooMtls } from "../gloo";
 import { childOptions } from "../internal/options";
 import { ExtensionProvider, IstioMesh, MtlsPolicy } from "../istio";
 import { KuadrantMtls } from "../kuadrant";
-import { CertificateAuthority, CertificateFacts, certificateFacts } from "../pki";
+import { CertificateAuthority, CertificateFacts, certificateFacts, publicIssuer } from "../pki";
 import { MTLS_PLATFORM_TYPE } from "./defaults";
 import { planMtlsPlatform } from "./plan";
 import type { CertificateInfo, MtlsPlatformArgs } from "./types";
@@ -29,7 +29,8 @@ export class MtlsPlatform extends pulumi.ComponentResource {
     constructor(name: string, args: MtlsPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
         // Every check, the platform's and each child's, runs before anything is registered.
         const plan = planMtlsPlatform(name, args);
-        super(MTLS_PLATFORM_TYPE, name, args, opts);
+        // Recorded inputs keep no key material: a given webhook issuer is recorded by its public part.
+        super(MTLS_PLATFORM_TYPE, name, args.authz?.webhookIssuer === undefined ? args : { ...args, authz: { ...args.authz, webhookIssuer: publicIssuer(args.authz.webhookIssuer) } }, opts);
 
         const ca = new CertificateAuthority(plan.ca.name, plan.ca.args, childOptions(this, opts));
         const certificates: Record<string, pulumi.Output<CertificateInfo>> = {

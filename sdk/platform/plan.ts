@@ -5,9 +5,10 @@
 import { KyvernoAuthzArgs, KyvernoAuthzFlavor, KyvernoAuthzPlan, kyvernoMtlsPolicies, planKyvernoAuthz, resolveKyvernoProvider } from "../authz";
 import { GlooCertRotation, GlooMtlsArgs, GlooMtlsPlan, glooInstallSettings, planGlooMtls, resolveGlooRotation } from "../gloo";
 import { HelmMode } from "../internal/chartValues";
-import { ArgsValidator } from "../internal/validation";
+import { ArgsValidator, argsProblemsOf } from "../internal/validation";
 import {
     DEFAULT_ISTIO_NAMESPACE,
+    DEFAULT_ISTIO_VERSION,
     ExtensionProvider,
     MtlsMode,
     IstioMeshArgs,
@@ -82,6 +83,9 @@ export interface NamespacePeerAuthentication {
     source: string;
 }
 
+/** The children planned so far (a child whose arguments are invalid is left out). */
+type PlannedChildren = Omit<MtlsPlatformPlan, "namespacePeerAuthentications" | "posture" | "extensionProviders">;
+
 /** The namespace-wide PeerAuthentication of an MtlsPolicy's arguments, when it is not workload-scoped. */
 function namespaceWide(resourceName: string, args: MtlsPolicyArgs, source: string): NamespacePeerAuthentication[] {
     const plan = planMtlsPolicy(resourceName, args);
@@ -94,7 +98,7 @@ function namespaceWide(resourceName: string, args: MtlsPolicyArgs, source: strin
  * so the other is silently ignored, whichever mode it asks for. Requests are not merged: each child
  * owns the object it creates, and dropping one child's object would change what that child manages.
  */
-function collectNamespacePeerAuthentications(name: string, plan: Omit<MtlsPlatformPlan, "namespacePeerAuthentications" | "posture" | "extensionProviders">): NamespacePeerAuthentication[] {
+function collectNamespacePeerAuthentications(v: ArgsValidator, plan: PlannedChildren): NamespacePeerAuthentication[] {
     const out: NamespacePeerAuthentication[] = [];
     if (plan.istio) {
         const mesh = istioMeshManifests(plan.istio.plan).meshPolicy;
@@ -127,7 +131,6 @@ function collectNamespacePeerAuthentications(name: string, plan: Omit<MtlsPlatfo
             out.push({ namespace: p.plan.namespace, name: p.plan.policyName, mode: p.plan.mode, source: `policies[${i}]` });
         }
     });
-    const v = new ArgsValidator(MTLS_PLATFORM_TYPE, name);
     const owner = new Map<string, NamespacePeerAuthentication>();
     for (const pa of out) {
         const first = owner.get(pa.namespace);
@@ -141,38 +144,155 @@ function collectNamespacePeerAuthentications(name: string, plan: Omit<MtlsPlatfo
             `namespace ${pa.namespace} already gets namespace-wide PeerAuthentication ${first.namespace}/${first.name} (${first.mode}) from ${first.source}; Istio honours only the oldest namespace-wide PeerAuthentication in a namespace, so keep one of the two (drop one, or give one a selector)`,
         );
     }
-    v.throwIfInvalid();
     return [...owner.values()].sort((a, b) => (a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : 0));
 }
 
-/** Platform-level checks: combinations of sections that no single child can see. */
-function validatePlatformArgs(name: string, args: MtlsPlatformArgs): void {
-    const v = new ArgsValidator(MTLS_PLATFORM_TYPE, name);
+/** Platform-level checks: combinations of sections that no single child can see, and settings it would ignore. */
+function validatePlatformArgs(v: ArgsValidator, args: MtlsPlatformArgs): void {
     v.enumValue("helmMode", args.helmMode, HelmMode);
     const istioEnabled = args.istio?.enabled ?? DEFAULT_ISTIO_ENABLED;
+    const g = args.gloo;
     if (!istioEnabled) {
-        v.check(args.gloo?.istioIntegration !== true, "gloo.istioIntegration", true, "it needs the platform's Istio; enable istio or set gloo.istioIntegration false");
-        v.check(
-            (args.gloo?.istioUpstreams ?? []).length === 0 || args.gloo?.istioIntegration === false,
-            "gloo.istioUpstreams",
-            args.gloo?.istioUpstreams?.map((u) => u.serviceName),
-            "Istio upstreams need the platform's Istio (istio.enabled is false)",
-        );
+        v.check(g?.istioIntegration !== true, "gloo.istioIntegration", true, "it needs the platform's Istio; enable istio or set gloo.istioIntegration false");
+        // Every other Istio setting would be ignored: nothing installs the mesh it configures.
+        for (const [key, value] of Object.entries(args.istio ?? {})) {
+            if (key !== "enabled" && value !== undefined) {
+                v.fail(`istio.${key}`, value, "istio.enabled is false, so no mesh is installed and this setting would be ignored; remove it or enable istio");
+            }
+        }
+        if (args.authz && (args.authz.targets ?? []).length > 0 && args.authz.meshExtensionProviders === undefined) {
+            v.fail(
+                "authz.targets",
+                args.authz.targets?.map((t) => t.namespace),
+                "istio.enabled is false, so no mesh registers the authorizer's extension provider and these CUSTOM AuthorizationPolicies would name a provider that does not exist; enable istio, or list the mesh's providers in authz.meshExtensionProviders",
+            );
+        }
+    }
+    if (g) {
+        const integration = istioEnabled && (g.istioIntegration ?? DEFAULT_GLOO_ISTIO_INTEGRATION);
+        const why = !istioEnabled ? "Istio upstreams need the platform's Istio (istio.enabled is false)" : "gloo.istioIntegration is false, so this setting would be ignored; remove it or enable the integration";
+        if (!integration) {
+            v.check((g.istioUpstreams ?? []).length === 0, "gloo.istioUpstreams", g.istioUpstreams?.map((u) => u.serviceName), why);
+            v.check(g.enableAutoMtls === undefined, "gloo.enableAutoMtls", g.enableAutoMtls, why);
+            v.check(g.strictUpstreamNamespaces === undefined, "gloo.strictUpstreamNamespaces", g.strictUpstreamNamespaces, why);
+        }
+        const xds = g.xds ?? DEFAULT_GLOO_XDS;
+        if (!xds) {
+            const off = "gloo.xds is false (no xDS mTLS), so this setting would be ignored; remove it or enable xds";
+            v.check(g.xdsRotation === undefined, "gloo.xdsRotation", g.xdsRotation, off);
+            v.check(g.xdsCertificate === undefined, "gloo.xdsCertificate", g.xdsCertificate, off);
+            v.check(g.cronSchedule === undefined, "gloo.cronSchedule", g.cronSchedule, off);
+            v.check(g.rotationDuration === undefined, "gloo.rotationDuration", g.rotationDuration, off);
+        } else if (resolveGlooRotation(g.xdsRotation) === GlooCertRotation.Pulumi) {
+            const pulumiRotation = "it only applies with gloo.xdsRotation CronJob; with Pulumi rotation the platform CA's phases rotate the xDS certificate, so it would be ignored";
+            v.check(g.cronSchedule === undefined, "gloo.cronSchedule", g.cronSchedule, pulumiRotation);
+            v.check(g.rotationDuration === undefined, "gloo.rotationDuration", g.rotationDuration, pulumiRotation);
+        } else {
+            v.check(g.xdsCertificate === undefined, "gloo.xdsCertificate", g.xdsCertificate, "it only applies with gloo.xdsRotation Pulumi; with CronJob rotation the chart's job issues the certificate, so it would be ignored");
+        }
     }
     if (args.istio?.usePlatformCa === false && args.istio.multiRootTrust !== undefined) {
         v.fail("istio.multiRootTrust", args.istio.multiRootTrust, "it only applies with the platform CA as plug-in CA (istio.usePlatformCa)");
     }
-    if (args.gloo && args.gloo.xds === false && args.gloo.istioIntegration === false) {
-        v.fail("gloo", { xds: false, istioIntegration: false }, "Gloo with neither xDS mTLS nor the Istio integration has nothing to protect; remove gloo or enable one");
+    if (g && !glooHasWork(args)) {
+        v.fail("gloo", { xds: false, istioIntegration: g.istioIntegration ?? false }, `Gloo with neither xDS mTLS nor the Istio integration${istioEnabled ? "" : " (istio.enabled is false)"} has nothing to protect; remove gloo or enable one`);
     }
-    const names = new Set<string>();
+    const names = new Map<string, number>();
     (args.policies ?? []).forEach((p, i) => {
         if (v.dnsSubdomain(`policies[${i}].name`, p.name, true)) {
-            v.check(!names.has(p.name), `policies[${i}].name`, p.name, "policy names must be unique in the platform");
-            names.add(p.name);
+            const first = names.get(p.name);
+            v.check(first === undefined, `policies[${i}].name`, p.name, `policy names must be unique in the platform (policies[${first}] has it)`);
+            names.set(p.name, first ?? i);
         }
     });
-    v.throwIfInvalid();
+}
+
+/** Whether the gloo section asks for xDS mTLS or an Istio integration the platform can give it. */
+function glooHasWork(args: MtlsPlatformArgs): boolean {
+    const istioEnabled = args.istio?.enabled ?? DEFAULT_ISTIO_ENABLED;
+    return (args.gloo?.xds ?? DEFAULT_GLOO_XDS) || (istioEnabled && (args.gloo?.istioIntegration ?? DEFAULT_GLOO_ISTIO_INTEGRATION));
+}
+
+/** Maps a child's argument path to the platform argument the user wrote. */
+type FieldMap = (field: string) => string;
+
+/** A FieldMap that prefixes each part of a field (`a/b` names two fields). */
+function under(prefix: string, special: Record<string, string> = {}, rest?: FieldMap): FieldMap {
+    return (field) =>
+        field
+            .split("/")
+            .map((part) => {
+                for (const [from, to] of Object.entries(special)) {
+                    if (part === from || part.startsWith(`${from}.`) || part.startsWith(`${from}[`)) {
+                        return `${to}${part.slice(from.length)}`;
+                    }
+                }
+                return rest ? rest(part) : `${prefix}${part}`;
+            })
+            .join("/");
+}
+
+/**
+ * Runs a child's plan; its argument problems are recorded under the platform's paths (so every section
+ * is checked and every problem reported at once) and the child is left out. Other errors propagate.
+ */
+function attempt<T>(v: ArgsValidator, map: FieldMap, plan: () => T, renamed: Array<[string, string]> = []): T | undefined {
+    try {
+        return plan();
+    } catch (err) {
+        const problems = argsProblemsOf(err);
+        if (problems === undefined) {
+            throw err;
+        }
+        for (const p of problems) {
+            // A message that names a sibling field names it as the platform's user wrote it too.
+            const accepted = renamed.reduce((text, [from, to]) => text.split(from).join(to), p.accepted);
+            v.report({ ...p, field: map(p.field), accepted });
+        }
+        return undefined;
+    }
+}
+
+/**
+ * One owner per Kubernetes object: refuses two children (or two arguments) creating the same Namespace,
+ * or the same DestinationRule host in one namespace, naming both sources.
+ */
+function checkSingleOwners(v: ArgsValidator, plan: PlannedChildren): void {
+    const namespaces: Array<[string, string]> = [];
+    if (plan.istio?.plan.createNamespace) {
+        namespaces.push([plan.istio.plan.namespace, "istio.namespace"]);
+    }
+    if (plan.istio?.plan.gateway?.createNamespace) {
+        namespaces.push([plan.istio.plan.gateway.namespace, "istio.gateway.namespace"]);
+    }
+    if (plan.gloo?.plan.createNamespace) {
+        namespaces.push([plan.gloo.plan.namespace, "gloo.namespace"]);
+    }
+    if (plan.authz?.plan.createNamespace) {
+        namespaces.push([plan.authz.plan.provider.namespace, "authz.namespace"]);
+    }
+    const createdBy = new Map<string, string>();
+    for (const [ns, source] of namespaces) {
+        const first = createdBy.get(ns);
+        if (first !== undefined) {
+            v.fail(source, ns, `Namespace ${ns} is already created by ${first}; one object has one owner: use another namespace, or set createNamespace false on one of the two`);
+        } else {
+            createdBy.set(ns, source);
+        }
+    }
+    const hosts = new Map<string, string>();
+    plan.policies.forEach((p, i) => {
+        p.plan.destinationRules.forEach((dr, j) => {
+            const key = `${p.plan.namespace}/${dr.host}`;
+            const source = `policies[${i}].args.destinationRule.hosts[${j}]`;
+            const first = hosts.get(key);
+            if (first !== undefined) {
+                v.fail(source, dr.host, `a DestinationRule for this host in namespace ${p.plan.namespace} is already declared by ${first}; Istio applies only one of them, so declare each host once`);
+            } else {
+                hosts.set(key, source);
+            }
+        });
+    });
 }
 
 /** Sorted copy of a posture map, so the output is byte-identical across runs. */
@@ -185,13 +305,16 @@ function sortedPosture(posture: Record<string, string>): Record<string, string> 
 }
 
 /**
- * Validates MtlsPlatform's arguments and plans every child (each child's own checks run here, before
- * anything is registered). Throws the first failing check's `pulumi.ResourceError`.
+ * Validates MtlsPlatform's arguments and plans every child, before anything is registered. Every
+ * section is checked: the problems of all of them, each child's own included, are thrown together as
+ * one ArgsError (a `pulumi.ResourceError`) of the platform, each named by the platform path the user
+ * wrote (`authz.timeout`, `gloo.xdsCertificate.validityHours`, `policies[2].args.namespace`).
  */
 export function planMtlsPlatform(name: string, args: MtlsPlatformArgs): MtlsPlatformPlan {
-    validatePlatformArgs(name, args);
+    const v = new ArgsValidator(MTLS_PLATFORM_TYPE, name);
+    validatePlatformArgs(v, args);
     const caArgs = args.ca ?? {};
-    const ca = { name: `${name}-ca`, args: caArgs, plan: planCertificateAuthority(`${name}-ca`, caArgs), usesPlatformCa: false };
+    const caPlan = attempt(v, under("ca."), () => planCertificateAuthority(`${name}-ca`, caArgs));
     const posture: Record<string, string> = {};
 
     // The authorizer's provider is resolved once (by the authz product) and registered in the mesh.
@@ -199,6 +322,7 @@ export function planMtlsPlatform(name: string, args: MtlsPlatformArgs): MtlsPlat
     if (args.authz) {
         providers.push(resolveKyvernoProvider(args.authz).extensionProvider);
     }
+    const authzProviders = providers.length;
     const istioSection = args.istio ?? {};
     providers.push(...(istioSection.extraExtensionProviders ?? []));
 
@@ -211,49 +335,90 @@ export function planMtlsPlatform(name: string, args: MtlsPlatformArgs): MtlsPlat
             extensionProviders: providers.length > 0 ? providers : undefined,
             multiRootTrust: usesPlatformCa ? istioSection.multiRootTrust : undefined,
         };
-        const plan = planIstioMesh(`${name}-istio`, usesPlatformCa ? { ...istioArgs, pluginCa: PLATFORM_CA_PLACEHOLDER } : istioArgs);
-        istio = { name: `${name}-istio`, args: istioArgs, plan, usesPlatformCa };
-        posture.mesh = plan.mtlsMode;
+        const map: FieldMap = (field) => {
+            const provider = /^extensionProviders\[(\d+)\](.*)$/.exec(field);
+            if (provider) {
+                const i = Number(provider[1]);
+                // The authorizer's own provider is checked (and reported) as authz's arguments too.
+                return i < authzProviders ? authzProviderField(provider[2]) : `istio.extraExtensionProviders[${i - authzProviders}]${provider[2]}`;
+            }
+            if (field === "helmMode" && istioSection.helmMode === undefined) {
+                return "helmMode";
+            }
+            return field.startsWith("pluginCa") ? "ca" : `istio.${field}`;
+        };
+        const plan = attempt(v, map, () => planIstioMesh(`${name}-istio`, usesPlatformCa ? { ...istioArgs, pluginCa: PLATFORM_CA_PLACEHOLDER } : istioArgs));
+        if (plan) {
+            istio = { name: `${name}-istio`, args: istioArgs, plan, usesPlatformCa };
+            posture.mesh = plan.mtlsMode;
+        }
     }
+    const istioSettingsOk = istio !== undefined || !(istioSection.enabled ?? DEFAULT_ISTIO_ENABLED);
 
     let kuadrant: MtlsPlatformPlan["kuadrant"];
     if (args.kuadrant) {
-        const plan = planKuadrantMtls(`${name}-kuadrant`, args.kuadrant);
-        kuadrant = { name: `${name}-kuadrant`, args: args.kuadrant, plan, usesPlatformCa: false };
-        Object.assign(posture, plan.posture);
+        const kuadrantArgs = args.kuadrant;
+        const plan = attempt(v, under("kuadrant."), () => planKuadrantMtls(`${name}-kuadrant`, kuadrantArgs));
+        if (plan) {
+            kuadrant = { name: `${name}-kuadrant`, args: args.kuadrant, plan, usesPlatformCa: false };
+            Object.assign(posture, plan.posture);
+        }
     }
 
     let gloo: MtlsPlatformPlan["gloo"];
-    if (args.gloo) {
+    // A Gloo section with nothing to do is reported by the platform's own check above.
+    if (args.gloo && glooHasWork(args)) {
         const g = args.gloo;
         const xds = g.xds ?? DEFAULT_GLOO_XDS;
         const rotation = resolveGlooRotation(g.xdsRotation);
         const usesPlatformCa = xds && rotation === GlooCertRotation.Pulumi;
-        const withIstio = istio !== undefined && (g.istioIntegration ?? DEFAULT_GLOO_ISTIO_INTEGRATION);
+        const istioEnabled = istioSection.enabled ?? DEFAULT_ISTIO_ENABLED;
+        const withIstio = istioEnabled && (g.istioIntegration ?? DEFAULT_GLOO_ISTIO_INTEGRATION);
+        // With invalid Istio settings (reported above) Gloo's own settings are still checked, against the default version.
+        const mesh = istio?.plan ?? { version: DEFAULT_ISTIO_VERSION, revision: "", namespace: DEFAULT_ISTIO_NAMESPACE, discoveryAddress: "" };
         const glooArgs: GlooMtlsArgs = {
             ...glooInstallSettings(g),
             helmMode: g.install === false ? undefined : (g.helmMode ?? args.helmMode),
             xds: xds ? (usesPlatformCa ? { certificate: g.xdsCertificate } : { rotation, cronSchedule: g.cronSchedule, rotationDuration: g.rotationDuration }) : undefined,
-            istio:
-                withIstio && istio
-                    ? {
-                          istioVersion: istio.plan.version,
-                          enableAutoMtls: g.enableAutoMtls,
-                          // The chart's own default discovery address is istiod in istio-system.
-                          istioDiscoveryAddress: istio.plan.revision || istio.plan.namespace !== DEFAULT_ISTIO_NAMESPACE ? istio.plan.discoveryAddress : undefined,
-                          upstreams: g.istioUpstreams,
-                          strictUpstreamNamespaces: g.strictUpstreamNamespaces,
-                      }
-                    : undefined,
+            istio: withIstio
+                ? {
+                      istioVersion: mesh.version,
+                      enableAutoMtls: g.enableAutoMtls,
+                      // The chart's own default discovery address is istiod in istio-system.
+                      istioDiscoveryAddress: mesh.revision || mesh.namespace !== DEFAULT_ISTIO_NAMESPACE ? mesh.discoveryAddress : undefined,
+                      upstreams: g.istioUpstreams,
+                      strictUpstreamNamespaces: g.strictUpstreamNamespaces,
+                  }
+                : undefined,
         };
         const planned = usesPlatformCa && glooArgs.xds ? { ...glooArgs, xds: { ...glooArgs.xds, issuer: PLATFORM_CA_PLACEHOLDER } } : glooArgs;
-        const plan = planGlooMtls(`${name}-gloo`, planned);
-        gloo = { name: `${name}-gloo`, args: glooArgs, plan, usesPlatformCa };
-        if (plan.xds) {
-            posture["gloo<->proxies (xDS)"] = `mTLS (${plan.xds.rotation} rotation)`;
-        }
-        for (const u of plan.istio?.upstreams ?? []) {
-            posture[`gateway-proxy->${u.serviceNamespace}/${u.serviceName}:${u.port}`] = "ISTIO_MUTUAL";
+        const map = under(
+            "gloo.",
+            {
+                "xds.certificate": "gloo.xdsCertificate",
+                "xds.cronSchedule": "gloo.cronSchedule",
+                "xds.rotationDuration": "gloo.rotationDuration",
+                "xds.rotation": "gloo.xdsRotation",
+                "xds.issuer": "ca",
+                "istio.istioVersion": "istio.version",
+                "istio.istioDiscoveryAddress": "istio.namespace",
+                "istio.enableAutoMtls": "gloo.enableAutoMtls",
+                "istio.upstreams": "gloo.istioUpstreams",
+                "istio.strictUpstreamNamespaces": "gloo.strictUpstreamNamespaces",
+                istio: "gloo.istioIntegration",
+                xds: "gloo.xds",
+                ...(g.helmMode === undefined && g.install !== false ? { helmMode: "helmMode" } : {}),
+            },
+        );
+        const plan = attempt(v, map, () => planGlooMtls(`${name}-gloo`, planned), [["xds.certificate.", "gloo.xdsCertificate."]]);
+        if (plan && istioSettingsOk) {
+            gloo = { name: `${name}-gloo`, args: glooArgs, plan, usesPlatformCa };
+            if (plan.xds) {
+                posture["gloo<->proxies (xDS)"] = `mTLS (${plan.xds.rotation} rotation)`;
+            }
+            for (const u of plan.istio?.upstreams ?? []) {
+                posture[`gateway-proxy->${u.serviceNamespace}/${u.serviceName}:${u.port}`] = "ISTIO_MUTUAL";
+            }
         }
     }
 
@@ -269,19 +434,47 @@ export function planMtlsPlatform(name: string, args: MtlsPlatformArgs): MtlsPlat
             // The authorizer's pods and namespace join the platform's mesh revision unless told otherwise.
             revision: a.revision ?? (istio?.plan.revision || undefined),
         };
-        const plan = planKyvernoAuthz(`${name}-authz`, usesPlatformCa ? { ...authzArgs, webhookIssuer: PLATFORM_CA_PLACEHOLDER } : authzArgs);
-        authz = { name: `${name}-authz`, args: authzArgs, plan, usesPlatformCa };
-        // Asserted until the posture engine computes links (issue 16).
-        posture[`mesh->${plan.provider.providerName}`] = MtlsMode.STRICT;
+        const map = under("authz.", {
+            ...(a.meshExtensionProviders === undefined ? { meshExtensionProviders: "istio.extraExtensionProviders" } : {}),
+            ...(a.revision === undefined ? { revision: "istio.revision" } : {}),
+            ...(a.helmMode === undefined ? { helmMode: "helmMode" } : {}),
+            ...(usesPlatformCa ? { webhookIssuer: "ca" } : {}),
+        });
+        const plan = attempt(v, map, () => planKyvernoAuthz(`${name}-authz`, usesPlatformCa ? { ...authzArgs, webhookIssuer: PLATFORM_CA_PLACEHOLDER } : authzArgs));
+        if (plan) {
+            authz = { name: `${name}-authz`, args: authzArgs, plan, usesPlatformCa };
+            // Asserted until the posture engine computes links (issue 16).
+            posture[`mesh->${plan.provider.providerName}`] = MtlsMode.STRICT;
+        }
     }
 
-    const policies = (args.policies ?? []).map((p) => {
+    // A policy without a namespace is mesh-wide, in the mesh's root namespace: the platform's Istio namespace.
+    const rootNamespace = istio && istio.plan.namespace !== DEFAULT_ISTIO_NAMESPACE ? istio.plan.namespace : undefined;
+    const policies: MtlsPlatformPlan["policies"] = [];
+    (args.policies ?? []).forEach((p, i) => {
         const policyName = `${name}-policy-${p.name}`;
-        const plan = planMtlsPolicy(policyName, p.args);
-        posture[`policy ${plan.namespace}/${p.name}`] = plan.mode;
-        return { name: policyName, entryName: p.name, args: p.args, plan, usesPlatformCa: false };
+        const given = p.args;
+        if (istio && given.rootNamespace !== undefined && given.rootNamespace !== istio.plan.namespace) {
+            v.fail(`policies[${i}].args.rootNamespace`, given.rootNamespace, `the platform's mesh has its root namespace in istio.namespace (${istio.plan.namespace}); remove rootNamespace or set it to ${istio.plan.namespace}`);
+            return;
+        }
+        const policyArgs = rootNamespace !== undefined && given.rootNamespace === undefined ? { ...given, rootNamespace } : given;
+        const plan = attempt(v, under(`policies[${i}].args.`), () => planMtlsPolicy(policyName, policyArgs));
+        if (plan) {
+            posture[`policy ${plan.namespace}/${p.name}`] = plan.mode;
+            policies.push({ name: policyName, entryName: p.name, args: policyArgs, plan, usesPlatformCa: false });
+        }
     });
 
-    const namespacePeerAuthentications = collectNamespacePeerAuthentications(name, { name, ca, istio, kuadrant, gloo, authz, policies });
-    return { name, ca, istio, kuadrant, gloo, authz, policies, extensionProviders: providers, posture: sortedPosture(posture), namespacePeerAuthentications };
+    const planned: PlannedChildren = { name, ca: { name: `${name}-ca`, args: caArgs, plan: caPlan as CertificateAuthorityPlan, usesPlatformCa: false }, istio, kuadrant, gloo, authz, policies };
+    checkSingleOwners(v, planned);
+    const namespacePeerAuthentications = collectNamespacePeerAuthentications(v, planned);
+    v.throwIfInvalid();
+    return { ...planned, extensionProviders: providers, posture: sortedPosture(posture), namespacePeerAuthentications };
+}
+
+/** The platform path of a field of the authorizer's extension provider (resolved from `authz.*`). */
+function authzProviderField(rest: string): string {
+    const fields: Record<string, string> = { ".name": "authz.providerName", ".envoyExtAuthzGrpc.timeout": "authz.timeout", ".envoyExtAuthzGrpc.failOpen": "authz.failOpen", ".envoyExtAuthzGrpc.service": "authz.namespace" };
+    return fields[rest] ?? "authz";
 }

@@ -114,9 +114,9 @@ describe("platform plan (pure)", () => {
         assert.throws(() => planMtlsPlatform("p", { gloo: { xds: false, istioIntegration: false } }), /^Error: meshtls:index:MtlsPlatform "p": invalid arguments:\n {2}- gloo: /);
     });
 
-    it("a child's invalid argument fails while planning, before anything could be registered", () => {
-        assert.throws(() => planMtlsPlatform("p", { istio: { trustDomain: "Not A Domain" } }), /meshtls:index:IstioMesh "p-istio": invalid arguments:\n {2}- trustDomain/);
-        assert.throws(() => planMtlsPlatform("p", { ca: { validityHours: 0 } }), /meshtls:index:CertificateAuthority "p-ca": invalid arguments/);
+    it("a child's invalid argument fails while planning, named by the platform's path", () => {
+        assert.throws(() => planMtlsPlatform("p", { istio: { trustDomain: "Not A Domain" } }), /meshtls:index:MtlsPlatform "p": invalid arguments:\n {2}- istio\.trustDomain/);
+        assert.throws(() => planMtlsPlatform("p", { ca: { validityHours: 0 } }), /meshtls:index:MtlsPlatform "p": invalid arguments:\n {2}- ca\.validityHours/);
     });
 
     it("is deterministic and leaves its arguments alone", () => {

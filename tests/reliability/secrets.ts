@@ -1,7 +1,8 @@
 // Where private keys may appear among registrations, and whether they are secret there: shared by the
 // secrets checks over every program and over hand-built issuers.
 import { strict as assert } from "node:assert";
-import { RegisteredResource } from "../harness";
+import * as pulumi from "@pulumi/pulumi";
+import { RegisteredResource, resolve } from "../harness";
 
 const KEY = /PRIVATE KEY/;
 
@@ -49,4 +50,67 @@ export function assertKeysSecret(resources: RegisteredResource[]): string[] {
         }
     }
     return seen;
+}
+
+/** Dotted paths of private keys in `value` not marked secret (Outputs resolved: a secret one covers all beneath it). */
+export async function plainKeyPaths(value: unknown, at = ""): Promise<string[]> {
+    if (pulumi.Output.isInstance(value)) {
+        const r = await resolve(value);
+        return r.secret || !r.known ? [] : plainKeyPaths(r.value, at);
+    }
+    if (typeof value === "string") {
+        return KEY.test(value) ? [at] : [];
+    }
+    const entries: Array<[string, unknown]> = Array.isArray(value) ? value.map((v, i) => [String(i), v]) : value && typeof value === "object" ? Object.entries(value) : [];
+    const found = await Promise.all(entries.map(([k, v]) => plainKeyPaths(v, at ? `${at}.${k}` : k)));
+    return found.flat();
+}
+
+/** What one component registered as its outputs (`registerOutputs`). */
+export interface RecordedOutputs {
+    type: string;
+    name: string;
+    outputs: Record<string, unknown>;
+}
+
+/**
+ * Runs `body` while recording every component's `registerOutputs` call (the outputs the engine stores
+ * in state for it), and returns them.
+ */
+export async function recordingComponentOutputs(body: () => Promise<void>): Promise<RecordedOutputs[]> {
+    const recorded: RecordedOutputs[] = [];
+    const proto = pulumi.ComponentResource.prototype as unknown as { registerOutputs(outputs?: unknown): void };
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- called back with the component as `this`
+    const original = proto.registerOutputs;
+    proto.registerOutputs = function (this: pulumi.ComponentResource & { __pulumiType?: string; __name?: string }, outputs?: unknown): void {
+        recorded.push({ type: String(this.__pulumiType), name: String(this.__name), outputs: (outputs ?? {}) as Record<string, unknown> });
+        original.call(this, outputs);
+    };
+    try {
+        await body();
+    } finally {
+        proto.registerOutputs = original;
+    }
+    return recorded;
+}
+
+/**
+ * Every component's recorded inputs (the registration, secret paths as marked) and outputs scanned for
+ * PEM private keys not marked secret. Returns the problems found (`type name inputs|outputs at path`).
+ */
+export async function unmarkedComponentKeys(resources: RegisteredResource[], outputs: RecordedOutputs[]): Promise<string[]> {
+    const problems: string[] = [];
+    for (const r of resources.filter((x) => !x.custom)) {
+        for (const at of keyPaths(r.inputs)) {
+            if (!coveredBySecret(r, at)) {
+                problems.push(`${r.type} ${r.name} inputs at ${at}`);
+            }
+        }
+    }
+    for (const o of outputs) {
+        for (const at of await plainKeyPaths(o.outputs)) {
+            problems.push(`${o.type} ${o.name} outputs at ${at}`);
+        }
+    }
+    return problems;
 }
