@@ -6,3 +6,5 @@ export * from "./gloo";
 export * from "./authz";
 export * from "./platform";
 export { HelmMode } from "./internal/helm";
+export { ArgsError } from "./internal/validation";
+export type { ArgsProblem } from "./internal/validation";

@@ -285,6 +285,11 @@ export function planIstioMesh(name: string, args: IstioMeshArgs): IstioMeshPlan 
     if (args.gateway) {
         v.dnsLabel("gateway.name", args.gateway.name);
         v.dnsLabel("gateway.namespace", args.gateway.namespace);
+        // One owner per object: both would register Namespace <namespace>.
+        const twice = (args.gateway.namespace ?? DEFAULT_GATEWAY_NAMESPACE) === (args.namespace ?? DEFAULT_ISTIO_NAMESPACE);
+        if (twice && (args.gateway.createNamespace ?? DEFAULT_CREATE_NAMESPACE) && (args.createNamespace ?? DEFAULT_CREATE_NAMESPACE)) {
+            v.fail("gateway.namespace", args.gateway.namespace, `Namespace ${args.gateway.namespace ?? DEFAULT_GATEWAY_NAMESPACE} is already created by namespace (the control plane's namespace); use another namespace, or set gateway.createNamespace false`);
+        }
     }
     const pluginCa = args.pluginCa !== undefined;
     if (args.multiRootTrust !== undefined && !pluginCa) {

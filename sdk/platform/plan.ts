@@ -347,7 +347,10 @@ export function planMtlsPlatform(name: string, args: MtlsPlatformArgs): MtlsPlat
             }
             return field.startsWith("pluginCa") ? "ca" : `istio.${field}`;
         };
-        const plan = attempt(v, map, () => planIstioMesh(`${name}-istio`, usesPlatformCa ? { ...istioArgs, pluginCa: PLATFORM_CA_PLACEHOLDER } : istioArgs));
+        const plan = attempt(v, map, () => planIstioMesh(`${name}-istio`, usesPlatformCa ? { ...istioArgs, pluginCa: PLATFORM_CA_PLACEHOLDER } : istioArgs), [
+            ["by namespace (", "by istio.namespace ("],
+            ["set gateway.createNamespace", "set istio.gateway.createNamespace"],
+        ]);
         if (plan) {
             istio = { name: `${name}-istio`, args: istioArgs, plan, usesPlatformCa };
             posture.mesh = plan.mtlsMode;

@@ -4,8 +4,10 @@
 import { strict as assert } from "node:assert";
 import * as path from "node:path";
 import {
+    ArgsError,
     GlooCertRotation,
     HelmMode,
+    IstioMesh,
     KuadrantMtls,
     KuadrantMtlsMode,
     KyvernoAuthz,
@@ -16,7 +18,7 @@ import {
     planMtlsPlatform,
     readPlatformConfig,
 } from "../../sdk";
-import { ArgsError, argsProblemsOf } from "../../sdk/internal/validation";
+import { argsProblemsOf } from "../../sdk/internal/validation";
 import { assertRejected, loadProgram, runExpectingError, runProgram } from "../harness";
 import { planProblems } from "../planErrors";
 
@@ -170,6 +172,17 @@ describe("reliability: whole-input validation of MtlsPlatform", () => {
     });
 
     describe("duplicates inside one component, named by argument index, nothing registered", () => {
+        it("IstioMesh: the gateway in the control plane's namespace, both created", async () => {
+            await assertRejected(
+                () => new IstioMesh("im", { namespace: "ctrl", gateway: { namespace: "ctrl" } }),
+                "meshtls:index:IstioMesh",
+                "im",
+                /gateway\.namespace: got "ctrl"; Namespace ctrl is already created by namespace \(the control plane's namespace\); .*set gateway\.createNamespace false/,
+            );
+            const ok = await runProgram(() => new IstioMesh("im", { namespace: "ctrl", gateway: { namespace: "ctrl", createNamespace: false } }));
+            assert.deepEqual(ok.k8sObjects("Namespace").map((n) => n.metadata.name), ["ctrl"]);
+        });
+
         it("KuadrantMtls: a gateway listed twice", async () => {
             await assertRejected(
                 () => new KuadrantMtls("kq", { mode: KuadrantMtlsMode.Manual, kuadrantVersion: "1.1.0", gateways: [{ name: "public", namespace: "gw" }, { name: "public", namespace: "gw" }] }),
