@@ -20,6 +20,9 @@ export class ArgsValidator {
 
     /** Records a problem: `field` had `value`; `accepted` says what would be accepted. */
     fail(field: string, value: unknown, accepted: string): void {
+        if (shapeOnly !== undefined && !shapeOnly.includes(field.replace(/\[\d+\]/g, "[]"))) {
+            return;
+        }
         this.problems.push(`${field}: got ${describe(value)}; ${accepted}`);
     }
 
@@ -227,4 +230,21 @@ function describe(value: unknown): string {
         return "nothing";
     }
     return JSON.stringify(value);
+}
+
+/** While a plan's shape is built with stand-ins (sdk/internal/inputs.ts): the fields whose problems still count. */
+let shapeOnly: readonly string[] | undefined;
+
+/**
+ * Runs `f` (a plan built with stand-ins for Output arguments) keeping only problems in `plainFields`:
+ * the others are checked again, with the real values, once the Outputs resolve.
+ */
+export function withShapeProblemsOnly<T>(plainFields: readonly string[], f: () => T): T {
+    const outer = shapeOnly;
+    shapeOnly = plainFields;
+    try {
+        return f();
+    } finally {
+        shapeOnly = outer;
+    }
 }
