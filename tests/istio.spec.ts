@@ -1,3 +1,4 @@
+import type * as pulumi from "@pulumi/pulumi";
 import { strict as assert } from "node:assert";
 import { X509Certificate } from "node:crypto";
 import * as fs from "node:fs";
@@ -96,7 +97,7 @@ describe("istio: IstioMesh", () => {
     });
 
     it("renders customised mesh config, extension providers, revision, CNI and gateway", async () => {
-        const args: IstioMeshArgs = {
+        const args: pulumi.Unwrap<IstioMeshArgs> = {
             version: "1.29.6",
             namespace: "mesh-system",
             revision: "canary",
@@ -339,7 +340,7 @@ describe("istio: MtlsPolicy", () => {
         // Each bad input, with its exact message: tests/istio/mtlsPolicy.plan.spec.ts (pure).
         it("rejects a v1alpha1 document passed as arguments, naming the replacement", async () => {
             const legacy = { apiVersion: "authentication.istio.io/v1alpha1", kind: "Policy", metadata: { name: "default" }, spec: { peers: [{ mtls: {} }] } };
-            const { error, resources } = await runExpectingError(() => new MtlsPolicy("p", legacy as unknown as MtlsPolicyArgs));
+            const { error, resources } = await runExpectingError(() => new MtlsPolicy("p", legacy as unknown as pulumi.Unwrap<MtlsPolicyArgs>));
             assert.match(error.message, /apiVersion: got "authentication\.istio\.io\/v1alpha1" \(a Policy document\); that API was removed in Istio 1\.6\. Use security\.istio\.io\/v1 PeerAuthentication/);
             assert.match(error.message, /convertLegacyIstioPolicy/);
             assert.deepEqual(resources, []);

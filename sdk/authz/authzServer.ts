@@ -91,7 +91,7 @@ export interface WebhookCertificatePems {
  * Records the AuthzServer-only problems and resolves the chart install.
  * @param revision the Istio revision whose injector the server pods select ("" = the default one)
  */
-export function planAuthzServer(v: ArgsValidator, args: KyvernoAuthzArgs, provider: KyvernoProviderPlan, revision: string): AuthzServerPlan {
+export function planAuthzServer(v: ArgsValidator, args: pulumi.Unwrap<KyvernoAuthzArgs>, provider: KyvernoProviderPlan, revision: string): AuthzServerPlan {
     v.check(args.image === undefined, "image", args.image, "image only applies to flavor EnvoyPlugin; the chart's image follows its version");
     const certWays = [args.webhookIssuer, args.webhookCertManagerIssuer].filter((x) => x !== undefined).length;
     v.check(

@@ -1,5 +1,6 @@
 // The seed's kyverno-envoy-plugin (flavor EnvoyPlugin): a Deployment and a Service that load
 // kyverno-json policy files from a ConfigMap.
+import type * as pulumi from "@pulumi/pulumi";
 import * as crypto from "node:crypto";
 import { podInjectionLabels } from "../istio";
 import { ArgsValidator } from "../internal/validation";
@@ -48,7 +49,7 @@ const CHART_ONLY = ["version", "chartRepository", "helmMode", "webhookIssuer", "
  * Records the EnvoyPlugin-only problems and resolves the deployment.
  * @param revision the Istio revision whose injector the plugin pods select ("" = the default one)
  */
-export function planEnvoyPlugin(v: ArgsValidator, args: KyvernoAuthzArgs, provider: KyvernoProviderPlan, revision: string): EnvoyPluginPlan {
+export function planEnvoyPlugin(v: ArgsValidator, args: pulumi.Unwrap<KyvernoAuthzArgs>, provider: KyvernoProviderPlan, revision: string): EnvoyPluginPlan {
     for (const field of CHART_ONLY) {
         v.check(args[field] === undefined, field, field === "webhookIssuer" ? "<IssuerMaterial>" : args[field], `${field} only applies to flavor AuthzServer (the kyverno-authz-server chart)`);
     }

@@ -1,5 +1,5 @@
 export { KyvernoAuthz } from "./kyvernoAuthz";
-export { KyvernoAuthzFlavor } from "./types";
+export { KYVERNO_AUTHZ_TYPE, KyvernoAuthzFlavor } from "./types";
 export type {
     KyvernoAuthzArgs,
     KyvernoExtensionProviderArgs,

@@ -2,13 +2,14 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { installChart, retainCrdsTransform } from "../internal/helm";
+import { CUSTOM_RESOURCE_PLAIN_KEYS, HELM_INSTALL_PLAIN_KEYS, ResolvedArgs, resolveArgs } from "../internal/inputs";
 import { childOptions } from "../internal/options";
-import { ExtensionProvider, MtlsPolicy } from "../istio";
-import { Certificate, publicIssuer } from "../pki";
+import { ExtensionProvider, MTLS_POLICY_TYPE, MtlsPolicy } from "../istio";
+import { CERTIFICATE_TYPE, Certificate, CertificateArgs, publicIssuer } from "../pki";
 import { AuthzServerPlan, authzServerInstall, policyCrdArgs, webhookCertificateArgs, webhookStaticCrt } from "./authzServer";
-import { EnvoyPluginPlan, envoyPluginObjects } from "./envoyPlugin";
+import { EnvoyPluginObjects, EnvoyPluginPlan, envoyPluginObjects } from "./envoyPlugin";
 import { authorizationPolicyObject, authzNamespaceObject, kyvernoMtlsPolicies } from "./meshPolicies";
-import { planKyvernoAuthz } from "./plan";
+import { KyvernoAuthzPlan, planKyvernoAuthz } from "./plan";
 import { KyvernoPolicyPlan, validatingPolicyObject } from "./policies";
 import { KYVERNO_AUTHZ_TYPE, KyvernoAuthzArgs } from "./types";
 
@@ -50,39 +51,41 @@ export class KyvernoAuthz extends pulumi.ComponentResource {
     public readonly webhookSerialNumber!: pulumi.Output<string>;
 
     constructor(name: string, args: KyvernoAuthzArgs, opts?: pulumi.ComponentResourceOptions) {
-        const plan = planKyvernoAuthz(name, args);
+        const r = resolveArgs(KYVERNO_AUTHZ_TYPE, name, args, (a) => planKyvernoAuthz(name, a));
+        const plan = r.shape;
         const webhookIssuer = args.webhookIssuer;
         super(KYVERNO_AUTHZ_TYPE, name, { ...args, webhookIssuer: webhookIssuer === undefined ? undefined : publicIssuer(webhookIssuer) }, opts);
 
         const before: pulumi.Resource[] = [];
         if (plan.createNamespace) {
-            before.push(new k8s.core.v1.Namespace(`${name}-namespace`, authzNamespaceObject(plan.provider, plan.revision) as k8s.core.v1.NamespaceArgs, childOptions(this, opts)));
+            before.push(new k8s.core.v1.Namespace(`${name}-namespace`, r.args((p) => authzNamespaceObject(p.provider, p.revision)) as k8s.core.v1.NamespaceArgs, childOptions(this, opts)));
         }
 
         let server: pulumi.Resource[] = [];
         let webhookCert: Certificate | undefined;
         if (plan.server) {
-            const installed = this.authzServer(name, plan.server, plan.policies, before, opts);
+            const installed = this.authzServer(name, r, plan.server, plan.policies, before, opts);
             server = [installed.chart];
             webhookCert = installed.webhookCert;
         } else if (plan.plugin) {
-            server = this.envoyPlugin(name, plan.plugin, plan.policies, before, opts);
+            server = this.envoyPlugin(name, r, before, opts);
         }
 
-        for (const policy of kyvernoMtlsPolicies(plan.provider, plan.server, plan.appMtls)) {
-            new MtlsPolicy(`${name}-${policy.id}`, policy.args, childOptions(this, opts, policy.inAuthzNamespace ? before : []));
-        }
+        kyvernoMtlsPolicies(plan.provider, plan.server, plan.appMtls).forEach((policy, i) => {
+            const policyArgs = r.child(MTLS_POLICY_TYPE, (p) => kyvernoMtlsPolicies(p.provider, p.server, p.appMtls)[i].args);
+            new MtlsPolicy(`${name}-${policy.id}`, policyArgs, childOptions(this, opts, policy.inAuthzNamespace ? before : []));
+        });
 
-        for (const target of plan.targets) {
+        plan.targets.forEach((target, i) => {
             new k8s.apiextensions.CustomResource(
                 `${name}-authz-${target.namespace}-${target.name}`,
-                authorizationPolicyObject(target, plan.provider.providerName),
+                r.args((p) => authorizationPolicyObject(p.targets[i], p.provider.providerName), CUSTOM_RESOURCE_PLAIN_KEYS),
                 // Requests are sent to the authorizer only once it is serving (failOpen is false by default).
                 childOptions(this, opts, server),
             );
-        }
+        });
 
-        this.extensionProvider = pulumi.output(plan.provider.extensionProvider);
+        this.extensionProvider = pulumi.output(r.from((p) => p.provider.extensionProvider));
         this.policyNames = pulumi.output(plan.policies.map((p) => p.name));
         this.authorizationPolicies = pulumi.output(plan.targets.map((t) => `${t.namespace}/${t.name}`));
         this.webhookFingerprintSha256 = webhookCert?.fingerprintSha256 ?? pulumi.output("");
@@ -100,33 +103,37 @@ export class KyvernoAuthz extends pulumi.ComponentResource {
 
     private authzServer(
         name: string,
+        r: ResolvedArgs<KyvernoAuthzPlan>,
         server: AuthzServerPlan,
         policies: KyvernoPolicyPlan[],
         before: pulumi.Resource[],
         opts: pulumi.ComponentResourceOptions | undefined,
     ): { chart: pulumi.Resource; webhookCert?: Certificate } {
         const deps = [...before];
-        const crd = policyCrdArgs(server);
-        if (crd) {
+        // The real plan's server part (the shape's has the same names and counts).
+        const real = (p: KyvernoAuthzPlan): AuthzServerPlan => p.server ?? server;
+        if (policyCrdArgs(server)) {
+            const crd = r.args((p) => policyCrdArgs(real(p)) ?? { files: [] });
             // Deleting the CRD would delete every ValidatingPolicy in the cluster.
             deps.push(new k8s.yaml.v2.ConfigGroup(`${name}-policy-crd`, crd, { ...childOptions(this, opts), transforms: [retainCrdsTransform] }));
         }
-        const certArgs = webhookCertificateArgs(server);
-        const cert = certArgs === undefined ? undefined : new Certificate(`${name}-webhook-cert`, certArgs, childOptions(this, opts));
+        const cert = webhookCertificateArgs(server) === undefined ? undefined : new Certificate(`${name}-webhook-cert`, r.child(CERTIFICATE_TYPE, (p) => webhookCertificateArgs(real(p)) as CertificateArgs), childOptions(this, opts));
         // The key stays a secret Output at its leaf of the chart values.
-        const chart = installChart(`${name}-server`, authzServerInstall(server, cert ? { crt: pulumi.all([cert.chainPem, cert.trustBundlePem]).apply(([chain, bundle]) => webhookStaticCrt(chain, bundle)), key: cert.privateKeyPem } : undefined), childOptions(this, opts, deps));
+        const pems = cert ? { crt: pulumi.all([cert.chainPem, cert.trustBundlePem]).apply(([chain, bundle]) => webhookStaticCrt(chain, bundle)), key: cert.privateKeyPem } : undefined;
+        const chart = installChart(`${name}-server`, r.args((p) => authzServerInstall(real(p), pems), HELM_INSTALL_PLAIN_KEYS), childOptions(this, opts, deps));
         // ValidatingPolicies are cluster-scoped; they go in after the chart's webhook that validates them.
-        for (const policy of policies) {
-            new k8s.apiextensions.CustomResource(`${name}-policy-${policy.name}`, validatingPolicyObject(policy) as k8s.apiextensions.CustomResourceArgs, childOptions(this, opts, [...deps, chart]));
-        }
+        policies.forEach((policy, i) => {
+            const object = r.args((p) => validatingPolicyObject(p.policies[i]), CUSTOM_RESOURCE_PLAIN_KEYS);
+            new k8s.apiextensions.CustomResource(`${name}-policy-${policy.name}`, object as k8s.apiextensions.CustomResourceArgs, childOptions(this, opts, [...deps, chart]));
+        });
         return { chart, webhookCert: cert };
     }
 
-    private envoyPlugin(name: string, plugin: EnvoyPluginPlan, policies: KyvernoPolicyPlan[], before: pulumi.Resource[], opts: pulumi.ComponentResourceOptions | undefined): pulumi.Resource[] {
-        const objects = envoyPluginObjects(plugin, policies);
-        const configMap = new k8s.core.v1.ConfigMap(`${name}-policies`, objects.configMap as k8s.core.v1.ConfigMapArgs, childOptions(this, opts, before));
-        const deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, objects.deployment as unknown as k8s.apps.v1.DeploymentArgs, childOptions(this, opts, [...before, configMap]));
-        const service = new k8s.core.v1.Service(`${name}-service`, objects.service as k8s.core.v1.ServiceArgs, childOptions(this, opts, before));
+    private envoyPlugin(name: string, r: ResolvedArgs<KyvernoAuthzPlan>, before: pulumi.Resource[], opts: pulumi.ComponentResourceOptions | undefined): pulumi.Resource[] {
+        const objects = <T extends object>(pick: (o: EnvoyPluginObjects) => T) => r.args((p) => pick(envoyPluginObjects(p.plugin as EnvoyPluginPlan, p.policies)), CUSTOM_RESOURCE_PLAIN_KEYS);
+        const configMap = new k8s.core.v1.ConfigMap(`${name}-policies`, objects((o) => o.configMap) as k8s.core.v1.ConfigMapArgs, childOptions(this, opts, before));
+        const deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, objects((o) => o.deployment) as unknown as k8s.apps.v1.DeploymentArgs, childOptions(this, opts, [...before, configMap]));
+        const service = new k8s.core.v1.Service(`${name}-service`, objects((o) => o.service) as k8s.core.v1.ServiceArgs, childOptions(this, opts, before));
         return [deployment, service];
     }
 }

@@ -1,5 +1,6 @@
 // The authorizer's place in the mesh: its injected namespace, the AuthorizationPolicies (action
 // CUSTOM) that send requests to it, and the PeerAuthentications (as MtlsPolicy arguments) around it.
+import type * as pulumi from "@pulumi/pulumi";
 import { ArgsValidator, isDnsName } from "../internal/validation";
 import { sortKeys } from "../internal/values";
 import { AUTHORIZATION_POLICY_API, MtlsMode, namespaceInjectionLabels } from "../istio";
@@ -40,7 +41,7 @@ export interface KyvernoMtlsPolicy {
     /** Resource name suffix. */
     id: string;
     /** The MtlsPolicy arguments. */
-    args: MtlsPolicyArgs;
+    args: pulumi.Unwrap<MtlsPolicyArgs>;
     /** Whether it waits for the authorizer namespace (it lives there). */
     inAuthzNamespace: boolean;
 }
@@ -48,7 +49,7 @@ export interface KyvernoMtlsPolicy {
 const HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"];
 
 /** Checks the targets and resolves their names and target-ref groups. */
-export function planKyvernoTargets(v: ArgsValidator, targets: KyvernoAuthzTarget[] | undefined, providerName: string): KyvernoTargetPlan[] {
+export function planKyvernoTargets(v: ArgsValidator, targets: pulumi.Unwrap<KyvernoAuthzTarget>[] | undefined, providerName: string): KyvernoTargetPlan[] {
     const apNames = new Set<string>();
     return (targets ?? []).map((t, i) => {
         const at = `targets[${i}]`;
@@ -97,7 +98,7 @@ export function planKyvernoTargets(v: ArgsValidator, targets: KyvernoAuthzTarget
 }
 
 /** Checks the application namespaces and groups their PERMISSIVE ports by app. */
-export function planKyvernoAppMtls(v: ArgsValidator, appMtls: KyvernoAppMtls[] | undefined): KyvernoAppMtlsPlan[] {
+export function planKyvernoAppMtls(v: ArgsValidator, appMtls: pulumi.Unwrap<KyvernoAppMtls>[] | undefined): KyvernoAppMtlsPlan[] {
     return (appMtls ?? []).map((a, i) => {
         v.dnsLabel(`appMtls[${i}].namespace`, a.namespace, true);
         const seen = new Set<string>();

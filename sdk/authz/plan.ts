@@ -1,5 +1,6 @@
 // The whole KyvernoAuthz plan: every argument checked (all problems reported together) and every
 // default resolved once, before anything is registered. Pure: no resource, no mock runtime.
+import type * as pulumi from "@pulumi/pulumi";
 import { HelmMode } from "../internal/chartValues";
 import { ArgsValidator } from "../internal/validation";
 import { AuthzServerPlan, planAuthzServer } from "./authzServer";
@@ -35,7 +36,7 @@ export interface KyvernoAuthzPlan {
  * naming the component, each bad field, its value and what is accepted.
  * @param name the component's resource name (for the error)
  */
-export function planKyvernoAuthz(name: string, args: KyvernoAuthzArgs): KyvernoAuthzPlan {
+export function planKyvernoAuthz(name: string, args: pulumi.Unwrap<KyvernoAuthzArgs>): KyvernoAuthzPlan {
     const v = new ArgsValidator(KYVERNO_AUTHZ_TYPE, name);
     validateKyvernoProviderArgs(v, args);
     const provider = resolveKyvernoProvider(args);
@@ -66,7 +67,7 @@ export function planKyvernoAuthz(name: string, args: KyvernoAuthzArgs): KyvernoA
  * twice (a duplicate URN), and an app named like its namespace gets `mtls-<app>`, the name of the
  * namespace's own `mtls-<namespace>`, so two objects would claim one name.
  */
-function checkAppMtlsDuplicates(v: ArgsValidator, args: KyvernoAuthzArgs): void {
+function checkAppMtlsDuplicates(v: ArgsValidator, args: pulumi.Unwrap<KyvernoAuthzArgs>): void {
     const first = new Map<string, number>();
     (args.appMtls ?? []).forEach((a, i) => {
         const seen = first.get(a.namespace);

@@ -1,5 +1,6 @@
 // The authorizer's policies: parsed and checked once into the documents that are applied
 // (ValidatingPolicies for the authz server, kyverno-json files for the seed's plugin).
+import type * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
 import { compact } from "../internal/chartValues";
 import { ArgsValidator } from "../internal/validation";
@@ -39,7 +40,7 @@ interface PolicyDoc {
  * @param server the chart install for flavor AuthzServer (ValidatingPolicies, of its `policyApiVersion`);
  * undefined for EnvoyPlugin (kyverno-json files)
  */
-export function planKyvernoPolicies(v: ArgsValidator, policies: KyvernoPolicy[] | undefined, serverPlan: AuthzServerPlan | undefined): KyvernoPolicyPlan[] {
+export function planKyvernoPolicies(v: ArgsValidator, policies: pulumi.Unwrap<KyvernoPolicy>[] | undefined, serverPlan: AuthzServerPlan | undefined): KyvernoPolicyPlan[] {
     const server = serverPlan !== undefined;
     const planned: KyvernoPolicyPlan[] = [];
     const names = new Set<string>();

@@ -1,5 +1,6 @@
 // The mesh extension provider of a kyverno authorizer: resolved once from the arguments, so
 // IstioMesh, MtlsPlatform and the component's AuthorizationPolicies all name the same provider.
+import type * as pulumi from "@pulumi/pulumi";
 import { ArgsValidator } from "../internal/validation";
 import type { ExtensionProvider } from "../istio";
 import { DEFAULT_KYVERNO_FLAVOR, DEFAULT_KYVERNO_NAMESPACE, KYVERNO_CLUSTER_DOMAIN, KYVERNO_FLAVOR_DEFAULTS } from "./defaults";
@@ -24,7 +25,7 @@ export interface KyvernoProviderPlan {
 }
 
 /** Records the provider arguments' problems. */
-export function validateKyvernoProviderArgs(v: ArgsValidator, args: KyvernoExtensionProviderArgs): void {
+export function validateKyvernoProviderArgs(v: ArgsValidator, args: pulumi.Unwrap<KyvernoExtensionProviderArgs>): void {
     v.enumValue("flavor", args.flavor, KyvernoAuthzFlavor);
     v.dnsLabel("namespace", args.namespace);
     v.dnsLabel("serviceName", args.serviceName);
@@ -38,7 +39,7 @@ export function validateKyvernoProviderArgs(v: ArgsValidator, args: KyvernoExten
  * Applies the defaults to provider arguments (the one place they are resolved). Does not validate:
  * callers validate first with `validateKyvernoProviderArgs`.
  */
-export function resolveKyvernoProvider(args: KyvernoExtensionProviderArgs): KyvernoProviderPlan {
+export function resolveKyvernoProvider(args: pulumi.Unwrap<KyvernoExtensionProviderArgs>): KyvernoProviderPlan {
     const flavor = args.flavor ?? DEFAULT_KYVERNO_FLAVOR;
     // An unknown flavor is reported by validation; the server's names keep resolution total meanwhile.
     const defaults = flavor === KyvernoAuthzFlavor.EnvoyPlugin ? KYVERNO_FLAVOR_DEFAULTS[KyvernoAuthzFlavor.EnvoyPlugin] : KYVERNO_FLAVOR_DEFAULTS[KyvernoAuthzFlavor.AuthzServer];
@@ -62,7 +63,7 @@ export function resolveKyvernoProvider(args: KyvernoExtensionProviderArgs): Kyve
  * KyvernoAuthz resolves its provider the same way, so its AuthorizationPolicies name the provider
  * IstioMesh registered. Plain data, known before anything is created.
  */
-export function kyvernoExtensionProvider(args: KyvernoExtensionProviderArgs = {}): ExtensionProvider {
+export function kyvernoExtensionProvider(args: pulumi.Unwrap<KyvernoExtensionProviderArgs> = {}): ExtensionProvider {
     const v = new ArgsValidator("kyvernoExtensionProvider", args.serviceName ?? "default");
     validateKyvernoProviderArgs(v, args);
     v.throwIfInvalid();

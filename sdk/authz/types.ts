@@ -27,24 +27,24 @@ export interface KyvernoExtensionProviderArgs {
      * Namespace of the authorizer.
      * @default "kyverno"
      */
-    namespace?: string;
+    namespace?: pulumi.Input<string>;
     /**
      * Service name of the authorizer.
      * @default "kyverno-authz-server" (AuthzServer), "ext-authz" (EnvoyPlugin)
      */
-    serviceName?: string;
+    serviceName?: pulumi.Input<string>;
     /**
      * Extension provider name (what AuthorizationPolicies refer to).
      * @default "kyverno-authz-server" (AuthzServer), "kyverno-ext-authz-grpc" (EnvoyPlugin)
      */
-    providerName?: string;
+    providerName?: pulumi.Input<string>;
     /** Per-check timeout, a protobuf duration such as `0.5s`. */
-    timeout?: string;
+    timeout?: pulumi.Input<string>;
     /**
      * Allow requests when the authorizer cannot be reached.
      * @default false (deny)
      */
-    failOpen?: boolean;
+    failOpen?: pulumi.Input<boolean>;
 }
 
 /** A named CEL expression (`matchConditions`, `variables`). */
@@ -83,9 +83,9 @@ export interface KyvernoPolicy {
     /** Policy name: `metadata.name` (AuthzServer) or the file `<name>.yaml` (EnvoyPlugin). */
     name: string;
     /** A whole policy document as YAML text (either flavor). */
-    yaml?: string;
+    yaml?: pulumi.Input<string>;
     /** The ValidatingPolicy spec as typed data (AuthzServer; apiVersion, kind and metadata are filled in). */
-    spec?: ValidatingPolicySpec;
+    spec?: pulumi.Input<ValidatingPolicySpec>;
 }
 
 /**
@@ -115,14 +115,14 @@ export interface AppPort {
 /** A cert-manager issuer for the chart's webhook certificate. */
 export interface CertManagerIssuerRef {
     /** Issuer name. */
-    name: string;
+    name: pulumi.Input<string>;
     /** `Issuer` or `ClusterIssuer`. */
-    kind: string;
+    kind: pulumi.Input<string>;
     /**
      * API group.
      * @default "cert-manager.io"
      */
-    group?: string;
+    group?: pulumi.Input<string>;
 }
 
 /** Where requests go through the authorizer: one AuthorizationPolicy with `action: CUSTOM`. */
@@ -135,15 +135,15 @@ export interface KyvernoAuthzTarget {
      */
     name?: string;
     /** Workloads (`selector.matchLabels`); at most one of selector and targetRefs. Neither: the whole namespace. */
-    selector?: { [key: string]: string };
+    selector?: pulumi.Input<{ [key: string]: string }>;
     /** Gateway API gateways (`kind: Gateway`) the policy attaches to (`targetRefs`); at most one of selector and targetRefs. */
-    targetRefs?: PolicyTargetRef[];
+    targetRefs?: pulumi.Input<PolicyTargetRef[]>;
     /** Only requests to these paths (exact, `prefix*` or `*suffix`). */
-    paths?: string[];
+    paths?: pulumi.Input<string[]>;
     /** Only requests to these hosts. */
-    hosts?: string[];
+    hosts?: pulumi.Input<string[]>;
     /** Only these HTTP methods. */
-    methods?: string[];
+    methods?: pulumi.Input<string[]>;
 }
 
 /** An application namespace made STRICT, with plain-text exceptions for named app ports (the seed's layout). */
@@ -151,7 +151,7 @@ export interface KyvernoAppMtls {
     /** Namespace of the applications; gets PeerAuthentication `mtls-<namespace>` STRICT. */
     namespace: string;
     /** `app` label + port pairs that stay PERMISSIVE (PeerAuthentication `mtls-<app>`, STRICT elsewhere). */
-    permissivePorts?: AppPort[];
+    permissivePorts?: pulumi.Input<AppPort[]>;
 }
 
 /** Arguments of a KyvernoAuthz. */
@@ -170,17 +170,17 @@ export interface KyvernoAuthzArgs extends KyvernoExtensionProviderArgs {
      * injected in a namespace not created here too.
      * @default ""
      */
-    revision?: string;
+    revision?: pulumi.Input<string>;
     /**
      * kyverno-authz-server chart version (AuthzServer).
      * @default "0.4.0"
      */
-    version?: string;
+    version?: pulumi.Input<string>;
     /**
      * Chart repository (AuthzServer).
      * @default "https://kyverno.github.io/kyverno-authz"
      */
-    chartRepository?: string;
+    chartRepository?: pulumi.Input<string>;
     /**
      * How the chart is installed (AuthzServer). With `webhookIssuer` the certificate is chart values,
      * unknown until it is issued, so a helm.v4.Chart renders at the first `up`, not at its preview.
@@ -206,12 +206,12 @@ export interface KyvernoAuthzArgs extends KyvernoExtensionProviderArgs {
      * API version of emitted ValidatingPolicies (AuthzServer).
      * @default "policies.kyverno.io/v1alpha1" (the version kyverno-authz 0.4.0 serves)
      */
-    policyApiVersion?: string;
+    policyApiVersion?: pulumi.Input<string>;
     /**
      * Plugin image (EnvoyPlugin).
      * @default "sanskardevops/plugin:0.0.29" (the seed's)
      */
-    image?: string;
+    image?: pulumi.Input<string>;
     /** Policies the authorizer evaluates. */
     policies?: KyvernoPolicy[];
     /** Where requests are sent to the authorizer. */
@@ -222,7 +222,7 @@ export interface KyvernoAuthzArgs extends KyvernoExtensionProviderArgs {
      * The mesh's extension providers (what IstioMesh was given). When set, the component checks its
      * provider is registered there, with the same service and port.
      */
-    meshExtensionProviders?: ExtensionProvider[];
+    meshExtensionProviders?: pulumi.Input<ExtensionProvider[]>;
 }
 
 /** A Kubernetes object as plain data, as the pure manifests functions return it. */

@@ -2,12 +2,13 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { installChart, valuesYaml } from "../internal/helm";
+import { CUSTOM_RESOURCE_PLAIN_KEYS, HELM_INSTALL_PLAIN_KEYS, resolveArgs } from "../internal/inputs";
 import { childOptions } from "../internal/options";
 import { MtlsPolicy } from "../istio";
-import { Certificate, bundleFingerprints, publicIssuer } from "../pki";
+import { CERTIFICATE_TYPE, Certificate, bundleFingerprints, publicIssuer } from "../pki";
 import { GLOO_MTLS_TYPE } from "./defaults";
 import { glooChartValues, glooHelmInstall, glooMtlsSecret, glooNamespace, glooUpstream, glooXdsCertificateArgs } from "./manifests";
-import { planGlooMtls } from "./plan";
+import { GlooMtlsPlan, GlooXdsPulumiPlan, planGlooMtls } from "./plan";
 import { GlooCertRotation, GlooMtlsArgs } from "./types";
 
 // Kept for modules that import these from here (sdk/platform today); new code imports "../gloo".
@@ -40,16 +41,16 @@ export class GlooMtls extends pulumi.ComponentResource {
     public readonly upstreamNames!: pulumi.Output<string[]>;
 
     constructor(name: string, args: GlooMtlsArgs, opts?: pulumi.ComponentResourceOptions) {
-        const plan = planGlooMtls(name, args);
+        const r = resolveArgs(GLOO_MTLS_TYPE, name, args, (a) => planGlooMtls(name, a));
+        const plan = r.shape;
         const issuer = args.xds?.issuer;
         // The recorded inputs never carry the issuer's key.
         super(GLOO_MTLS_TYPE, name, { ...args, xds: args.xds ? { ...args.xds, issuer: issuer === undefined ? undefined : publicIssuer(issuer) } : undefined }, opts);
 
-        const values = glooChartValues(plan);
 
         const before: pulumi.Resource[] = [];
         if (plan.createNamespace) {
-            before.push(new k8s.core.v1.Namespace(`${name}-namespace`, glooNamespace(plan), childOptions(this, opts)));
+            before.push(new k8s.core.v1.Namespace(`${name}-namespace`, r.args((p) => glooNamespace(p)), childOptions(this, opts)));
         }
 
         let facts: pulumi.Output<{ fingerprintSha256: string; notAfter: string; serialNumber: string; roots: string[] }> = pulumi.output({
@@ -61,8 +62,9 @@ export class GlooMtls extends pulumi.ComponentResource {
         const xds = plan.xds;
         // The plan guarantees an issuer with Pulumi rotation; the check narrows its type.
         if (xds?.rotation === GlooCertRotation.Pulumi && issuer !== undefined) {
-            const cert = new Certificate(`${name}-xds-cert`, glooXdsCertificateArgs(plan, xds, issuer), childOptions(this, opts));
-            const secret = glooMtlsSecret(plan, xds, { trustBundlePem: cert.trustBundlePem, chainPem: cert.chainPem, privateKeyPem: cert.privateKeyPem });
+            const cert = new Certificate(`${name}-xds-cert`, r.child(CERTIFICATE_TYPE, (p) => glooXdsCertificateArgs(p, pulumiXds(p, xds), issuer)), childOptions(this, opts));
+            const pems = { trustBundlePem: cert.trustBundlePem, chainPem: cert.chainPem, privateKeyPem: cert.privateKeyPem };
+            const secret = r.args((p) => glooMtlsSecret(p, pulumiXds(p, xds), pems));
             before.push(new k8s.core.v1.Secret(`${name}-mtls-certs`, secret, childOptions(this, opts, before)));
             facts = pulumi.all([cert.fingerprintSha256, cert.notAfter, cert.serialNumber, cert.trustBundlePem]).apply(([fingerprintSha256, notAfter, serialNumber, bundle]) => ({
                 fingerprintSha256,
@@ -73,18 +75,19 @@ export class GlooMtls extends pulumi.ComponentResource {
         }
 
         if (plan.install) {
-            before.push(installChart(`${name}-gloo`, glooHelmInstall(plan, values), childOptions(this, opts, before)));
+            before.push(installChart(`${name}-gloo`, r.args((p) => glooHelmInstall(p, glooChartValues(p)), HELM_INSTALL_PLAIN_KEYS), childOptions(this, opts, before)));
         }
 
         const upstreams = plan.istio?.upstreams ?? [];
-        for (const u of upstreams) {
-            new k8s.apiextensions.CustomResource(`${name}-upstream-${u.name}`, glooUpstream(plan, u), childOptions(this, opts, before));
-        }
+        upstreams.forEach((u, i) => {
+            const upstream = r.args((p) => glooUpstream(p, p.istio?.upstreams[i] ?? u), CUSTOM_RESOURCE_PLAIN_KEYS);
+            new k8s.apiextensions.CustomResource(`${name}-upstream-${u.name}`, upstream, childOptions(this, opts, before));
+        });
         for (const ns of plan.istio?.strictNamespaces ?? []) {
             new MtlsPolicy(`${name}-${ns}-strict`, { namespace: ns }, childOptions(this, opts, before));
         }
 
-        this.helmValues = pulumi.output(valuesYaml(values));
+        this.helmValues = pulumi.output(r.from((p) => valuesYaml(glooChartValues(p))));
         this.secretName = pulumi.output(xds?.secretName ?? "");
         this.fingerprintSha256 = facts.fingerprintSha256;
         this.notAfter = facts.notAfter;
@@ -101,4 +104,9 @@ export class GlooMtls extends pulumi.ComponentResource {
             upstreamNames: this.upstreamNames,
         });
     }
+}
+
+/** The real plan's Pulumi-rotated xDS part (the shape's has the same names). */
+function pulumiXds(plan: GlooMtlsPlan, shape: GlooXdsPulumiPlan): GlooXdsPulumiPlan {
+    return plan.xds?.rotation === GlooCertRotation.Pulumi ? plan.xds : shape;
 }

@@ -1,5 +1,6 @@
 export { GlooMtls } from "./glooMtls";
 export { GlooCertRotation, glooInstallSettings } from "./types";
+export { GLOO_MTLS_TYPE } from "./defaults";
 export type { GlooMtlsArgs, GlooInstallSettings, GlooXdsMtlsArgs, GlooXdsCertificateArgs, GlooIstioArgs, GlooIstioUpstreamArgs } from "./types";
 export {
     DEFAULT_GLOO_VERSION,

@@ -1,5 +1,6 @@
 // GlooMtls's plan: every argument validated (all problems reported together) and every default resolved
 // exactly once, into plain data the manifests and the component read. Pure: no resource is registered.
+import type * as pulumi from "@pulumi/pulumi";
 import { HelmMode, parseValuesYaml } from "../internal/chartValues";
 import { ArgsValidator, isDnsLabel } from "../internal/validation";
 import { compareVersions } from "../internal/values";
@@ -138,7 +139,7 @@ const CRON_FIELD = /^(\*|\d+|\d+-\d+|\*\/\d+|\d+(,\d+)+)(\/\d+)?$/;
  * Validates GlooMtls arguments and resolves every default. Throws one `pulumi.ResourceError` naming
  * every bad field, its value and what is accepted.
  */
-export function planGlooMtls(name: string, args: GlooMtlsArgs): GlooMtlsPlan {
+export function planGlooMtls(name: string, args: pulumi.Unwrap<GlooMtlsArgs>): GlooMtlsPlan {
     const v = new ArgsValidator(GLOO_MTLS_TYPE, name);
     const version = args.version ?? DEFAULT_GLOO_VERSION;
     const install = args.install ?? DEFAULT_GLOO_INSTALL;
@@ -183,7 +184,7 @@ export function planGlooMtls(name: string, args: GlooMtlsArgs): GlooMtlsPlan {
     };
 }
 
-function planXds(v: ArgsValidator, xds: GlooXdsMtlsArgs, helmMode: HelmMode, args: GlooMtlsArgs): GlooXdsPlan | undefined {
+function planXds(v: ArgsValidator, xds: pulumi.Unwrap<GlooXdsMtlsArgs>, helmMode: HelmMode, args: pulumi.Unwrap<GlooMtlsArgs>): GlooXdsPlan | undefined {
     const rotation = resolveGlooRotation(xds.rotation);
     if (rotation === GlooCertRotation.Pulumi) {
         v.check(xds.issuer !== undefined, "xds.issuer", undefined, "Pulumi rotation issues gloo-mtls-certs from an IssuerMaterial: set xds.issuer (e.g. CertificateAuthority.issuer), or use rotation: CronJob");
@@ -233,7 +234,7 @@ function planXds(v: ArgsValidator, xds: GlooXdsMtlsArgs, helmMode: HelmMode, arg
  * more than that plus a margin when issued (validityHours), and still when Pulumi is about to re-issue
  * it (earlyRenewalHours). The defaults satisfy this; only given values are checked.
  */
-function checkCertgenClearance(v: ArgsValidator, given: GlooXdsCertificateArgs): void {
+function checkCertgenClearance(v: ArgsValidator, given: pulumi.Unwrap<GlooXdsCertificateArgs>): void {
     const floor = GLOO_CERTGEN_RENEW_BEFORE_HOURS + GLOO_CERTGEN_MARGIN_HOURS;
     const why = `certgen's --renew-before ${GLOO_CERTGEN_RENEW_BEFORE_HOURS} h (the chart cannot change it) + ${GLOO_CERTGEN_MARGIN_HOURS} h margin`;
     // Values that fail the basic checks (v.validity) are reported there only.
@@ -255,7 +256,7 @@ function checkCertgenClearance(v: ArgsValidator, given: GlooXdsCertificateArgs):
     }
 }
 
-function planIstio(v: ArgsValidator, istio: GlooIstioArgs, chartVersion: string): GlooIstioPlan {
+function planIstio(v: ArgsValidator, istio: pulumi.Unwrap<GlooIstioArgs>, chartVersion: string): GlooIstioPlan {
     const valuesKey: GlooIstioValuesKey = compareVersions(chartVersion, ISTIO_INTEGRATION_SINCE) >= 0 ? "istioIntegration" : "istioSDS";
     const version: unknown = istio.istioVersion;
     v.check(typeof version === "string" && /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(version), "istio.istioVersion", version, "the mesh's Istio version is required for the istio-proxy sidecar image, e.g. \"1.30.3\" (IstioMesh.version)");

@@ -20,20 +20,20 @@ export interface GlooXdsCertificateArgs {
      * Key algorithm.
      * @default KeyAlgorithm.EcdsaP256
      */
-    keyAlgorithm?: KeyAlgorithm;
+    keyAlgorithm?: pulumi.Input<KeyAlgorithm>;
     /**
      * Validity in hours. Must exceed 2328: the chart's certgen job (a Helm hook) replaces, with its own
      * CA, a certificate with less than its `--renew-before` (2160 h, which the chart cannot change) left;
      * 2328 adds a week's margin.
      * @default 4320 (180 days)
      */
-    validityHours?: number;
+    validityHours?: pulumi.Input<number>;
     /**
      * Re-issue this many hours before expiry (at the next `pulumi up`). Must exceed 2328 too, so that
      * Pulumi re-issues the certificate before it enters certgen's 2160 h renewal window.
      * @default 2880 (120 days)
      */
-    earlyRenewalHours?: number;
+    earlyRenewalHours?: pulumi.Input<number>;
 }
 
 /**
@@ -55,12 +55,12 @@ export interface GlooXdsMtlsArgs {
      * minute, is not used.
      * @default "0 3 1 * *" (monthly)
      */
-    cronSchedule?: string;
+    cronSchedule?: pulumi.Input<string>;
     /**
      * Wait between the certgen job's stages (new CA trusted, then new certificate, then old CA dropped).
      * @default "65s"
      */
-    rotationDuration?: string;
+    rotationDuration?: pulumi.Input<string>;
 }
 
 /** A Kubernetes Service in the mesh that Gloo routes to over Istio mTLS. */
@@ -83,16 +83,16 @@ export interface GlooIstioUpstreamArgs {
 /** Gloo as ingress to an Istio mesh: gateway-proxy gets istio-proxy + SDS sidecars, Upstreams use Istio mTLS. */
 export interface GlooIstioArgs {
     /** The mesh's Istio version, for the istio-proxy sidecar image (e.g. `IstioMesh.version`). */
-    istioVersion: string;
+    istioVersion: pulumi.Input<string>;
     /**
      * Let Gloo add Istio mTLS to every Upstream (`global.istioIntegration.enableAutoMtls`, chart >= 1.17).
      * @default false
      */
-    enableAutoMtls?: boolean;
+    enableAutoMtls?: pulumi.Input<boolean>;
     /** istiod address for the istio-proxy sidecar. @default the chart's ("istiod.istio-system.svc:15012") */
-    istioDiscoveryAddress?: string;
+    istioDiscoveryAddress?: pulumi.Input<string>;
     /** YAML list of containers that replace the default istio-proxy sidecar (`global.istioSDS.customSidecars`). */
-    customSidecarsYaml?: string;
+    customSidecarsYaml?: pulumi.Input<string>;
     /** Services to route to with Istio mTLS: one Upstream each with the SDS `sslConfig`. */
     upstreams?: GlooIstioUpstreamArgs[];
     /**
@@ -108,17 +108,17 @@ export interface GlooInstallSettings {
      * Gloo Edge chart version.
      * @default "1.22.1"
      */
-    version?: string;
+    version?: pulumi.Input<string>;
     /**
      * Chart repository URL.
      * @default "https://storage.googleapis.com/solo-public-helm"
      */
-    chartRepository?: string;
+    chartRepository?: pulumi.Input<string>;
     /**
      * Install namespace.
      * @default "gloo-system"
      */
-    namespace?: string;
+    namespace?: pulumi.Input<string>;
     /**
      * Create the namespace, labelled `istio-injection: disabled` so Istio never injects Gloo's pods.
      * @default the value of `install`
@@ -128,7 +128,7 @@ export interface GlooInstallSettings {
      * Helm release name.
      * @default "gloo"
      */
-    releaseName?: string;
+    releaseName?: pulumi.Input<string>;
     /**
      * Install the chart. False: nothing is installed, everything else is still created, and the values
      * to apply to your existing release are the `helmValues` output.
@@ -141,7 +141,7 @@ export interface GlooInstallSettings {
      */
     helmMode?: HelmMode;
     /** Escape hatch: raw chart values as YAML text, deep-merged last (objects merge, arrays replace). */
-    values?: string;
+    values?: pulumi.Input<string>;
 }
 
 /** Arguments of a GlooMtls (one per Gloo installation, so the chart values have one owner). */
@@ -153,7 +153,7 @@ export interface GlooMtlsArgs extends GlooInstallSettings {
 }
 
 /** The install part of GlooMtls args (what MtlsPlatform passes through unchanged). */
-export function glooInstallSettings(s: GlooInstallSettings): GlooInstallSettings {
+export function glooInstallSettings(s: pulumi.Unwrap<GlooInstallSettings>): pulumi.Unwrap<GlooInstallSettings> {
     return {
         version: s.version,
         chartRepository: s.chartRepository,

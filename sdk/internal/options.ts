@@ -22,7 +22,7 @@ export function childOptions(parent: pulumi.Resource, opts: pulumi.ComponentReso
  * eager Outputs each were a tenth of the run; see bench/RESULTS.md). Reading one gives the same
  * Output every time. The values are also what the component passes to `registerOutputs`.
  */
-export function plainOutputs<C extends pulumi.ComponentResource>(component: C, values: { [K in keyof C]?: C[K] extends pulumi.Output<infer T> ? T : never }): Record<string, unknown> {
+export function plainOutputs<C extends pulumi.ComponentResource>(component: C, values: { [K in keyof C]?: C[K] extends pulumi.Output<infer T> ? pulumi.Input<T> : never }): Record<string, unknown> {
     for (const [key, value] of Object.entries(values)) {
         let made: pulumi.Output<unknown> | undefined;
         // Replaces the class field the TypeScript declaration defined (as undefined) on the instance.

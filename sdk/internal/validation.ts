@@ -65,6 +65,9 @@ export class ArgsValidator {
 
     /** Records a problem: `field` had `value`; `accepted` says what would be accepted. */
     fail(field: string, value: unknown, accepted: string): void {
+        if (shapeOnly !== undefined && !shapeOnly.includes(field.replace(/\[\d+\]/g, "[]"))) {
+            return;
+        }
         this.problems.push({ field, value, accepted });
     }
 
@@ -304,4 +307,21 @@ export function argsProblemsOf(error: unknown): ArgsProblem[] | undefined {
         const m = /^ {2}- ([^:\s]+): got (.*?); (.*)$/.exec(l);
         return m ? { field: m[1], value: m[2], shown: m[2], accepted: m[3] } : { field: "", value: undefined, shown: "", accepted: l.slice(4) };
     });
+}
+
+/** While a plan's shape is built with stand-ins (sdk/internal/inputs.ts): the fields whose problems still count. */
+let shapeOnly: readonly string[] | undefined;
+
+/**
+ * Runs `f` (a plan built with stand-ins for Output arguments) keeping only problems in `plainFields`:
+ * the others are checked again, with the real values, once the Outputs resolve.
+ */
+export function withShapeProblemsOnly<T>(plainFields: readonly string[], f: () => T): T {
+    const outer = shapeOnly;
+    shapeOnly = plainFields;
+    try {
+        return f();
+    } finally {
+        shapeOnly = outer;
+    }
 }

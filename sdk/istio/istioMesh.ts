@@ -1,11 +1,13 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { installChart, valuesYaml } from "../internal/helm";
+import { HELM_INSTALL_PLAIN_KEYS, resolveArgs } from "../internal/inputs";
 import { childOptions } from "../internal/options";
 import { bundleFingerprints, issuerParts, publicIssuer } from "../pki";
-import { cacertsSecret, istioMeshManifests, IstioChartInstall } from "./istioMeshManifests";
+import { cacertsSecret, istioMeshManifests, IstioChartInstall, IstioMeshManifests } from "./istioMeshManifests";
 import { ISTIO_MESH_TYPE, IstioMeshArgs, planIstioMesh } from "./istioMeshPlan";
 import { MtlsPolicy } from "./mtlsPolicy";
+import { MTLS_POLICY_TYPE } from "./mtlsPolicyPlan";
 import { MtlsMode } from "./types";
 
 // Defaults and argument types live in pure modules; re-exported here where other folders have
@@ -48,53 +50,55 @@ export class IstioMesh extends pulumi.ComponentResource {
     public readonly istiodValues!: pulumi.Output<string>;
 
     constructor(name: string, args: IstioMeshArgs, opts?: pulumi.ComponentResourceOptions) {
-        const plan = planIstioMesh(name, args);
+        const r = resolveArgs(ISTIO_MESH_TYPE, name, args, (a) => planIstioMesh(name, a));
+        const plan = r.shape;
         // The recorded inputs carry the plug-in CA's certificates, never its key.
         super(ISTIO_MESH_TYPE, name, { ...args, pluginCa: args.pluginCa === undefined ? undefined : publicIssuer(args.pluginCa) }, opts);
 
         const m = istioMeshManifests(plan);
         const parent = childOptions(this, opts);
-        const chart = (c: IstioChartInstall, dependsOn: pulumi.Resource[]) => installChart(c.resourceName, c.install, childOptions(this, opts, dependsOn));
+        const chart = (c: IstioChartInstall, pick: (m: IstioMeshManifests) => IstioChartInstall | undefined, dependsOn: pulumi.Resource[]) =>
+            installChart(c.resourceName, r.args((p) => pick(istioMeshManifests(p))?.install ?? c.install, HELM_INSTALL_PLAIN_KEYS), childOptions(this, opts, dependsOn));
 
         const before: pulumi.Resource[] = [];
         if (m.namespace) {
-            before.push(new k8s.core.v1.Namespace(m.namespace.resourceName, m.namespace.args, parent));
+            before.push(new k8s.core.v1.Namespace(m.namespace.resourceName, r.args((p) => istioMeshManifests(p).namespace?.args ?? {}), parent));
         }
-        const base = chart(m.base, before);
+        const base = chart(m.base, (x) => x.base, before);
         const istiodDeps = [...before, base];
 
         let rootFingerprints: pulumi.Output<string[]> = pulumi.output([]);
         if (args.pluginCa !== undefined) {
             const issuer = issuerParts(args.pluginCa);
             const secret = cacertsSecret(plan, issuer);
-            istiodDeps.push(new k8s.core.v1.Secret(secret.resourceName, secret.args, childOptions(this, opts, before)));
+            istiodDeps.push(new k8s.core.v1.Secret(secret.resourceName, r.args((p) => cacertsSecret(p, issuer).args), childOptions(this, opts, before)));
             rootFingerprints = issuer.trustBundlePem.apply(bundleFingerprints);
         }
         if (m.cni) {
-            istiodDeps.push(chart(m.cni, [...before, base]));
+            istiodDeps.push(chart(m.cni, (x) => x.cni, [...before, base]));
         }
-        const istiod = chart(m.istiod, istiodDeps);
+        const istiod = chart(m.istiod, (x) => x.istiod, istiodDeps);
 
         if (m.gateway) {
             const gwDeps: pulumi.Resource[] = [istiod];
             if (m.gatewayNamespace) {
-                gwDeps.push(new k8s.core.v1.Namespace(m.gatewayNamespace.resourceName, m.gatewayNamespace.args, parent));
+                gwDeps.push(new k8s.core.v1.Namespace(m.gatewayNamespace.resourceName, r.args((p) => istioMeshManifests(p).gatewayNamespace?.args ?? {}), parent));
             }
-            chart(m.gateway, gwDeps);
+            chart(m.gateway, (x) => x.gateway, gwDeps);
         }
 
-        new MtlsPolicy(m.meshPolicy.resourceName, m.meshPolicy.args, childOptions(this, opts, [base, istiod]));
+        new MtlsPolicy(m.meshPolicy.resourceName, r.child(MTLS_POLICY_TYPE, (p) => istioMeshManifests(p).meshPolicy.args), childOptions(this, opts, [base, istiod]));
 
-        this.namespace = pulumi.output(plan.namespace);
-        this.version = pulumi.output(plan.version);
-        this.revision = pulumi.output(plan.revision);
-        this.mtlsMode = pulumi.output(plan.mtlsMode);
-        this.trustDomain = pulumi.output(plan.trustDomain);
-        this.injectionLabels = pulumi.output(plan.injectionLabels.namespace);
-        this.podInjectionLabels = pulumi.output(plan.injectionLabels.pod);
-        this.extensionProviderNames = pulumi.output(plan.extensionProviders.map((p) => p.name));
+        this.namespace = pulumi.output(r.from((p) => p.namespace));
+        this.version = pulumi.output(r.from((p) => p.version));
+        this.revision = pulumi.output(r.from((p) => p.revision));
+        this.mtlsMode = pulumi.output(r.from((p) => p.mtlsMode));
+        this.trustDomain = pulumi.output(r.from((p) => p.trustDomain));
+        this.injectionLabels = pulumi.output(r.from((p) => p.injectionLabels.namespace));
+        this.podInjectionLabels = pulumi.output(r.from((p) => p.injectionLabels.pod));
+        this.extensionProviderNames = pulumi.output(r.from((p) => p.extensionProviders.map((e) => e.name)));
         this.rootFingerprints = rootFingerprints;
-        this.istiodValues = pulumi.output(valuesYaml(m.istiod.install.values));
+        this.istiodValues = pulumi.output(r.from((p) => valuesYaml(istioMeshManifests(p).istiod.install.values)));
         this.registerOutputs({
             namespace: this.namespace,
             version: this.version,

@@ -4,6 +4,7 @@
 import { deepMerge, HelmInstall } from "../internal/chartValues";
 import { DEFAULT_ISTIO_NAMESPACE, VALIDATION_FAILURE_POLICY } from "./defaults";
 import { IstioMeshPlan } from "./istioMeshPlan";
+import type * as pulumi from "@pulumi/pulumi";
 import { MtlsPolicyArgs } from "./mtlsPolicyPlan";
 
 /** A chart install and the resource name of its Chart or Release. */
@@ -37,7 +38,7 @@ export interface IstioMeshManifests {
     /** The `gateway` chart, when asked for. */
     gateway?: IstioChartInstall;
     /** The mesh-wide MtlsPolicy child: its resource name and arguments. */
-    meshPolicy: { resourceName: string; args: MtlsPolicyArgs };
+    meshPolicy: { resourceName: string; args: pulumi.Unwrap<MtlsPolicyArgs> };
 }
 
 /** The `base` chart values meshtls computes (before the `values.base` escape hatch). */

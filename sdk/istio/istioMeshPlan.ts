@@ -33,12 +33,12 @@ export interface IngressGatewayArgs {
      * Helm release name; the chart names the Deployment and Service after it.
      * @default "istio-ingressgateway"
      */
-    name?: string;
+    name?: pulumi.Input<string>;
     /**
      * Namespace of the gateway.
      * @default "istio-ingress"
      */
-    namespace?: string;
+    namespace?: pulumi.Input<string>;
     /**
      * Create the gateway namespace. Set false when it already exists.
      * @default true
@@ -52,13 +52,13 @@ export interface IngressGatewayArgs {
  */
 export interface IstioChartValues {
     /** YAML values for the `base` chart. */
-    base?: string;
+    base?: pulumi.Input<string>;
     /** YAML values for the `istiod` chart. */
-    istiod?: string;
+    istiod?: pulumi.Input<string>;
     /** YAML values for the `cni` chart. */
-    cni?: string;
+    cni?: pulumi.Input<string>;
     /** YAML values for the `gateway` chart. */
-    gateway?: string;
+    gateway?: pulumi.Input<string>;
 }
 
 /** How Istio is installed and configured: shared by IstioMesh and MtlsPlatform's `istio` section. */
@@ -67,24 +67,24 @@ export interface IstioInstallSettings {
      * Istio version: the version of every chart installed.
      * @default "1.30.3"
      */
-    version?: string;
+    version?: pulumi.Input<string>;
     /**
      * Chart repository URL.
      * @default "https://istio-release.storage.googleapis.com/charts"
      */
-    chartRepository?: string;
+    chartRepository?: pulumi.Input<string>;
     /**
      * Namespace of the control plane; also the mesh root namespace, where the mesh-wide policy lives.
      * @default "istio-system"
      */
-    namespace?: string;
+    namespace?: pulumi.Input<string>;
     /**
      * Create the control-plane namespace. Set false when it already exists.
      * @default true
      */
     createNamespace?: boolean;
     /** Control-plane revision (`istio.io/rev`), for revisioned installs. @default "" (the default revision) */
-    revision?: string;
+    revision?: pulumi.Input<string>;
     /**
      * How the charts are installed.
      * @default HelmMode.Chart (per-object preview diffs; Istio's charts need no hooks)
@@ -94,32 +94,32 @@ export interface IstioInstallSettings {
      * SPIFFE trust domain (`meshConfig.trustDomain`).
      * @default "cluster.local"
      */
-    trustDomain?: string;
+    trustDomain?: pulumi.Input<string>;
     /** Mesh ID (`global.meshID`); Istio uses the trust domain when unset. */
-    meshId?: string;
+    meshId?: pulumi.Input<string>;
     /**
      * Start application containers only once the sidecar is ready
      * (`meshConfig.defaultConfig.holdApplicationUntilProxyStarts`), so they never send plain text early.
      * @default true
      */
-    holdApplicationUntilProxyStarts?: boolean;
+    holdApplicationUntilProxyStarts?: pulumi.Input<boolean>;
     /**
      * Rewrite HTTP probes through the sidecar agent (`sidecarInjectorWebhook.rewriteAppHTTPProbe`), so
      * kubelet probes keep working under STRICT mTLS.
      * @default true
      */
-    rewriteAppHTTPProbe?: boolean;
+    rewriteAppHTTPProbe?: pulumi.Input<boolean>;
     /**
      * Mode of the mesh-wide PeerAuthentication `default` in the root namespace.
      * @default MtlsMode.STRICT
      */
-    mtlsMode?: MtlsMode;
+    mtlsMode?: pulumi.Input<MtlsMode>;
     /**
      * With a plug-in CA, trust several roots at once (`ISTIO_MULTIROOT_MESH`, proxy
      * `PROXY_CONFIG_XDS_AGENT`), so a root rotation through CertificateAuthority phases needs no downtime.
      * @default true
      */
-    multiRootTrust?: boolean;
+    multiRootTrust?: pulumi.Input<boolean>;
     /**
      * Install the Istio CNI node agent (`cni` chart) and tell istiod to use it.
      * @default false
@@ -134,13 +134,13 @@ export interface IstioInstallSettings {
 /** Arguments of an IstioMesh. */
 export interface IstioMeshArgs extends IstioInstallSettings {
     /** Extension providers (`meshConfig.extensionProviders`), e.g. from `kyvernoExtensionProvider()`. */
-    extensionProviders?: ExtensionProvider[];
+    extensionProviders?: pulumi.Input<ExtensionProvider[]>;
     /** Plug-in CA: istiod signs workload certificates with this issuer (the `cacerts` Secret). */
     pluginCa?: pulumi.Input<IssuerMaterial>;
 }
 
 /** The settings part of IstioMesh args (what MtlsPlatform passes through unchanged). */
-export function istioInstallSettings(s: IstioInstallSettings): IstioInstallSettings {
+export function istioInstallSettings(s: pulumi.Unwrap<IstioInstallSettings>): pulumi.Unwrap<IstioInstallSettings> {
     return {
         version: s.version,
         chartRepository: s.chartRepository,
@@ -270,7 +270,7 @@ function validateExtensionProviders(v: ArgsValidator, providers: ExtensionProvid
  * Validates IstioMesh arguments and resolves every default. Throws one `pulumi.ResourceError` naming
  * each bad field, its value and what is accepted. Only whether `pluginCa` is set matters here.
  */
-export function planIstioMesh(name: string, args: IstioMeshArgs): IstioMeshPlan {
+export function planIstioMesh(name: string, args: pulumi.Unwrap<IstioMeshArgs>): IstioMeshPlan {
     const v = new ArgsValidator(ISTIO_MESH_TYPE, name);
     v.version("version", args.version);
     v.dnsLabel("namespace", args.namespace);

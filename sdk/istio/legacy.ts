@@ -3,6 +3,7 @@
 // what could not be carried over (removedApis.ts refuses them wherever a current policy is expected).
 import * as YAML from "yaml";
 import { ServicePortSpec, servicePortToTargetPort } from "../posture";
+import type * as pulumi from "@pulumi/pulumi";
 import type { MtlsPolicyArgs, PortMtls } from "./mtlsPolicyPlan";
 import { LegacyDoc } from "./removedApis";
 import { MtlsMode } from "./types";
@@ -14,7 +15,7 @@ export interface ConvertedPolicy {
     /** A suggested component name. */
     name: string;
     /** Arguments for `new MtlsPolicy(name, args)`. */
-    args: MtlsPolicyArgs;
+    args: pulumi.Unwrap<MtlsPolicyArgs>;
 }
 
 /** Options of {@link convertLegacyIstioPolicy}. */
@@ -189,7 +190,7 @@ export function convertLegacyIstioPolicy(yamlText: string, options: LegacyConver
             notes.push(
                 `${source}: target "${service}" became selector app=${service}; PeerAuthentication selects pods by label, so check it against the Service's selector.`,
             );
-            const args: MtlsPolicyArgs = { namespace, name: service, selector: { app: service }, mode: ports.length > 0 ? MtlsMode.UNSET : mode };
+            const args: pulumi.Unwrap<MtlsPolicyArgs> = { namespace, name: service, selector: { app: service }, mode: ports.length > 0 ? MtlsMode.UNSET : mode };
             if (ports.length > 0) {
                 args.portLevelMtls = ports;
                 notes.push(`${source}: target "${service}" listed ports, so only those ports get ${mode}; the rest inherit (UNSET).`);

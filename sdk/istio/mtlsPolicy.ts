@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { CUSTOM_RESOURCE_PLAIN_KEYS, resolveArgs } from "../internal/inputs";
 import { childOptions, plainOutputs } from "../internal/options";
 import { mtlsPolicyObjects } from "./mtlsPolicyManifests";
 import { MTLS_POLICY_TYPE, MtlsPolicyArgs, MtlsScope, planMtlsPolicy } from "./mtlsPolicyPlan";
@@ -26,14 +27,22 @@ export class MtlsPolicy extends pulumi.ComponentResource {
     public readonly destinationRuleHosts!: pulumi.Output<string[]>;
 
     constructor(name: string, args: MtlsPolicyArgs, opts?: pulumi.ComponentResourceOptions) {
-        const plan = planMtlsPolicy(name, args);
+        const r = resolveArgs(MTLS_POLICY_TYPE, name, args, (a) => planMtlsPolicy(name, a));
         super(MTLS_POLICY_TYPE, name, args, opts);
 
-        for (const { resourceName, object } of mtlsPolicyObjects(plan)) {
+        mtlsPolicyObjects(r.shape).forEach(({ resourceName }, i) => {
+            const object = r.args((p) => mtlsPolicyObjects(p)[i].object, CUSTOM_RESOURCE_PLAIN_KEYS);
             new k8s.apiextensions.CustomResource(resourceName, object as unknown as k8s.apiextensions.CustomResourceArgs, childOptions(this, opts));
-        }
+        });
 
-        const hosts = plan.destinationRules.map((r) => r.host);
-        this.registerOutputs(plainOutputs<MtlsPolicy>(this, { scope: plan.scope, namespace: plan.namespace, policyName: plan.policyName, mode: plan.mode, destinationRuleHosts: hosts }));
+        this.registerOutputs(
+            plainOutputs<MtlsPolicy>(this, {
+                scope: r.from((p) => p.scope),
+                namespace: r.from((p) => p.namespace),
+                policyName: r.from((p) => p.policyName),
+                mode: r.from((p) => p.mode),
+                destinationRuleHosts: r.from((p) => p.destinationRules.map((d) => d.host)),
+            }),
+        );
     }
 }

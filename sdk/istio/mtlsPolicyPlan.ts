@@ -1,5 +1,6 @@
 // MtlsPolicy's plan: pure. Validates the arguments (every problem at once), resolves every default once
 // and returns plain data that mtlsPolicyManifests.ts turns into objects.
+import * as pulumi from "@pulumi/pulumi";
 import { ArgsValidator, isDnsName } from "../internal/validation";
 import { API_SERVER_SERVICE, DEFAULT_CLUSTER_DOMAIN, DEFAULT_ISTIO_NAMESPACE, DEFAULT_MTLS_MODE, DEFAULT_POLICY_NAME } from "./defaults";
 import { rejectLegacyPolicy } from "./removedApis";
@@ -30,7 +31,7 @@ export interface MtlsDestinationRuleArgs {
      * Name of the DestinationRule (suffixed `-<n>` from the second host on).
      * @default the PeerAuthentication's name
      */
-    name?: string;
+    name?: pulumi.Input<string>;
 }
 
 /** Arguments of an MtlsPolicy. */
@@ -39,34 +40,34 @@ export interface MtlsPolicyArgs {
      * Namespace of the policy. Absent (or the root namespace without a selector): mesh-wide.
      * With a selector: the workloads' namespace.
      */
-    namespace?: string;
+    namespace?: pulumi.Input<string>;
     /**
      * The mesh's root namespace (`meshConfig.rootNamespace`), where mesh-wide policies live.
      * @default "istio-system"
      */
-    rootNamespace?: string;
+    rootNamespace?: pulumi.Input<string>;
     /**
      * Name of the PeerAuthentication. Istio honours one mesh-wide and one namespace-wide policy each;
      * `default` is the convention.
      * @default "default" at mesh and namespace scope; the component's name at workload scope
      */
-    name?: string;
+    name?: pulumi.Input<string>;
     /** Workload scope: `matchLabels` of the pods the policy applies to. */
-    selector?: { [key: string]: string };
+    selector?: pulumi.Input<{ [key: string]: string }>;
     /**
      * mTLS mode.
      * @default MtlsMode.STRICT
      */
-    mode?: MtlsMode;
+    mode?: pulumi.Input<MtlsMode>;
     /** Per-port modes (workload scope only: Istio requires a selector for them). */
-    portLevelMtls?: PortMtls[];
+    portLevelMtls?: pulumi.Input<PortMtls[]>;
     /** Also create the client-side DestinationRule(s) with `ISTIO_MUTUAL`. */
     destinationRule?: MtlsDestinationRuleArgs;
     /**
      * Cluster DNS domain, for the default DestinationRule host.
      * @default "cluster.local"
      */
-    clusterDomain?: string;
+    clusterDomain?: pulumi.Input<string>;
 }
 
 /** The scope of a resolved policy. */
@@ -115,7 +116,7 @@ export interface MtlsPolicyPlan {
  * Validates MtlsPolicy arguments and resolves every default. Throws one `pulumi.ResourceError` naming
  * each bad field, its value and what is accepted (and refuses removed-API documents first).
  */
-export function planMtlsPolicy(name: string, args: MtlsPolicyArgs): MtlsPolicyPlan {
+export function planMtlsPolicy(name: string, args: pulumi.Unwrap<MtlsPolicyArgs>): MtlsPolicyPlan {
     rejectLegacyPolicy(MTLS_POLICY_TYPE, name, args);
     const v = new ArgsValidator(MTLS_POLICY_TYPE, name);
     const root = args.rootNamespace ?? DEFAULT_ISTIO_NAMESPACE;

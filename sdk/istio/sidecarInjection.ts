@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { resolveArgs } from "../internal/inputs";
 import { childOptions, plainOutputs } from "../internal/options";
 import { sidecarPatch } from "./sidecarInjectionManifests";
 import { planSidecarInjection, SIDECAR_INJECTION_TYPE, SidecarInjectionArgs } from "./sidecarInjectionPlan";
@@ -23,12 +24,16 @@ export class SidecarInjection extends pulumi.ComponentResource {
     public readonly podAnnotations!: pulumi.Output<{ [key: string]: string }>;
 
     constructor(name: string, args: SidecarInjectionArgs, opts?: pulumi.ComponentResourceOptions) {
-        const plan = planSidecarInjection(name, args);
+        const r = resolveArgs(SIDECAR_INJECTION_TYPE, name, args, (a) => planSidecarInjection(name, a));
         super(SIDECAR_INJECTION_TYPE, name, args, opts);
 
-        const patch = sidecarPatch(plan);
-        new k8s.apps.v1.DeploymentPatch(patch.resourceName, patch.args, childOptions(this, opts));
-        const { labels, annotations } = patch.args.spec.template.metadata;
-        this.registerOutputs(plainOutputs<SidecarInjection>(this, { podLabels: labels, podAnnotations: annotations }));
+        const patch = sidecarPatch(r.shape);
+        new k8s.apps.v1.DeploymentPatch(patch.resourceName, r.args((p) => sidecarPatch(p).args), childOptions(this, opts));
+        this.registerOutputs(
+            plainOutputs<SidecarInjection>(this, {
+                podLabels: r.from((p) => sidecarPatch(p).args.spec.template.metadata.labels),
+                podAnnotations: r.from((p) => sidecarPatch(p).args.spec.template.metadata.annotations),
+            }),
+        );
     }
 }

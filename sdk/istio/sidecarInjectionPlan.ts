@@ -1,4 +1,5 @@
 // SidecarInjection's plan: pure. Validates the arguments and resolves every default once.
+import * as pulumi from "@pulumi/pulumi";
 import { ArgsValidator } from "../internal/validation";
 import { DEFAULT_INJECT, DEFAULT_REVISION, DEFAULT_REWRITE_APP_HTTP_PROBERS } from "./defaults";
 
@@ -8,23 +9,23 @@ export const SIDECAR_INJECTION_TYPE = "meshtls:index:SidecarInjection";
 /** Arguments of a SidecarInjection. */
 export interface SidecarInjectionArgs {
     /** Namespace of the Deployment. */
-    namespace: string;
+    namespace: pulumi.Input<string>;
     /** Name of the existing Deployment to patch. */
-    deployment: string;
+    deployment: pulumi.Input<string>;
     /**
      * Inject the sidecar (`sidecar.istio.io/inject: "true"`); false sets the label to "false", which
      * removes the sidecar at the next rollout.
      * @default true
      */
-    inject?: boolean;
+    inject?: pulumi.Input<boolean>;
     /**
      * Rewrite HTTP liveness/readiness probes through the sidecar so kubelet probes keep working under
      * STRICT mTLS.
      * @default true
      */
-    rewriteAppHTTPProbers?: boolean;
+    rewriteAppHTTPProbers?: pulumi.Input<boolean>;
     /** Control-plane revision to inject from (`istio.io/rev` pod label). */
-    revision?: string;
+    revision?: pulumi.Input<string>;
 }
 
 /** A SidecarInjection, validated and fully defaulted: plain data. */
@@ -44,7 +45,7 @@ export interface SidecarInjectionPlan {
 }
 
 /** Validates SidecarInjection arguments and resolves every default; throws one `pulumi.ResourceError`. */
-export function planSidecarInjection(name: string, args: SidecarInjectionArgs): SidecarInjectionPlan {
+export function planSidecarInjection(name: string, args: pulumi.Unwrap<SidecarInjectionArgs>): SidecarInjectionPlan {
     const v = new ArgsValidator(SIDECAR_INJECTION_TYPE, name);
     v.dnsLabel("namespace", args.namespace, true);
     v.dnsSubdomain("deployment", args.deployment, true);

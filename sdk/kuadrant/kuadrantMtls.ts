@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { CUSTOM_RESOURCE_PLAIN_KEYS, ResolvedArgs, resolveArgs } from "../internal/inputs";
 import { childOptions, plainOutputs } from "../internal/options";
 import { SidecarInjection } from "../istio";
 import { kuadrantEnvoyFilterPatch, kuadrantEnvoyFilterPatchSpec, kuadrantEnvoyFilterReadArgs, kuadrantCrPatch, kuadrantPeerAuthentication } from "./manifests";
@@ -48,40 +49,50 @@ export class KuadrantMtls extends pulumi.ComponentResource {
     public readonly posture!: pulumi.Output<{ [link: string]: string }>;
 
     constructor(name: string, args: KuadrantMtlsArgs, opts?: pulumi.ComponentResourceOptions) {
-        const plan = planKuadrantMtls(name, args);
+        const r = resolveArgs(KUADRANT_MTLS_TYPE, name, args, (a) => planKuadrantMtls(name, a));
+        const plan = r.shape;
         super(KUADRANT_MTLS_TYPE, name, args, opts);
 
         if (plan.operator) {
-            new k8s.apiextensions.CustomResourcePatch(plan.operator.resourceName, kuadrantCrPatch(plan, plan.operator) as k8s.apiextensions.CustomResourcePatchArgs, childOptions(this, opts));
+            const patch = r.args((p) => (p.operator ? kuadrantCrPatch(p, p.operator) : {}), CUSTOM_RESOURCE_PLAIN_KEYS);
+            new k8s.apiextensions.CustomResourcePatch(plan.operator.resourceName, patch as k8s.apiextensions.CustomResourcePatchArgs, childOptions(this, opts));
         }
         if (plan.manual) {
-            this.manual(plan, plan.manual, opts);
+            this.manual(r, plan.manual, opts);
         }
 
-        this.registerOutputs(plainOutputs<KuadrantMtls>(this, { enabled: plan.enabled, mode: plan.mode, posture: plan.posture }));
+        this.registerOutputs(plainOutputs<KuadrantMtls>(this, { enabled: plan.enabled, mode: plan.mode, posture: r.from((p) => p.posture) }));
     }
 
     /** Registers the steps in the plan's order, each step waiting for every resource of the earlier ones. */
-    private manual(plan: KuadrantMtlsPlan, manual: KuadrantManualPlan, opts: pulumi.ComponentResourceOptions | undefined): void {
+    private manual(r: ResolvedArgs<KuadrantMtlsPlan>, manual: KuadrantManualPlan, opts: pulumi.ComponentResourceOptions | undefined): void {
+        // The real plan's Manual part (the shape's has the same names and counts).
+        const real = <T>(f: (m: KuadrantManualPlan, p: KuadrantMtlsPlan) => T) => r.from((p) => f(p.manual ?? manual, p));
         const register: Record<KuadrantStep, (dependsOn: pulumi.Resource[]) => pulumi.Resource[]> = {
             sidecars: (dependsOn) =>
                 manual.servers.map(
-                    (s) => new SidecarInjection(s.sidecarResourceName, { namespace: plan.namespace, deployment: s.deployment, inject: manual.inject }, childOptions(this, opts, dependsOn)),
+                    (s, i) =>
+                        new SidecarInjection(
+                            s.sidecarResourceName,
+                            { namespace: real((_m, p) => p.namespace), deployment: real((m) => m.servers[i].deployment), inject: manual.inject },
+                            childOptions(this, opts, dependsOn),
+                        ),
                 ),
             clientTls: (dependsOn) =>
-                manual.envoyFilters.map((f) => {
+                manual.envoyFilters.map((f, i) => {
                     // Read what the operator wrote now, so the patch carries every field of it.
                     const live = new k8s.apiextensions.CustomResource(f.readResourceName, kuadrantEnvoyFilterReadArgs(), { ...childOptions(this, opts), id: f.readId }) as k8s.apiextensions.CustomResource & {
                         spec: pulumi.Output<unknown>;
                     };
-                    const spec = live.spec.apply((s) => kuadrantEnvoyFilterPatchSpec(plan, f, s));
+                    const spec = pulumi.all([live.spec, r.from((p) => p)]).apply(([s, p]) => kuadrantEnvoyFilterPatchSpec(p as KuadrantMtlsPlan, (p as KuadrantMtlsPlan).manual?.envoyFilters[i] ?? f, s));
                     // retainOnDelete: see KUADRANT_ENVOY_FILTER_RETAIN_ON_DELETE (deleting must not relinquish configPatches).
                     return new k8s.apiextensions.CustomResourcePatch(f.resourceName, kuadrantEnvoyFilterPatch(f, spec), { ...childOptions(this, opts, dependsOn), retainOnDelete: f.retainOnDelete });
                 }),
             serverPolicy: (dependsOn) =>
-                manual.peerAuthentications.map(
-                    (p) => new k8s.apiextensions.CustomResource(p.resourceName, kuadrantPeerAuthentication(p) as unknown as k8s.apiextensions.CustomResourceArgs, childOptions(this, opts, dependsOn)),
-                ),
+                manual.peerAuthentications.map((pa, i) => {
+                    const object = r.args((p) => kuadrantPeerAuthentication((p.manual ?? manual).peerAuthentications[i]), CUSTOM_RESOURCE_PLAIN_KEYS);
+                    return new k8s.apiextensions.CustomResource(pa.resourceName, object as unknown as k8s.apiextensions.CustomResourceArgs, childOptions(this, opts, dependsOn));
+                }),
         };
         const done: pulumi.Resource[] = [];
         for (const step of manual.order) {

@@ -1,5 +1,6 @@
 // KuadrantMtls's plan: a pure function from its arguments to a validated, fully defaulted plan that
 // says which resources exist, their names and contents, and in which order they are applied.
+import type * as pulumi from "@pulumi/pulumi";
 import { ArgsValidator } from "../internal/validation";
 import { MtlsMode } from "../istio";
 import { kuadrantOperatorOwnsMtls } from "../posture";
@@ -155,7 +156,7 @@ export interface KuadrantMtlsPlan {
 }
 
 /** Validates KuadrantMtls's arguments (every problem at once) and resolves every default. */
-export function planKuadrantMtls(name: string, args: KuadrantMtlsArgs): KuadrantMtlsPlan {
+export function planKuadrantMtls(name: string, args: pulumi.Unwrap<KuadrantMtlsArgs>): KuadrantMtlsPlan {
     validate(name, args);
     const enabled = args.enabled ?? DEFAULT_KUADRANT_MTLS_ENABLED;
     const mode = args.mode ?? DEFAULT_KUADRANT_MTLS_MODE;
@@ -221,7 +222,7 @@ export function planKuadrantMtls(name: string, args: KuadrantMtlsArgs): Kuadrant
     };
 }
 
-function validate(name: string, args: KuadrantMtlsArgs): void {
+function validate(name: string, args: pulumi.Unwrap<KuadrantMtlsArgs>): void {
     const v = new ArgsValidator(KUADRANT_MTLS_TYPE, name);
     const mode = args.mode ?? DEFAULT_KUADRANT_MTLS_MODE;
     const modeOk = v.enumValue("mode", args.mode, KuadrantMtlsMode);

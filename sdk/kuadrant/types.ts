@@ -1,4 +1,5 @@
-// The public argument types of KuadrantMtls: plain data, read by the plan and the component.
+// The public argument types of KuadrantMtls: read by the plan and the component.
+import type * as pulumi from "@pulumi/pulumi";
 
 /** How KuadrantMtls turns mTLS on. */
 export enum KuadrantMtlsMode {
@@ -28,7 +29,7 @@ export interface KuadrantMtlsArgs {
      * Namespace of Kuadrant, Authorino and Limitador.
      * @default "kuadrant-system"
      */
-    namespace?: string;
+    namespace?: pulumi.Input<string>;
     /**
      * Protect gateway -> Authorino traffic.
      * @default true
@@ -53,22 +54,22 @@ export interface KuadrantMtlsArgs {
      * cluster to check it (in render mode there is no cluster to read).
      * @default "1.5.2" (the pinned release)
      */
-    kuadrantVersion?: string;
+    kuadrantVersion?: pulumi.Input<string>;
     /**
      * Name of the Kuadrant CR (Operator mode).
      * @default "kuadrant"
      */
-    kuadrantName?: string;
+    kuadrantName?: pulumi.Input<string>;
     /**
      * Authorino Deployment (Manual mode).
      * @default "authorino"
      */
-    authorinoDeployment?: string;
+    authorinoDeployment?: pulumi.Input<string>;
     /**
      * Limitador Deployment (Manual mode).
      * @default "limitador-limitador"
      */
-    limitadorDeployment?: string;
+    limitadorDeployment?: pulumi.Input<string>;
     /** Gateways whose `kuadrant-auth-<gateway>` / `kuadrant-ratelimiting-<gateway>` EnvoyFilters get TLS (Manual mode, required there). */
     gateways?: KuadrantGatewayRef[];
     /**

@@ -8,41 +8,41 @@ export interface CertificateArgs {
     /** The CA that signs, usually `CertificateAuthority.issuer`. */
     issuer: pulumi.Input<IssuerMaterial>;
     /** Subject common name. 1 to 64 characters. */
-    commonName: string;
+    commonName: pulumi.Input<string>;
     /** Subject organization (O). */
-    organization?: string;
+    organization?: pulumi.Input<string>;
     /** DNS subject alternative names, lower case; a leading `*.` wildcard is allowed. */
-    dnsNames?: string[];
+    dnsNames?: pulumi.Input<string[]>;
     /** URI subject alternative names, e.g. SPIFFE IDs. */
-    uris?: string[];
+    uris?: pulumi.Input<string[]>;
     /** IP address subject alternative names. */
-    ipAddresses?: string[];
+    ipAddresses?: pulumi.Input<string[]>;
     /**
      * Usable by a TLS server (extended key usage serverAuth).
      * @default true
      */
-    serverAuth?: boolean;
+    serverAuth?: pulumi.Input<boolean>;
     /**
      * Usable by a TLS client (extended key usage clientAuth), as mTLS clients need.
      * @default false
      */
-    clientAuth?: boolean;
+    clientAuth?: pulumi.Input<boolean>;
     /**
      * Key algorithm of the certificate's key.
      * @default KeyAlgorithm.EcdsaP256
      */
-    keyAlgorithm?: KeyAlgorithm;
+    keyAlgorithm?: pulumi.Input<KeyAlgorithm>;
     /**
      * Validity in hours.
      * @default 2160 (90 days)
      */
-    validityHours?: number;
+    validityHours?: pulumi.Input<number>;
     /**
      * Re-issue (new certificate, same key) at the first `pulumi up` once this many hours of validity
      * remain. Must be less than `validityHours`.
      * @default 720 (30 days)
      */
-    earlyRenewalHours?: number;
+    earlyRenewalHours?: pulumi.Input<number>;
 }
 
 /** An intermediate CA under the root: the root signs it, it signs every leaf. */
@@ -51,17 +51,17 @@ export interface IntermediateCaArgs {
      * Common name of the intermediate; the generation and a random suffix are appended.
      * @default "<the CA's commonName> intermediate"
      */
-    commonName?: string;
+    commonName?: pulumi.Input<string>;
     /**
      * Validity of the intermediate certificate, in hours.
      * @default 43800 (5 years)
      */
-    validityHours?: number;
+    validityHours?: pulumi.Input<number>;
     /**
      * Re-issue the intermediate (same key) when this many hours of validity remain, at the next `pulumi up`.
      * @default 4380 (6 months)
      */
-    earlyRenewalHours?: number;
+    earlyRenewalHours?: pulumi.Input<number>;
 }
 
 /** Arguments of a CertificateAuthority. */
@@ -71,19 +71,19 @@ export interface CertificateAuthorityArgs {
      * a subject. At most 40 characters.
      * @default "meshtls root CA"
      */
-    commonName?: string;
+    commonName?: pulumi.Input<string>;
     /** Organization (O) of the CA subjects. */
-    organization?: string;
+    organization?: pulumi.Input<string>;
     /**
      * Key algorithm of the CA keys.
      * @default KeyAlgorithm.EcdsaP256
      */
-    keyAlgorithm?: KeyAlgorithm;
+    keyAlgorithm?: pulumi.Input<KeyAlgorithm>;
     /**
      * Validity of the root certificate, in hours.
      * @default 87600 (10 years)
      */
-    validityHours?: number;
+    validityHours?: pulumi.Input<number>;
     /**
      * Re-issue the root (same key, same subject, so existing chains still verify) when this many hours of
      * validity remain, at the next `pulumi up`. Must be less than `validityHours`. Off by default: a
@@ -93,7 +93,7 @@ export interface CertificateAuthorityArgs {
      * that istiod does not use, or restart istiod after each re-issue (a warning says when).
      * @default 0 (never re-issued in place)
      */
-    earlyRenewalHours?: number;
+    earlyRenewalHours?: pulumi.Input<number>;
     /** When set, the root signs this intermediate and the intermediate signs every leaf. */
     intermediate?: IntermediateCaArgs;
     /**

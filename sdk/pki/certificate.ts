@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
+import { resolveArgs } from "../internal/inputs";
 import { certificateFacts, joinPem } from "./fingerprint";
 import { CERTIFICATE_TYPE, planCertificate } from "./plan";
 import { issuerParts, publicIssuer } from "./types";
@@ -25,20 +26,18 @@ export class Certificate extends pulumi.ComponentResource {
     public readonly serialNumber!: pulumi.Output<string>;
 
     constructor(name: string, args: CertificateArgs, opts?: pulumi.ComponentResourceOptions) {
-        const plan = planCertificate(name, args);
+        const r = resolveArgs(CERTIFICATE_TYPE, name, args, (a) => planCertificate(name, a));
+        const plan = r.shape;
         // The recorded inputs carry the issuer's certificates, never its key.
         super(CERTIFICATE_TYPE, name, { ...args, issuer: publicIssuer(args.issuer) }, opts);
 
         const issuer = issuerParts(args.issuer);
-        const key = new tls.PrivateKey(plan.keyName, plan.privateKey, { parent: this });
+        const key = new tls.PrivateKey(plan.keyName, r.args((p) => p.privateKey), { parent: this });
         const csr = new tls.CertRequest(
             plan.csrName,
             {
                 privateKeyPem: key.privateKeyPem,
-                subject: plan.subject,
-                dnsNames: plan.dnsNames,
-                uris: plan.uris,
-                ipAddresses: plan.ipAddresses,
+                ...r.args((p) => ({ subject: p.subject, dnsNames: p.dnsNames, uris: p.uris, ipAddresses: p.ipAddresses })),
             },
             { parent: this },
         );
@@ -48,9 +47,7 @@ export class Certificate extends pulumi.ComponentResource {
                 certRequestPem: csr.certRequestPem,
                 caCertPem: issuer.certPem,
                 caPrivateKeyPem: issuer.privateKeyPem,
-                allowedUses: plan.allowedUses,
-                validityPeriodHours: plan.validityHours,
-                earlyRenewalHours: plan.earlyRenewalHours,
+                ...r.args((p) => ({ allowedUses: p.allowedUses, validityPeriodHours: p.validityHours, earlyRenewalHours: p.earlyRenewalHours })),
             },
             { parent: this },
         );

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as tls from "@pulumi/tls";
+import { ResolvedArgs, resolveArgs } from "../internal/inputs";
 import { bundleFingerprints, certificateFacts, joinPem } from "./fingerprint";
 import { CERTIFICATE_AUTHORITY_TYPE, CaGenerationPlan, CertificateAuthorityPlan, caSubjectCommonName, planCertificateAuthority, rootRenewalWarning } from "./plan";
 import { IssuerMaterial } from "./types";
@@ -48,14 +49,12 @@ export class CertificateAuthority extends pulumi.ComponentResource {
     public readonly issuer!: pulumi.Output<IssuerMaterial>;
 
     constructor(name: string, args: CertificateAuthorityArgs, opts?: pulumi.ComponentResourceOptions) {
-        const plan = planCertificateAuthority(name, args);
+        const r = resolveArgs(CERTIFICATE_AUTHORITY_TYPE, name, args, (a) => planCertificateAuthority(name, a));
+        const plan = r.shape;
         super(CERTIFICATE_AUTHORITY_TYPE, name, args, opts);
-        const renewalWarning = rootRenewalWarning(plan);
-        if (renewalWarning !== undefined) {
-            void pulumi.log.warn(renewalWarning, this);
-        }
+        void pulumi.output(r.from(rootRenewalWarning)).apply((warning) => (warning === undefined ? undefined : pulumi.log.warn(warning, this)));
 
-        const generations = plan.generations.map((g) => this.makeGeneration(plan, g));
+        const generations = plan.generations.map((g, i) => this.makeGeneration(r, plan, g, i));
         const signer = generations[plan.generations.findIndex((g) => g.generation === plan.signingGeneration)];
         const roots = generations.map((g) => g.rootCertPem);
 
@@ -92,20 +91,20 @@ export class CertificateAuthority extends pulumi.ComponentResource {
         });
     }
 
-    private makeGeneration(plan: CertificateAuthorityPlan, g: CaGenerationPlan): Generation {
+    private makeGeneration(r: ResolvedArgs<CertificateAuthorityPlan>, plan: CertificateAuthorityPlan, g: CaGenerationPlan, i: number): Generation {
         // The suffix lives in state, so the subject is stable across runs yet unique per generation.
         const suffix = new random.RandomId(g.idName, { byteLength: plan.subjectSuffixBytes, keepers: g.idKeepers }, { parent: this });
-        const subjectName = (base: string) => suffix.hex.apply((hex) => caSubjectCommonName(base, g.generation, hex));
-        const rootKey = new tls.PrivateKey(g.root.keyName, plan.privateKey, { parent: this });
+        const subjectName = (base: pulumi.Input<string>) => pulumi.all([suffix.hex, base]).apply(([hex, b]) => caSubjectCommonName(b, g.generation, hex));
+        const privateKey = r.args((p) => p.privateKey);
+        const rootKey = new tls.PrivateKey(g.root.keyName, privateKey, { parent: this });
         const root = new tls.SelfSignedCert(
             g.root.certName,
             {
                 privateKeyPem: rootKey.privateKeyPem,
-                subject: { commonName: subjectName(g.root.commonNameBase), organization: plan.organization },
+                subject: { commonName: subjectName(r.from((p) => p.generations[i].root.commonNameBase)), organization: r.from((p) => p.organization) },
                 isCaCertificate: true,
                 allowedUses: plan.caUses,
-                validityPeriodHours: g.root.validityHours,
-                earlyRenewalHours: g.root.earlyRenewalHours,
+                ...r.args((p) => ({ validityPeriodHours: p.generations[i].root.validityHours, earlyRenewalHours: p.generations[i].root.earlyRenewalHours })),
             },
             { parent: this },
         );
@@ -119,12 +118,12 @@ export class CertificateAuthority extends pulumi.ComponentResource {
                 intermediatesPem: pulumi.output(""),
             };
         }
-        const imKey = new tls.PrivateKey(im.keyName, plan.privateKey, { parent: this });
+        const imKey = new tls.PrivateKey(im.keyName, privateKey, { parent: this });
         const csr = new tls.CertRequest(
             im.csrName,
             {
                 privateKeyPem: imKey.privateKeyPem,
-                subject: { commonName: subjectName(im.commonNameBase), organization: plan.organization },
+                subject: { commonName: subjectName(r.from((p) => p.generations[i].intermediate?.commonNameBase ?? "")), organization: r.from((p) => p.organization) },
             },
             { parent: this },
         );
@@ -136,8 +135,7 @@ export class CertificateAuthority extends pulumi.ComponentResource {
                 caPrivateKeyPem: rootKey.privateKeyPem,
                 isCaCertificate: true,
                 allowedUses: plan.caUses,
-                validityPeriodHours: im.validityHours,
-                earlyRenewalHours: im.earlyRenewalHours,
+                ...r.args((p) => ({ validityPeriodHours: p.generations[i].intermediate?.validityHours ?? 0, earlyRenewalHours: p.generations[i].intermediate?.earlyRenewalHours ?? 0 })),
             },
             { parent: this },
         );

@@ -1,5 +1,6 @@
 // The pki plans: pure functions from a component's arguments to a validated, fully defaulted plan.
 // Every default is read from ./defaults once, here; the components only register what a plan says.
+import type * as pulumi from "@pulumi/pulumi";
 import { ArgsValidator } from "../internal/validation";
 import type { CertificateArgs, CertificateAuthorityArgs } from "./args";
 import {
@@ -126,7 +127,7 @@ export function caSubjectCommonName(base: string, generation: number, suffixHex:
 }
 
 /** Validates a CertificateAuthority's arguments (every problem at once) and resolves every default. */
-export function planCertificateAuthority(name: string, args: CertificateAuthorityArgs): CertificateAuthorityPlan {
+export function planCertificateAuthority(name: string, args: pulumi.Unwrap<CertificateAuthorityArgs>): CertificateAuthorityPlan {
     const v = new ArgsValidator(CERTIFICATE_AUTHORITY_TYPE, name);
     const generation = args.generation ?? DEFAULT_GENERATION;
     const phase = args.rotationPhase ?? DEFAULT_ROTATION_PHASE;
@@ -203,7 +204,7 @@ export function planCertificateAuthority(name: string, args: CertificateAuthorit
 }
 
 /** Validates a Certificate's arguments (every problem at once) and resolves every default. */
-export function planCertificate(name: string, args: CertificateArgs): CertificatePlan {
+export function planCertificate(name: string, args: pulumi.Unwrap<CertificateArgs>): CertificatePlan {
     const v = new ArgsValidator(CERTIFICATE_TYPE, name);
     // Callers from other languages can omit required fields; say so instead of failing later.
     const issuer: unknown = args.issuer;

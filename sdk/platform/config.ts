@@ -1,6 +1,7 @@
 // Stack config for the root program: `meshtls:*` keys checked against a JSON schema (ajv), so a typo
 // or a wrong type fails with the key named instead of being ignored. The schema is generated from the
 // component interfaces (configSchema.generated.ts, `npm run gen:schema`); a test fails when it is stale.
+import type * as pulumi from "@pulumi/pulumi";
 import Ajv, { ErrorObject, ValidateFunction } from "ajv";
 import * as YAML from "yaml";
 import { GlooCertRotation } from "../gloo";
@@ -37,7 +38,7 @@ export interface PlatformStackConfig {
      */
     kubeconfigContext?: string;
     /** The platform: `meshtls:ca`, `istio`, `kuadrant`, `gloo`, `authz`, `policies`, `helmMode`. */
-    platform: MtlsPlatformArgs;
+    platform: pulumi.Unwrap<MtlsPlatformArgs>;
 }
 
 type Schema = Record<string, unknown>;
@@ -129,13 +130,13 @@ export function readPlatformConfig(all: Record<string, string>, namespace = "mes
         mapAt(raw, key, (v) => (typeof v === "string" ? v : YAML.stringify(v)));
     }
     const target = (raw.target as DeployTarget | undefined) ?? DeployTarget.Render;
-    const platform: MtlsPlatformArgs = {
-        ca: raw.ca as MtlsPlatformArgs["ca"],
-        istio: raw.istio as MtlsPlatformArgs["istio"],
-        kuadrant: raw.kuadrant as MtlsPlatformArgs["kuadrant"],
-        gloo: raw.gloo as MtlsPlatformArgs["gloo"],
-        authz: raw.authz as MtlsPlatformArgs["authz"],
-        policies: raw.policies as MtlsPlatformArgs["policies"],
+    const platform: pulumi.Unwrap<MtlsPlatformArgs> = {
+        ca: raw.ca as pulumi.Unwrap<MtlsPlatformArgs>["ca"],
+        istio: raw.istio as pulumi.Unwrap<MtlsPlatformArgs>["istio"],
+        kuadrant: raw.kuadrant as pulumi.Unwrap<MtlsPlatformArgs>["kuadrant"],
+        gloo: raw.gloo as pulumi.Unwrap<MtlsPlatformArgs>["gloo"],
+        authz: raw.authz as pulumi.Unwrap<MtlsPlatformArgs>["authz"],
+        policies: raw.policies as pulumi.Unwrap<MtlsPlatformArgs>["policies"],
         helmMode: raw.helmMode as HelmMode | undefined,
     };
     if (target === DeployTarget.Render) {
@@ -182,7 +183,7 @@ export function readPlatformConfig(all: Record<string, string>, namespace = "mes
  * problems, values may have the wrong types: a check that then fails other than as an argument error is
  * left out (the schema problems are reported).
  */
-function platformProblems(platform: MtlsPlatformArgs, namespace: string, schemaProblems: boolean): string[] {
+function platformProblems(platform: pulumi.Unwrap<MtlsPlatformArgs>, namespace: string, schemaProblems: boolean): string[] {
     try {
         planMtlsPlatform(namespace, platform);
         return [];

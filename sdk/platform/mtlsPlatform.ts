@@ -1,10 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
-import { KyvernoAuthz } from "../authz";
-import { GlooMtls } from "../gloo";
+import { KYVERNO_AUTHZ_TYPE, KyvernoAuthz } from "../authz";
+import { GLOO_MTLS_TYPE, GlooMtls } from "../gloo";
+import { resolveArgs } from "../internal/inputs";
 import { childOptions } from "../internal/options";
-import { ExtensionProvider, IstioMesh, MtlsPolicy } from "../istio";
-import { KuadrantMtls } from "../kuadrant";
-import { CertificateAuthority, CertificateFacts, certificateFacts, publicIssuer } from "../pki";
+import { ExtensionProvider, ISTIO_MESH_TYPE, IstioMesh, MTLS_POLICY_TYPE, MtlsPolicy } from "../istio";
+import { KUADRANT_MTLS_TYPE, KuadrantMtls } from "../kuadrant";
+import { CERTIFICATE_AUTHORITY_TYPE, CertificateAuthority, CertificateFacts, certificateFacts, publicIssuer } from "../pki";
 import { MTLS_PLATFORM_TYPE } from "./defaults";
 import { planMtlsPlatform } from "./plan";
 import type { CertificateInfo, MtlsPlatformArgs } from "./types";
@@ -28,11 +29,12 @@ export class MtlsPlatform extends pulumi.ComponentResource {
 
     constructor(name: string, args: MtlsPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
         // Every check, the platform's and each child's, runs before anything is registered.
-        const plan = planMtlsPlatform(name, args);
+        const r = resolveArgs(MTLS_PLATFORM_TYPE, name, args, (a) => planMtlsPlatform(name, a));
+        const plan = r.shape;
         // Recorded inputs keep no key material: a given webhook issuer is recorded by its public part.
         super(MTLS_PLATFORM_TYPE, name, args.authz?.webhookIssuer === undefined ? args : { ...args, authz: { ...args.authz, webhookIssuer: publicIssuer(args.authz.webhookIssuer) } }, opts);
 
-        const ca = new CertificateAuthority(plan.ca.name, plan.ca.args, childOptions(this, opts));
+        const ca = new CertificateAuthority(plan.ca.name, r.child(CERTIFICATE_AUTHORITY_TYPE, (p) => p.ca.args), childOptions(this, opts));
         const certificates: Record<string, pulumi.Output<CertificateInfo>> = {
             ca: certificateInfo(ca.fingerprintSha256, ca.notAfter, ca.serialNumber),
         };
@@ -42,17 +44,19 @@ export class MtlsPlatform extends pulumi.ComponentResource {
 
         let mesh: IstioMesh | undefined;
         if (plan.istio) {
-            const { name: meshName, args: meshArgs, usesPlatformCa } = plan.istio;
+            const { name: meshName, usesPlatformCa } = plan.istio;
+            const meshArgs = r.child(ISTIO_MESH_TYPE, (p) => p.istio?.args ?? {});
             mesh = new IstioMesh(meshName, { ...meshArgs, pluginCa: usesPlatformCa ? ca.issuer : undefined }, childOptions(this, opts));
         }
         const afterMesh = mesh ? [mesh] : [];
 
         if (plan.kuadrant) {
-            new KuadrantMtls(plan.kuadrant.name, plan.kuadrant.args, childOptions(this, opts, afterMesh));
+            new KuadrantMtls(plan.kuadrant.name, r.child(KUADRANT_MTLS_TYPE, (p) => p.kuadrant?.args ?? {}), childOptions(this, opts, afterMesh));
         }
 
         if (plan.gloo) {
-            const { name: glooName, args: glooArgs, usesPlatformCa } = plan.gloo;
+            const { name: glooName, usesPlatformCa } = plan.gloo;
+            const glooArgs = r.child(GLOO_MTLS_TYPE, (p) => p.gloo?.args ?? {});
             const xds = usesPlatformCa && glooArgs.xds ? { ...glooArgs.xds, issuer: ca.issuer } : glooArgs.xds;
             const gloo = new GlooMtls(glooName, { ...glooArgs, xds }, childOptions(this, opts, afterMesh));
             if (usesPlatformCa) {
@@ -61,22 +65,23 @@ export class MtlsPlatform extends pulumi.ComponentResource {
         }
 
         if (plan.authz) {
-            const { name: authzName, args: authzArgs, usesPlatformCa } = plan.authz;
+            const { name: authzName, usesPlatformCa } = plan.authz;
+            const authzArgs = r.child(KYVERNO_AUTHZ_TYPE, (p) => p.authz?.args ?? {});
             const authz = new KyvernoAuthz(authzName, { ...authzArgs, webhookIssuer: usesPlatformCa ? ca.issuer : authzArgs.webhookIssuer }, childOptions(this, opts, afterMesh));
             if (usesPlatformCa || authzArgs.webhookIssuer !== undefined) {
                 certificates["kyverno-webhook"] = certificateInfo(authz.webhookFingerprintSha256, authz.webhookNotAfter, authz.webhookSerialNumber);
             }
         }
 
-        for (const p of plan.policies) {
-            new MtlsPolicy(p.name, p.args, childOptions(this, opts, afterMesh));
-        }
+        plan.policies.forEach((policy, i) => {
+            new MtlsPolicy(policy.name, r.child(MTLS_POLICY_TYPE, (p) => p.policies[i].args), childOptions(this, opts, afterMesh));
+        });
 
         this.certificates = pulumi.output(certificates);
-        this.posture = pulumi.output(plan.posture);
+        this.posture = pulumi.output(r.from((p) => p.posture));
         this.trustBundleFingerprints = ca.trustBundleFingerprints;
         // apply gives the Output its declared (unwrapped) element type.
-        this.extensionProviders = pulumi.output(plan.extensionProviders).apply((p) => p);
+        this.extensionProviders = pulumi.output(r.from((p) => p.extensionProviders)).apply((p) => p);
         this.registerOutputs({
             certificates: this.certificates,
             posture: this.posture,

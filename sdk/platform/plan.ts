@@ -2,6 +2,7 @@
 // before anything is registered. Children's settings (the mesh's mode and namespace, the authorizer's
 // extension provider, Gloo's rotation) are read from their plans, never restated here. Pure: no
 // resource, no mock runtime.
+import type * as pulumi from "@pulumi/pulumi";
 import { KyvernoAuthzArgs, KyvernoAuthzFlavor, KyvernoAuthzPlan, kyvernoMtlsPolicies, planKyvernoAuthz, resolveKyvernoProvider } from "../authz";
 import { GlooCertRotation, GlooMtlsArgs, GlooMtlsPlan, glooInstallSettings, planGlooMtls, resolveGlooRotation } from "../gloo";
 import { HelmMode } from "../internal/chartValues";
@@ -30,7 +31,7 @@ import type { MtlsPlatformArgs } from "./types";
  * Stands in for the platform CA's issuer while children are planned: plans check whether an issuer is
  * given, never its content. The component passes the real `CertificateAuthority.issuer` instead.
  */
-const PLATFORM_CA_PLACEHOLDER: IssuerMaterial = { certPem: "", privateKeyPem: "", caChainPem: "", intermediatesPem: "", rootCertPem: "", trustBundlePem: "" };
+const PLATFORM_CA_PLACEHOLDER: pulumi.Unwrap<IssuerMaterial> = { certPem: "", privateKeyPem: "", caChainPem: "", intermediatesPem: "", rootCertPem: "", trustBundlePem: "" };
 
 /** One child component of the platform: its resource name, its arguments and its plan. */
 export interface PlatformChild<A, P> {
@@ -49,17 +50,17 @@ export interface MtlsPlatformPlan {
     /** The platform's resource name. */
     name: string;
     /** The platform CA. */
-    ca: PlatformChild<CertificateAuthorityArgs, CertificateAuthorityPlan>;
+    ca: PlatformChild<pulumi.Unwrap<CertificateAuthorityArgs>, CertificateAuthorityPlan>;
     /** Istio, unless disabled; `usesPlatformCa` says whether the CA is its plug-in CA. */
-    istio?: PlatformChild<IstioMeshArgs, IstioMeshPlan>;
+    istio?: PlatformChild<pulumi.Unwrap<IstioMeshArgs>, IstioMeshPlan>;
     /** Kuadrant mTLS, when asked for. */
-    kuadrant?: PlatformChild<KuadrantMtlsArgs, KuadrantMtlsPlan>;
+    kuadrant?: PlatformChild<pulumi.Unwrap<KuadrantMtlsArgs>, KuadrantMtlsPlan>;
     /** Gloo, when asked for; `usesPlatformCa` when it issues the xDS certificate from the platform CA. */
-    gloo?: PlatformChild<GlooMtlsArgs, GlooMtlsPlan>;
+    gloo?: PlatformChild<pulumi.Unwrap<GlooMtlsArgs>, GlooMtlsPlan>;
     /** The kyverno authorizer, when asked for; `usesPlatformCa` when its webhook certificate comes from the platform CA. */
-    authz?: PlatformChild<KyvernoAuthzArgs, KyvernoAuthzPlan>;
+    authz?: PlatformChild<pulumi.Unwrap<KyvernoAuthzArgs>, KyvernoAuthzPlan>;
     /** The extra policies, in the order given (names are the platform's entry names). */
-    policies: Array<PlatformChild<MtlsPolicyArgs, MtlsPolicyPlan> & { entryName: string }>;
+    policies: Array<PlatformChild<pulumi.Unwrap<MtlsPolicyArgs>, MtlsPolicyPlan> & { entryName: string }>;
     /** The extension providers registered in the mesh: the authorizer's first, then the extra ones. */
     extensionProviders: ExtensionProvider[];
     /** The links the platform declares and their modes, keys sorted (plain data: known at preview). */
@@ -87,7 +88,7 @@ export interface NamespacePeerAuthentication {
 type PlannedChildren = Omit<MtlsPlatformPlan, "namespacePeerAuthentications" | "posture" | "extensionProviders">;
 
 /** The namespace-wide PeerAuthentication of an MtlsPolicy's arguments, when it is not workload-scoped. */
-function namespaceWide(resourceName: string, args: MtlsPolicyArgs, source: string): NamespacePeerAuthentication[] {
+function namespaceWide(resourceName: string, args: pulumi.Unwrap<MtlsPolicyArgs>, source: string): NamespacePeerAuthentication[] {
     const plan = planMtlsPolicy(resourceName, args);
     return plan.scope === MtlsScope.Workload ? [] : [{ namespace: plan.namespace, name: plan.policyName, mode: plan.mode, source }];
 }
@@ -148,14 +149,14 @@ function collectNamespacePeerAuthentications(v: ArgsValidator, plan: PlannedChil
 }
 
 /** Platform-level checks: combinations of sections that no single child can see, and settings it would ignore. */
-function validatePlatformArgs(v: ArgsValidator, args: MtlsPlatformArgs): void {
+function validatePlatformArgs(v: ArgsValidator, args: pulumi.Unwrap<MtlsPlatformArgs>): void {
     v.enumValue("helmMode", args.helmMode, HelmMode);
     const istioEnabled = args.istio?.enabled ?? DEFAULT_ISTIO_ENABLED;
     const g = args.gloo;
     if (!istioEnabled) {
         v.check(g?.istioIntegration !== true, "gloo.istioIntegration", true, "it needs the platform's Istio; enable istio or set gloo.istioIntegration false");
         // Every other Istio setting would be ignored: nothing installs the mesh it configures.
-        for (const [key, value] of Object.entries(args.istio ?? {})) {
+        for (const [key, value] of Object.entries(args.istio ?? {}) as Array<[string, unknown]>) {
             if (key !== "enabled" && value !== undefined) {
                 v.fail(`istio.${key}`, value, "istio.enabled is false, so no mesh is installed and this setting would be ignored; remove it or enable istio");
             }
@@ -310,7 +311,7 @@ function sortedPosture(posture: Record<string, string>): Record<string, string> 
  * one ArgsError (a `pulumi.ResourceError`) of the platform, each named by the platform path the user
  * wrote (`authz.timeout`, `gloo.xdsCertificate.validityHours`, `policies[2].args.namespace`).
  */
-export function planMtlsPlatform(name: string, args: MtlsPlatformArgs): MtlsPlatformPlan {
+export function planMtlsPlatform(name: string, args: pulumi.Unwrap<MtlsPlatformArgs>): MtlsPlatformPlan {
     const v = new ArgsValidator(MTLS_PLATFORM_TYPE, name);
     validatePlatformArgs(v, args);
     const caArgs = args.ca ?? {};
@@ -329,7 +330,7 @@ export function planMtlsPlatform(name: string, args: MtlsPlatformArgs): MtlsPlat
     let istio: MtlsPlatformPlan["istio"];
     if (istioSection.enabled ?? DEFAULT_ISTIO_ENABLED) {
         const usesPlatformCa = istioSection.usePlatformCa ?? DEFAULT_USE_PLATFORM_CA;
-        const istioArgs: IstioMeshArgs = {
+        const istioArgs: pulumi.Unwrap<IstioMeshArgs> = {
             ...istioInstallSettings(istioSection),
             helmMode: istioSection.helmMode ?? args.helmMode,
             extensionProviders: providers.length > 0 ? providers : undefined,
@@ -379,7 +380,7 @@ export function planMtlsPlatform(name: string, args: MtlsPlatformArgs): MtlsPlat
         const withIstio = istioEnabled && (g.istioIntegration ?? DEFAULT_GLOO_ISTIO_INTEGRATION);
         // With invalid Istio settings (reported above) Gloo's own settings are still checked, against the default version.
         const mesh = istio?.plan ?? { version: DEFAULT_ISTIO_VERSION, revision: "", namespace: DEFAULT_ISTIO_NAMESPACE, discoveryAddress: "" };
-        const glooArgs: GlooMtlsArgs = {
+        const glooArgs: pulumi.Unwrap<GlooMtlsArgs> = {
             ...glooInstallSettings(g),
             helmMode: g.install === false ? undefined : (g.helmMode ?? args.helmMode),
             xds: xds ? (usesPlatformCa ? { certificate: g.xdsCertificate } : { rotation, cronSchedule: g.cronSchedule, rotationDuration: g.rotationDuration }) : undefined,
@@ -430,7 +431,7 @@ export function planMtlsPlatform(name: string, args: MtlsPlatformArgs): MtlsPlat
         const a = args.authz;
         const server = resolveKyvernoProvider(a).flavor === KyvernoAuthzFlavor.AuthzServer;
         const usesPlatformCa = server && a.webhookIssuer === undefined && a.webhookCertManagerIssuer === undefined;
-        const authzArgs: KyvernoAuthzArgs = {
+        const authzArgs: pulumi.Unwrap<KyvernoAuthzArgs> = {
             ...a,
             helmMode: server ? (a.helmMode ?? args.helmMode) : undefined,
             meshExtensionProviders: a.meshExtensionProviders ?? (istio ? providers : undefined),

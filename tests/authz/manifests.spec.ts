@@ -1,5 +1,6 @@
 // Pure unit specs of the KyvernoAuthz manifests: plan -> Kubernetes objects, Helm values and child
 // arguments. No mock runtime; objects of CRD kinds are checked against the upstream schemas.
+import type * as pulumi from "@pulumi/pulumi";
 import { strict as assert } from "node:assert";
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
@@ -31,20 +32,20 @@ const seedJsonPolicies = fs
     .split(/^---$/m)
     .map((d) => d.replace(/^#.*\n/gm, "").trim() + "\n");
 const cm = { webhookCertManagerIssuer: { name: "selfsigned", kind: "ClusterIssuer" } };
-const issuer: IssuerMaterial = { certPem: "cert", privateKeyPem: "key", caChainPem: "chain", intermediatesPem: "", rootCertPem: "root", trustBundlePem: "bundle" };
+const issuer: pulumi.Unwrap<IssuerMaterial> = { certPem: "cert", privateKeyPem: "key", caChainPem: "chain", intermediatesPem: "", rootCertPem: "root", trustBundlePem: "bundle" };
 const pems = { crt: "-----BEGIN CERTIFICATE-----\n...", key: "-----BEGIN PRIVATE KEY-----\n..." };
 
-function plan(args: KyvernoAuthzArgs): KyvernoAuthzPlan {
+function plan(args: pulumi.Unwrap<KyvernoAuthzArgs>): KyvernoAuthzPlan {
     return planKyvernoAuthz("authz", args);
 }
 
-function server(args: KyvernoAuthzArgs) {
+function server(args: pulumi.Unwrap<KyvernoAuthzArgs>) {
     const s = plan(args).server;
     assert.ok(s, "an AuthzServer plan");
     return s;
 }
 
-const pluginArgs = (): KyvernoAuthzArgs => ({
+const pluginArgs = (): pulumi.Unwrap<KyvernoAuthzArgs> => ({
     flavor: KyvernoAuthzFlavor.EnvoyPlugin,
     namespace: "demo",
     policies: [
@@ -198,7 +199,7 @@ describe("authz manifests (pure)", () => {
         });
 
         it("the pod template's hash follows the policy files and nothing else", () => {
-            const hash = (args: KyvernoAuthzArgs) => {
+            const hash = (args: pulumi.Unwrap<KyvernoAuthzArgs>) => {
                 const p = plan(args);
                 assert.ok(p.plugin);
                 const d = envoyPluginObjects(p.plugin, p.policies).deployment as unknown as { spec: { template: { metadata: { annotations: Record<string, string> } } } };

@@ -16,10 +16,10 @@ const seedJsonPolicies = fs
 const cm = { webhookCertManagerIssuer: { name: "x", kind: "Issuer" } };
 const plugin = KyvernoAuthzFlavor.EnvoyPlugin;
 /** Stands in for CertificateAuthority.issuer: the plan only passes it on. */
-const issuer: IssuerMaterial = { certPem: "cert", privateKeyPem: "key", caChainPem: "chain", intermediatesPem: "", rootCertPem: "root", trustBundlePem: "bundle" };
+const issuer: pulumi.Unwrap<IssuerMaterial> = { certPem: "cert", privateKeyPem: "key", caChainPem: "chain", intermediatesPem: "", rootCertPem: "root", trustBundlePem: "bundle" };
 
 /** The problem lines of the ResourceError the plan throws for `args` (tests/planErrors.ts). */
-const planProblemsOf = (args: KyvernoAuthzArgs): string[] => planProblems(() => planKyvernoAuthz("authz", args), TYPE, "authz");
+const planProblemsOf = (args: pulumi.Unwrap<KyvernoAuthzArgs>): string[] => planProblems(() => planKyvernoAuthz("authz", args), TYPE, "authz");
 
 function deepFreeze<T>(value: T): T {
     if (value !== null && typeof value === "object") {
@@ -164,7 +164,7 @@ describe("authz plan (pure)", () => {
     });
 
     describe("the extension provider", () => {
-        const cases: KyvernoExtensionProviderArgs[] = [
+        const cases: pulumi.Unwrap<KyvernoExtensionProviderArgs>[] = [
             {},
             { flavor: plugin },
             { flavor: plugin, namespace: "demo", timeout: "0.5s" },
@@ -293,7 +293,7 @@ describe("authz plan (pure)", () => {
     describe("validation: each problem names the field, the value and what is accepted", () => {
         const spec = { validations: [{ expression: "null" }] };
         // [what, args, field, the value as the message prints it, what is accepted]
-        const cases: Array<[string, KyvernoAuthzArgs, string, string, RegExp]> = [
+        const cases: Array<[string, pulumi.Unwrap<KyvernoAuthzArgs>, string, string, RegExp]> = [
             ["an unknown flavor", { flavor: "Opa" as unknown as KyvernoAuthzFlavor }, "flavor", '"Opa"', /^expected one of "AuthzServer", "EnvoyPlugin"$/],
             ["a namespace that is not a DNS label", { ...cm, namespace: "Kyverno" }, "namespace", '"Kyverno"', /^expected a DNS-1123 label/],
             ["a bad service name", { ...cm, serviceName: "my_svc" }, "serviceName", '"my_svc"', /^expected a DNS-1123 label/],
@@ -400,7 +400,7 @@ describe("authz plan (pure)", () => {
     });
 
     describe("determinism", () => {
-        const args = (): KyvernoAuthzArgs => ({
+        const args = (): pulumi.Unwrap<KyvernoAuthzArgs> => ({
             webhookIssuer: issuer,
             policies: [
                 { name: "b", spec: { validations: [{ expression: "null" }] } },

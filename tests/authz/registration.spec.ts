@@ -1,6 +1,7 @@
 // What only registration shows for KyvernoAuthz (mock runtime): that it registers its plan's
 // manifests as they are, parents, dependency edges, secrets and outputs. Objects and validation are
 // covered by the pure specs beside this one.
+import type * as pulumi from "@pulumi/pulumi";
 import { strict as assert } from "node:assert";
 import * as k8s from "@pulumi/kubernetes";
 import { CertificateAuthority, KyvernoAuthz, KyvernoAuthzArgs, KyvernoAuthzFlavor } from "../../sdk";
@@ -12,14 +13,14 @@ const RELEASE = "kubernetes:helm.sh/v3:Release";
 const MTLS_POLICY = "meshtls:index:MtlsPolicy";
 const json = "apiVersion: json.kyverno.io/v1alpha1\nkind: ValidatingPolicy\nmetadata:\n  name: allow\nspec:\n  rules: []\n";
 
-const pluginArgs: KyvernoAuthzArgs = {
+const pluginArgs: pulumi.Unwrap<KyvernoAuthzArgs> = {
     flavor: KyvernoAuthzFlavor.EnvoyPlugin,
     namespace: "demo",
     policies: [{ name: "allow", yaml: json }],
     targets: [{ namespace: "demo", paths: ["/book"] }],
     appMtls: [{ namespace: "apps", permissivePorts: [{ app: "web", port: 8080 }] }],
 };
-const serverArgs: KyvernoAuthzArgs = {
+const serverArgs: pulumi.Unwrap<KyvernoAuthzArgs> = {
     webhookCertManagerIssuer: { name: "selfsigned", kind: "ClusterIssuer" },
     installPolicyCrd: true,
     policies: [{ name: "allow", spec: { validations: [{ expression: "envoy.Allowed().Response()" }] } }],

@@ -156,7 +156,7 @@ describe("stack config: the generator decides nothing silently", function () {
 // PlatformGlooArgs keeps flat stack keys (a public contract), so it cannot take GlooMtlsArgs's nested
 // `xds`/`istio` objects, and `Pick<>` makes the analyzer see `Any`: it reuses GlooMtls's named types,
 // and this test fails when any field drifts from its GlooMtls counterpart.
-describe("stack config: PlatformGlooArgs and GlooMtlsArgs do not drift", function () {
+describe("stack config: pulumi.Unwrap<PlatformGlooArgs> and GlooMtlsArgs do not drift", function () {
     this.timeout(180_000);
 
     /** PlatformGlooArgs field -> [GlooMtls args type, field]. */

@@ -1,12 +1,15 @@
 // Every generated file and its expected text: what `npm run gen:schema` writes and the tests compare.
 import * as path from "node:path";
 import { ROOT, packageSchema } from "./analyzer";
+import { generateArgShapes, renderArgShapesModule } from "./argShapes";
 import { generateConfigSchema, renderConfigSchemaModule } from "./configSchema";
 import { renderComponentsReference, renderConfigReference } from "./docs";
 import { declaredTypes } from "./sources";
 
 /** The committed stack-config schema module. */
 export const SCHEMA_MODULE = path.join(ROOT, "sdk", "platform", "configSchema.generated.ts");
+/** The components' argument shapes (plain fields, kinds). */
+export const ARG_SHAPES_MODULE = path.join(ROOT, "sdk", "internal", "argShapes.generated.ts");
 /** The stack-config reference. */
 export const CONFIG_DOC = path.join(ROOT, "docs", "reference", "config.md");
 /** The component reference. */
@@ -19,6 +22,7 @@ export async function generatedFiles(): Promise<Array<[string, string]>> {
     const config = generateConfigSchema(pkg, declared);
     return [
         [SCHEMA_MODULE, renderConfigSchemaModule(config)],
+        [ARG_SHAPES_MODULE, renderArgShapesModule(generateArgShapes(pkg))],
         [CONFIG_DOC, renderConfigReference(pkg, declared, config)],
         [COMPONENTS_DOC, renderComponentsReference(pkg, declared)],
     ];

@@ -13,8 +13,8 @@ import { assertValidObjects, loadCrd, unknownGlooValuesKeys } from "../schema";
 loadCrd("gloo/Upstream.crd.yaml");
 
 const issuer = { certPem: "c", privateKeyPem: "k", caChainPem: "c", intermediatesPem: "", rootCertPem: "c", trustBundlePem: "c" };
-const plan = (args: GlooMtlsArgs): GlooMtlsPlan => planGlooMtls("gloo", args);
-const values = (args: GlooMtlsArgs): Record<string, unknown> => glooChartValues(plan(args));
+const plan = (args: pulumi.Unwrap<GlooMtlsArgs>): GlooMtlsPlan => planGlooMtls("gloo", args);
+const values = (args: pulumi.Unwrap<GlooMtlsArgs>): Record<string, unknown> => glooChartValues(plan(args));
 
 function pulumiXds(p: GlooMtlsPlan): GlooXdsPulumiPlan {
     assert.equal(p.xds?.rotation, GlooCertRotation.Pulumi);
@@ -26,7 +26,7 @@ const XDS_PULUMI_VALUES = {
     gateway: { certGenJob: { forceRotation: false, cron: { enabled: false } } },
 };
 const SIDECAR = { name: "istio-proxy", image: "docker.io/istio/proxyv2:1.30.3" };
-const BOTH: GlooMtlsArgs = {
+const BOTH: pulumi.Unwrap<GlooMtlsArgs> = {
     xds: { issuer },
     istio: { istioVersion: "1.30.3", enableAutoMtls: true, customSidecarsYaml: YAML.stringify([SIDECAR]), istioDiscoveryAddress: "istiod-canary.istio-system.svc:15012" },
 };
@@ -118,7 +118,7 @@ describe("gloo manifests", () => {
         });
 
         it("every key it sets is a documented chart value (values.txt, v1.22.1)", () => {
-            const all: GlooMtlsArgs[] = [
+            const all: pulumi.Unwrap<GlooMtlsArgs>[] = [
                 BOTH,
                 { xds: { rotation: GlooCertRotation.CronJob } },
                 { version: "1.16.20", istio: { istioVersion: "1.22.8", customSidecarsYaml: "- name: x\n" } },

@@ -1,5 +1,6 @@
 // Pure unit specs of GlooMtls's plan: defaults, every validation error, determinism. No mock runtime:
 // planGlooMtls is a plain function call.
+import type * as pulumi from "@pulumi/pulumi";
 import { strict as assert } from "node:assert";
 import { GlooCertRotation, GlooMtlsArgs, GlooMtlsPlan, HelmMode, KeyAlgorithm, planGlooMtls, resolveGlooRotation } from "../../sdk";
 import { planProblems } from "../planErrors";
@@ -9,7 +10,7 @@ const issuer = { certPem: "c", privateKeyPem: "-----BEGIN PRIVATE KEY-----\nk\n-
 const bad = (v: unknown): never => v as never;
 
 /** The problems planGlooMtls reports for `args`, one per line. */
-const problemsOf = (args: GlooMtlsArgs): string[] => planProblems(() => planGlooMtls("gloo", args), "meshtls:index:GlooMtls", "gloo");
+const problemsOf = (args: pulumi.Unwrap<GlooMtlsArgs>): string[] => planProblems(() => planGlooMtls("gloo", args), "meshtls:index:GlooMtls", "gloo");
 
 const DEFAULT_CHART = { chart: "gloo", version: "1.22.1", repository: "https://storage.googleapis.com/solo-public-helm", releaseName: "gloo", helmMode: HelmMode.Release };
 
@@ -158,7 +159,7 @@ describe("gloo plan: planGlooMtls", () => {
     });
 
     describe("determinism and plain data", () => {
-        const args = (): GlooMtlsArgs => ({
+        const args = (): pulumi.Unwrap<GlooMtlsArgs> => ({
             xds: { issuer, certificate: { validityHours: 10000, earlyRenewalHours: 3000 } },
             istio: { istioVersion: "1.30.3", upstreams: [{ serviceName: "p", serviceNamespace: "b", port: 1 }], strictUpstreamNamespaces: true },
             values: "a: 1\n",
@@ -180,7 +181,7 @@ describe("gloo plan: planGlooMtls", () => {
     });
 
     describe("validation: every problem names the field, the value and what is accepted", () => {
-        const cases: Array<[string, GlooMtlsArgs, Array<string | RegExp>]> = [
+        const cases: Array<[string, pulumi.Unwrap<GlooMtlsArgs>, Array<string | RegExp>]> = [
             ["neither xds nor istio", {}, ["xds/istio: got nothing; set xds (mTLS between Gloo and its proxies), istio (mTLS to mesh upstreams), or both"]],
             [
                 "Pulumi rotation without an issuer",

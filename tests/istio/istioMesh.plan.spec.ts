@@ -1,4 +1,5 @@
 // IstioMesh's plan and manifests as plain functions: no mock runtime, nothing registered.
+import type * as pulumi from "@pulumi/pulumi";
 import { strict as assert } from "node:assert";
 import * as YAML from "yaml";
 import {
@@ -24,10 +25,10 @@ import { planProblems } from "../planErrors";
 const TYPE = "meshtls:index:IstioMesh";
 const REPO = "https://istio-release.storage.googleapis.com/charts";
 // planIstioMesh only asks whether a plug-in CA is set; the PEMs never enter the plan.
-const CA: IssuerMaterial = { certPem: "cert", privateKeyPem: "key", caChainPem: "chain", intermediatesPem: "", rootCertPem: "root", trustBundlePem: "bundle" };
+const CA: pulumi.Unwrap<IssuerMaterial> = { certPem: "cert", privateKeyPem: "key", caChainPem: "chain", intermediatesPem: "", rootCertPem: "root", trustBundlePem: "bundle" };
 
 /** The problems of a rejected plan, one per line. */
-const problems = (args: IstioMeshArgs, name = "mesh"): string[] => planProblems(() => planIstioMesh(name, args), TYPE, name);
+const problems = (args: pulumi.Unwrap<IstioMeshArgs>, name = "mesh"): string[] => planProblems(() => planIstioMesh(name, args), TYPE, name);
 
 const DNS_LABEL = "expected a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters";
 
@@ -59,7 +60,7 @@ const DEFAULT_ISTIOD_VALUES = {
     sidecarInjectorWebhook: { rewriteAppHTTPProbe: true },
 };
 
-const CUSTOM: IstioMeshArgs = {
+const CUSTOM: pulumi.Unwrap<IstioMeshArgs> = {
     version: "1.29.6",
     chartRepository: "oci://registry.example/istio",
     namespace: "mesh-system",
@@ -146,7 +147,7 @@ describe("istio (pure): planIstioMesh", () => {
     });
 
     describe("rejects, naming the field, the value and what is accepted", () => {
-        const cases: Array<[string, IstioMeshArgs, string[]]> = [
+        const cases: Array<[string, pulumi.Unwrap<IstioMeshArgs>, string[]]> = [
             ["a malformed version", { version: "1.30" }, ['version: got "1.30"; expected a version such as 1.30.3 (optionally with a pre-release suffix)']],
             ["a bad namespace", { namespace: "Istio_System" }, [`namespace: got "Istio_System"; ${DNS_LABEL}`]],
             ["a bad revision", { revision: "1.30" }, [`revision: got "1.30"; ${DNS_LABEL}`]],

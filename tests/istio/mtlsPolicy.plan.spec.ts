@@ -1,4 +1,5 @@
 // MtlsPolicy's plan and manifests as plain functions: no mock runtime, nothing registered.
+import type * as pulumi from "@pulumi/pulumi";
 import { strict as assert } from "node:assert";
 import { MtlsMode, MtlsPolicyArgs, MtlsScope, mtlsPolicyObjects, planMtlsPolicy } from "../../sdk";
 import { K8sObject } from "../harness";
@@ -8,10 +9,10 @@ import { planProblems, rejectionOf } from "../planErrors";
 const TYPE = "meshtls:index:MtlsPolicy";
 
 /** The thrown ResourceError's message, after checking its kind. */
-const rejection = (args: MtlsPolicyArgs, name: string): string => rejectionOf(() => planMtlsPolicy(name, args)).message;
+const rejection = (args: pulumi.Unwrap<MtlsPolicyArgs>, name: string): string => rejectionOf(() => planMtlsPolicy(name, args)).message;
 
 /** The problems of a rejected plan, one per line, after checking the header. */
-const problems = (args: MtlsPolicyArgs, name = "p"): string[] => planProblems(() => planMtlsPolicy(name, args), TYPE, name);
+const problems = (args: pulumi.Unwrap<MtlsPolicyArgs>, name = "p"): string[] => planProblems(() => planMtlsPolicy(name, args), TYPE, name);
 
 const DNS_LABEL = "expected a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters";
 const DNS_NAME = "expected a DNS-1123 name: lower-case letters, digits, '-' and '.', at most 253 characters";
@@ -88,7 +89,7 @@ describe("istio (pure): planMtlsPolicy", () => {
     });
 
     it("is deterministic plain data and copies what it keeps from the arguments", () => {
-        const args: MtlsPolicyArgs = { namespace: "a", selector: { app: "x" }, portLevelMtls: [{ port: 80, mode: MtlsMode.DISABLE }], destinationRule: { hosts: ["x.a.svc.cluster.local"] } };
+        const args: pulumi.Unwrap<MtlsPolicyArgs> = { namespace: "a", selector: { app: "x" }, portLevelMtls: [{ port: 80, mode: MtlsMode.DISABLE }], destinationRule: { hosts: ["x.a.svc.cluster.local"] } };
         const a = planMtlsPolicy("p", args);
         assert.equal(JSON.stringify(a), JSON.stringify(planMtlsPolicy("p", args)));
         assert.deepEqual(JSON.parse(JSON.stringify(a)), a);
@@ -98,7 +99,7 @@ describe("istio (pure): planMtlsPolicy", () => {
     });
 
     describe("rejects, naming the field, the value and what is accepted", () => {
-        const cases: Array<[string, MtlsPolicyArgs, string[]]> = [
+        const cases: Array<[string, pulumi.Unwrap<MtlsPolicyArgs>, string[]]> = [
             [
                 "port-level mTLS without a selector",
                 { namespace: "shop", portLevelMtls: [{ port: 8080, mode: MtlsMode.PERMISSIVE }] },
@@ -201,7 +202,7 @@ describe("istio (pure): planMtlsPolicy", () => {
         ];
         for (const [what, args, pattern] of legacy) {
             it(`${what}, naming the replacement`, () => {
-                const message = rejection(args as MtlsPolicyArgs, "p");
+                const message = rejection(args as pulumi.Unwrap<MtlsPolicyArgs>, "p");
                 assert.ok(message.startsWith(`${TYPE} "p": invalid arguments:\n  - apiVersion: `), message);
                 assert.match(message, pattern);
             });

@@ -1,4 +1,5 @@
 // SidecarInjection's plan and manifests, and the injection labels, as plain functions: no mock runtime.
+import type * as pulumi from "@pulumi/pulumi";
 import { strict as assert } from "node:assert";
 import { SidecarInjectionArgs, namespaceInjectionLabels, planIstioMesh, planSidecarInjection, podInjectionLabels, podTemplateFields, sidecarPatch } from "../../sdk";
 import { planProblems } from "../planErrors";
@@ -7,7 +8,7 @@ const TYPE = "meshtls:index:SidecarInjection";
 const DNS_LABEL = "expected a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters";
 
 /** The problems of a rejected plan, one per line. */
-const problems = (args: SidecarInjectionArgs, name = "s"): string[] => planProblems(() => planSidecarInjection(name, args), TYPE, name);
+const problems = (args: pulumi.Unwrap<SidecarInjectionArgs>, name = "s"): string[] => planProblems(() => planSidecarInjection(name, args), TYPE, name);
 
 describe("istio (pure): planSidecarInjection", () => {
     it("resolves every default", () => {
@@ -33,7 +34,7 @@ describe("istio (pure): planSidecarInjection", () => {
     });
 
     describe("rejects, naming the field, the value and what is accepted", () => {
-        const cases: Array<[string, Partial<SidecarInjectionArgs>, string[]]> = [
+        const cases: Array<[string, Partial<pulumi.Unwrap<SidecarInjectionArgs>>, string[]]> = [
             ["a missing deployment", { deployment: undefined }, ["deployment: got nothing; it is required: a DNS-1123 name (lower-case letters, digits, '-' and '.')"]],
             ["a deployment that is not DNS-1123", { deployment: "Reviews" }, ["deployment: got \"Reviews\"; expected a DNS-1123 name: lower-case letters, digits, '-' and '.', at most 253 characters"]],
             ["a missing namespace", { namespace: undefined }, ["namespace: got nothing; it is required: a DNS-1123 label (lower-case letters, digits and '-', at most 63 characters)"]],

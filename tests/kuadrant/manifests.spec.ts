@@ -1,5 +1,6 @@
 // Pure specs of KuadrantMtls's manifests (no mock runtime): the Kuadrant CR patch, the EnvoyFilter
 // patch and its transport socket, the PeerAuthentications, each checked against the upstream CRDs.
+import type * as pulumi from "@pulumi/pulumi";
 import { strict as assert } from "node:assert";
 import {
     KUADRANT_TLS_TRANSPORT_SOCKET,
@@ -21,7 +22,7 @@ loadCrd("kuadrant/Kuadrant.crd.yaml");
 
 type K8sObject = Parameters<typeof assertValidObjects>[0][number];
 
-const manual = (extra: Partial<KuadrantMtlsArgs> = {}): KuadrantMtlsArgs => ({ mode: KuadrantMtlsMode.Manual, kuadrantVersion: "1.2.0", gateways: [{ name: "external", namespace: "gateway-system" }], ...extra });
+const manual = (extra: Partial<pulumi.Unwrap<KuadrantMtlsArgs>> = {}): pulumi.Unwrap<KuadrantMtlsArgs> => ({ mode: KuadrantMtlsMode.Manual, kuadrantVersion: "1.2.0", gateways: [{ name: "external", namespace: "gateway-system" }], ...extra });
 
 /** A spec as the operator writes it: the target cluster, plus an unrelated patch that must stay untouched. */
 function operatorSpec(cluster: string) {
@@ -34,7 +35,7 @@ function operatorSpec(cluster: string) {
     };
 }
 
-function operatorPlan(args: KuadrantMtlsArgs): { plan: KuadrantMtlsPlan; cr: Record<string, unknown> } {
+function operatorPlan(args: pulumi.Unwrap<KuadrantMtlsArgs>): { plan: KuadrantMtlsPlan; cr: Record<string, unknown> } {
     const plan = planKuadrantMtls("kuadrant", args);
     assert.ok(plan.operator);
     return { plan, cr: kuadrantCrPatch(plan, plan.operator) };
@@ -42,7 +43,7 @@ function operatorPlan(args: KuadrantMtlsArgs): { plan: KuadrantMtlsPlan; cr: Rec
 
 describe("kuadrant (pure): manifests", () => {
     describe("the Kuadrant CR patch (Operator mode)", () => {
-        const combos: Array<[Partial<KuadrantMtlsArgs>, Record<string, boolean>]> = [
+        const combos: Array<[Partial<pulumi.Unwrap<KuadrantMtlsArgs>>, Record<string, boolean>]> = [
             [{}, { enable: true, authorino: true, limitador: true }],
             [{ limitador: false }, { enable: true, authorino: true, limitador: false }],
             [{ authorino: false }, { enable: true, authorino: false, limitador: true }],
@@ -152,7 +153,7 @@ describe("kuadrant (pure): manifests", () => {
     });
 
     describe("PeerAuthentications (Manual mode)", () => {
-        const cases: Array<[string, Partial<KuadrantMtlsArgs>, unknown[]]> = [
+        const cases: Array<[string, Partial<pulumi.Unwrap<KuadrantMtlsArgs>>, unknown[]]> = [
             ["both protected: namespace-wide STRICT", {}, [{ name: "default", spec: { mtls: { mode: "STRICT" } } }]],
             ["both, disabled: namespace-wide PERMISSIVE", { enabled: false }, [{ name: "default", spec: { mtls: { mode: "PERMISSIVE" } } }]],
             ["Limitador only", { authorino: false }, [{ name: "limitador-mtls", spec: { selector: { matchLabels: { app: "limitador" } }, mtls: { mode: "STRICT" } } }]],

@@ -1,12 +1,13 @@
 // Pure specs of KuadrantMtls's plan (no mock runtime): defaults, which resources exist and their
 // names, the enable/disable order, every validation error, determinism.
+import type * as pulumi from "@pulumi/pulumi";
 import { strict as assert } from "node:assert";
 import { KuadrantGatewayRef, KuadrantMtlsArgs, KuadrantMtlsMode, KuadrantMtlsPlan, MtlsMode, kuadrantEnvoyFilterName, planKuadrantMtls } from "../../sdk";
 import { assertInvalid as assertInvalidPlan } from "../planErrors";
 
 const TYPE = "meshtls:index:KuadrantMtls";
 const EXTERNAL: KuadrantGatewayRef = { name: "external", namespace: "gateway-system" };
-const manual = (extra: Partial<KuadrantMtlsArgs> = {}): KuadrantMtlsArgs => ({ mode: KuadrantMtlsMode.Manual, kuadrantVersion: "1.2.0", gateways: [EXTERNAL], ...extra });
+const manual = (extra: Partial<pulumi.Unwrap<KuadrantMtlsArgs>> = {}): pulumi.Unwrap<KuadrantMtlsArgs> => ({ mode: KuadrantMtlsMode.Manual, kuadrantVersion: "1.2.0", gateways: [EXTERNAL], ...extra });
 
 /** Asserts a rejection of KuadrantMtls `name` whose problems match `problems`, in order. */
 function assertInvalid(plan: () => unknown, name: string, problems: RegExp[]): void {
@@ -168,7 +169,7 @@ describe("kuadrant (pure): planKuadrantMtls", () => {
 
     describe("validation: each problem names the field, the value and what is accepted", () => {
         const longGateway = `${"a".repeat(63)}.${"b".repeat(63)}.${"c".repeat(63)}.${"d".repeat(40)}`;
-        const cases: Array<[string, KuadrantMtlsArgs, RegExp]> = [
+        const cases: Array<[string, pulumi.Unwrap<KuadrantMtlsArgs>, RegExp]> = [
             ["Manual mode without gateways", { mode: KuadrantMtlsMode.Manual, kuadrantVersion: "1.2.0" }, /^gateways: got nothing; Manual mode needs at least one gateway \(\{ name, namespace \}\) whose kuadrant-auth-\/kuadrant-ratelimiting- EnvoyFilters carry the clusters$/],
             ["Manual mode with an empty gateway list", { mode: KuadrantMtlsMode.Manual, kuadrantVersion: "1.2.0", gateways: [] }, /^gateways: got \[\]; Manual mode needs at least one gateway/],
             ["both components off while enabled", { authorino: false, limitador: false }, /^authorino\/limitador: got \{"authorino":false,"limitador":false\}; with enabled: true at least one of authorino and limitador must be protected; set enabled: false to turn mTLS off$/],

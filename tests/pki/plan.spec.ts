@@ -1,5 +1,6 @@
 // Pure specs of the pki plans (no mock runtime): defaults, resource names per generation, rotation,
 // key algorithms, every validation error, determinism.
+import type * as pulumi from "@pulumi/pulumi";
 import { strict as assert } from "node:assert";
 import {
     CertificateArgs,
@@ -19,10 +20,10 @@ import { assertInvalid } from "../planErrors";
 
 const CA = "meshtls:index:CertificateAuthority";
 const CERT = "meshtls:index:Certificate";
-const ISSUER: IssuerMaterial = { certPem: "x", privateKeyPem: "y", caChainPem: "x", intermediatesPem: "", rootCertPem: "x", trustBundlePem: "x" };
+const ISSUER: pulumi.Unwrap<IssuerMaterial> = { certPem: "x", privateKeyPem: "y", caChainPem: "x", intermediatesPem: "", rootCertPem: "x", trustBundlePem: "x" };
 
 
-const leaf = (extra: Partial<CertificateArgs> = {}): CertificateArgs => ({ issuer: ISSUER, commonName: "gloo.gloo-system.svc", ...extra });
+const leaf = (extra: Partial<pulumi.Unwrap<CertificateArgs>> = {}): pulumi.Unwrap<CertificateArgs> => ({ issuer: ISSUER, commonName: "gloo.gloo-system.svc", ...extra });
 
 describe("pki (pure): planCertificateAuthority", () => {
     it("resolves every default: one generation 1, ECDSA P-256, 10-year root, Stable, the root signs", () => {
@@ -97,7 +98,7 @@ describe("pki (pure): planCertificateAuthority", () => {
     });
 
     describe("rotation", () => {
-        const phases: Array<[string, CertificateAuthorityArgs, number[], number]> = [
+        const phases: Array<[string, pulumi.Unwrap<CertificateAuthorityArgs>, number[], number]> = [
             ["Stable", { generation: 2 }, [2], 2],
             ["TrustNew", { generation: 2, previousGeneration: 1, rotationPhase: RotationPhase.TrustNew }, [1, 2], 1],
             ["ServeNew", { generation: 2, previousGeneration: 1, rotationPhase: RotationPhase.ServeNew }, [1, 2], 2],
@@ -132,7 +133,7 @@ describe("pki (pure): planCertificateAuthority", () => {
     });
 
     it("is deterministic and returns a fresh plan each call", () => {
-        const args: CertificateAuthorityArgs = { generation: 3, previousGeneration: 2, rotationPhase: RotationPhase.TrustNew, intermediate: {} };
+        const args: pulumi.Unwrap<CertificateAuthorityArgs> = { generation: 3, previousGeneration: 2, rotationPhase: RotationPhase.TrustNew, intermediate: {} };
         const a = planCertificateAuthority("ca", args);
         const b = planCertificateAuthority("ca", args);
         assert.deepEqual(b, a);
@@ -142,7 +143,7 @@ describe("pki (pure): planCertificateAuthority", () => {
     });
 
     describe("validation: each problem names the field, the value and what is accepted", () => {
-        const cases: Array<[string, CertificateAuthorityArgs, RegExp]> = [
+        const cases: Array<[string, pulumi.Unwrap<CertificateAuthorityArgs>, RegExp]> = [
             ["zero validity", { validityHours: 0 }, /^validityHours: got 0; expected a whole number >= 1$/],
             ["negative validity", { validityHours: -5 }, /^validityHours: got -5; expected a whole number >= 1$/],
             ["fractional validity", { validityHours: 1.5 }, /^validityHours: got 1.5; expected a whole number >= 1$/],
@@ -204,7 +205,7 @@ describe("pki (pure): planCertificate", () => {
         });
     });
 
-    const uses: Array<[Partial<CertificateArgs>, string[]]> = [
+    const uses: Array<[Partial<pulumi.Unwrap<CertificateArgs>>, string[]]> = [
         [{ clientAuth: true }, ["digital_signature", "server_auth", "client_auth"]],
         [{ serverAuth: false, clientAuth: true }, ["digital_signature", "client_auth"]],
         [{ keyAlgorithm: KeyAlgorithm.Rsa2048 }, ["digital_signature", "key_encipherment", "server_auth"]],
@@ -231,7 +232,7 @@ describe("pki (pure): planCertificate", () => {
     });
 
     describe("validation: each problem names the field, the value and what is accepted", () => {
-        const cases: Array<[string, Partial<CertificateArgs>, RegExp]> = [
+        const cases: Array<[string, Partial<pulumi.Unwrap<CertificateArgs>>, RegExp]> = [
             ["a missing issuer", { issuer: undefined }, /^issuer: got nothing; it is required: an IssuerMaterial, e\.g\. CertificateAuthority\.issuer$/],
             ["a missing common name", { commonName: undefined }, /^commonName: got nothing; it is required: a non-empty string$/],
             ["empty common name", { commonName: "" }, /^commonName: got ""; expected a non-empty string of at most 64 characters$/],

@@ -1,5 +1,6 @@
 // MtlsPlatform's plan, pure: which children exist, what each gets, and which settings the platform reads
 // from its children's plans instead of restating them. No mock runtime.
+import type * as pulumi from "@pulumi/pulumi";
 import { strict as assert } from "node:assert";
 import { GlooCertRotation, KyvernoAuthzFlavor, MtlsMode, MtlsPlatformArgs, planMtlsPlatform } from "../../sdk";
 import { PeerAuthenticationObject, effectivePeerAuthentication } from "../../sdk/posture/rules";
@@ -209,7 +210,7 @@ describe("platform plan (pure)", () => {
         });
 
         it("what an accepted platform emits satisfies the model: each namespace's own policy is the effective one", () => {
-            const args: MtlsPlatformArgs = {
+            const args: pulumi.Unwrap<MtlsPlatformArgs> = {
                 istio: { mtlsMode: MtlsMode.PERMISSIVE },
                 gloo: { istioUpstreams: upstreams, strictUpstreamNamespaces: true },
                 authz: { appMtls: [{ namespace: "web" }] },

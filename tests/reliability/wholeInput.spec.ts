@@ -1,6 +1,7 @@
 // MtlsPlatform checks the whole input before registering anything: every section's problems in one
 // error, each named by the path the user wrote (or its `meshtls:` stack config key); objects with two
 // owners and settings that would be ignored are refused with both sources or the reason named.
+import type * as pulumi from "@pulumi/pulumi";
 import { strict as assert } from "node:assert";
 import * as path from "node:path";
 import {
@@ -29,10 +30,10 @@ const bad = (v: unknown): never => v as never;
 const webhook = { webhookCertManagerIssuer: { name: "lab-issuer", kind: "ClusterIssuer" } };
 
 /** The platform's problems (one per line), after checking the header names the platform. */
-const problemsOf = (args: MtlsPlatformArgs, name = "lab") => planProblems(() => planMtlsPlatform(name, args), PLATFORM, name);
+const problemsOf = (args: pulumi.Unwrap<MtlsPlatformArgs>, name = "lab") => planProblems(() => planMtlsPlatform(name, args), PLATFORM, name);
 
 /** Asserts exactly one problem, on `field`, whose text matches `message`. */
-function assertOneProblem(args: MtlsPlatformArgs, field: string, message: RegExp): void {
+function assertOneProblem(args: pulumi.Unwrap<MtlsPlatformArgs>, field: string, message: RegExp): void {
     const problems = problemsOf(args);
     assert.equal(problems.length, 1, problems.join("\n"));
     assert.ok(problems[0].startsWith(`${field}: got `), problems[0]);
@@ -40,7 +41,7 @@ function assertOneProblem(args: MtlsPlatformArgs, field: string, message: RegExp
 }
 
 /** Six sections, each with its own mistake. */
-const SIX_BAD_SECTIONS: MtlsPlatformArgs = {
+const SIX_BAD_SECTIONS: pulumi.Unwrap<MtlsPlatformArgs> = {
     ca: { organization: "lab", intermediate: { validityHours: 0 } },
     istio: { trustDomain: "Lab_Domain" },
     kuadrant: { namespace: "Kuadrant.System" },
@@ -145,7 +146,7 @@ describe("reliability: whole-input validation of MtlsPlatform", () => {
 
         it("the same DestinationRule host in one namespace from two policies", () => {
             const dr = (host: string) => ({ namespace: "ledger", selector: { app: "ledger" }, destinationRule: { hosts: [host] } });
-            const args: MtlsPlatformArgs = {
+            const args: pulumi.Unwrap<MtlsPlatformArgs> = {
                 policies: [
                     { name: "ledger-a", args: { ...dr("ledger.ledger.svc.cluster.local"), name: "ledger-a" } },
                     { name: "ledger-b", args: { ...dr("ledger.ledger.svc.cluster.local"), name: "ledger-b", destinationRule: { hosts: ["audit.ledger.svc.cluster.local", "ledger.ledger.svc.cluster.local"] } } },
@@ -222,7 +223,7 @@ describe("reliability: whole-input validation of MtlsPlatform", () => {
 
     describe("settings that would be ignored are refused with the reason", () => {
         const upstream = { serviceName: "reviews", serviceNamespace: "books", port: 9080 };
-        const cases: Array<[string, MtlsPlatformArgs, string, RegExp]> = [
+        const cases: Array<[string, pulumi.Unwrap<MtlsPlatformArgs>, string, RegExp]> = [
             ["gloo.istioUpstreams with istioIntegration false", { gloo: { istioIntegration: false, istioUpstreams: [upstream] } }, "gloo.istioUpstreams", /gloo\.istioIntegration is false/],
             ["gloo.enableAutoMtls with istioIntegration false", { gloo: { istioIntegration: false, enableAutoMtls: true } }, "gloo.enableAutoMtls", /gloo\.istioIntegration is false/],
             ["gloo.cronSchedule under Pulumi rotation", { gloo: { cronSchedule: "15 2 * * 1" } }, "gloo.cronSchedule", /Pulumi rotation the platform CA's phases rotate/],
@@ -252,7 +253,7 @@ describe("reliability: whole-input validation of MtlsPlatform", () => {
     });
 
     describe("valid edge inputs are still accepted", () => {
-        const cases: Array<[string, MtlsPlatformArgs, (plan: ReturnType<typeof planMtlsPlatform>) => void]> = [
+        const cases: Array<[string, pulumi.Unwrap<MtlsPlatformArgs>, (plan: ReturnType<typeof planMtlsPlatform>) => void]> = [
             ["Istio disabled with nothing else in its section", { istio: { enabled: false }, gloo: {} }, (p) => { assert.equal(p.istio, undefined); }],
             [
                 "authz targets without Istio when the mesh's providers are given",

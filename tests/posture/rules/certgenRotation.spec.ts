@@ -3,6 +3,7 @@
 // templates/19-gloo-mtls-certgen-job.yaml), then what meshtls emits checked against it: the xDS leaf
 // and chart values GlooMtls produces are never replaced by certgen, at issue time nor when Pulumi is
 // about to re-issue the leaf; pki's 90-day leaf (GlooMtls's default before issue 15) is.
+import type * as pulumi from "@pulumi/pulumi";
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -140,12 +141,12 @@ describe("posture rule: Gloo certgen rotation (solo-io/gloo v1.22.1)", () => {
         const issuer = { certPem: "c", privateKeyPem: "k", caChainPem: "c", intermediatesPem: "", rootCertPem: "c", trustBundlePem: "c" };
 
         /** The leaf certgen would read in gloo-mtls-certs for these args, as the Certificate child would issue it at `issuedAt`. */
-        function emitted(args: GlooMtlsArgs, issuedAt = T0): { input: Omit<CertgenInput, "now">; validityHours: number; earlyRenewalHours: number } {
+        function emitted(args: pulumi.Unwrap<GlooMtlsArgs>, issuedAt = T0): { input: Omit<CertgenInput, "now">; validityHours: number; earlyRenewalHours: number } {
             const plan = planGlooMtls("gloo", args);
             assert.equal(plan.xds?.rotation, "Pulumi");
             const certArgs = glooXdsCertificateArgs(plan, plan.xds, issuer);
             // What the Certificate child does with those arguments (its own defaults fill the rest).
-            const cert = planCertificate("gloo-xds-cert", certArgs);
+            const cert = planCertificate("gloo-xds-cert", certArgs as pulumi.Unwrap<typeof certArgs>);
             const secret = glooMtlsSecret(plan, plan.xds, { trustBundlePem: "", chainPem: "", privateKeyPem: "" });
             const flags = certgenFlagsFromChartValues(glooChartValues(plan));
             return {
@@ -161,7 +162,7 @@ describe("posture rule: Gloo certgen rotation (solo-io/gloo v1.22.1)", () => {
             };
         }
 
-        const cases: Array<[string, GlooMtlsArgs]> = [
+        const cases: Array<[string, pulumi.Unwrap<GlooMtlsArgs>]> = [
             ["defaults", { xds: { issuer } }],
             ["another namespace", { namespace: "edge", xds: { issuer } }],
             ["the smallest accepted settings", { xds: { issuer, certificate: { validityHours: 2330, earlyRenewalHours: 2329 } } }],

@@ -46,12 +46,12 @@ describe("posture rule: a CRD accepts objects only at served versions", () => {
     });
 
     describe("KyvernoAuthz with installPolicyCrd emits only policies the installed CRD accepts", () => {
-        const base: KyvernoAuthzArgs = { webhookCertManagerIssuer: { name: "x", kind: "Issuer" }, installPolicyCrd: true };
+        const base: pulumi.Unwrap<KyvernoAuthzArgs> = { webhookCertManagerIssuer: { name: "x", kind: "Issuer" }, installPolicyCrd: true };
         const typed = { name: "typed", spec: { validations: [{ expression: "null" }] } };
         const yamlPolicy = (apiVersion: string) => ({ name: "doc", yaml: `apiVersion: ${apiVersion}\nkind: ValidatingPolicy\nspec:\n  validations:\n  - expression: 'null'\n` });
 
         /** The plan's policies, or the ResourceError's message. */
-        function attempt(args: KyvernoAuthzArgs): { docs?: Record<string, unknown>[]; error?: string } {
+        function attempt(args: pulumi.Unwrap<KyvernoAuthzArgs>): { docs?: Record<string, unknown>[]; error?: string } {
             try {
                 return { docs: planKyvernoAuthz("authz", args).policies.map((p) => p.document) };
             } catch (err) {

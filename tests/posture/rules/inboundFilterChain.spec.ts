@@ -1,6 +1,7 @@
 // The model of Istio 1.30.3's inbound filter-chain choice (sdk/posture/rules/inboundFilterChain.ts),
 // case by case, and that the client TLS KuadrantMtls's Manual mode puts in the gateway's EnvoyFilters is
 // taken as mesh mTLS by Authorino's and Limitador's sidecars at every step of enabling and disabling.
+import type * as pulumi from "@pulumi/pulumi";
 import { strict as assert } from "node:assert";
 import { KuadrantMtlsArgs, KuadrantMtlsMode, KuadrantMtlsPlan, KuadrantStep, kuadrantEnvoyFilterPatchSpec, planKuadrantMtls } from "../../../sdk";
 import { ClientTransport, ISTIO_ALPNS, InboundChain, InboundPortProtocol, PeerAuthenticationModeName, inboundFilterChain } from "../../../sdk/posture/rules";
@@ -80,7 +81,7 @@ describe("posture rule: inbound filter chain x KuadrantMtls Manual mode", () => 
         configPatches: [{ applyTo: "CLUSTER", patch: { operation: "ADD", value: { name: cluster, type: "STRICT_DNS", http2_protocol_options: {} } } }],
     });
 
-    const args = (enabled: boolean): KuadrantMtlsArgs => ({ mode: KuadrantMtlsMode.Manual, kuadrantVersion: "1.2.0", enabled, gateways: [{ name: "external", namespace: "gateway-system" }] });
+    const args = (enabled: boolean): pulumi.Unwrap<KuadrantMtlsArgs> => ({ mode: KuadrantMtlsMode.Manual, kuadrantVersion: "1.2.0", enabled, gateways: [{ name: "external", namespace: "gateway-system" }] });
 
     /** What the gateway sends on `cluster` under this plan: the transport socket meshtls emits, read as Envoy would. */
     function clientOf(plan: KuadrantMtlsPlan, cluster: string): ClientTransport {

@@ -3,6 +3,7 @@
 // pilot/pkg/model/config.go, pkg/config/host/names.go and pilot/pkg/networking/core/cluster_tls.go), and that
 // the DestinationRules MtlsPolicy emits satisfy it: no injected client sends mesh mTLS to the API server
 // or to a namespace without sidecars (issue 15, item 4).
+import type * as pulumi from "@pulumi/pulumi";
 import { strict as assert } from "node:assert";
 import { MtlsPolicyArgs, mtlsPolicyObjects, planMtlsPolicy } from "../../../sdk/istio";
 import { DestinationRuleView, ServiceCall, applicableDestinationRule, breaksPlaintextEndpoint, hostMatches, mostSpecificRule, upstreamTls } from "../../../sdk/posture/rules";
@@ -13,7 +14,7 @@ const API_SERVER = "kubernetes.default.svc.cluster.local";
 const MUTUAL = "ISTIO_MUTUAL" as const;
 
 /** The DestinationRules an MtlsPolicy emits, as the model sees them. */
-function emitted(args: MtlsPolicyArgs): DestinationRuleView[] {
+function emitted(args: pulumi.Unwrap<MtlsPolicyArgs>): DestinationRuleView[] {
     return mtlsPolicyObjects(planMtlsPolicy("p", args))
         .map((o) => o.object as { kind: string; metadata: { namespace: string }; spec: { host: string; exportTo?: string[]; trafficPolicy?: { tls?: { mode: "ISTIO_MUTUAL" } } } })
         .filter((o) => o.kind === "DestinationRule")
@@ -108,7 +109,7 @@ describe("posture rule: which DestinationRule applies, and does it replace auto-
         });
 
         it("accepted mesh-scope and namespace-scope rules break no client's call to the API server or an uninjected namespace", () => {
-            const accepted: MtlsPolicyArgs[] = [
+            const accepted: pulumi.Unwrap<MtlsPolicyArgs>[] = [
                 { destinationRule: { hosts: ["reviews.bookinfo.svc.cluster.local", "*.bookinfo.svc.cluster.local"] } },
                 { namespace: "bookinfo", destinationRule: {} },
                 { namespace: "bookinfo", selector: { app: "reviews" }, destinationRule: { hosts: ["reviews.bookinfo.svc.cluster.local"] } },

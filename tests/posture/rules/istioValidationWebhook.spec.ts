@@ -4,6 +4,7 @@
 // manifests/charts/istio-control/istio-discovery/templates/validatingwebhookconfiguration.yaml and
 // pkg/webhooks/validation/controller/controller.go), and that what IstioMesh installs satisfies it
 // (issue 15, item 7).
+import type * as pulumi from "@pulumi/pulumi";
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -26,7 +27,7 @@ const valuesDefaults = (file: string) => {
 };
 
 /** Every webhook both charts render for a mesh, and whether any of them flip-flops against its istiod. */
-function meshWebhooks(args: IstioMeshArgs): { webhooks: RenderedValidationWebhook[]; flipFlopping: string[] } {
+function meshWebhooks(args: pulumi.Unwrap<IstioMeshArgs>): { webhooks: RenderedValidationWebhook[]; flipFlopping: string[] } {
     const plan = planIstioMesh("mesh", args);
     const webhooks = [...renderedValidationWebhooks("base", istioBaseValues(plan)), ...renderedValidationWebhooks("istiod", istiodValues(plan))];
     return { webhooks, flipFlopping: webhooks.filter((w) => validationWebhookFlipFlops(w, [plan.revision])).map((w) => w.name) };
@@ -90,7 +91,7 @@ describe("posture rule: Istio validation webhooks and their failurePolicy", () =
     describe("what IstioMesh installs", () => {
         // Fails on c86b4a9 (before the fix): the base chart got no base.validationFailurePolicy, so
         // istiod-default-validator rendered Ignore and flip-flopped against istiod.
-        const cases: [string, IstioMeshArgs][] = [
+        const cases: [string, pulumi.Unwrap<IstioMeshArgs>][] = [
             ["the default mesh", {}],
             ["a revisioned mesh in its own namespace", { revision: "canary", namespace: "mesh-system" }],
             ["a mesh with every chart", { cni: true, gateway: {}, meshId: "m" }],

@@ -1,6 +1,7 @@
 // istiod's rule for a changed plug-in CA root (istio/istio 1.30.3 pilot/pkg/bootstrap/istio_ca.go,
 // handleEvent + pemBundleHasSubsetRelation), and that the root bundles meshtls emits over a root's
 // lifetime and a rotation are ones istiod takes without a restart (issue 15, item 14).
+import type * as pulumi from "@pulumi/pulumi";
 import { strict as assert } from "node:assert";
 import { CertificateAuthorityArgs, RotationPhase } from "../../../sdk";
 import { planCertificateAuthority, ROOT_DEFAULTS, rootRenewalWarning } from "../../../sdk/pki";
@@ -40,7 +41,7 @@ describe("posture rule: istiod's root-cert.pem change (istio 1.30.3 istio_ca.go)
      * The roots in the bundle at each monthly `pulumi up` over one root lifetime, with the tls provider's
      * renewal rule (tests/mocks/tls.ts: ready for renewal once now >= notAfter - earlyRenewalHours).
      */
-    function bundlesOverLifetime(args: CertificateAuthorityArgs): string[][] {
+    function bundlesOverLifetime(args: pulumi.Unwrap<CertificateAuthorityArgs>): string[][] {
         const plan = planCertificateAuthority("ca", args);
         assert.equal(plan.generations.length, 1);
         const root = plan.generations[0].root;
@@ -79,7 +80,7 @@ describe("posture rule: istiod's root-cert.pem change (istio 1.30.3 istio_ca.go)
         });
 
         it("an explicit root earlyRenewalHours re-issues the root, which istiod refuses without a restart (and the CA warns)", () => {
-            const args: CertificateAuthorityArgs = { earlyRenewalHours: 24 * 365 };
+            const args: pulumi.Unwrap<CertificateAuthorityArgs> = { earlyRenewalHours: 24 * 365 };
             assert.deepEqual(refused(bundlesOverLifetime(args), true), ["g1#1 -> g1#2"]);
             assert.deepEqual(refused(bundlesOverLifetime(args), false), ["g1#1 -> g1#2"]);
             const warning = rootRenewalWarning(planCertificateAuthority("mesh-ca", args));
@@ -91,7 +92,7 @@ describe("posture rule: istiod's root-cert.pem change (istio 1.30.3 istio_ca.go)
         });
 
         // The three-step rotation of the runbook, as the bundles the plan puts in root-cert.pem.
-        const phases: Array<[string, CertificateAuthorityArgs]> = [
+        const phases: Array<[string, pulumi.Unwrap<CertificateAuthorityArgs>]> = [
             ["Stable g1", {}],
             ["TrustNew", { generation: 2, previousGeneration: 1, rotationPhase: RotationPhase.TrustNew }],
             ["ServeNew", { generation: 2, previousGeneration: 1, rotationPhase: RotationPhase.ServeNew }],

@@ -3,6 +3,7 @@
 // internal/controller/authorino_istio_integration_reconciler.go, limitador_istio_integration_reconciler.go,
 // istio_auth_cluster_reconciler.go, istio_ratelimit_cluster_reconciler.go, api/v1beta1/kuadrant_types.go),
 // and that KuadrantMtls plans Manual mode only where that operator would not undo it (issue 15, item 6).
+import type * as pulumi from "@pulumi/pulumi";
 import { strict as assert } from "node:assert";
 import { KuadrantMtlsArgs, KuadrantMtlsMode, planKuadrantMtls } from "../../../sdk/kuadrant";
 import { DEFAULT_KUADRANT_VERSION } from "../../../sdk/kuadrant/defaults";
@@ -63,8 +64,8 @@ describe("posture rule: the Kuadrant operator owns mTLS from 1.3", () => {
     });
 
     describe("KuadrantMtls satisfies it", () => {
-        const manual = (kuadrantVersion?: string): KuadrantMtlsArgs => ({ mode: KuadrantMtlsMode.Manual, kuadrantVersion, gateways: [{ name: "external", namespace: "gateway-system" }] });
-        const accepts = (args: KuadrantMtlsArgs): boolean => {
+        const manual = (kuadrantVersion?: string): pulumi.Unwrap<KuadrantMtlsArgs> => ({ mode: KuadrantMtlsMode.Manual, kuadrantVersion, gateways: [{ name: "external", namespace: "gateway-system" }] });
+        const accepts = (args: pulumi.Unwrap<KuadrantMtlsArgs>): boolean => {
             try {
                 planKuadrantMtls("k", args);
                 return true;
@@ -72,7 +73,7 @@ describe("posture rule: the Kuadrant operator owns mTLS from 1.3", () => {
                 return false;
             }
         };
-        const plans = (args: KuadrantMtlsArgs): boolean => {
+        const plans = (args: pulumi.Unwrap<KuadrantMtlsArgs>): boolean => {
             try {
                 return planKuadrantMtls("k", args).manual !== undefined;
             } catch {

@@ -59,7 +59,7 @@ describe("posture rule: Istio policy attachment (selector / targetRefs)", () => 
     describe("KyvernoAuthz's AuthorizationPolicies attach to a proxy of a sidecar mesh", () => {
         const cm = { webhookCertManagerIssuer: { name: "x", kind: "Issuer" } };
         // Each target, and the non-waypoint proxy it is meant to protect.
-        const cases: Array<[string, KyvernoAuthzTarget, AttachmentProxy]> = [
+        const cases: Array<[string, pulumi.Unwrap<KyvernoAuthzTarget>, AttachmentProxy]> = [
             ["the whole namespace", { namespace: "demo" }, sidecar("demo")],
             ["a workload selector", { namespace: "demo", selector: { app: "api" } }, sidecar("demo")],
             ["a Gateway", { namespace: "edge", targetRefs: [{ kind: "Gateway", name: "public" }] }, gateway("edge", "public")],
@@ -70,7 +70,7 @@ describe("posture rule: Istio policy attachment (selector / targetRefs)", () => 
         ];
 
         /** The emitted AuthorizationPolicy as the rule reads it, or the ResourceError's message. */
-        function emitted(target: KyvernoAuthzTarget): { policy?: AttachmentPolicy; error?: string } {
+        function emitted(target: pulumi.Unwrap<KyvernoAuthzTarget>): { policy?: AttachmentPolicy; error?: string } {
             try {
                 const plan = planKyvernoAuthz("authz", { ...cm, targets: [target] });
                 const object = authorizationPolicyObject(plan.targets[0], plan.provider.providerName);

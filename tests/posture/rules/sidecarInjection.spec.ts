@@ -3,6 +3,7 @@
 // .../revision-tags-mwc.yaml and pkg/kube/inject/inject.go injectRequired), and that the authorizer pods
 // KyvernoAuthz emits are injected, with a revisioned mesh and in a namespace it does not create
 // (issue 15, item 3).
+import type * as pulumi from "@pulumi/pulumi";
 import { strict as assert } from "node:assert";
 import { authzNamespaceObject, authzServerValues, envoyPluginObjects, KyvernoAuthzArgs, KyvernoAuthzFlavor, planKyvernoAuthz } from "../../../sdk/authz";
 import { namespaceInjectionLabels, podInjectionLabels } from "../../../sdk/istio";
@@ -75,10 +76,10 @@ describe("rule: sidecar injection (istio 1.30.3 injector webhooks)", () => {
 });
 
 const cm = { webhookCertManagerIssuer: { name: "selfsigned", kind: "ClusterIssuer" } };
-const plugin: KyvernoAuthzArgs = { flavor: KyvernoAuthzFlavor.EnvoyPlugin, namespace: "demo" };
+const plugin: pulumi.Unwrap<KyvernoAuthzArgs> = { flavor: KyvernoAuthzFlavor.EnvoyPlugin, namespace: "demo" };
 
 /** The namespace and pod labels of the authorizer's server pods as KyvernoAuthz emits them. */
-function authzPod(args: KyvernoAuthzArgs): { namespaceLabels: Record<string, string>; podLabels: Record<string, string> } {
+function authzPod(args: pulumi.Unwrap<KyvernoAuthzArgs>): { namespaceLabels: Record<string, string>; podLabels: Record<string, string> } {
     const plan = planKyvernoAuthz("authz", args);
     // A namespace it does not create is taken unlabelled (the worst case meshtls must still handle).
     const namespaceLabels = plan.createNamespace ? (authzNamespaceObject(plan.provider, plan.revision).metadata.labels ?? {}) : {};
@@ -96,7 +97,7 @@ function authzPod(args: KyvernoAuthzArgs): { namespaceLabels: Record<string, str
 }
 
 describe("rule: sidecar injection: KyvernoAuthz's server pods are injected", () => {
-    const cases: { name: string; args: KyvernoAuthzArgs; revision: string }[] = [
+    const cases: { name: string; args: pulumi.Unwrap<KyvernoAuthzArgs>; revision: string }[] = [
         { name: "AuthzServer, default revision", args: cm, revision: "" },
         { name: "AuthzServer, revision 1-30", args: { ...cm, revision: "1-30" }, revision: "1-30" },
         { name: "AuthzServer, default revision, createNamespace: false", args: { ...cm, createNamespace: false }, revision: "" },
