@@ -3,11 +3,11 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { installChart, retainCrdsTransform } from "../internal/helm";
 import { childOptions } from "../internal/options";
-import { ExtensionProvider, MtlsPolicy } from "../istio";
+import { ExtensionProvider, MtlsPolicy, istioMutualDestinationRule } from "../istio";
 import { Certificate, publicIssuer } from "../pki";
 import { AuthzServerPlan, authzServerInstall, policyCrdArgs, webhookCertificateArgs, webhookStaticCrt } from "./authzServer";
 import { EnvoyPluginPlan, envoyPluginObjects } from "./envoyPlugin";
-import { authorizationPolicyObject, authzNamespaceObject, kyvernoMtlsPolicies } from "./meshPolicies";
+import { authorizationPolicyObject, authzNamespaceObject, kyvernoDestinationRule, kyvernoMtlsPolicies } from "./meshPolicies";
 import { planKyvernoAuthz } from "./plan";
 import { KyvernoPolicyPlan, validatingPolicyObject } from "./policies";
 import { KYVERNO_AUTHZ_TYPE, KyvernoAuthzArgs } from "./types";
@@ -73,12 +73,16 @@ export class KyvernoAuthz extends pulumi.ComponentResource {
             new MtlsPolicy(`${name}-${policy.id}`, policy.args, childOptions(this, opts, policy.inAuthzNamespace ? before : []));
         }
 
+        // The authorizer's host is called with Istio mTLS only (fails closed); in place before any request goes there.
+        const dr = kyvernoDestinationRule(plan.provider);
+        const authzDr = istioMutualDestinationRule(`${name}-${dr.id}`, dr.spec, childOptions(this, opts, before));
+
         for (const target of plan.targets) {
             new k8s.apiextensions.CustomResource(
                 `${name}-authz-${target.namespace}-${target.name}`,
                 authorizationPolicyObject(target, plan.provider.providerName),
                 // Requests are sent to the authorizer only once it is serving (failOpen is false by default).
-                childOptions(this, opts, server),
+                childOptions(this, opts, [...server, authzDr]),
             );
         }
 

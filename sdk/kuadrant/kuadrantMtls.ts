@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { childOptions, plainOutputs } from "../internal/options";
 import { SidecarInjection } from "../istio";
-import { kuadrantEnvoyFilterPatch, kuadrantEnvoyFilterPatchSpec, kuadrantEnvoyFilterReadArgs, kuadrantCrPatch, kuadrantPeerAuthentication } from "./manifests";
+import { kuadrantEnvoyFilterPatch, kuadrantEnvoyFilterPatchSpec, kuadrantEnvoyFilterReadArgs, kuadrantCrPatch, kuadrantPeerAuthentication, kuadrantRevisionLabelPatch } from "./manifests";
 import { KUADRANT_MTLS_TYPE, KuadrantManualPlan, KuadrantMtlsPlan, KuadrantStep, planKuadrantMtls } from "./plan";
 import { KuadrantMtlsArgs, KuadrantMtlsMode } from "./types";
 
@@ -53,6 +53,9 @@ export class KuadrantMtls extends pulumi.ComponentResource {
 
         if (plan.operator) {
             new k8s.apiextensions.CustomResourcePatch(plan.operator.resourceName, kuadrantCrPatch(plan, plan.operator) as k8s.apiextensions.CustomResourcePatchArgs, childOptions(this, opts));
+            for (const label of plan.operator.revisionLabels) {
+                new k8s.apps.v1.DeploymentPatch(label.resourceName, kuadrantRevisionLabelPatch(plan, plan.operator, label), childOptions(this, opts));
+            }
         }
         if (plan.manual) {
             this.manual(plan, plan.manual, opts);
@@ -66,7 +69,7 @@ export class KuadrantMtls extends pulumi.ComponentResource {
         const register: Record<KuadrantStep, (dependsOn: pulumi.Resource[]) => pulumi.Resource[]> = {
             sidecars: (dependsOn) =>
                 manual.servers.map(
-                    (s) => new SidecarInjection(s.sidecarResourceName, { namespace: plan.namespace, deployment: s.deployment, inject: manual.inject }, childOptions(this, opts, dependsOn)),
+                    (s) => new SidecarInjection(s.sidecarResourceName, { namespace: plan.namespace, deployment: s.deployment, inject: manual.inject, revision: manual.revision || undefined }, childOptions(this, opts, dependsOn)),
                 ),
             clientTls: (dependsOn) =>
                 manual.envoyFilters.map((f) => {

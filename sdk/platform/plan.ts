@@ -218,8 +218,10 @@ export function planMtlsPlatform(name: string, args: MtlsPlatformArgs): MtlsPlat
 
     let kuadrant: MtlsPlatformPlan["kuadrant"];
     if (args.kuadrant) {
-        const plan = planKuadrantMtls(`${name}-kuadrant`, args.kuadrant);
-        kuadrant = { name: `${name}-kuadrant`, args: args.kuadrant, plan, usesPlatformCa: false };
+        // Authorino and Limitador join the platform's mesh revision unless told otherwise.
+        const kuadrantArgs: KuadrantMtlsArgs = { ...args.kuadrant, revision: args.kuadrant.revision ?? (istio?.plan.revision || undefined) };
+        const plan = planKuadrantMtls(`${name}-kuadrant`, kuadrantArgs);
+        kuadrant = { name: `${name}-kuadrant`, args: kuadrantArgs, plan, usesPlatformCa: false };
         Object.assign(posture, plan.posture);
     }
 
