@@ -68,7 +68,8 @@ function gatewayProxyPodLabels(values: Values): Labels {
 
 /**
  * The kyverno-authz-server 0.4.0 pods' labels (templates/authz-server/deployment.yaml and
- * templates/validation-webhook/deployment.yaml: the chart's own labels, then `<section>.pod.labels`).
+ * templates/validation-webhook/deployment.yaml: the chart's own labels, then `<section>.pod.labels`). The
+ * chart's own labels are stood in for by two of them: none of them is an injection label.
  */
 function kyvernoChartPodLabels(values: Values, section: "authzServer" | "validatingWebhookConfiguration", component: string): Labels {
     return { "app.kubernetes.io/component": component, "app.kubernetes.io/name": "kyverno-authz-server", ...((get(values, section, "pod", "labels") ?? {}) as Labels) };
