@@ -75,7 +75,7 @@ describe("authz: KyvernoAuthz", () => {
             // certificates.static is `{}` in the values file, its crt/key documented in comments there.
             // The server pods carry the mesh's pod injection labels; authzServer.pod.labels is `{}` in the values file.
             assert.deepEqual((r.values as { authzServer: unknown }).authzServer, { pod: { labels: { "sidecar.istio.io/inject": "true" } } });
-            assert.deepEqual(unknownValuesKeys(r.values, "kyverno/kyverno-authz-server.values.yaml", ["authzServer.pod.labels", "validatingWebhookConfiguration.certificates.static"]), []);
+            assert.deepEqual(unknownValuesKeys(r.values, "kyverno/kyverno-authz-server.values.yaml", ["authzServer.pod.labels", "validatingWebhookConfiguration.pod.labels", "validatingWebhookConfiguration.certificates.static"]), []);
         });
 
         it("emits the policies as ValidatingPolicy with evaluation.mode Envoy, valid against the CRD, after the chart", async () => {
@@ -120,7 +120,8 @@ spec:
                 mtls: { mode: "STRICT" },
                 portLevelMtls: { "9443": { mode: "PERMISSIVE" } },
             });
-            assert.equal(assertValidObjects(result.k8sObjects(), ISTIO_GROUPS), 3);
+            // Two PeerAuthentications, the AuthorizationPolicy and the authorizer host's ISTIO_MUTUAL DestinationRule.
+            assert.equal(assertValidObjects(result.k8sObjects(), ISTIO_GROUPS), 4);
         });
 
         it("cert-manager instead of an issuer; nameOverride for another service name; the pinned CRD manifest on request", async () => {
@@ -131,7 +132,10 @@ spec:
                 config: { type: "envoy" },
                 authzServer: { pod: { labels: { "sidecar.istio.io/inject": "true" } } },
                 nameOverride: "authz",
-                validatingWebhookConfiguration: { certificates: { certManager: { issuerRef: { name: "selfsigned", kind: "ClusterIssuer", group: "cert-manager.io" } } } },
+                validatingWebhookConfiguration: {
+                    pod: { labels: { "sidecar.istio.io/inject": "true" } },
+                    certificates: { certManager: { issuerRef: { name: "selfsigned", kind: "ClusterIssuer", group: "cert-manager.io" } } },
+                },
             });
             const crd = result.get("kubernetes:yaml/v2:ConfigGroup", "authz-policy-crd");
             assert.deepEqual(crd.inputs.files, ["https://raw.githubusercontent.com/kyverno/kyverno-authz/v0.4.0/.crds/policies.kyverno.io/policies.kyverno.io_validatingpolicies.yaml"]);
@@ -210,7 +214,8 @@ spec:
                 "demo/mtls-testapp-1": { selector: { matchLabels: { app: "testapp-1" } }, mtls: { mode: "STRICT" }, portLevelMtls: { "8080": { mode: "PERMISSIVE" } } },
                 "demo/mtls-testapp-2": { selector: { matchLabels: { app: "testapp-2" } }, mtls: { mode: "STRICT" }, portLevelMtls: { "8080": { mode: "PERMISSIVE" } } },
             });
-            assert.equal(assertValidObjects(result.k8sObjects(), ISTIO_GROUPS), 4);
+            // Three PeerAuthentications, the AuthorizationPolicy and the authorizer host's ISTIO_MUTUAL DestinationRule.
+            assert.equal(assertValidObjects(result.k8sObjects(), ISTIO_GROUPS), 5);
         });
     });
 

@@ -167,7 +167,7 @@ describe("examples", () => {
                 annotations: { "pulumi.com/patchForce": "true" },
             });
             const values = result.get("kubernetes:helm.sh/v3:Release", "gloo-gloo").inputs.values as { global: unknown };
-            assert.deepEqual(values.global, { istioIntegration: { enabled: true, enableAutoMtls: false }, glooMtls: { istioProxy: { image: { tag: "1.30.3" } } } });
+            assert.deepEqual(values.global, { istioIntegration: { enabled: true, enableAutoMtls: false, disableAutoinjection: true }, glooMtls: { istioProxy: { image: { tag: "1.30.3" } } } });
             assert.deepEqual(result.k8sObject("Namespace", "gloo-system").metadata.labels, { "istio-injection": "disabled" });
             const upstream = result.k8sObject("Upstream", "default-productpage-9080-mtls", "gloo-system");
             assert.deepEqual((upstream.spec as { kube: unknown }).kube, { serviceName: "productpage", serviceNamespace: "default", servicePort: 9080 });

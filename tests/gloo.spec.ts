@@ -45,7 +45,7 @@ describe("gloo: GlooMtls", () => {
         it("istio only: istioIntegration on, istio-proxy pinned to the mesh's Istio version", async () => {
             const result = await runProgram(() => new GlooMtls("gloo", { istio: { istioVersion: "1.30.3" } }));
             assert.deepEqual(release(result).values, {
-                global: { istioIntegration: { enabled: true, enableAutoMtls: false }, glooMtls: { istioProxy: { image: { tag: "1.30.3" } } } },
+                global: { istioIntegration: { enabled: true, enableAutoMtls: false, disableAutoinjection: true }, glooMtls: { istioProxy: { image: { tag: "1.30.3" } } } },
             });
             assert.deepEqual(result.k8sObjects("Secret"), [], "no xds secret without xds");
             assert.equal(await valueOf(result.value.secretName), "");
@@ -63,7 +63,7 @@ describe("gloo: GlooMtls", () => {
             assert.deepEqual(release(result).values, {
                 global: {
                     glooMtls: { enabled: true, istioProxy: { image: { tag: "1.30.3" } } },
-                    istioIntegration: { enabled: true, enableAutoMtls: true },
+                    istioIntegration: { enabled: true, enableAutoMtls: true, disableAutoinjection: true },
                     istioSDS: { customSidecars: [sidecar] },
                 },
                 gateway: { certGenJob: { forceRotation: false, cron: { enabled: false } } },
@@ -73,7 +73,9 @@ describe("gloo: GlooMtls", () => {
 
         it("older charts (< 1.17) get global.istioSDS instead", async () => {
             const result = await runProgram(() => new GlooMtls("gloo", { version: "1.16.20", istio: { istioVersion: "1.22.8" } }));
-            assert.deepEqual(release(result).values, { global: { istioSDS: { enabled: true }, glooMtls: { istioProxy: { image: { tag: "1.22.8" } } } } });
+            assert.deepEqual(release(result).values, {
+                global: { istioSDS: { enabled: true }, istioIntegration: { disableAutoinjection: true }, glooMtls: { istioProxy: { image: { tag: "1.22.8" } } } },
+            });
         });
 
         it("CronJob rotation: the chart's cron job with schedule and rotationDuration, and no secret from Pulumi", async () => {

@@ -70,8 +70,9 @@ export interface AuthzServerPlan {
     /** The validation webhook. */
     webhook: AuthzServerWebhookPlan;
     /**
-     * Labels of the server pods (`authzServer.pod.labels`): the mesh's pod injection labels, so the
-     * server is injected whatever its namespace's labels (sdk/posture/rules/sidecarInjection.ts).
+     * Labels of the server and validation-webhook pods (`authzServer.pod.labels`,
+     * `validatingWebhookConfiguration.pod.labels`): the mesh's pod injection labels, so they are injected
+     * whatever their namespace's labels (sdk/posture/rules/sidecarInjection.ts).
      */
     podLabels: Record<string, string>;
 }
@@ -171,13 +172,20 @@ export function authzServerValues(server: AuthzServerPlan, pems?: WebhookCertifi
     if (server.nameOverride !== undefined) {
         values.nameOverride = server.nameOverride;
     }
+    // The validation-webhook pods (chart 0.4.0 validatingWebhookConfiguration.pod.labels, templates/
+    // validation-webhook/deployment.yaml) share the server's namespace and its injection: the API server
+    // reaches them without a sidecar on port 9443, which kyvernoMtlsPolicies keeps PERMISSIVE; that port
+    // (Service port name `webhook`, protocol undeclared) passes the API server's TLS through
+    // (sdk/posture/rules/inboundFilterChain.ts), so the sidecar never refuses it.
+    const webhook: Record<string, unknown> = { pod: { labels: { ...server.podLabels } } };
+    values.validatingWebhookConfiguration = webhook;
     if (server.webhook.certificate !== undefined) {
         if (pems === undefined) {
             throw new Error("authzServerValues: the plan issues the webhook certificate; pass its PEMs");
         }
-        values.validatingWebhookConfiguration = { certificates: { static: { crt: pems.crt, key: pems.key } } };
+        webhook.certificates = { static: { crt: pems.crt, key: pems.key } };
     } else if (server.webhook.certManagerIssuer !== undefined) {
-        values.validatingWebhookConfiguration = { certificates: { certManager: { issuerRef: { ...server.webhook.certManagerIssuer } } } };
+        webhook.certificates = { certManager: { issuerRef: { ...server.webhook.certManagerIssuer } } };
     }
     return values;
 }

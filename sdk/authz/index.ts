@@ -26,5 +26,5 @@ export { envoyPluginObjects } from "./envoyPlugin";
 export type { EnvoyPluginPlan, EnvoyPluginObjects } from "./envoyPlugin";
 export { envoyPluginPolicyFiles, validatingPolicyObject } from "./policies";
 export type { KyvernoPolicyPlan } from "./policies";
-export { authorizationPolicyObject, authzNamespaceObject, kyvernoMtlsPolicies } from "./meshPolicies";
-export type { KyvernoAppMtlsPlan, KyvernoMtlsPolicy, KyvernoTargetPlan } from "./meshPolicies";
+export { authorizationPolicyObject, authzNamespaceObject, kyvernoDestinationRule, kyvernoMtlsPolicies } from "./meshPolicies";
+export type { KyvernoAppMtlsPlan, KyvernoDestinationRule, KyvernoMtlsPolicy, KyvernoTargetPlan } from "./meshPolicies";

@@ -4,11 +4,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { installChart, retainCrdsTransform } from "../internal/helm";
 import { CUSTOM_RESOURCE_PLAIN_KEYS, HELM_INSTALL_PLAIN_KEYS, ResolvedArgs, resolveArgs } from "../internal/inputs";
 import { childOptions } from "../internal/options";
-import { ExtensionProvider, MTLS_POLICY_TYPE, MtlsPolicy } from "../istio";
+import { ExtensionProvider, MTLS_POLICY_TYPE, MtlsPolicy, istioMutualDestinationRuleObject } from "../istio";
 import { CERTIFICATE_TYPE, Certificate, CertificateArgs, publicIssuer } from "../pki";
 import { AuthzServerPlan, authzServerInstall, policyCrdArgs, webhookCertificateArgs, webhookStaticCrt } from "./authzServer";
 import { EnvoyPluginObjects, EnvoyPluginPlan, envoyPluginObjects } from "./envoyPlugin";
-import { authorizationPolicyObject, authzNamespaceObject, kyvernoMtlsPolicies } from "./meshPolicies";
+import { authorizationPolicyObject, authzNamespaceObject, kyvernoDestinationRule, kyvernoMtlsPolicies } from "./meshPolicies";
 import { KyvernoAuthzPlan, planKyvernoAuthz } from "./plan";
 import { KyvernoPolicyPlan, validatingPolicyObject } from "./policies";
 import { KYVERNO_AUTHZ_TYPE, KyvernoAuthzArgs } from "./types";
@@ -76,12 +76,16 @@ export class KyvernoAuthz extends pulumi.ComponentResource {
             new MtlsPolicy(`${name}-${policy.id}`, policyArgs, childOptions(this, opts, policy.inAuthzNamespace ? before : []));
         });
 
+        // The authorizer's host is called with Istio mTLS only (fails closed); in place before any request goes there.
+        const dr = r.args((p) => istioMutualDestinationRuleObject(kyvernoDestinationRule(p.provider).spec), CUSTOM_RESOURCE_PLAIN_KEYS);
+        const authzDr = new k8s.apiextensions.CustomResource(`${name}-${kyvernoDestinationRule(plan.provider).id}`, dr as unknown as k8s.apiextensions.CustomResourceArgs, childOptions(this, opts, before));
+
         plan.targets.forEach((target, i) => {
             new k8s.apiextensions.CustomResource(
                 `${name}-authz-${target.namespace}-${target.name}`,
                 r.args((p) => authorizationPolicyObject(p.targets[i], p.provider.providerName), CUSTOM_RESOURCE_PLAIN_KEYS),
                 // Requests are sent to the authorizer only once it is serving (failOpen is false by default).
-                childOptions(this, opts, server),
+                childOptions(this, opts, [...server, authzDr]),
             );
         });
 

@@ -4,7 +4,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { ArgsValidator, isDnsName } from "../internal/validation";
 import { sortKeys } from "../internal/values";
 import { AUTHORIZATION_POLICY_API, MtlsMode, namespaceInjectionLabels } from "../istio";
-import type { MtlsPolicyArgs } from "../istio";
+import type { IstioMutualDestinationRuleSpec, MtlsPolicyArgs } from "../istio";
 import type { AuthzServerPlan } from "./authzServer";
 import { CORE_API_GROUP, GATEWAY_API_GROUP } from "./defaults";
 import type { KyvernoProviderPlan } from "./provider";
@@ -186,4 +186,25 @@ export function kyvernoMtlsPolicies(provider: KyvernoProviderPlan, server: Authz
         }
     }
     return out;
+}
+
+/** The ISTIO_MUTUAL DestinationRule for the authorizer's host, registered as `<component name>-<id>`. */
+export interface KyvernoDestinationRule {
+    /** Resource name suffix (`authz-dr`; resource names are a public contract). */
+    id: string;
+    /** The DestinationRule: in the authorizer's namespace, for the provider's service FQDN. */
+    spec: IstioMutualDestinationRuleSpec;
+}
+
+/**
+ * Makes the ext_authz link fail closed: every injected client (the gateways and sidecars that run the
+ * CUSTOM AuthorizationPolicies) calls the authorizer's host with Istio mTLS whatever auto-mTLS decides,
+ * so an authorizer pod without a sidecar (not injected: wrong revision, namespace not labelled) fails the
+ * handshake and the check is denied (ext_authz `failOpen` is false) instead of going in plain text.
+ * An explicit `tls` replaces auto-mTLS for the host (istio 1.30.3 pilot/pkg/networking/core/cluster_tls.go;
+ * sdk/posture/rules/istioDestinationRuleTls.ts). Public (no `exportTo`), in the service's namespace:
+ * clients in other namespaces find it there (push_context.go lookup, step two).
+ */
+export function kyvernoDestinationRule(provider: KyvernoProviderPlan): KyvernoDestinationRule {
+    return { id: "authz-dr", spec: { name: `${provider.serviceName}-mtls`, namespace: provider.namespace, host: provider.service } };
 }

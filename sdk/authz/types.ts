@@ -166,8 +166,12 @@ export interface KyvernoAuthzArgs extends KyvernoExtensionProviderArgs {
     /**
      * The Istio control-plane revision whose sidecar the authorizer pods get (IstioMesh's `revision`;
      * "" = the default revision). It labels the namespace created here and the server pods themselves
-     * (`sidecar.istio.io/inject: "true"`, plus `istio.io/rev: <revision>` with a revision), so they are
-     * injected in a namespace not created here too.
+     * (`sidecar.istio.io/inject: "true"`, plus `istio.io/rev: <revision>` with a revision; with the chart
+     * also its validation-webhook pods, whose webhook port stays PERMISSIVE for the API server), so they
+     * are injected in a namespace not created here too. A namespace created elsewhere must carry neither
+     * `istio-injection` nor another revision's `istio.io/rev` when a revision is set (either keeps the
+     * revision's injector away). Clients reach the server through an `ISTIO_MUTUAL` DestinationRule
+     * (`<name>-authz-dr`), so a server without a sidecar refuses checks instead of taking plain text.
      * @default ""
      */
     revision?: pulumi.Input<string>;

@@ -42,13 +42,22 @@ export function glooChartValues(plan: GlooMtlsPlan): Record<string, unknown> {
         // The istio-proxy sidecar in gateway-proxy must match the mesh's Istio version.
         glooMtls.istioProxy = { image: { tag: istio.istioVersion } };
         const customSidecars = istio.customSidecars;
+        // Istio's injector must stay away from gateway-proxy whatever the mesh's revision: the chart adds
+        // its own `istio-proxy` container (solo-io/gloo v1.22.1 install/helm/gloo/templates/
+        // 7-gateway-proxy-deployment.yaml), and istiod 1.30.3 would merge its injected sidecar into a
+        // container of that name (pkg/kube/inject/inject.go, injection customization) or add a second
+        // proxy. `disableAutoinjection` (chart >= 1.8.0) labels gateway-proxy and Gloo's other pods
+        // `sidecar.istio.io/inject: "false"`, which every injector webhook of every revision excludes
+        // (sdk/posture/rules/sidecarInjection.ts), so this holds in a namespace created elsewhere too.
+        // The revision reaches Gloo's own sidecar through istioDiscoveryAddress (istiod-<revision>).
         if (istio.valuesKey === "istioIntegration") {
-            global.istioIntegration = { enabled: true, enableAutoMtls: istio.enableAutoMtls };
+            global.istioIntegration = { enabled: true, enableAutoMtls: istio.enableAutoMtls, disableAutoinjection: true };
             if (customSidecars) {
                 global.istioSDS = { customSidecars };
             }
         } else {
             global.istioSDS = { enabled: true, ...(customSidecars ? { customSidecars } : {}) };
+            global.istioIntegration = { disableAutoinjection: true };
         }
         if (istio.istioDiscoveryAddress) {
             values.gatewayProxies = { gatewayProxy: { istioDiscoveryAddress: istio.istioDiscoveryAddress } };
@@ -82,7 +91,12 @@ export interface GlooNamespaceManifest {
     metadata: { name: string; labels: Record<string, string> };
 }
 
-/** The install namespace object. */
+/**
+ * The install namespace object. Its `istio-injection: disabled` keeps out every injector webhook of every
+ * revision, not only the default one: each of them requires the namespace to have no `istio-injection`
+ * label or that label `enabled` (istio 1.30.3 istio-discovery/templates/mutatingwebhook.yaml;
+ * sdk/posture/rules/sidecarInjection.ts), so no `istio.io/rev` label is needed here.
+ */
 export function glooNamespace(plan: GlooMtlsPlan): GlooNamespaceManifest {
     return { metadata: { name: plan.namespace, labels: { ...GLOO_NAMESPACE_LABELS } } };
 }

@@ -199,7 +199,8 @@ export const ARG_SHAPES: Record<string, { plain: readonly string[]; kinds: Recor
             "gateways[].namespace",
             "limitador",
             "mode",
-            "removeSidecars"
+            "removeSidecars",
+            "revision"
         ],
         "kinds": {
             "authorino": "boolean",
@@ -215,7 +216,8 @@ export const ARG_SHAPES: Record<string, { plain: readonly string[]; kinds: Recor
             "limitadorDeployment": "string",
             "mode": "enum",
             "namespace": "string",
-            "removeSidecars": "boolean"
+            "removeSidecars": "boolean",
+            "revision": "string"
         }
     },
     "meshtls:index:KyvernoAuthz": {
@@ -497,6 +499,7 @@ export const ARG_SHAPES: Record<string, { plain: readonly string[]; kinds: Recor
             "kuadrant.limitador",
             "kuadrant.mode",
             "kuadrant.removeSidecars",
+            "kuadrant.revision",
             "policies",
             "policies[].args",
             "policies[].args.destinationRule",
@@ -713,6 +716,7 @@ export const ARG_SHAPES: Record<string, { plain: readonly string[]; kinds: Recor
             "kuadrant.mode": "enum",
             "kuadrant.namespace": "string",
             "kuadrant.removeSidecars": "boolean",
+            "kuadrant.revision": "string",
             "policies": "array",
             "policies[]": "object",
             "policies[].args": "object",

@@ -19,6 +19,9 @@ export const DEFAULT_AUTHORINO_DEPLOYMENT = "authorino";
 /** Limitador's Deployment as the Limitador operator creates it (Manual mode). */
 export const DEFAULT_LIMITADOR_DEPLOYMENT = "limitador-limitador";
 
+/** The Istio revision Authorino and Limitador are injected by when `revision` is not set: the default one. */
+export const DEFAULT_KUADRANT_REVISION = "";
+
 /** Gateway -> Authorino and gateway -> Limitador are both protected unless asked otherwise. */
 export const DEFAULT_KUADRANT_PROTECTED: Readonly<{ authorino: boolean; limitador: boolean }> = Object.freeze({ authorino: true, limitador: true });
 

@@ -12,11 +12,12 @@ export {
     DEFAULT_KUADRANT_MTLS_MODE,
     DEFAULT_KUADRANT_PROTECTED,
     DEFAULT_KUADRANT_REMOVE_SIDECARS,
+    DEFAULT_KUADRANT_REVISION,
     DEFAULT_KUADRANT_VERSION,
     KUADRANT_ENVOY_FILTER_RETAIN_ON_DELETE,
     LIMITADOR_SELECTOR,
     RATELIMIT_CLUSTER,
 } from "./defaults";
 export { KUADRANT_DISABLE_ORDER, KUADRANT_ENABLE_ORDER, KUADRANT_MTLS_TYPE, kuadrantEnvoyFilterName, planKuadrantMtls } from "./plan";
-export type { KuadrantComponent, KuadrantEnvoyFilterPlan, KuadrantManualPlan, KuadrantMtlsPlan, KuadrantOperatorPlan, KuadrantPeerAuthenticationPlan, KuadrantServerPlan, KuadrantStep } from "./plan";
-export { KUADRANT_TLS_TRANSPORT_SOCKET, kuadrantEnvoyFilterPatch, kuadrantEnvoyFilterPatchSpec, kuadrantEnvoyFilterReadArgs, kuadrantCrPatch, kuadrantPeerAuthentication, withTransportSocket } from "./manifests";
+export type { KuadrantComponent, KuadrantEnvoyFilterPlan, KuadrantManualPlan, KuadrantMtlsPlan, KuadrantOperatorPlan, KuadrantPeerAuthenticationPlan, KuadrantRevisionLabelPlan, KuadrantServerPlan, KuadrantStep } from "./plan";
+export { KUADRANT_TLS_TRANSPORT_SOCKET, kuadrantEnvoyFilterPatch, kuadrantEnvoyFilterPatchSpec, kuadrantEnvoyFilterReadArgs, kuadrantCrPatch, kuadrantPeerAuthentication, kuadrantRevisionLabelPatch, withTransportSocket } from "./manifests";

@@ -3,8 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { CUSTOM_RESOURCE_PLAIN_KEYS, ResolvedArgs, resolveArgs } from "../internal/inputs";
 import { childOptions, plainOutputs } from "../internal/options";
 import { SidecarInjection } from "../istio";
-import { kuadrantEnvoyFilterPatch, kuadrantEnvoyFilterPatchSpec, kuadrantEnvoyFilterReadArgs, kuadrantCrPatch, kuadrantPeerAuthentication } from "./manifests";
-import { KUADRANT_MTLS_TYPE, KuadrantManualPlan, KuadrantMtlsPlan, KuadrantStep, planKuadrantMtls } from "./plan";
+import { kuadrantEnvoyFilterPatch, kuadrantEnvoyFilterPatchSpec, kuadrantEnvoyFilterReadArgs, kuadrantCrPatch, kuadrantPeerAuthentication, kuadrantRevisionLabelPatch } from "./manifests";
+import { KUADRANT_MTLS_TYPE, KuadrantManualPlan, KuadrantMtlsPlan, KuadrantOperatorPlan, KuadrantStep, planKuadrantMtls } from "./plan";
 import { KuadrantMtlsArgs, KuadrantMtlsMode } from "./types";
 
 // Kept importable from this file, where they were defined before the plan/manifests split.
@@ -56,6 +56,10 @@ export class KuadrantMtls extends pulumi.ComponentResource {
         if (plan.operator) {
             const patch = r.args((p) => (p.operator ? kuadrantCrPatch(p, p.operator) : {}), CUSTOM_RESOURCE_PLAIN_KEYS);
             new k8s.apiextensions.CustomResourcePatch(plan.operator.resourceName, patch as k8s.apiextensions.CustomResourcePatchArgs, childOptions(this, opts));
+            plan.operator.revisionLabels.forEach((label, k) => {
+                const labelPatch = r.args((p) => (p.operator ? kuadrantRevisionLabelPatch(p, p.operator, p.operator.revisionLabels[k]) : kuadrantRevisionLabelPatch(p, plan.operator as KuadrantOperatorPlan, label)));
+                new k8s.apps.v1.DeploymentPatch(label.resourceName, labelPatch, childOptions(this, opts));
+            });
         }
         if (plan.manual) {
             this.manual(r, plan.manual, opts);
@@ -74,7 +78,7 @@ export class KuadrantMtls extends pulumi.ComponentResource {
                     (s, i) =>
                         new SidecarInjection(
                             s.sidecarResourceName,
-                            { namespace: real((_m, p) => p.namespace), deployment: real((m) => m.servers[i].deployment), inject: manual.inject },
+                            { namespace: real((_m, p) => p.namespace), deployment: real((m) => m.servers[i].deployment), inject: manual.inject, revision: manual.revision || undefined },
                             childOptions(this, opts, dependsOn),
                         ),
                 ),

@@ -2,7 +2,8 @@
 // Kubernetes objects the component registers.
 import { peerAuthenticationObject } from "../istio";
 import { AUTH_CLUSTER, ENVOY_FILTER_API_VERSION, ISTIO_MTLS_ALPN, KUADRANT_API_VERSION, PATCH_FORCE_ANNOTATIONS } from "./defaults";
-import { KuadrantEnvoyFilterPlan, KuadrantMtlsPlan, KuadrantOperatorPlan, KuadrantPeerAuthenticationPlan } from "./plan";
+import { REVISION_LABEL } from "../istio";
+import { KuadrantEnvoyFilterPlan, KuadrantMtlsPlan, KuadrantOperatorPlan, KuadrantPeerAuthenticationPlan, KuadrantRevisionLabelPlan } from "./plan";
 
 const SDS_FROM_ISTIO_AGENT = { api_config_source: { api_type: "GRPC", grpc_services: [{ envoy_grpc: { cluster_name: "sds-grpc" } }] } };
 
@@ -96,4 +97,18 @@ export function kuadrantEnvoyFilterPatch<S>(filter: KuadrantEnvoyFilterPlan, spe
 /** The PeerAuthentication object of a Manual-mode policy. */
 export function kuadrantPeerAuthentication(policy: KuadrantPeerAuthenticationPlan): Record<string, unknown> {
     return peerAuthenticationObject({ name: policy.name, namespace: policy.namespace, mode: policy.mode, selector: policy.selector });
+}
+
+/**
+ * Operator mode with a revision: the server-side-apply patch that owns only the `istio.io/rev` label of a
+ * server's pod template (the operator keeps owning `sidecar.istio.io/inject`).
+ */
+export function kuadrantRevisionLabelPatch(plan: KuadrantMtlsPlan, operator: KuadrantOperatorPlan, label: KuadrantRevisionLabelPlan): {
+    metadata: { name: string; namespace: string; annotations: Record<string, string> };
+    spec: { template: { metadata: { labels: Record<string, string> } } };
+} {
+    return {
+        metadata: { name: label.deployment, namespace: plan.namespace, annotations: { ...PATCH_FORCE_ANNOTATIONS } },
+        spec: { template: { metadata: { labels: { [REVISION_LABEL]: operator.revision } } } },
+    };
 }

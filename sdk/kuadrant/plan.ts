@@ -15,6 +15,7 @@ import {
     DEFAULT_KUADRANT_MTLS_MODE,
     DEFAULT_KUADRANT_PROTECTED,
     DEFAULT_KUADRANT_REMOVE_SIDECARS,
+    DEFAULT_KUADRANT_REVISION,
     DEFAULT_KUADRANT_VERSION,
     KUADRANT_ENVOY_FILTER_RETAIN_ON_DELETE,
     LIMITADOR_SELECTOR,
@@ -105,12 +106,32 @@ export interface KuadrantPeerAuthenticationPlan {
     selector: Record<string, string> | undefined;
 }
 
-/** What Operator mode registers: one patch of the Kuadrant CR. */
+/**
+ * Operator mode with a revision: the `istio.io/rev` pod label on one protected server's Deployment. The
+ * operator writes only `sidecar.istio.io/inject` there (kuadrant-operator v1.5.2
+ * internal/controller/authorino_/limitador_istio_integration_reconciler.go), which a revisioned control
+ * plane without a `default` tag never answers (sdk/posture/rules/sidecarInjection.ts); with this label
+ * the revision's `rev.object.` webhook injects while the operator's label is "true", and not when "false".
+ */
+export interface KuadrantRevisionLabelPlan {
+    /** Which server. */
+    component: KuadrantComponent;
+    /** Its Deployment, in the plan's namespace. */
+    deployment: string;
+    /** Resource name of the Deployment patch (`<name>-<component>-revision`). */
+    resourceName: string;
+}
+
+/** What Operator mode registers: one patch of the Kuadrant CR (and the revision labels, with a revision). */
 export interface KuadrantOperatorPlan {
     /** Resource name of the patch. */
     resourceName: string;
     /** Name of the Kuadrant CR. */
     kuadrantName: string;
+    /** The revision of the `istio.io/rev` labels ("" = the default revision: none). */
+    revision: string;
+    /** One per protected server when `revision` is set, Authorino first; else empty. */
+    revisionLabels: KuadrantRevisionLabelPlan[];
 }
 
 /** What Manual mode registers, and in which order. */
@@ -119,6 +140,8 @@ export interface KuadrantManualPlan {
     servers: KuadrantServerPlan[];
     /** The value of the `sidecar.istio.io/inject` label: false only when disabling with removeSidecars. */
     inject: boolean;
+    /** The Istio revision of the pod label `istio.io/rev` ("" = the default revision: no such label). */
+    revision: string;
     /** Whether disabling takes the sidecars out. */
     removeSidecars: boolean;
     /** The EnvoyFilters to patch, gateway by gateway, Authorino's first. */
@@ -173,8 +196,16 @@ export function planKuadrantMtls(name: string, args: pulumi.Unwrap<KuadrantMtlsA
         posture["gateway->limitador"] = serverMode;
     }
     const base = { name, enabled, mode, kuadrantVersion, namespace, authorino, limitador, serverMode, posture };
+    const revision = args.revision ?? DEFAULT_KUADRANT_REVISION;
     if (mode === KuadrantMtlsMode.Operator) {
-        return { ...base, operator: { resourceName: `${name}-kuadrant-mtls`, kuadrantName: args.kuadrantName ?? DEFAULT_KUADRANT_NAME }, manual: undefined };
+        const revisionLabels: KuadrantRevisionLabelPlan[] = [];
+        if (revision !== "" && authorino) {
+            revisionLabels.push({ component: "authorino", deployment: args.authorinoDeployment ?? DEFAULT_AUTHORINO_DEPLOYMENT, resourceName: `${name}-authorino-revision` });
+        }
+        if (revision !== "" && limitador) {
+            revisionLabels.push({ component: "limitador", deployment: args.limitadorDeployment ?? DEFAULT_LIMITADOR_DEPLOYMENT, resourceName: `${name}-limitador-revision` });
+        }
+        return { ...base, operator: { resourceName: `${name}-kuadrant-mtls`, kuadrantName: args.kuadrantName ?? DEFAULT_KUADRANT_NAME, revision, revisionLabels }, manual: undefined };
     }
 
     const servers: KuadrantServerPlan[] = [];
@@ -214,6 +245,7 @@ export function planKuadrantMtls(name: string, args: pulumi.Unwrap<KuadrantMtlsA
         manual: {
             servers,
             inject: enabled || !removeSidecars,
+            revision,
             removeSidecars,
             envoyFilters,
             peerAuthentications,
@@ -232,6 +264,8 @@ function validate(name: string, args: pulumi.Unwrap<KuadrantMtlsArgs>): void {
     v.dnsSubdomain("kuadrantName", args.kuadrantName);
     v.dnsSubdomain("authorinoDeployment", args.authorinoDeployment);
     v.dnsSubdomain("limitadorDeployment", args.limitadorDeployment);
+    // The value of the pod label `istio.io/rev` ("" = the default revision, no label).
+    v.dnsLabel("revision", args.revision === "" ? undefined : args.revision);
     if ((args.enabled ?? DEFAULT_KUADRANT_MTLS_ENABLED) && args.authorino === false && args.limitador === false) {
         v.fail("authorino/limitador", { authorino: false, limitador: false }, "with enabled: true at least one of authorino and limitador must be protected; set enabled: false to turn mTLS off");
     }

@@ -61,15 +61,28 @@ export interface KuadrantMtlsArgs {
      */
     kuadrantName?: pulumi.Input<string>;
     /**
-     * Authorino Deployment (Manual mode).
+     * Authorino Deployment (Manual mode, and Operator mode with a `revision`).
      * @default "authorino"
      */
     authorinoDeployment?: pulumi.Input<string>;
     /**
-     * Limitador Deployment (Manual mode).
+     * Limitador Deployment (Manual mode, and Operator mode with a `revision`).
      * @default "limitador-limitador"
      */
     limitadorDeployment?: pulumi.Input<string>;
+    /**
+     * The Istio control-plane revision whose sidecar Authorino and Limitador get (IstioMesh's `revision`;
+     * "" = the default revision). Manual mode labels their pod templates `sidecar.istio.io/inject`, plus
+     * `istio.io/rev: <revision>` with a revision, so the revisioned injector takes them in a namespace
+     * created elsewhere (Kuadrant's own). Operator mode with a revision patches only `istio.io/rev` onto
+     * their pod templates (the operator writes `sidecar.istio.io/inject`, which alone a revisioned control
+     * plane without a `default` tag ignores; Deployments `authorinoDeployment` / `limitadorDeployment`).
+     * Their namespace is not labelled here; with a revision it must
+     * carry neither `istio-injection` nor another `istio.io/rev` (either keeps the revision's
+     * `rev.object.` webhook away: sdk/posture/rules/sidecarInjection.ts). MtlsPlatform passes its mesh's.
+     * @default ""
+     */
+    revision?: string;
     /** Gateways whose `kuadrant-auth-<gateway>` / `kuadrant-ratelimiting-<gateway>` EnvoyFilters get TLS (Manual mode, required there). */
     gateways?: KuadrantGatewayRef[];
     /**

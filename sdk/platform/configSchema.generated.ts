@@ -352,6 +352,9 @@ export const STACK_CONFIG_SCHEMA: Record<string, Record<string, unknown>> = {
             "limitadorDeployment": {
                 "type": "string"
             },
+            "revision": {
+                "type": "string"
+            },
             "gateways": {
                 "type": "array",
                 "items": {

@@ -361,10 +361,11 @@ export function planMtlsPlatform(name: string, args: pulumi.Unwrap<MtlsPlatformA
 
     let kuadrant: MtlsPlatformPlan["kuadrant"];
     if (args.kuadrant) {
-        const kuadrantArgs = args.kuadrant;
+        // Authorino and Limitador join the platform's mesh revision unless told otherwise.
+        const kuadrantArgs: pulumi.Unwrap<KuadrantMtlsArgs> = { ...args.kuadrant, revision: args.kuadrant.revision ?? (istio?.plan.revision || undefined) };
         const plan = attempt(v, under("kuadrant."), () => planKuadrantMtls(`${name}-kuadrant`, kuadrantArgs));
         if (plan) {
-            kuadrant = { name: `${name}-kuadrant`, args: args.kuadrant, plan, usesPlatformCa: false };
+            kuadrant = { name: `${name}-kuadrant`, args: kuadrantArgs, plan, usesPlatformCa: false };
             Object.assign(posture, plan.posture);
         }
     }

@@ -62,10 +62,14 @@ describe("authz manifests (pure)", () => {
                 config: { type: "envoy" },
                 // The mesh's pod injection labels (default revision): injected in any namespace.
                 authzServer: { pod: { labels: { "sidecar.istio.io/inject": "true" } } },
-                validatingWebhookConfiguration: { certificates: { certManager: { issuerRef: { name: "selfsigned", kind: "ClusterIssuer", group: "cert-manager.io" } } } },
+                validatingWebhookConfiguration: {
+                    // The validation-webhook pods get the same labels (their port 9443 stays PERMISSIVE).
+                    pod: { labels: { "sidecar.istio.io/inject": "true" } },
+                    certificates: { certManager: { issuerRef: { name: "selfsigned", kind: "ClusterIssuer", group: "cert-manager.io" } } },
+                },
             });
             // certificates.certManager is `{}` in the values file, its issuerRef documented in comments there.
-            assert.deepEqual(unknownValuesKeys(values, "kyverno/kyverno-authz-server.values.yaml", ["authzServer.pod.labels", "validatingWebhookConfiguration.certificates.certManager"]), []);
+            assert.deepEqual(unknownValuesKeys(values, "kyverno/kyverno-authz-server.values.yaml", ["authzServer.pod.labels", "validatingWebhookConfiguration.pod.labels", "validatingWebhookConfiguration.certificates.certManager"]), []);
         });
 
         it("values: nameOverride for another service name; the issued certificate's PEMs at certificates.static", () => {
@@ -74,17 +78,21 @@ describe("authz manifests (pure)", () => {
                 config: { type: "envoy" },
                 authzServer: { pod: { labels: { "sidecar.istio.io/inject": "true" } } },
                 nameOverride: "authz",
-                validatingWebhookConfiguration: { certificates: { static: { crt: pems.crt, key: pems.key } } },
+                validatingWebhookConfiguration: { pod: { labels: { "sidecar.istio.io/inject": "true" } }, certificates: { static: { crt: pems.crt, key: pems.key } } },
             });
             // certificates.static is `{}` in the values file, its crt/key documented in comments there.
-            assert.deepEqual(unknownValuesKeys(values, "kyverno/kyverno-authz-server.values.yaml", ["authzServer.pod.labels", "validatingWebhookConfiguration.certificates.static"]), []);
+            assert.deepEqual(unknownValuesKeys(values, "kyverno/kyverno-authz-server.values.yaml", ["authzServer.pod.labels", "validatingWebhookConfiguration.pod.labels", "validatingWebhookConfiguration.certificates.static"]), []);
         });
 
         it("values: the server pods carry the mesh's pod injection labels, with istio.io/rev for a revision", () => {
             const values = authzServerValues(server({ ...cm, revision: "1-30" }));
             assert.deepEqual(values.authzServer, { pod: { labels: { "sidecar.istio.io/inject": "true", "istio.io/rev": "1-30" } } });
-            // authzServer.pod.labels is `{}` in the values file ("Additional labels to add to each pod").
-            assert.deepEqual(unknownValuesKeys(values, "kyverno/kyverno-authz-server.values.yaml", ["authzServer.pod.labels", "validatingWebhookConfiguration.certificates.certManager"]), []);
+            assert.deepEqual((values.validatingWebhookConfiguration as { pod: unknown }).pod, { labels: { "sidecar.istio.io/inject": "true", "istio.io/rev": "1-30" } });
+            // authzServer.pod.labels and validatingWebhookConfiguration.pod.labels are `{}` in the values file ("Additional labels to add to each pod").
+            assert.deepEqual(
+                unknownValuesKeys(values, "kyverno/kyverno-authz-server.values.yaml", ["authzServer.pod.labels", "validatingWebhookConfiguration.pod.labels", "validatingWebhookConfiguration.certificates.certManager"]),
+                [],
+            );
             assert.deepEqual(unknownValuesKeys({ authzServer: { pod: { label: {} } } }, "kyverno/kyverno-authz-server.values.yaml", ["authzServer.pod.labels"]), ["authzServer.pod.label"]);
         });
 

@@ -54,6 +54,7 @@ describe("authz: KyvernoAuthz registration (mock runtime)", () => {
             "kubernetes:core/v1:ConfigMap::authz-policies",
             "kubernetes:core/v1:Namespace::authz-namespace",
             "kubernetes:core/v1:Service::authz-service",
+            "kubernetes:networking.istio.io/v1:DestinationRule::authz-authz-dr",
             "kubernetes:security.istio.io/v1:AuthorizationPolicy::authz-authz-demo-kyverno-ext-authz-grpc",
             `${MTLS_POLICY}::authz-apps-mtls`,
             `${MTLS_POLICY}::authz-apps-web-mtls`,
@@ -101,8 +102,8 @@ describe("authz: KyvernoAuthz registration (mock runtime)", () => {
         });
         const outside = result.get("kubernetes:core/v1:Namespace", "outside");
         const custom = result.descendantsOf(result.get(TYPE, "authz")).filter((r) => r.custom);
-        // Namespace, ConfigMap, Deployment, Service, AuthorizationPolicy and three PeerAuthentications.
-        assert.equal(custom.length, 8);
+        // Namespace, ConfigMap, Deployment, Service, DestinationRule, AuthorizationPolicy and three PeerAuthentications.
+        assert.equal(custom.length, 9);
         for (const r of custom) {
             assert.ok(dependsOn(r, outside), `${r.type} ${r.name}`);
         }
@@ -138,7 +139,8 @@ describe("authz: KyvernoAuthz registration (mock runtime)", () => {
         assert.deepEqual(result.get(RELEASE, "authz-server").secretPaths, ["values.validatingWebhookConfiguration.certificates.static.key"]);
         const preview = await runProgram(program, { preview: true });
         // At preview only the PEM leaves are unknown: the rest of the values stay reviewable.
-        assert.deepEqual(preview.get(RELEASE, "authz-server").inputs.values, { config: { type: "envoy" }, authzServer: { pod: { labels: { "sidecar.istio.io/inject": "true" } } }, validatingWebhookConfiguration: { certificates: { static: { crt: UNKNOWN, key: UNKNOWN } } } });
+        assert.deepEqual(preview.get(RELEASE, "authz-server").inputs.values, { config: { type: "envoy" }, authzServer: { pod: { labels: { "sidecar.istio.io/inject": "true" } } }, validatingWebhookConfiguration: { pod: { labels: { "sidecar.istio.io/inject": "true" } }, certificates: { static: { crt: UNKNOWN, key: UNKNOWN } } },
+        });
         assert.equal((await resolve(preview.value.webhookFingerprintSha256)).known, false, "unknown until the certificate is issued");
     });
 });

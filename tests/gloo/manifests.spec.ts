@@ -49,7 +49,8 @@ describe("gloo manifests", () => {
 
         it("istio only: istioIntegration on, istio-proxy pinned to the mesh's Istio version", () => {
             assert.deepEqual(values({ istio: { istioVersion: "1.30.3" } }), {
-                global: { istioIntegration: { enabled: true, enableAutoMtls: false }, glooMtls: { istioProxy: { image: { tag: "1.30.3" } } } },
+                // disableAutoinjection: the chart adds its own istio-proxy; Istio's injector must stay away.
+                global: { istioIntegration: { enabled: true, enableAutoMtls: false, disableAutoinjection: true }, glooMtls: { istioProxy: { image: { tag: "1.30.3" } } } },
             });
         });
 
@@ -58,7 +59,7 @@ describe("gloo manifests", () => {
             assert.deepEqual(v, {
                 global: {
                     glooMtls: { enabled: true, istioProxy: { image: { tag: "1.30.3" } } },
-                    istioIntegration: { enabled: true, enableAutoMtls: true },
+                    istioIntegration: { enabled: true, enableAutoMtls: true, disableAutoinjection: true },
                     istioSDS: { customSidecars: [SIDECAR] },
                 },
                 gateway: { certGenJob: { forceRotation: false, cron: { enabled: false } } },
@@ -72,6 +73,7 @@ describe("gloo manifests", () => {
                     "  istioIntegration:",
                     "    enabled: true",
                     "    enableAutoMtls: true",
+                    "    disableAutoinjection: true",
                     "  istioSDS:",
                     "    customSidecars:",
                     "      - name: istio-proxy",
@@ -95,9 +97,13 @@ describe("gloo manifests", () => {
         });
 
         it("older charts (< 1.17) get global.istioSDS, with custom sidecars inside it", () => {
-            assert.deepEqual(values({ version: "1.16.20", istio: { istioVersion: "1.22.8" } }), { global: { istioSDS: { enabled: true }, glooMtls: { istioProxy: { image: { tag: "1.22.8" } } } } });
+            // global.istioIntegration.disableAutoinjection exists since chart 1.8.0 (before istioIntegration.enabled).
+            assert.deepEqual(values({ version: "1.16.20", istio: { istioVersion: "1.22.8" } }), {
+                global: { istioSDS: { enabled: true }, istioIntegration: { disableAutoinjection: true }, glooMtls: { istioProxy: { image: { tag: "1.22.8" } } } },
+            });
             assert.deepEqual(values({ version: "1.16.20", istio: { istioVersion: "1.22.8", customSidecarsYaml: "- name: x\n" } }).global, {
                 istioSDS: { enabled: true, customSidecars: [{ name: "x" }] },
+                istioIntegration: { disableAutoinjection: true },
                 glooMtls: { istioProxy: { image: { tag: "1.22.8" } } },
             });
         });

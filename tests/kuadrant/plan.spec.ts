@@ -27,7 +27,7 @@ describe("kuadrant (pure): planKuadrantMtls", () => {
                 limitador: true,
                 serverMode: MtlsMode.STRICT,
                 posture: { "gateway->authorino": "STRICT", "gateway->limitador": "STRICT" },
-                operator: { resourceName: "kuadrant-kuadrant-mtls", kuadrantName: "kuadrant" },
+                operator: { resourceName: "kuadrant-kuadrant-mtls", kuadrantName: "kuadrant", revision: "", revisionLabels: [] },
                 manual: undefined,
             };
             assert.deepEqual(planKuadrantMtls("kuadrant", {}), expected);
@@ -52,6 +52,7 @@ describe("kuadrant (pure): planKuadrantMtls", () => {
                     { component: "limitador", deployment: "limitador-limitador", cluster: "kuadrant-ratelimit-service", selector: { app: "limitador" }, sidecarResourceName: "kuadrant-limitador-sidecar" },
                 ],
                 inject: true,
+                revision: "",
                 removeSidecars: false,
                 envoyFilters: [
                     {
