@@ -21,7 +21,7 @@ export interface KyvernoProviderPlan {
     /** gRPC port of the service. */
     port: number;
     /** The `meshConfig.extensionProviders[]` entry for IstioMesh (with `timeout` and `failOpen` when set). */
-    extensionProvider: ExtensionProvider;
+    extensionProvider: pulumi.Unwrap<ExtensionProvider>;
 }
 
 /** Records the provider arguments' problems. */
@@ -48,7 +48,7 @@ export function resolveKyvernoProvider(args: pulumi.Unwrap<KyvernoExtensionProvi
     const providerName = args.providerName ?? defaults.providerName;
     const service = `${serviceName}.${namespace}.svc.${KYVERNO_CLUSTER_DOMAIN}`;
     const port = defaults.grpcPort;
-    const grpc: NonNullable<ExtensionProvider["envoyExtAuthzGrpc"]> = { service, port };
+    const grpc: NonNullable<pulumi.Unwrap<ExtensionProvider>["envoyExtAuthzGrpc"]> = { service, port };
     if (args.timeout !== undefined) {
         grpc.timeout = args.timeout;
     }
@@ -63,7 +63,7 @@ export function resolveKyvernoProvider(args: pulumi.Unwrap<KyvernoExtensionProvi
  * KyvernoAuthz resolves its provider the same way, so its AuthorizationPolicies name the provider
  * IstioMesh registered. Plain data, known before anything is created.
  */
-export function kyvernoExtensionProvider(args: pulumi.Unwrap<KyvernoExtensionProviderArgs> = {}): ExtensionProvider {
+export function kyvernoExtensionProvider(args: pulumi.Unwrap<KyvernoExtensionProviderArgs> = {}): pulumi.Unwrap<ExtensionProvider> {
     const v = new ArgsValidator("kyvernoExtensionProvider", args.serviceName ?? "default");
     validateKyvernoProviderArgs(v, args);
     v.throwIfInvalid();
@@ -71,7 +71,7 @@ export function kyvernoExtensionProvider(args: pulumi.Unwrap<KyvernoExtensionPro
 }
 
 /** Records a problem when the mesh's extension providers do not register `provider` with its service and port. */
-export function checkMeshRegistration(v: ArgsValidator, provider: KyvernoProviderPlan, meshExtensionProviders: ExtensionProvider[] | undefined): void {
+export function checkMeshRegistration(v: ArgsValidator, provider: KyvernoProviderPlan, meshExtensionProviders: pulumi.Unwrap<ExtensionProvider>[] | undefined): void {
     if (meshExtensionProviders === undefined) {
         return;
     }

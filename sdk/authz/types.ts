@@ -50,17 +50,17 @@ export interface KyvernoExtensionProviderArgs {
 /** A named CEL expression (`matchConditions`, `variables`). */
 export interface NamedExpression {
     /** Name. */
-    name: string;
+    name: pulumi.Input<string>;
     /** CEL expression over the Envoy CheckRequest (`object.attributes.request.http...`). */
-    expression: string;
+    expression: pulumi.Input<string>;
 }
 
 /** One validation of a ValidatingPolicy. */
 export interface PolicyValidation {
     /** CEL expression returning `envoy.Allowed().Response()`, `envoy.Denied(403).Response()` or null (no decision). */
-    expression: string;
+    expression: pulumi.Input<string>;
     /** Message for a failure. */
-    message?: string;
+    message?: pulumi.Input<string>;
 }
 
 /** The spec of a `policies.kyverno.io` ValidatingPolicy for the authz server; `evaluation.mode: Envoy` is added. */
@@ -69,13 +69,13 @@ export interface ValidatingPolicySpec {
      * What happens when evaluation fails.
      * @default "Fail"
      */
-    failurePolicy?: string;
+    failurePolicy?: pulumi.Input<string>;
     /** Conditions a check request must meet for the policy to apply. */
-    matchConditions?: NamedExpression[];
+    matchConditions?: pulumi.Input<NamedExpression[]>;
     /** Named expressions the validations can use as `variables.<name>`. */
-    variables?: NamedExpression[];
+    variables?: pulumi.Input<NamedExpression[]>;
     /** The decisions, evaluated in order until one returns a response. */
-    validations: PolicyValidation[];
+    validations: pulumi.Input<PolicyValidation[]>;
 }
 
 /** A policy for the authorizer. Set exactly one of `yaml` and `spec`. */
@@ -94,22 +94,22 @@ export interface KyvernoPolicy {
  */
 export interface PolicyTargetRef {
     /** Kind: `Gateway` (anything else is refused: sidecars ignore it). */
-    kind: string;
+    kind: pulumi.Input<string>;
     /** Name. */
-    name: string;
+    name: pulumi.Input<string>;
     /**
      * API group.
      * @default "gateway.networking.k8s.io" for Gateway, "" (core) otherwise
      */
-    group?: string;
+    group?: pulumi.Input<string>;
 }
 
 /** An app label and a port that stays PERMISSIVE. */
 export interface AppPort {
     /** Value of the pods' `app` label. */
-    app: string;
+    app: pulumi.Input<string>;
     /** Workload port. */
-    port: number;
+    port: pulumi.Input<number>;
 }
 
 /** A cert-manager issuer for the chart's webhook certificate. */

@@ -225,7 +225,7 @@ export interface IstioMeshPlan {
     /** The ingress gateway, when one is installed. */
     gateway?: IngressGatewayPlan;
     /** Extension providers, undefined fields removed, in the order given. */
-    extensionProviders: ExtensionProvider[];
+    extensionProviders: pulumi.Unwrap<ExtensionProvider>[];
     /** The parsed escape-hatch values. */
     values: IstioExtraValues;
     /** The labels that enroll namespaces and pods in this mesh. */
@@ -243,7 +243,7 @@ function validateProviderService(v: ArgsValidator, field: string, service: unkno
     v.check(ok, field, service, "expected [<namespace>/]<fully qualified host>, e.g. kyverno-authz-server.kyverno.svc.cluster.local");
 }
 
-function validateExtensionProviders(v: ArgsValidator, providers: ExtensionProvider[]): void {
+function validateExtensionProviders(v: ArgsValidator, providers: pulumi.Unwrap<ExtensionProvider>[]): void {
     const names = new Set<string>();
     providers.forEach((p, i) => {
         const at = `extensionProviders[${i}]`;

@@ -71,10 +71,10 @@ function workloadPorts(
     servicePorts: Partial<Record<string, readonly ServicePortSpec[]>>,
     source: string,
     notes: string[],
-): PortMtls[] {
+): pulumi.Unwrap<PortMtls>[] {
     const key = `${namespace}/${service}`;
     const mapping = servicePorts[key] ?? servicePorts[service];
-    const ports: PortMtls[] = [];
+    const ports: pulumi.Unwrap<PortMtls>[] = [];
     for (const selector of requested) {
         const servicePort = typeof selector.number === "number" ? selector.number : selector.name;
         if (servicePort === undefined) {

@@ -12,9 +12,9 @@ export const MTLS_POLICY_TYPE = "meshtls:index:MtlsPolicy";
 /** The mTLS mode of one workload port. */
 export interface PortMtls {
     /** The workload (container) port, 1-65535; not the Service port. */
-    port: number;
+    port: pulumi.Input<number>;
     /** Mode on that port. */
-    mode: MtlsMode;
+    mode: pulumi.Input<MtlsMode>;
 }
 
 /** The client side: a DestinationRule per host with `trafficPolicy.tls.mode: ISTIO_MUTUAL`. */
@@ -105,7 +105,7 @@ export interface MtlsPolicyPlan {
     /** Workload scope only: `matchLabels` of the selected pods. */
     selector?: Record<string, string>;
     /** Per-port modes, in the order given (empty when none). */
-    portLevelMtls: PortMtls[];
+    portLevelMtls: pulumi.Unwrap<PortMtls>[];
     /** The cluster DNS domain. */
     clusterDomain: string;
     /** The client-side DestinationRules, one per host (empty without `destinationRule`). */

@@ -1,3 +1,5 @@
+import type * as pulumi from "@pulumi/pulumi";
+
 /** PeerAuthentication mTLS modes (`security.istio.io/v1`, `spec.mtls.mode`). */
 export enum MtlsMode {
     /** Inherit from the parent scope; with no parent, Istio treats it as PERMISSIVE. */
@@ -13,69 +15,69 @@ export enum MtlsMode {
 /** The request body sent to an external authorizer (`EnvoyExternalAuthorizationRequestBody`). */
 export interface ExtAuthzRequestBody {
     /** Buffer at most this many bytes of the body. */
-    maxRequestBytes?: number;
+    maxRequestBytes?: pulumi.Input<number>;
     /** Send a partial body when it exceeds `maxRequestBytes` instead of rejecting the request. */
-    allowPartialMessage?: boolean;
+    allowPartialMessage?: pulumi.Input<boolean>;
     /** Send the body as raw bytes instead of UTF-8 (gRPC only). */
-    packAsBytes?: boolean;
+    packAsBytes?: pulumi.Input<boolean>;
 }
 
 /** An Envoy ext_authz gRPC provider (mesh config `envoyExtAuthzGrpc`). */
 export interface EnvoyExtAuthzGrpcProvider {
     /** Service host, `[<namespace>/]<fqdn>`, e.g. `kyverno-authz-server.kyverno.svc.cluster.local`. */
-    service: string;
+    service: pulumi.Input<string>;
     /** Service port. */
-    port: number;
+    port: pulumi.Input<number>;
     /** Per-check timeout, a protobuf duration such as `0.5s`. Istio's default is 600s. */
-    timeout?: string;
+    timeout?: pulumi.Input<string>;
     /**
      * Allow the request when the authorizer cannot be reached or answers 5xx.
      * @default false (Istio: deny with 403)
      */
-    failOpen?: boolean;
+    failOpen?: pulumi.Input<boolean>;
     /** HTTP status returned to the client on a network error to the authorizer, e.g. `"503"`. */
-    statusOnError?: string;
+    statusOnError?: pulumi.Input<string>;
     /** Include the request body in the check. */
-    includeRequestBodyInCheck?: ExtAuthzRequestBody;
+    includeRequestBodyInCheck?: pulumi.Input<ExtAuthzRequestBody>;
 }
 
 /** An Envoy ext_authz HTTP provider (mesh config `envoyExtAuthzHttp`). */
 export interface EnvoyExtAuthzHttpProvider {
     /** Service host, `[<namespace>/]<fqdn>`. */
-    service: string;
+    service: pulumi.Input<string>;
     /** Service port. */
-    port: number;
+    port: pulumi.Input<number>;
     /** Per-check timeout, a protobuf duration such as `0.5s`. */
-    timeout?: string;
+    timeout?: pulumi.Input<string>;
     /** Prefix added to the path of the check request, e.g. `/check`. */
-    pathPrefix?: string;
+    pathPrefix?: pulumi.Input<string>;
     /**
      * Allow the request when the authorizer cannot be reached or answers 5xx.
      * @default false
      */
-    failOpen?: boolean;
+    failOpen?: pulumi.Input<boolean>;
     /** HTTP status returned to the client on a network error to the authorizer. */
-    statusOnError?: string;
+    statusOnError?: pulumi.Input<string>;
     /** Client request headers sent to the authorizer (exact, `prefix*` or `*suffix`). */
-    includeRequestHeadersInCheck?: string[];
+    includeRequestHeadersInCheck?: pulumi.Input<string[]>;
     /** Fixed headers added to the check request. */
-    includeAdditionalHeadersInCheck?: { [header: string]: string };
+    includeAdditionalHeadersInCheck?: pulumi.Input<{ [header: string]: string }>;
     /** Include the request body in the check. */
-    includeRequestBodyInCheck?: ExtAuthzRequestBody;
+    includeRequestBodyInCheck?: pulumi.Input<ExtAuthzRequestBody>;
     /** Authorizer response headers forwarded upstream when allowed. */
-    headersToUpstreamOnAllow?: string[];
+    headersToUpstreamOnAllow?: pulumi.Input<string[]>;
     /** Authorizer response headers returned downstream when denied. */
-    headersToDownstreamOnDeny?: string[];
+    headersToDownstreamOnDeny?: pulumi.Input<string[]>;
     /** Authorizer response headers returned downstream when allowed. */
-    headersToDownstreamOnAllow?: string[];
+    headersToDownstreamOnAllow?: pulumi.Input<string[]>;
 }
 
 /** A mesh extension provider (`meshConfig.extensionProviders[]`); set exactly one of the two kinds. */
 export interface ExtensionProvider {
     /** Name referenced by `AuthorizationPolicy.spec.provider.name`. */
-    name: string;
+    name: pulumi.Input<string>;
     /** An Envoy ext_authz gRPC authorizer. */
-    envoyExtAuthzGrpc?: EnvoyExtAuthzGrpcProvider;
+    envoyExtAuthzGrpc?: pulumi.Input<EnvoyExtAuthzGrpcProvider>;
     /** An Envoy ext_authz HTTP authorizer. */
-    envoyExtAuthzHttp?: EnvoyExtAuthzHttpProvider;
+    envoyExtAuthzHttp?: pulumi.Input<EnvoyExtAuthzHttpProvider>;
 }

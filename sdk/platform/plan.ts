@@ -62,7 +62,7 @@ export interface MtlsPlatformPlan {
     /** The extra policies, in the order given (names are the platform's entry names). */
     policies: Array<PlatformChild<pulumi.Unwrap<MtlsPolicyArgs>, MtlsPolicyPlan> & { entryName: string }>;
     /** The extension providers registered in the mesh: the authorizer's first, then the extra ones. */
-    extensionProviders: ExtensionProvider[];
+    extensionProviders: pulumi.Unwrap<ExtensionProvider>[];
     /** The links the platform declares and their modes, keys sorted (plain data: known at preview). */
     posture: Record<string, string>;
     /**
@@ -319,7 +319,7 @@ export function planMtlsPlatform(name: string, args: pulumi.Unwrap<MtlsPlatformA
     const posture: Record<string, string> = {};
 
     // The authorizer's provider is resolved once (by the authz product) and registered in the mesh.
-    const providers: ExtensionProvider[] = [];
+    const providers: pulumi.Unwrap<ExtensionProvider>[] = [];
     if (args.authz) {
         providers.push(resolveKyvernoProvider(args.authz).extensionProvider);
     }

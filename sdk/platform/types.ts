@@ -1,4 +1,5 @@
 // MtlsPlatform's arguments, apart from the component so its pure plan can read them (no module cycle).
+import type * as pulumi from "@pulumi/pulumi";
 import { KyvernoAuthzArgs } from "../authz";
 import { GlooCertRotation, GlooInstallSettings, GlooIstioUpstreamArgs, GlooXdsCertificateArgs } from "../gloo";
 import { HelmMode } from "../internal/chartValues";
@@ -20,7 +21,7 @@ export interface PlatformIstioArgs extends IstioInstallSettings {
      */
     usePlatformCa?: boolean;
     /** Extension providers besides the ones the integrations register. */
-    extraExtensionProviders?: ExtensionProvider[];
+    extraExtensionProviders?: pulumi.Input<ExtensionProvider[]>;
 }
 
 /** The Gloo part of the platform: GlooMtls's install settings, xDS mTLS from the platform CA. */
@@ -35,9 +36,9 @@ export interface PlatformGlooArgs extends GlooInstallSettings {
     /** xDS certificate settings (Pulumi rotation). */
     xdsCertificate?: GlooXdsCertificateArgs;
     /** Cron schedule (CronJob rotation). */
-    cronSchedule?: string;
+    cronSchedule?: pulumi.Input<string>;
     /** Wait between rotation stages (CronJob rotation). */
-    rotationDuration?: string;
+    rotationDuration?: pulumi.Input<string>;
     /**
      * Istio integration for gateway-proxy (needs the platform's Istio).
      * @default true when Istio is enabled
@@ -46,7 +47,7 @@ export interface PlatformGlooArgs extends GlooInstallSettings {
     /** Mesh services reached over Istio mTLS. */
     istioUpstreams?: GlooIstioUpstreamArgs[];
     /** Istio auto mTLS for every Upstream. @default false */
-    enableAutoMtls?: boolean;
+    enableAutoMtls?: pulumi.Input<boolean>;
     /** STRICT in each upstream namespace. @default false */
     strictUpstreamNamespaces?: boolean;
 }

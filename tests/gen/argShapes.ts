@@ -46,7 +46,8 @@ export function generateArgShapes(pkg: PackageSchema): Record<string, ArgShape> 
             }
             shape.kinds[path] = prop.type ?? "any";
             if (prop.type === "array" && prop.items) {
-                walk({ ...prop.items, plain: undefined }, `${path}[]`, seen);
+                // List items are plain exactly when the list is (an Output item in a plain list would hide a name).
+                walk({ ...prop.items, plain: prop.plain }, `${path}[]`, seen);
             }
         };
         for (const [k, p] of Object.entries(pkg.resources[token].inputProperties)) {
