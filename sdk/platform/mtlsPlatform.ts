@@ -4,7 +4,7 @@ import { GlooMtls } from "../gloo";
 import { childOptions } from "../internal/options";
 import { ExtensionProvider, IstioMesh, MtlsPolicy } from "../istio";
 import { KuadrantMtls } from "../kuadrant";
-import { CertificateAuthority, CertificateFacts, certificateFacts } from "../pki";
+import { CaRotationState, CertificateAuthority, CertificateFacts, certificateFacts } from "../pki";
 import { MTLS_PLATFORM_TYPE } from "./defaults";
 import { planMtlsPlatform } from "./plan";
 import type { CertificateInfo, MtlsPlatformArgs } from "./types";
@@ -25,6 +25,8 @@ export class MtlsPlatform extends pulumi.ComponentResource {
     public readonly trustBundleFingerprints!: pulumi.Output<string[]>;
     /** The extension providers registered in the mesh. */
     public readonly extensionProviders!: pulumi.Output<ExtensionProvider[]>;
+    /** The platform CA's rotation state: pass it back as `ca.previousRotationState` on the next deployment. */
+    public readonly rotationState!: pulumi.Output<CaRotationState>;
 
     constructor(name: string, args: MtlsPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
         // Every check, the platform's and each child's, runs before anything is registered.
@@ -76,11 +78,13 @@ export class MtlsPlatform extends pulumi.ComponentResource {
         this.trustBundleFingerprints = ca.trustBundleFingerprints;
         // apply gives the Output its declared (unwrapped) element type.
         this.extensionProviders = pulumi.output(plan.extensionProviders).apply((p) => p);
+        this.rotationState = ca.rotationState;
         this.registerOutputs({
             certificates: this.certificates,
             posture: this.posture,
             trustBundleFingerprints: this.trustBundleFingerprints,
             extensionProviders: this.extensionProviders,
+            rotationState: this.rotationState,
         });
     }
 }
