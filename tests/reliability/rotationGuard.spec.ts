@@ -6,7 +6,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { CaRotationState, CertificateAuthority, GlooCertRotation, GlooMtls, MtlsPlatform, RotationPhase } from "../../sdk";
-import { ProgramResult, RegisteredResource, assertRejected, loadProgram, readStackConfig, runExpectingError, runProgram, valueOf } from "../harness";
+import { ProgramResult, RegisteredResource, assertRejected, loadProgram, readStackConfig, resolve, runExpectingError, runProgram, valueOf } from "../harness";
 
 const CA = "meshtls:index:CertificateAuthority";
 const ROOT = path.join(__dirname, "..", "..");
@@ -65,6 +65,7 @@ describe("reliability: rotation guard and the Gloo rotation switch", () => {
                 { preview: true },
             );
             assert.equal(unknown.ofType("tls:index/selfSignedCert:SelfSignedCert").length, 1);
+            assert.equal((await resolve(unknown.value.rotationState)).known, false, "the previous state really was unknown");
             const none = await runProgram(() => new CertificateAuthority("fleet-ca", { ...stable(5), previousRotationState: pulumi.output(undefined as unknown as CaRotationState) }));
             assert.deepEqual(await valueOf(none.value.rotationState), stable(5));
         });
