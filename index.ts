@@ -3,7 +3,7 @@
 // and no cluster is needed; with `target cluster` it applies to the kubeconfig context.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { DeployTarget, MtlsPlatform, readPlatformConfig } from "./sdk";
+import { CaRotationState, DeployTarget, MtlsPlatform, readPlatformConfig } from "./sdk";
 
 const config = readPlatformConfig(pulumi.runtime.allConfig());
 
@@ -12,7 +12,20 @@ const provider =
         ? new k8s.Provider("k8s", { renderYamlToDirectory: config.renderDirectory })
         : new k8s.Provider("k8s", { context: config.kubeconfigContext });
 
-const platform = new MtlsPlatform("meshtls", config.platform, { providers: [provider] });
+// The rotation guard: the CA refuses a step that breaks trust, judged from the state this stack
+// exported at its last update (read through a reference to the stack itself). A first deploy, or a
+// stack that never exported it, has none: every step is allowed. `meshtls:skipRotationGuard: true`
+// skips the check knowingly (README, rotation runbook).
+const skipRotationGuard = new pulumi.Config("meshtls").getBoolean("skipRotationGuard") ?? false;
+const previousRotationState = skipRotationGuard
+    ? undefined
+    : new pulumi.StackReference("meshtls-previous-outputs", { name: `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}` }).getOutput("rotationState");
+
+const platform = new MtlsPlatform(
+    "meshtls",
+    { ...config.platform, ca: { ...config.platform.ca, previousRotationState: previousRotationState as pulumi.Output<CaRotationState> | undefined } },
+    { providers: [provider] },
+);
 
 /** Every certificate the platform manages: name -> fingerprintSha256, notAfter, serialNumber. */
 export const certificates = platform.certificates;
@@ -22,3 +35,5 @@ export const posture = platform.posture;
 export const trustBundleFingerprints = platform.trustBundleFingerprints;
 /** Where the manifests went. */
 export const target = config.target;
+/** The platform CA's rotation state; the next update reads it back to guard its rotation step. */
+export const rotationState = platform.rotationState;

@@ -97,6 +97,11 @@ export interface RunOptions {
     /** @default "test" */
     stack?: string;
     /**
+     * The outputs a `pulumi.StackReference` reads (the root program reads its own stack's). @default {}
+     * (a stack that has exported nothing yet, as at a first deploy)
+     */
+    stackOutputs?: Record<string, unknown>;
+    /**
      * Answers for resource types the default mocks do not know, or overrides; return undefined to
      * fall through to the defaults. Receives plain inputs (secrets unwrapped).
      */
@@ -440,6 +445,9 @@ async function execute<T>(program: () => T | Promise<T>, options: RunOptions): P
                         if (custom) {
                             return custom;
                         }
+                        if (args.type === "pulumi:pulumi:StackReference") {
+                            return { id: args.id ?? args.name, state: { name: args.id ?? args.name, outputs: options.stackOutputs ?? {}, secretOutputNames: [] } };
+                        }
                         if (tlsTypes.has(args.type)) {
                             return { id: `${args.name}-id`, state: await mockTls(args.type, args.name, inputs, preview) };
                         }
@@ -467,6 +475,8 @@ async function execute<T>(program: () => T | Promise<T>, options: RunOptions): P
             project,
             stack,
             preview,
+            // What a self-managed backend reports (`pulumi.getOrganization()`).
+            "organization",
         );
         // Mocks refuse `transforms` (the engine would run them); the harness accepts and records them,
         // through the SDK's in-process callback server on loopback, shut down after the run.
@@ -553,6 +563,11 @@ async function execute<T>(program: () => T | Promise<T>, options: RunOptions): P
                 stableTurns = 0;
                 lastCount = resources.length;
             }
+        }
+        if (errors.length > 0) {
+            // Drain (bounded): after a failed apply, registrations still in flight, and the same
+            // rejection raised again where the Output is serialized, finish here, not in the next run.
+            await Promise.race([settings.waitForRPCs().catch(() => undefined), new Promise((r) => setTimeout(r, 250))]);
         }
         return { resources, value, error: errors[0] };
     } finally {

@@ -39,8 +39,8 @@ describe("multi-language: the inferred package schema", function () {
         assert.equal(s.name, "meshtls");
         assert.deepEqual(Object.keys(s.resources).sort(), COMPONENTS.map((c) => `meshtls:index:${c.name}`).sort());
         const ca = s.resources["meshtls:index:CertificateAuthority"];
-        assert.deepEqual(Object.keys(ca.inputProperties).sort(), ["commonName", "earlyRenewalHours", "generation", "intermediate", "keyAlgorithm", "organization", "previousGeneration", "rotationPhase", "validityHours"]);
-        assert.deepEqual(Object.keys(ca.properties).sort(), ["certPem", "fingerprintSha256", "issuer", "notAfter", "privateKeyPem", "rootCertPem", "serialNumber", "signingGeneration", "trustBundleFingerprints", "trustBundlePem"]);
+        assert.deepEqual(Object.keys(ca.inputProperties).sort(), ["commonName", "earlyRenewalHours", "generation", "intermediate", "keyAlgorithm", "organization", "previousGeneration", "previousRotationState", "rotationPhase", "validityHours"]);
+        assert.deepEqual(Object.keys(ca.properties).sort(), ["certPem", "fingerprintSha256", "issuer", "notAfter", "privateKeyPem", "rootCertPem", "rotationState", "serialNumber", "signingGeneration", "trustBundleFingerprints", "trustBundlePem"]);
         assert.deepEqual(s.resources["meshtls:index:Certificate"].requiredInputs?.sort(), ["commonName", "issuer"]);
         assert.equal(s.resources["meshtls:index:Certificate"].inputProperties.issuer.$ref, "#/types/meshtls:index:IssuerMaterial");
         assert.deepEqual(Object.keys(s.types["meshtls:index:IssuerMaterial"].properties ?? {}).sort(), ["caChainPem", "certPem", "intermediatesPem", "privateKeyPem", "rootCertPem", "trustBundlePem"]);
@@ -99,7 +99,7 @@ describe("multi-language: secrets through ComponentProvider.construct", () => {
     };
     // Every output each component declares (its public readonly properties), secret or not.
     const OUTPUTS: Record<string, string[]> = {
-        CertificateAuthority: ["certPem", "fingerprintSha256", "issuer", "notAfter", "privateKeyPem", "rootCertPem", "serialNumber", "signingGeneration", "trustBundleFingerprints", "trustBundlePem"],
+        CertificateAuthority: ["certPem", "fingerprintSha256", "issuer", "notAfter", "privateKeyPem", "rootCertPem", "rotationState", "serialNumber", "signingGeneration", "trustBundleFingerprints", "trustBundlePem"],
         Certificate: ["certPem", "chainPem", "fingerprintSha256", "notAfter", "privateKeyPem", "serialNumber", "trustBundlePem"],
     };
 

@@ -65,7 +65,15 @@ export class GlooMtls extends pulumi.ComponentResource {
             const cert = new Certificate(`${name}-xds-cert`, r.child(CERTIFICATE_TYPE, (p) => glooXdsCertificateArgs(p, pulumiXds(p, xds), issuer)), childOptions(this, opts));
             const pems = { trustBundlePem: cert.trustBundlePem, chainPem: cert.chainPem, privateKeyPem: cert.privateKeyPem };
             const secret = r.args((p) => glooMtlsSecret(p, pulumiXds(p, xds), pems));
-            before.push(new k8s.core.v1.Secret(`${name}-mtls-certs`, secret, childOptions(this, opts, before)));
+            // Retained on delete, so switching to CronJob rotation (or removing this component) leaves
+            // gloo-mtls-certs in place for the chart. At solo-io/gloo v1.22.1 the certgen Job that creates
+            // it is a `pre-install` hook only, unless `gateway.certGenJob.runOnUpdate`
+            // (install/helm/gloo/templates/19-gloo-mtls-certgen-job.yaml), and the CronJob runs only on
+            // its schedule (19-gloo-mtls-certgen-cronjob.yaml): deleted at the end of `up`, the secret
+            // would be missing until the cron fires, and new gloo or gateway-proxy pods could not mount
+            // it. Kept, the first cron run finds a valid secret and rotates it in stages, bundle first
+            // (jobs/pkg/run/run.go, GetExistingValidTlsSecret then RotateCerts).
+            before.push(new k8s.core.v1.Secret(`${name}-mtls-certs`, secret, { ...childOptions(this, opts, before), retainOnDelete: true }));
             facts = pulumi.all([cert.fingerprintSha256, cert.notAfter, cert.serialNumber, cert.trustBundlePem]).apply(([fingerprintSha256, notAfter, serialNumber, bundle]) => ({
                 fingerprintSha256,
                 notAfter,

@@ -43,6 +43,7 @@ export const ARG_SHAPES: Record<string, { plain: readonly string[]; kinds: Recor
             "keyAlgorithm": "enum",
             "organization": "string",
             "previousGeneration": "number",
+            "previousRotationState": "opaque",
             "rotationPhase": "enum",
             "validityHours": "number"
         }
@@ -482,6 +483,7 @@ export const ARG_SHAPES: Record<string, { plain: readonly string[]; kinds: Recor
             "ca.keyAlgorithm": "enum",
             "ca.organization": "string",
             "ca.previousGeneration": "number",
+            "ca.previousRotationState": "opaque",
             "ca.rotationPhase": "enum",
             "ca.validityHours": "number",
             "gloo": "object",

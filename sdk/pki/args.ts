@@ -1,7 +1,7 @@
 // The arguments of the pki components, apart from the components so the pure plans can read them
 // without importing the components (no module cycle).
 import * as pulumi from "@pulumi/pulumi";
-import { IssuerMaterial, KeyAlgorithm, RotationPhase } from "./types";
+import { CaRotationState, IssuerMaterial, KeyAlgorithm, RotationPhase } from "./types";
 
 /** Arguments of a Certificate. */
 export interface CertificateArgs {
@@ -109,4 +109,15 @@ export interface CertificateAuthorityArgs {
      * @default RotationPhase.Stable
      */
     rotationPhase?: RotationPhase;
+    /**
+     * The rotation state of the last deployment (its `rotationState` output), to refuse a step that
+     * breaks trust: every leaf served before the step must verify against the bundle after it, and every
+     * leaf issued after it against the bundle before it. Stable g1 -> ServeNew g2, Stable g1 -> Stable g2
+     * and TrustNew g2 -> Stable g2 are refused (and their rollback mirrors); the error names the step to
+     * take instead. A known value is checked before anything is registered; an Output inside an apply that
+     * fails the deployment (at preview too, once known); unknown at preview is not an error. The root
+     * program feeds it from the stack's own previous outputs (README, rotation runbook).
+     * @default no previous state: every step allowed (a first deploy)
+     */
+    previousRotationState?: pulumi.Input<CaRotationState>;
 }

@@ -3,8 +3,10 @@ import * as random from "@pulumi/random";
 import * as tls from "@pulumi/tls";
 import { ResolvedArgs, resolveArgs } from "../internal/inputs";
 import { bundleFingerprints, certificateFacts, joinPem } from "./fingerprint";
-import { CERTIFICATE_AUTHORITY_TYPE, CaGenerationPlan, CertificateAuthorityPlan, caSubjectCommonName, planCertificateAuthority, rootRenewalWarning } from "./plan";
-import { IssuerMaterial } from "./types";
+import { ArgsValidator } from "../internal/validation";
+import { CERTIFICATE_AUTHORITY_TYPE, CaGenerationPlan, CertificateAuthorityPlan, caRotationState, caSubjectCommonName, planCertificateAuthority, rootRenewalWarning } from "./plan";
+import { rotationGuardProblem } from "./rotationGuard";
+import { CaRotationState, IssuerMaterial } from "./types";
 import type { CertificateAuthorityArgs } from "./args";
 
 export type { CertificateAuthorityArgs, IntermediateCaArgs } from "./args";
@@ -24,7 +26,8 @@ interface Generation {
  * Rotation, one pull request per step: (1) `generation: 2, previousGeneration: 1, rotationPhase:
  * TrustNew` adds generation 2 and trusts both roots while generation 1 still signs; (2) `ServeNew`:
  * generation 2 signs; (3) `Stable` without `previousGeneration`: generation 1 is deleted and only its
- * root leaves the bundle. Rolling back is the same move in reverse (swap the two numbers).
+ * root leaves the bundle. Rolling back is the same move in reverse (swap the two numbers). Pass the
+ * last deployment's `rotationState` as `previousRotationState` to have a step that breaks trust refused.
  */
 export class CertificateAuthority extends pulumi.ComponentResource {
     /** PEM of the signing CA certificate (the intermediate when there is one) of the signing generation. */
@@ -47,6 +50,13 @@ export class CertificateAuthority extends pulumi.ComponentResource {
     public readonly signingGeneration!: pulumi.Output<number>;
     /** What other components need to issue from and trust this CA. Secret as a whole (it holds the key). */
     public readonly issuer!: pulumi.Output<IssuerMaterial>;
+    /**
+     * This deployment's rotation state (`generation`, `previousGeneration` in TrustNew and ServeNew,
+     * `rotationPhase`): export it, and pass it back as `previousRotationState` on the next deployment.
+     * Fails (naming `previousRotationState`) when an Output `previousRotationState` resolves to a state
+     * the step from which breaks trust.
+     */
+    public readonly rotationState!: pulumi.Output<CaRotationState>;
 
     constructor(name: string, args: CertificateAuthorityArgs, opts?: pulumi.ComponentResourceOptions) {
         const r = resolveArgs(CERTIFICATE_AUTHORITY_TYPE, name, args, (a) => planCertificateAuthority(name, a));
@@ -77,6 +87,19 @@ export class CertificateAuthority extends pulumi.ComponentResource {
             trustBundlePem: this.trustBundlePem,
         });
 
+        const requested = caRotationState(plan);
+        // A known previous state was checked by the plan; an Output is checked here once it resolves, and
+        // the failed apply fails the deployment (preview too when the value is known then).
+        this.rotationState = pulumi.output(args.previousRotationState).apply((previous): CaRotationState => {
+            const problem = rotationGuardProblem(previous, requested);
+            if (problem !== undefined) {
+                const v = new ArgsValidator(CERTIFICATE_AUTHORITY_TYPE, name);
+                v.fail(problem.field, problem.value, problem.accepted);
+                v.throwIfInvalid();
+            }
+            return requested;
+        });
+
         this.registerOutputs({
             certPem: this.certPem,
             privateKeyPem: this.privateKeyPem,
@@ -88,6 +111,7 @@ export class CertificateAuthority extends pulumi.ComponentResource {
             serialNumber: this.serialNumber,
             signingGeneration: this.signingGeneration,
             issuer: this.issuer,
+            rotationState: this.rotationState,
         });
     }
 

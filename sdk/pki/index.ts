@@ -5,7 +5,9 @@ export type { CertificateAuthorityArgs, IntermediateCaArgs } from "./certificate
 export { bundleFingerprints, certificateFacts, joinPem, pemCertificates } from "./fingerprint";
 export type { CertificateFacts } from "./fingerprint";
 export { KeyAlgorithm, RotationPhase, issuerParts, publicIssuer } from "./types";
-export type { IssuerMaterial, IssuerParts } from "./types";
+export type { CaRotationState, IssuerMaterial, IssuerParts } from "./types";
+export { checkRotationStep, formatRotationState, rotationGuardProblem, rotationStateProblem, signingGenerationOf, trustedGenerationsOf } from "./rotationGuard";
+export type { RotationGuardProblem, RotationStepVerdict } from "./rotationGuard";
 export {
     CA_COMMON_NAME_MAX,
     CA_KEY_USAGES,
@@ -24,5 +26,5 @@ export {
 } from "./defaults";
 export type { ValidityDefaults } from "./defaults";
 export type { PrivateKeyPlan } from "./keys";
-export { CERTIFICATE_AUTHORITY_TYPE, CERTIFICATE_TYPE, caSubjectCommonName, planCertificate, planCertificateAuthority, rootRenewalWarning } from "./plan";
+export { CERTIFICATE_AUTHORITY_TYPE, CERTIFICATE_TYPE, caRotationState, caSubjectCommonName, planCertificate, planCertificateAuthority, rootRenewalWarning } from "./plan";
 export type { CaCertificatePlan, CaGenerationPlan, CaIntermediatePlan, CertificateAuthorityPlan, CertificatePlan } from "./plan";

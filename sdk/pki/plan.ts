@@ -1,6 +1,6 @@
 // The pki plans: pure functions from a component's arguments to a validated, fully defaulted plan.
 // Every default is read from ./defaults once, here; the components only register what a plan says.
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import { ArgsValidator } from "../internal/validation";
 import type { CertificateArgs, CertificateAuthorityArgs } from "./args";
 import {
@@ -20,7 +20,8 @@ import {
     SUBJECT_SUFFIX_BYTES,
 } from "./defaults";
 import { PrivateKeyPlan, isRsa, privateKeyArgs } from "./keys";
-import { KeyAlgorithm, RotationPhase } from "./types";
+import { rotationGuardProblem } from "./rotationGuard";
+import { CaRotationState, KeyAlgorithm, RotationPhase } from "./types";
 
 /** Type token of CertificateAuthority. */
 export const CERTIFICATE_AUTHORITY_TYPE = "meshtls:index:CertificateAuthority";
@@ -141,11 +142,13 @@ export function planCertificateAuthority(name: string, args: pulumi.Unwrap<Certi
         v.nonEmpty("intermediate.commonName", args.intermediate.commonName, CA_COMMON_NAME_MAX);
         v.validity("intermediate.", args.intermediate.validityHours, args.intermediate.earlyRenewalHours, INTERMEDIATE_DEFAULTS);
     }
-    v.integer("generation", args.generation, 1);
-    v.integer("previousGeneration", args.previousGeneration, 1);
+    let rotationOk = v.integer("generation", args.generation, 1);
+    rotationOk = v.integer("previousGeneration", args.previousGeneration, 1) && rotationOk;
     const phaseOk = v.enumValue("rotationPhase", args.rotationPhase, RotationPhase);
+    rotationOk &&= phaseOk;
     if (phaseOk && phase !== RotationPhase.Stable && args.previousGeneration === undefined) {
         v.fail("previousGeneration", undefined, `it is required in rotationPhase ${phase}: the generation being rotated away from (e.g. ${Math.max(1, generation - 1)})`);
+        rotationOk = false;
     }
     if (phaseOk && phase === RotationPhase.Stable && args.previousGeneration !== undefined) {
         v.fail(
@@ -153,9 +156,20 @@ export function planCertificateAuthority(name: string, args: pulumi.Unwrap<Certi
             args.previousGeneration,
             `it must be absent in rotationPhase Stable: removing it is what deletes generation ${args.previousGeneration}; to keep both roots trusted use TrustNew or ServeNew`,
         );
+        rotationOk = false;
     }
     if (args.previousGeneration !== undefined && args.previousGeneration === generation) {
         v.fail("previousGeneration", args.previousGeneration, `it must differ from generation (${generation})`);
+        rotationOk = false;
+    }
+    // The rotation guard, when the previous state is known now; an Output is checked by the component
+    // once it resolves (CertificateAuthority.rotationState).
+    const previous: unknown = args.previousRotationState;
+    if (rotationOk && previous !== undefined && isPlainValue(previous)) {
+        const problem = rotationGuardProblem(previous, caRotationState({ generation, previousGeneration: args.previousGeneration, rotationPhase: phase }));
+        if (problem !== undefined) {
+            v.fail(problem.field, problem.value, problem.accepted);
+        }
     }
     v.throwIfInvalid();
 
@@ -201,6 +215,20 @@ export function planCertificateAuthority(name: string, args: pulumi.Unwrap<Certi
         generations,
         signingGeneration: phase === RotationPhase.TrustNew ? numbers[0] : generation,
     };
+}
+
+/** Whether a value is known now: not an Output (nor a Promise) still to resolve. */
+function isPlainValue(value: unknown): boolean {
+    return !pulumi.Output.isInstance(value) && !(value instanceof Promise);
+}
+
+/**
+ * The rotation state a CA plans (what it exports as `rotationState`, and what the rotation guard checks
+ * a step to): `previousGeneration` only when it is set, so the exported object has no empty key.
+ */
+export function caRotationState(plan: Pick<CertificateAuthorityPlan, "generation" | "previousGeneration" | "rotationPhase">): CaRotationState {
+    const { generation, previousGeneration, rotationPhase } = plan;
+    return previousGeneration === undefined ? { generation, rotationPhase } : { generation, previousGeneration, rotationPhase };
 }
 
 /** Validates a Certificate's arguments (every problem at once) and resolves every default. */

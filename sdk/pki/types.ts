@@ -29,6 +29,19 @@ export enum RotationPhase {
 }
 
 /**
+ * Where a CertificateAuthority's rotation stands: its `generation`, `previousGeneration` and
+ * `rotationPhase`, as `CertificateAuthority.rotationState` exports them.
+ */
+export interface CaRotationState {
+    /** The CA generation. */
+    generation: number;
+    /** The generation rotated away from: set in `TrustNew` and `ServeNew`, absent in `Stable`. */
+    previousGeneration?: number;
+    /** The rotation phase. */
+    rotationPhase: RotationPhase;
+}
+
+/**
  * The data a component needs to issue certificates from a CA and to distribute its trust. Plain data,
  * so it crosses component (and language) boundaries; `CertificateAuthority.issuer` produces it.
  */

@@ -16,6 +16,9 @@ export const STACK_CONFIG_SCHEMA: Record<string, Record<string, unknown>> = {
     "kubeconfigContext": {
         "type": "string"
     },
+    "skipRotationGuard": {
+        "type": "boolean"
+    },
     "ca": {
         "type": "object",
         "properties": {

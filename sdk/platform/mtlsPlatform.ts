@@ -5,7 +5,7 @@ import { resolveArgs } from "../internal/inputs";
 import { childOptions } from "../internal/options";
 import { ExtensionProvider, ISTIO_MESH_TYPE, IstioMesh, MTLS_POLICY_TYPE, MtlsPolicy } from "../istio";
 import { KUADRANT_MTLS_TYPE, KuadrantMtls } from "../kuadrant";
-import { CERTIFICATE_AUTHORITY_TYPE, CertificateAuthority, CertificateFacts, certificateFacts, publicIssuer } from "../pki";
+import { CERTIFICATE_AUTHORITY_TYPE, CaRotationState, CertificateAuthority, CertificateFacts, certificateFacts, publicIssuer } from "../pki";
 import { MTLS_PLATFORM_TYPE } from "./defaults";
 import { planMtlsPlatform } from "./plan";
 import type { CertificateInfo, MtlsPlatformArgs } from "./types";
@@ -26,6 +26,8 @@ export class MtlsPlatform extends pulumi.ComponentResource {
     public readonly trustBundleFingerprints!: pulumi.Output<string[]>;
     /** The extension providers registered in the mesh. */
     public readonly extensionProviders!: pulumi.Output<ExtensionProvider[]>;
+    /** The platform CA's rotation state: pass it back as `ca.previousRotationState` on the next deployment. */
+    public readonly rotationState!: pulumi.Output<CaRotationState>;
 
     constructor(name: string, args: MtlsPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
         // Every check, the platform's and each child's, runs before anything is registered.
@@ -82,11 +84,13 @@ export class MtlsPlatform extends pulumi.ComponentResource {
         this.trustBundleFingerprints = ca.trustBundleFingerprints;
         // apply gives the Output its declared (unwrapped) element type.
         this.extensionProviders = pulumi.output(r.from((p) => p.extensionProviders)).apply((p) => p);
+        this.rotationState = ca.rotationState;
         this.registerOutputs({
             certificates: this.certificates,
             posture: this.posture,
             trustBundleFingerprints: this.trustBundleFingerprints,
             extensionProviders: this.extensionProviders,
+            rotationState: this.rotationState,
         });
     }
 }

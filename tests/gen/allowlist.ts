@@ -37,11 +37,13 @@ export const STACK_ONLY: StackOnlyKey[] = [
     { key: "target", schema: { type: "string", enum: Object.values(DeployTarget) }, reason: "where the root program sends its objects (render to a directory or apply to a cluster); not a platform setting" },
     { key: "renderDirectory", schema: { type: "string" }, reason: "the render target's directory; the root program's provider setting" },
     { key: "kubeconfigContext", schema: { type: "string" }, reason: "the cluster target's kubeconfig context; the root program's provider setting" },
+    { key: "skipRotationGuard", schema: { type: "boolean" }, reason: "skips the CA rotation guard knowingly (the root program feeds `ca.previousRotationState` from the stack's own outputs unless this is true)" },
 ];
 
 /** Component fields the stack config does not take. */
 export const OMITTED: PathDifference[] = [
     { path: "authz.webhookIssuer", reason: "the platform CA issues the webhook certificate; private keys do not belong in stack config (`webhookCertManagerIssuer` is accepted)" },
+    { path: "ca.previousRotationState", reason: "the root program reads it from the stack's own `rotationState` output (README, rotation runbook); `skipRotationGuard` turns the check off" },
     { path: "authz.meshExtensionProviders", reason: "the platform passes the mesh's own providers (its integrations' and `istio.extraExtensionProviders`)" },
 ];
 

@@ -11,8 +11,8 @@ export interface ArgShape {
     kinds: Record<string, string>;
 }
 
-/** Types that arguments pass through untouched (plans only check their presence). */
-const OPAQUE = new Set(["IssuerMaterial"]);
+/** Types that arguments pass through untouched: plans only check their presence (IssuerMaterial), or the component checks an Output itself (CaRotationState, the rotation guard). */
+const OPAQUE = new Set(["IssuerMaterial", "CaRotationState"]);
 
 /** Every component's argument shape, by type token, keys sorted. */
 export function generateArgShapes(pkg: PackageSchema): Record<string, ArgShape> {

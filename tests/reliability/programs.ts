@@ -43,7 +43,7 @@ export const PROGRAMS: NamedProgram[] = [
         options: { config: devConfig() },
         hasKeys: true,
         charts: { "meshtls-istio-base": false, "meshtls-istio-istiod": false, "meshtls-istio-gateway": false, "meshtls-authz-server": true, "meshtls-gloo-gloo": false },
-        exports: ["certificates", "posture", "trustBundleFingerprints", "target"],
+        exports: ["certificates", "posture", "trustBundleFingerprints", "target", "rotationState"],
     },
     example("istio-strict-mesh", false, MESH, ["meshMode", "strictNamespace", "clientHosts", "exception"]),
     example("kuadrant-mtls", false, MESH, ["posture", "kuadrantMode"]),
