@@ -3,7 +3,7 @@
 import { checkValuesOverride, HelmMode, parseValuesYaml, SetValue } from "../internal/chartValues";
 import { ArgsValidator, isDnsLabel } from "../internal/validation";
 import { compareVersions } from "../internal/values";
-import { KeyAlgorithm } from "../pki";
+import { KeyAlgorithm, MAX_VALIDITY_HOURS } from "../pki";
 import {
     DEFAULT_GLOO_CRON_SCHEDULE,
     DEFAULT_GLOO_ENABLE_AUTO_MTLS,
@@ -240,6 +240,10 @@ function planXds(v: ArgsValidator, xds: GlooXdsMtlsArgs, helmMode: HelmMode, arg
         if (given) {
             v.enumValue("xds.certificate.keyAlgorithm", given.keyAlgorithm, KeyAlgorithm);
             v.validity("xds.certificate.", given.validityHours, given.earlyRenewalHours, DEFAULT_GLOO_XDS_CERTIFICATE);
+            if (Number.isInteger(given.validityHours) && (given.validityHours as number) > MAX_VALIDITY_HOURS) {
+                // The Certificate child would refuse it too, but only after GlooMtls registered its namespace.
+                v.fail("xds.certificate.validityHours", given.validityHours, `expected at most ${MAX_VALIDITY_HOURS} hours (100 years)`);
+            }
             checkCertgenClearance(v, given);
         }
         return {

@@ -4,6 +4,7 @@
 import { strict as assert } from "node:assert";
 import * as YAML from "yaml";
 import {
+    caSigningValidityHours,
     Certificate,
     CertificateAuthority,
     GlooCertRotation,
@@ -80,6 +81,7 @@ const RANGES: Case[] = [
     ["CertificateAuthority", "a default intermediate under a short root", () => new CertificateAuthority("x", { validityHours: 20000, intermediate: {} }), "intermediate.validityHours", "43800"],
     ["CertificateAuthority", "a validity of a million hours", () => new CertificateAuthority("x", { validityHours: 1_000_000 }), "validityHours", "1000000"],
     ["Certificate", "a leaf valid for 2e7 hours", () => new Certificate("x", { issuer: signer, commonName: "svc", validityHours: 2e7 }), "validityHours", "20000000"],
+    ["GlooMtls", "an xDS leaf valid for 9e5 hours", () => new GlooMtls("x", { xds: { issuer: signer, certificate: { validityHours: 900_000 } } }), "xds.certificate.validityHours", "900000"],
     ["CertificateAuthority", "generation 1e7", () => new CertificateAuthority("x", { generation: 1e7 }), "generation", "10000000"],
     ["CertificateAuthority", "previous generation 5e6", () => new CertificateAuthority("x", { generation: 2, previousGeneration: 5e6, rotationPhase: unchecked("TrustNew") }), "previousGeneration", "5000000"],
     ["CertificateAuthority", "a tab in the common name", () => new CertificateAuthority("x", { commonName: "corp\tCA" }), "commonName", '"corp\\tCA"'],
@@ -110,7 +112,7 @@ describe("reliability: shapes and ranges (issue 14, items 3 and 4)", () => {
 
     describe(`${RANGES.length} values out of range or format, refused before anything registers`, () => {
         it("covers cron, ports, host:port, durations, validity, generations, subjects, SANs, issuers and sizes", () => {
-            assert.equal(RANGES.length, 30);
+            assert.equal(RANGES.length, 31);
             assert.deepEqual([...new Set(RANGES.map((c) => c[0]))].sort(), ["Certificate", "CertificateAuthority", "GlooMtls", "IstioMesh", "KyvernoAuthz"]);
         });
         for (const [component, what, build, field, value] of RANGES) {
@@ -185,6 +187,13 @@ describe("reliability: shapes and ranges (issue 14, items 3 and 4)", () => {
             assert.deepEqual([ca.generations[0].root.validityHours, ca.generations[0].intermediate?.validityHours, ca.generation], [876_000, 876_000, 1_000_000]);
             assert.equal(ca.generations[0].root.keyName, "ca-g1000000-root-key");
             assert.equal(planCertificateAuthority("ca", { validityHours: 43_800, intermediate: {} }).generations[0].intermediate?.validityHours, 43_800);
+        });
+
+        it("the signing certificate's validity (what a leaf must not outlive), defaults filled in", () => {
+            assert.deepEqual(
+                [caSigningValidityHours({}), caSigningValidityHours({ validityHours: 9000 }), caSigningValidityHours({ intermediate: {} }), caSigningValidityHours({ intermediate: { validityHours: 5000 } })],
+                [87_600, 9000, 43_800, 5000],
+            );
         });
 
         it("printable subjects beyond ASCII, and distinct SANs", () => {
