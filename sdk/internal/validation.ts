@@ -456,3 +456,19 @@ function cronFieldProblem(field: string, spec: { min: number; max: number; names
     }
     return undefined;
 }
+
+/**
+ * Whether `value` is a request host as an AuthorizationPolicy matches it: `*`, or a DNS name (optionally
+ * `*.`-prefixed) with an optional `:<port>` from 1 to 65535.
+ */
+export function isRequestHost(value: string): boolean {
+    if (value === "*") {
+        return true;
+    }
+    const m = typeof value === "string" ? /^([^:]+)(?::(\d{1,5}))?$/.exec(value) : null;
+    if (!m) {
+        return false;
+    }
+    const port = m[2] as string | undefined;
+    return isDnsName(m[1].replace(/^\*\./, "x."), false) && (port === undefined || (Number(port) >= 1 && Number(port) <= 65535));
+}

@@ -343,7 +343,7 @@ describe("authz plan (pure)", () => {
             ["a Gateway targetRef of another group", { ...cm, targets: [{ namespace: "a", targetRefs: [{ kind: "Gateway", name: "gw", group: "networking.istio.io" }] }] }, "targets[0].targetRefs[0].group", '"networking.istio.io"', /^expected gateway\.networking\.k8s\.io \(Istio matches kind Gateway of that group only\) or leave it out$/],
             ["a targetRef with a bad name", { ...cm, targets: [{ namespace: "a", targetRefs: [{ kind: "Gateway", name: "GW" }] }] }, "targets[0].targetRefs[0].name", '"GW"', /^expected a DNS-1123 name/],
             ["a relative path", { ...cm, targets: [{ namespace: "a", paths: ["book"] }] }, "targets[0].paths[0]", '"book"', /^expected a path starting with '\/' \(or a '\*' wildcard\)$/],
-            ["a host with a space", { ...cm, targets: [{ namespace: "a", hosts: ["a b"] }] }, "targets[0].hosts[0]", '"a b"', /^expected a host such as testapp-1\.demo\.svc\.cluster\.local\[:port\] \(or '\*'\)$/],
+            ["a host with a space", { ...cm, targets: [{ namespace: "a", hosts: ["a b"] }] }, "targets[0].hosts[0]", '"a b"', /^expected a host such as testapp-1\.demo\.svc\.cluster\.local\[:port\] with a port from 1 to 65535 \(or '\*'\)$/],
             ["a lower-case method", { ...cm, targets: [{ namespace: "a", methods: ["get"] }] }, "targets[0].methods[0]", '"get"', /^expected one of GET, HEAD, POST, PUT, DELETE, CONNECT, OPTIONS, TRACE, PATCH$/],
             ["a revision that is not a label", { ...cm, revision: "1.30" }, "revision", '"1.30"', /^expected a DNS-1123 label/],
             ["a bad app namespace", { ...cm, appMtls: [{ namespace: "Demo" }] }, "appMtls[0].namespace", '"Demo"', /^expected a DNS-1123 label/],

@@ -12,6 +12,8 @@ import {
     IstioMesh,
     KyvernoAuthz,
     KyvernoAuthzFlavor,
+    MtlsMode,
+    MtlsPolicy,
     planCertificate,
     planCertificateAuthority,
     planGlooMtls,
@@ -22,7 +24,7 @@ import {
 import { glooChartValues } from "../../sdk/gloo/manifests";
 import { glooSetValues } from "../../sdk/gloo/plan";
 import { valueLeaves } from "../../sdk/internal/chartValues";
-import { cronScheduleProblem, durationSeconds, isHostPort } from "../../sdk/internal/validation";
+import { cronScheduleProblem, durationSeconds, isHostPort, isRequestHost } from "../../sdk/internal/validation";
 import { computeIstioBaseValues, computeIstiodValues, istioGatewayValues } from "../../sdk/istio/istioMeshManifests";
 import { istioBaseSetValues, istioGatewaySetValues, istiodSetValues } from "../../sdk/istio/istioMeshPlan";
 import { assertRejected } from "../harness";
@@ -74,6 +76,10 @@ const RANGES: Case[] = [
     ["GlooMtls", "discovery address without a host", () => new GlooMtls("x", { istio: { istioVersion: "1.30.3", istioDiscoveryAddress: ":grpc" } }), "istio.istioDiscoveryAddress", ":grpc"],
     ["GlooMtls", "discovery address with port 0", () => new GlooMtls("x", { istio: { istioVersion: "1.30.3", istioDiscoveryAddress: "istiod.mesh.svc:0" } }), "istio.istioDiscoveryAddress", "istiod.mesh.svc:0"],
     ["GlooMtls", "discovery address with port 80000", () => new GlooMtls("x", { istio: { istioVersion: "1.30.3", istioDiscoveryAddress: "istiod.mesh.svc:80000" } }), "istio.istioDiscoveryAddress", "istiod.mesh.svc:80000"],
+    ["MtlsPolicy", "port-level port 65536", () => new MtlsPolicy("x", { namespace: "shop", selector: { app: "api" }, portLevelMtls: [{ port: 65536, mode: MtlsMode.PERMISSIVE }] }), "portLevelMtls[0].port", "65536"],
+    ["KyvernoAuthz", "a permissive port 0", () => new KyvernoAuthz("x", { webhookIssuer: signer, appMtls: [{ namespace: "shop", permissivePorts: [{ app: "api", port: 0 }] }] }), "appMtls[0].permissivePorts[0].port", "0"],
+    ["KyvernoAuthz", "a target host without a name", () => new KyvernoAuthz("x", { webhookIssuer: signer, targets: [{ namespace: "shop", hosts: [":http"] }] }), "targets[0].hosts[0]", ":http"],
+    ["KyvernoAuthz", "a target host with port 99999", () => new KyvernoAuthz("x", { webhookIssuer: signer, targets: [{ namespace: "shop", hosts: ["api.shop.svc:99999"] }] }), "targets[0].hosts[0]", "api.shop.svc:99999"],
     ["IstioMesh", "provider port 0", () => new IstioMesh("x", { extensionProviders: [{ name: "ext", envoyExtAuthzHttp: { service: "ext.ns.svc.cluster.local", port: 0 } }] }), "extensionProviders[0].envoyExtAuthzHttp.port", "0"],
     ["IstioMesh", "provider timeout 0.0s", () => new IstioMesh("x", { extensionProviders: [{ name: "ext", envoyExtAuthzGrpc: { service: "ext.ns.svc.cluster.local", port: 9000, timeout: "0.0s" } }] }), "extensionProviders[0].envoyExtAuthzGrpc.timeout", "0.0s"],
     ["KyvernoAuthz", "a zero check timeout", () => new KyvernoAuthz("x", { webhookIssuer: signer, timeout: "0s" }), "timeout", "0s"],
@@ -112,8 +118,8 @@ describe("reliability: shapes and ranges (issue 14, items 3 and 4)", () => {
 
     describe(`${RANGES.length} values out of range or format, refused before anything registers`, () => {
         it("covers cron, ports, host:port, durations, validity, generations, subjects, SANs, issuers and sizes", () => {
-            assert.equal(RANGES.length, 31);
-            assert.deepEqual([...new Set(RANGES.map((c) => c[0]))].sort(), ["Certificate", "CertificateAuthority", "GlooMtls", "IstioMesh", "KyvernoAuthz"]);
+            assert.equal(RANGES.length, 35);
+            assert.deepEqual([...new Set(RANGES.map((c) => c[0]))].sort(), ["Certificate", "CertificateAuthority", "GlooMtls", "IstioMesh", "KyvernoAuthz", "MtlsPolicy"]);
         });
         for (const [component, what, build, field, value] of RANGES) {
             it(`${component}: ${what} -> ${field}`, async () => {
@@ -171,6 +177,16 @@ describe("reliability: shapes and ranges (issue 14, items 3 and 4)", () => {
             assert.deepEqual([good.length, bad.length], [3, 7]);
             assert.deepEqual(good.map(isHostPort), [true, true, true]);
             assert.deepEqual(bad.map(isHostPort), bad.map(() => false));
+        });
+
+        it("request hosts: wildcards, names with and without ports 1 and 65535", () => {
+            const good = ["*", "*.shop.svc", "api.shop.svc", "api.shop.svc:1", "api:65535"];
+            const bad = ["", ":http", "api:0", "api:65536", "api:http", "api:80:80", "API.shop"];
+            assert.deepEqual([good.length, bad.length], [5, 7]);
+            assert.deepEqual(good.map(isRequestHost), good.map(() => true));
+            assert.deepEqual(bad.map(isRequestHost), bad.map(() => false));
+            const plan = planKyvernoAuthz("k", { webhookIssuer: signer, targets: [{ namespace: "shop", hosts: ["api.shop.svc:8080", "*.shop.svc"] }] });
+            assert.deepEqual(plan.targets[0].hosts, ["api.shop.svc:8080", "*.shop.svc"]);
         });
 
         it("durations above zero, in protobuf and Go forms", () => {
