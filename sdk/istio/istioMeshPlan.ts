@@ -49,7 +49,9 @@ export interface IngressGatewayArgs {
 
 /**
  * Raw chart values as YAML text, deep-merged last over what meshtls computes (objects merge, arrays
- * replace). Text, so the escape hatch works from every Pulumi language.
+ * replace). Text, so the escape hatch works from every Pulumi language. A key meshtls sets keeps its type
+ * (`meshConfig: "x"` is refused), and keys that carry an argument (`meshConfig.trustDomain`,
+ * `meshConfig.extensionProviders`, `revision`, the multi-root switches...) keep meshtls's value.
  */
 export interface IstioChartValues {
     /** YAML values for the `base` chart. */
