@@ -26,5 +26,5 @@ export {
 } from "./defaults";
 export type { ValidityDefaults } from "./defaults";
 export type { PrivateKeyPlan } from "./keys";
-export { CERTIFICATE_AUTHORITY_TYPE, CERTIFICATE_TYPE, caSigningValidityHours, caSubjectCommonName, planCertificate, planCertificateAuthority, rootRenewalWarning } from "./plan";
+export { CERTIFICATE_AUTHORITY_TYPE, CERTIFICATE_TYPE, caSigningValidityHours, caSubjectCommonName, checkLeafWithinCa, planCertificate, planCertificateAuthority, rootRenewalWarning } from "./plan";
 export type { CaCertificatePlan, CaGenerationPlan, CaIntermediatePlan, CertificateAuthorityPlan, CertificatePlan } from "./plan";

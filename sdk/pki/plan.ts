@@ -332,3 +332,20 @@ function normalizeIp(ip: string): string {
         return ip.toLowerCase();
     }
 }
+
+/**
+ * Records a problem when a leaf of `leafHours` would outlive the certificate that signs it, for callers
+ * that know both from plain arguments (MtlsPlatform: its CA and the xDS or webhook leaf it issues from
+ * it). Compares lengths, so it holds when both are issued in the same run; a leaf issued or re-issued
+ * later can still reach past its issuer's `notAfter` (rotate the CA generation before that).
+ * @param leafField the leaf's validity as the user wrote it, e.g. `gloo.xdsCertificate.validityHours`
+ * @param caField the CA's argument path, e.g. `ca`
+ */
+export function checkLeafWithinCa(v: ArgsValidator, leafField: string, leafHours: number, caField: string, ca: CertificateAuthorityArgs): boolean {
+    const issuerHours = caSigningValidityHours(ca);
+    if (!Number.isInteger(leafHours) || !Number.isInteger(issuerHours) || leafHours < 1 || issuerHours < 1) {
+        return true;
+    }
+    const signer = ca.intermediate ? `${caField}.intermediate.validityHours` : `${caField}.validityHours`;
+    return v.check(leafHours <= issuerHours, leafField, leafHours, `expected at most ${signer} (${issuerHours}): a certificate must not outlive the CA certificate that signs it`);
+}

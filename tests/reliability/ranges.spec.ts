@@ -5,6 +5,7 @@ import { strict as assert } from "node:assert";
 import * as YAML from "yaml";
 import {
     caSigningValidityHours,
+    checkLeafWithinCa,
     Certificate,
     CertificateAuthority,
     GlooCertRotation,
@@ -24,7 +25,7 @@ import {
 import { glooChartValues } from "../../sdk/gloo/manifests";
 import { glooSetValues } from "../../sdk/gloo/plan";
 import { valueLeaves } from "../../sdk/internal/chartValues";
-import { cronScheduleProblem, durationSeconds, isHostPort, isRequestHost } from "../../sdk/internal/validation";
+import { ArgsValidator, cronScheduleProblem, durationSeconds, isHostPort, isRequestHost } from "../../sdk/internal/validation";
 import { computeIstioBaseValues, computeIstiodValues, istioGatewayValues } from "../../sdk/istio/istioMeshManifests";
 import { istioBaseSetValues, istioGatewaySetValues, istiodSetValues } from "../../sdk/istio/istioMeshPlan";
 import { assertRejected } from "../harness";
@@ -209,6 +210,23 @@ describe("reliability: shapes and ranges (issue 14, items 3 and 4)", () => {
             assert.deepEqual(
                 [caSigningValidityHours({}), caSigningValidityHours({ validityHours: 9000 }), caSigningValidityHours({ intermediate: {} }), caSigningValidityHours({ intermediate: { validityHours: 5000 } })],
                 [87_600, 9000, 43_800, 5000],
+            );
+        });
+
+        it("a leaf within its CA: equal lengths pass, one hour more names the CA field that signs", () => {
+            const v = new ArgsValidator("meshtls:index:MtlsPlatform", "p");
+            assert.equal(checkLeafWithinCa(v, "gloo.xdsCertificate.validityHours", 5000, "ca", { intermediate: { validityHours: 5000 } }), true);
+            assert.equal(checkLeafWithinCa(v, "authz.webhookValidityHours", 2160, "ca", {}), true);
+            v.throwIfInvalid();
+            assert.equal(checkLeafWithinCa(v, "gloo.xdsCertificate.validityHours", 5001, "ca", { intermediate: { validityHours: 5000 } }), false);
+            assert.equal(checkLeafWithinCa(v, "gloo.xdsCertificate.validityHours", 4320, "ca", { validityHours: 4000 }), false);
+            assert.throws(
+                () => {
+                    v.throwIfInvalid();
+                },
+                (e: Error) =>
+                    e.message.includes("gloo.xdsCertificate.validityHours: got 5001; expected at most ca.intermediate.validityHours (5000)") &&
+                    e.message.includes("gloo.xdsCertificate.validityHours: got 4320; expected at most ca.validityHours (4000)"),
             );
         });
 
