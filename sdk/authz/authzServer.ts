@@ -101,6 +101,9 @@ export function planAuthzServer(v: ArgsValidator, args: pulumi.Unwrap<KyvernoAut
         certWays === 0 ? undefined : "both",
         "the chart's validation webhook needs a certificate: set exactly one of webhookIssuer (an IssuerMaterial, e.g. CertificateAuthority.issuer) and webhookCertManagerIssuer",
     );
+    // cert-manager reads an issuerRef without a group as cert-manager.io, whose kinds are Issuer and
+    // ClusterIssuer; another group is an external issuer with kinds of its own.
+    v.certManagerIssuerRef("webhookCertManagerIssuer", args.webhookCertManagerIssuer, DEFAULT_CERT_MANAGER_GROUP);
     let knownApiVersion = true;
     if (args.policyApiVersion !== undefined) {
         knownApiVersion = v.check(/^policies\.kyverno\.io\/v1(alpha1|beta1)?$/.test(args.policyApiVersion), "policyApiVersion", args.policyApiVersion, "expected policies.kyverno.io/v1alpha1, v1beta1 or v1");

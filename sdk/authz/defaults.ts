@@ -79,3 +79,10 @@ export const GATEWAY_API_GROUP = "gateway.networking.k8s.io";
 
 /** API group of any other `targetRefs[]` kind when `group` is not set: the core group. */
 export const CORE_API_GROUP = "";
+
+/**
+ * The API server refuses a ConfigMap or Secret whose data exceeds 1 MiB (Kubernetes
+ * pkg/apis/core/validation/validation.go, `MaxSecretSize`, also applied to ConfigMaps). meshtls checks
+ * the whole serialized object against it (slightly stricter) before anything is registered.
+ */
+export const KUBERNETES_OBJECT_MAX_BYTES = 1_048_576;

@@ -1,7 +1,7 @@
 // The authorizer's place in the mesh: its injected namespace, the AuthorizationPolicies (action
 // CUSTOM) that send requests to it, and the PeerAuthentications (as MtlsPolicy arguments) around it.
 import type * as pulumi from "@pulumi/pulumi";
-import { ArgsValidator, isDnsName } from "../internal/validation";
+import { ArgsValidator, isRequestHost } from "../internal/validation";
 import { sortKeys } from "../internal/values";
 import { AUTHORIZATION_POLICY_API, MtlsMode, namespaceInjectionLabels } from "../istio";
 import type { IstioMutualDestinationRuleSpec, MtlsPolicyArgs } from "../istio";
@@ -83,7 +83,7 @@ export function planKyvernoTargets(v: ArgsValidator, targets: pulumi.Unwrap<Kyve
             v.dnsSubdomain(`${at}.targetRefs[${j}].name`, ref.name, true);
         });
         (t.paths ?? []).forEach((p, j) => v.check(p === "*" || p.startsWith("/") || p.startsWith("*"), `${at}.paths[${j}]`, p, "expected a path starting with '/' (or a '*' wildcard)"));
-        (t.hosts ?? []).forEach((h, j) => v.check(h === "*" || isDnsName(h.split(":")[0].replace(/^\*\./, "x."), false), `${at}.hosts[${j}]`, h, "expected a host such as testapp-1.demo.svc.cluster.local[:port] (or '*')"));
+        (t.hosts ?? []).forEach((h, j) => v.check(isRequestHost(h), `${at}.hosts[${j}]`, h, "expected a host such as testapp-1.demo.svc.cluster.local[:port] with a port from 1 to 65535 (or '*')"));
         (t.methods ?? []).forEach((m, j) => v.check(HTTP_METHODS.includes(m), `${at}.methods[${j}]`, m, `expected one of ${HTTP_METHODS.join(", ")}`));
 
         const plan: KyvernoTargetPlan = { namespace: t.namespace, name: apName, paths: [...(t.paths ?? [])], hosts: [...(t.hosts ?? [])], methods: [...(t.methods ?? [])] };

@@ -4,8 +4,8 @@ import type * as pulumi from "@pulumi/pulumi";
 import { HelmMode } from "../internal/chartValues";
 import { ArgsValidator } from "../internal/validation";
 import { AuthzServerPlan, planAuthzServer } from "./authzServer";
-import { DEFAULT_KYVERNO_CREATE_NAMESPACE, DEFAULT_KYVERNO_REVISION } from "./defaults";
-import { EnvoyPluginPlan, planEnvoyPlugin } from "./envoyPlugin";
+import { DEFAULT_KYVERNO_CREATE_NAMESPACE, DEFAULT_KYVERNO_REVISION, KUBERNETES_OBJECT_MAX_BYTES } from "./defaults";
+import { EnvoyPluginPlan, envoyPluginObjects, planEnvoyPlugin } from "./envoyPlugin";
 import { KyvernoAppMtlsPlan, KyvernoTargetPlan, planKyvernoAppMtls, planKyvernoTargets } from "./meshPolicies";
 import { KyvernoPolicyPlan, planKyvernoPolicies } from "./policies";
 import { checkMeshRegistration, KyvernoProviderPlan, resolveKyvernoProvider, validateKyvernoProviderArgs } from "./provider";
@@ -39,6 +39,10 @@ export interface KyvernoAuthzPlan {
 export function planKyvernoAuthz(name: string, args: pulumi.Unwrap<KyvernoAuthzArgs>): KyvernoAuthzPlan {
     const v = new ArgsValidator(KYVERNO_AUTHZ_TYPE, name);
     validateKyvernoProviderArgs(v, args);
+    if (args.timeout !== undefined && /^\d+(\.\d{1,9})?s$/.test(args.timeout)) {
+        // The format is validateKyvernoProviderArgs's; zero would time out every check at once.
+        v.positiveDuration("timeout", args.timeout);
+    }
     const provider = resolveKyvernoProvider(args);
     v.version("version", args.version);
     v.enumValue("helmMode", args.helmMode, HelmMode);
@@ -54,6 +58,7 @@ export function planKyvernoAuthz(name: string, args: pulumi.Unwrap<KyvernoAuthzA
         plan.plugin = planEnvoyPlugin(v, args, provider, revision);
     }
     plan.policies = planKyvernoPolicies(v, args.policies, plan.server);
+    checkObjectSizes(v, plan);
     plan.targets = planKyvernoTargets(v, args.targets, provider.providerName);
     plan.appMtls = planKyvernoAppMtls(v, args.appMtls);
     checkAppMtlsDuplicates(v, args);
@@ -85,4 +90,22 @@ function checkAppMtlsDuplicates(v: ArgsValidator, args: pulumi.Unwrap<KyvernoAut
             );
         });
     });
+}
+
+/**
+ * The plugin's one ConfigMap holds every policy file: it must stay within the API server's 1 MiB limit.
+ * (The chart flavor applies one ValidatingPolicy per policy, a custom resource without that limit.)
+ */
+function checkObjectSizes(v: ArgsValidator, plan: KyvernoAuthzPlan): void {
+    if (!plan.plugin) {
+        return;
+    }
+    const configMap = envoyPluginObjects(plan.plugin, plan.policies).configMap;
+    v.objectSize(
+        "policies",
+        `ConfigMap ${plan.plugin.namespace}/${plan.plugin.configMapName} (${plan.policies.length} policy files)`,
+        configMap,
+        KUBERNETES_OBJECT_MAX_BYTES,
+        "use fewer or smaller policies, or split them across KyvernoAuthz instances",
+    );
 }

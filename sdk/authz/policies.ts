@@ -59,16 +59,50 @@ export function planKyvernoPolicies(v: ArgsValidator, policies: pulumi.Unwrap<Ky
             if (parsed === undefined) {
                 return;
             }
-            // A scalar or empty document is not a policy; it then fails the apiVersion/kind check below.
-            doc = parsed !== null && typeof parsed === "object" ? parsed : {};
+            if (!v.check(isMapping(parsed), `${at}.yaml`, describeShape(parsed), "expected one YAML mapping: a whole policy document (apiVersion, kind, metadata, spec)")) {
+                return;
+            }
+            doc = parsed as PolicyDoc;
+            // Spreading a scalar would turn `spec: allow all` into an object with keys "0", "1", ...
+            let shapeOk = true;
+            for (const key of ["metadata", "spec"] as const) {
+                if (doc[key] !== undefined) {
+                    shapeOk = v.check(isMapping(doc[key]), `${at}.yaml ${key}`, describeShape(doc[key]), `expected ${key} to be a mapping`) && shapeOk;
+                }
+            }
+            if (doc.spec !== undefined && isMapping(doc.spec) && doc.spec.evaluation !== undefined) {
+                shapeOk = v.check(isMapping(doc.spec.evaluation), `${at}.yaml spec.evaluation`, describeShape(doc.spec.evaluation), "expected spec.evaluation to be a mapping, e.g. {mode: Envoy}") && shapeOk;
+            }
+            if (!shapeOk) {
+                return;
+            }
         } else if (!server) {
             v.fail(`${at}.spec`, p.spec, "flavor EnvoyPlugin loads kyverno-json files: give the policy as yaml");
             return;
+        } else if (!v.check(isMapping(p.spec), `${at}.spec`, describeShape(p.spec), "expected a mapping: the ValidatingPolicy spec (validations, and optionally matchConditions, variables, failurePolicy)")) {
+            return;
         } else {
-            if (p.spec?.failurePolicy !== undefined) {
-                v.check(["Fail", "Ignore"].includes(p.spec.failurePolicy), `${at}.spec.failurePolicy`, p.spec.failurePolicy, "expected Fail or Ignore");
+            const spec = p.spec as NonNullable<typeof p.spec>;
+            if (spec.failurePolicy !== undefined) {
+                v.check(["Fail", "Ignore"].includes(spec.failurePolicy), `${at}.spec.failurePolicy`, spec.failurePolicy, "expected Fail or Ignore");
             }
-            v.check(Array.isArray(p.spec?.validations) && p.spec.validations.length > 0, `${at}.spec.validations`, p.spec?.validations, "expected at least one validation");
+            if (v.check(Array.isArray(spec.validations) && spec.validations.length > 0, `${at}.spec.validations`, spec.validations, "expected at least one validation")) {
+                spec.validations.forEach((rule, j) => {
+                    v.check(isMapping(rule) && typeof rule.expression === "string" && rule.expression.trim() !== "", `${at}.spec.validations[${j}]`, rule, "expected a mapping with a non-empty CEL expression");
+                });
+            }
+            for (const list of ["matchConditions", "variables"] as const) {
+                const items: unknown = spec[list];
+                if (items === undefined) {
+                    continue;
+                }
+                if (v.check(Array.isArray(items), `${at}.spec.${list}`, describeShape(items), "expected a list of {name, expression}")) {
+                    (items as unknown[]).forEach((item, j) => {
+                        const ok = isMapping(item) && typeof item.name === "string" && item.name !== "" && typeof item.expression === "string" && item.expression.trim() !== "";
+                        v.check(ok, `${at}.spec.${list}[${j}]`, item, "expected {name, expression}, both non-empty");
+                    });
+                }
+            }
             doc = { apiVersion: serverPlan.policyApiVersion, kind: "ValidatingPolicy", metadata: { name: p.name }, spec: compact({ ...p.spec }) };
         }
         const group = typeof doc.apiVersion === "string" ? doc.apiVersion.split("/")[0] : "";
@@ -116,4 +150,19 @@ export function envoyPluginPolicyFiles(policies: KyvernoPolicyPlan[]): Record<st
         files[`${p.name}.yaml`] = p.fileText ?? YAML.stringify(p.document);
     }
     return sortKeys(files);
+}
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** A short account of a value's shape for messages (a whole policy document would be noise). */
+function describeShape(value: unknown): unknown {
+    if (Array.isArray(value)) {
+        return `<a list of ${value.length}>`;
+    }
+    if (isMapping(value)) {
+        return `<a mapping with ${Object.keys(value).join(", ") || "no keys"}>`;
+    }
+    return value === null ? "<null>" : value;
 }

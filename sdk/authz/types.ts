@@ -114,9 +114,9 @@ export interface AppPort {
 
 /** A cert-manager issuer for the chart's webhook certificate. */
 export interface CertManagerIssuerRef {
-    /** Issuer name. */
+    /** Issuer name (a DNS-1123 name). */
     name: pulumi.Input<string>;
-    /** `Issuer` or `ClusterIssuer`. */
+    /** `Issuer` or `ClusterIssuer` for group `cert-manager.io`; for another group (an external issuer), that issuer's kind. */
     kind: pulumi.Input<string>;
     /**
      * API group.

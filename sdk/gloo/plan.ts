@@ -1,10 +1,10 @@
 // GlooMtls's plan: every argument validated (all problems reported together) and every default resolved
 // exactly once, into plain data the manifests and the component read. Pure: no resource is registered.
 import type * as pulumi from "@pulumi/pulumi";
-import { HelmMode, parseValuesYaml } from "../internal/chartValues";
+import { checkValuesOverride, HelmMode, parseValuesYaml, SetValue } from "../internal/chartValues";
 import { ArgsValidator, isDnsLabel } from "../internal/validation";
 import { compareVersions } from "../internal/values";
-import { KeyAlgorithm } from "../pki";
+import { KeyAlgorithm, MAX_VALIDITY_HOURS } from "../pki";
 import {
     DEFAULT_GLOO_CRON_SCHEDULE,
     DEFAULT_GLOO_ENABLE_AUTO_MTLS,
@@ -133,8 +133,6 @@ export interface GlooMtlsPlan {
     istio: GlooIstioPlan | undefined;
 }
 
-const CRON_FIELD = /^(\*|\d+|\d+-\d+|\*\/\d+|\d+(,\d+)+)(\/\d+)?$/;
-
 /**
  * Validates GlooMtls arguments and resolves every default. Throws one `pulumi.ResourceError` naming
  * every bad field, its value and what is accepted.
@@ -173,7 +171,7 @@ export function planGlooMtls(name: string, args: pulumi.Unwrap<GlooMtlsArgs>): G
     }
     v.throwIfInvalid();
 
-    return {
+    const plan: GlooMtlsPlan = {
         namespace,
         createNamespace: args.createNamespace ?? install,
         install,
@@ -182,6 +180,57 @@ export function planGlooMtls(name: string, args: pulumi.Unwrap<GlooMtlsArgs>): G
         xds,
         istio,
     };
+    // The escape hatch keeps the shape of what meshtls computes (`global: 5` would drop global.glooMtls
+    // while gloo-mtls-certs is still created) and leaves the keys that carry its wiring alone.
+    checkValuesOverride(v, "values", glooSetValues(plan), extraValues);
+    v.throwIfInvalid();
+    return plan;
+}
+
+/**
+ * The chart values meshtls sets (manifests.ts `glooChartValues` builds them; a test holds the two
+ * together), with the ones `values` must not change and why. Read from the chart at v1.22.1:
+ * install/helm/gloo/templates/1-gloo-deployment.yaml (mounts gloo-mtls-certs and runs the sds container
+ * only `if .Values.global.glooMtls.enabled`), 19-gloo-mtls-certgen-cronjob.yaml (the cron job exists
+ * only with `glooMtls.enabled` and `gateway.certGenJob.cron.enabled`), and 7-gateway-proxy-deployment.yaml
+ * (the istio-proxy and SDS containers only `if or $global.istioSDS.enabled $global.istioIntegration.enabled`).
+ */
+export function glooSetValues(plan: GlooMtlsPlan): SetValue[] {
+    const set: SetValue[] = [];
+    const xds = plan.xds;
+    if (xds) {
+        const who = xds.rotation === GlooCertRotation.Pulumi ? "issued by meshtls" : "written by the chart's certgen job";
+        set.push({ path: "global.glooMtls.enabled", value: true, guard: `xds is set, so ${xds.secretName} is ${who} for xDS mTLS; turning it off leaves xDS in plain text. Remove xds instead` });
+        if (xds.rotation === GlooCertRotation.Pulumi) {
+            // Its truthiness is checked on its own (planGlooMtls): Go templates treat 0 and "" as false too.
+            set.push({ path: "gateway.certGenJob.forceRotation", value: false, anyType: true });
+            set.push({ path: "gateway.certGenJob.cron.enabled", value: false, guard: `with xds rotation Pulumi the chart's certgen cron job would replace ${xds.secretName} with its own CA; use rotation: CronJob for that` });
+        } else {
+            set.push({ path: "gateway.certGenJob.cron.enabled", value: true, guard: `xds rotation CronJob is that cron job; without it nothing renews ${xds.secretName}. Use rotation: Pulumi instead` });
+            set.push({ path: "gateway.certGenJob.cron.schedule", value: xds.cronSchedule, guard: "set xds.cronSchedule instead" });
+            set.push({ path: "gateway.certGenJob.rotationDuration", value: xds.rotationDuration, guard: "set xds.rotationDuration instead" });
+        }
+    }
+    const istio = plan.istio;
+    if (istio) {
+        const off = "istio is set, so meshtls creates Upstreams that use the istio-proxy sidecar's SDS certificates; turning it off breaks them. Remove istio instead";
+        set.push({ path: "global.glooMtls.istioProxy.image.tag", value: istio.istioVersion, guard: "the istio-proxy sidecar must match the mesh's Istio version; set istio.istioVersion instead" });
+        if (istio.valuesKey === "istioIntegration") {
+            set.push({ path: "global.istioIntegration.enabled", value: true, guard: off });
+            set.push({ path: "global.istioIntegration.enableAutoMtls", value: istio.enableAutoMtls, guard: "set istio.enableAutoMtls instead" });
+        } else {
+            set.push({ path: "global.istioSDS.enabled", value: true, guard: off });
+        }
+        // gateway-proxy carries the chart's own istio-proxy; Istio's injector must stay away (manifests.ts).
+        set.push({ path: "global.istioIntegration.disableAutoinjection", value: true, guard: "gateway-proxy carries the chart's own istio-proxy container; Istio injection would add a second proxy or merge into it" });
+        if (istio.customSidecars) {
+            set.push({ path: "global.istioSDS.customSidecars", value: istio.customSidecars, guard: "set istio.customSidecarsYaml instead" });
+        }
+        if (istio.istioDiscoveryAddress) {
+            set.push({ path: "gatewayProxies.gatewayProxy.istioDiscoveryAddress", value: istio.istioDiscoveryAddress, guard: "set istio.istioDiscoveryAddress instead" });
+        }
+    }
+    return set;
 }
 
 function planXds(v: ArgsValidator, xds: pulumi.Unwrap<GlooXdsMtlsArgs>, helmMode: HelmMode, args: pulumi.Unwrap<GlooMtlsArgs>): GlooXdsPlan | undefined {
@@ -194,6 +243,10 @@ function planXds(v: ArgsValidator, xds: pulumi.Unwrap<GlooXdsMtlsArgs>, helmMode
         if (given) {
             v.enumValue("xds.certificate.keyAlgorithm", given.keyAlgorithm, KeyAlgorithm);
             v.validity("xds.certificate.", given.validityHours, given.earlyRenewalHours, DEFAULT_GLOO_XDS_CERTIFICATE);
+            if (Number.isInteger(given.validityHours) && (given.validityHours as number) > MAX_VALIDITY_HOURS) {
+                // The Certificate child would refuse it too, but only after GlooMtls registered its namespace.
+                v.fail("xds.certificate.validityHours", given.validityHours, `expected at most ${MAX_VALIDITY_HOURS} hours (100 years)`);
+            }
             checkCertgenClearance(v, given);
         }
         return {
@@ -213,12 +266,15 @@ function planXds(v: ArgsValidator, xds: pulumi.Unwrap<GlooXdsMtlsArgs>, helmMode
     v.check(xds.issuer === undefined, "xds.issuer", "<IssuerMaterial>", "with rotation: CronJob the chart's job generates its own CA; remove issuer, or use rotation: Pulumi");
     v.check(xds.certificate === undefined, "xds.certificate", xds.certificate, "it only applies with rotation: Pulumi");
     v.check(helmMode === HelmMode.Release || args.install === false, "helmMode", args.helmMode, "CronJob rotation needs helmMode Release: the chart creates the first secret in a pre-install hook, which helm.v4.Chart does not run");
-    if (xds.cronSchedule !== undefined) {
-        const fields = xds.cronSchedule.trim().split(/\s+/);
-        v.check(fields.length === 5 && fields.every((f) => CRON_FIELD.test(f)), "xds.cronSchedule", xds.cronSchedule, "expected a 5-field cron schedule, e.g. \"0 3 1 * *\"");
-    }
+    // The chart puts the schedule into the CronJob's spec.schedule (install/helm/gloo/templates/
+    // 19-gloo-mtls-certgen-cronjob.yaml at v1.22.1), which the API server parses as a standard cron line.
+    v.cronSchedule("xds.cronSchedule", xds.cronSchedule);
     if (xds.rotationDuration !== undefined) {
-        v.check(/^\d+(ms|s|m|h)$/.test(xds.rotationDuration), "xds.rotationDuration", xds.rotationDuration, "expected a Go duration such as \"65s\" or \"2m\"");
+        // certgen's --rotation-duration (a Go time.Duration) is the wait between trusting the new CA and
+        // serving it; zero would serve the new certificate before any proxy trusts it.
+        if (v.check(/^\d+(ms|s|m|h)$/.test(xds.rotationDuration), "xds.rotationDuration", xds.rotationDuration, "expected a Go duration such as \"65s\" or \"2m\"")) {
+            v.positiveDuration("xds.rotationDuration", xds.rotationDuration);
+        }
     }
     return {
         rotation: GlooCertRotation.CronJob,
@@ -264,7 +320,7 @@ function planIstio(v: ArgsValidator, istio: pulumi.Unwrap<GlooIstioArgs>, chartV
         v.fail("istio.enableAutoMtls", istio.enableAutoMtls, `it needs chart ${ISTIO_INTEGRATION_SINCE} or later (global.istioIntegration); chart ${chartVersion} only has global.istioSDS`);
     }
     if (istio.istioDiscoveryAddress !== undefined) {
-        v.check(/^[a-z0-9.-]+:\d{1,5}$/.test(istio.istioDiscoveryAddress), "istio.istioDiscoveryAddress", istio.istioDiscoveryAddress, "expected host:port, e.g. istiod.istio-system.svc:15012");
+        v.hostPort("istio.istioDiscoveryAddress", istio.istioDiscoveryAddress, "istiod.istio-system.svc:15012");
     }
     const given = istio.upstreams ?? [];
     const names = new Set<string>();

@@ -51,13 +51,16 @@ export interface GlooXdsMtlsArgs {
     /** Certificate settings (Pulumi rotation). */
     certificate?: GlooXdsCertificateArgs;
     /**
-     * Cron schedule of `gloo-mtls-certgen-cronjob` (CronJob rotation). The chart's own default, every
-     * minute, is not used.
+     * Cron schedule of `gloo-mtls-certgen-cronjob` (CronJob rotation): five fields (minute 0-59, hour
+     * 0-23, day of month 1-31, month 1-12 or JAN-DEC, day of week 0-6 or SUN-SAT) with `*`, lists, ranges
+     * and steps of at least 1, or `@hourly`/`@daily`/`@weekly`/`@monthly`/`@yearly`. The chart's own
+     * default, every minute, is not used.
      * @default "0 3 1 * *" (monthly)
      */
     cronSchedule?: pulumi.Input<string>;
     /**
-     * Wait between the certgen job's stages (new CA trusted, then new certificate, then old CA dropped).
+     * Wait between the certgen job's stages (new CA trusted, then new certificate, then old CA dropped):
+     * a Go duration above zero.
      * @default "65s"
      */
     rotationDuration?: pulumi.Input<string>;
@@ -140,7 +143,12 @@ export interface GlooInstallSettings {
      * @default HelmMode.Release (the chart relies on Helm hooks, e.g. the certgen jobs)
      */
     helmMode?: HelmMode;
-    /** Escape hatch: raw chart values as YAML text, deep-merged last (objects merge, arrays replace). */
+    /**
+     * Escape hatch: raw chart values as YAML text, deep-merged last (objects merge, arrays replace). A key
+     * meshtls sets keeps its type (`global: 5` is refused), and the keys that carry its wiring keep
+     * meshtls's value (`global.glooMtls.enabled` with `xds`, the certgen cron's switch, schedule and
+     * duration, `global.istioIntegration`/`istioSDS` with `istio`, the istio-proxy tag): set the argument.
+     */
     values?: pulumi.Input<string>;
 }
 

@@ -93,3 +93,87 @@ export function compact<T>(value: T): T {
     }
     return value;
 }
+
+/**
+ * One chart value meshtls sets (a leaf: a scalar or a list), as a plan declares it, so the `values`
+ * escape hatch can be checked before anything is registered. Every mapping on its path is one meshtls
+ * sets too.
+ */
+export interface SetValue {
+    /** Dotted path in the chart values, e.g. `global.glooMtls.enabled`. */
+    path: string;
+    /** The value meshtls sets. */
+    value: unknown;
+    /**
+     * Set when an override must keep the value itself, not only its type: why (what it wires), and
+     * which argument to use instead.
+     */
+    guard?: string;
+    /** Skip the type check (a value whose own check elsewhere accepts several types). */
+    anyType?: boolean;
+}
+
+function valueKind(v: unknown): string {
+    if (v === null) {
+        return "null";
+    }
+    if (Array.isArray(v)) {
+        return "list";
+    }
+    return typeof v === "object" ? "mapping" : typeof v;
+}
+
+/**
+ * Checks a chart-values override (a `values` escape hatch) against the values meshtls sets, recording
+ * a problem under `field` for: a mapping meshtls sets that the override makes a scalar or list (say
+ * `meshConfig: "x"`, which would drop everything meshtls put under it), a value meshtls sets whose
+ * override has another type, and a guarded value the override changes. Keys meshtls does not set are free.
+ */
+export function checkValuesOverride(v: ArgsValidator, field: string, set: readonly SetValue[], override: Record<string, unknown> | undefined): void {
+    if (override === undefined) {
+        return;
+    }
+    const reported = new Set<string>();
+    for (const entry of set) {
+        const keys = entry.path.split(".");
+        let cur: unknown = override;
+        let broken = false;
+        for (let i = 0; i < keys.length - 1; i++) {
+            if (!isObject(cur) || !Object.prototype.hasOwnProperty.call(cur, keys[i])) {
+                broken = true;
+                break;
+            }
+            const next = cur[keys[i]];
+            if (!isObject(next)) {
+                broken = true;
+                const prefix = keys.slice(0, i + 1).join(".");
+                if (!reported.has(prefix)) {
+                    reported.add(prefix);
+                    const under = [...new Set(set.filter((e) => e.path.startsWith(`${prefix}.`)).map((e) => e.path.slice(prefix.length + 1).split(".")[0]))];
+                    v.fail(
+                        field,
+                        `${prefix}: ${JSON.stringify(next)}`,
+                        `meshtls sets ${prefix} to a mapping (${under.join(", ")}) and an override must keep it one: mappings merge key by key, a ${valueKind(next)} would replace what meshtls set`,
+                    );
+                }
+                break;
+            }
+            cur = next;
+        }
+        const last = keys[keys.length - 1];
+        if (broken || !isObject(cur) || !Object.prototype.hasOwnProperty.call(cur, last)) {
+            continue;
+        }
+        const given = cur[last];
+        if (!entry.anyType && valueKind(given) !== valueKind(entry.value)) {
+            v.fail(field, `${entry.path}: ${JSON.stringify(given)}`, `meshtls sets ${entry.path} to a ${valueKind(entry.value)} (${JSON.stringify(entry.value)}) and an override must keep that type`);
+        } else if (entry.guard !== undefined && JSON.stringify(given) !== JSON.stringify(entry.value)) {
+            v.fail(field, `${entry.path}: ${JSON.stringify(given)}`, `meshtls sets ${entry.path} to ${JSON.stringify(entry.value)}: ${entry.guard}`);
+        }
+    }
+}
+
+/** The leaves of chart values as dotted paths and values (lists are leaves), for checking `SetValue` declarations. */
+export function valueLeaves(values: Record<string, unknown>, prefix = ""): Array<{ path: string; value: unknown }> {
+    return Object.entries(values).flatMap(([k, val]) => (isObject(val) ? valueLeaves(val, `${prefix}${k}.`) : [{ path: `${prefix}${k}`, value: val }]));
+}

@@ -228,6 +228,126 @@ export class ArgsValidator {
         }
     }
 
+    /**
+     * A whole number from `min` to `max` (undefined passes unless `required`): for numbers that end up in
+     * resource names or certificate dates, where an astronomically large value is a typo, not a wish.
+     */
+    integerRange(field: string, value: number | undefined, min: number, max: number, required = false): boolean {
+        if (value === undefined) {
+            return this.check(!required, field, value, `it is required: a whole number from ${min} to ${max}`);
+        }
+        return this.check(Number.isInteger(value) && value >= min && value <= max, field, value, `expected a whole number from ${min} to ${max}`);
+    }
+
+    /**
+     * A Kubernetes CronJob schedule (undefined passes): five fields with their ranges, or a macro such as
+     * `@daily`. See `cronScheduleProblem` for the grammar.
+     */
+    cronSchedule(field: string, value: string | undefined): boolean {
+        if (value === undefined) {
+            return true;
+        }
+        const problem = typeof value === "string" ? cronScheduleProblem(value) : "it is not text";
+        return this.check(
+            problem === undefined,
+            field,
+            value,
+            `${problem ?? ""}; expected 5 cron fields (minute 0-59, hour 0-23, day of month 1-31, month 1-12, day of week 0-6) ` +
+                `with *, lists, ranges and steps of at least 1 (e.g. "0 3 1 * *", "*/15 * * * *"), or @hourly/@daily/@weekly/@monthly/@yearly`,
+        );
+    }
+
+    /**
+     * A duration that is above zero (undefined passes). Only a value in a format `durationSeconds` reads
+     * is checked, so a malformed one is reported once, by its format check.
+     */
+    positiveDuration(field: string, value: string | undefined): boolean {
+        if (value === undefined) {
+            return true;
+        }
+        const seconds = durationSeconds(value);
+        return this.check(seconds === undefined || seconds > 0, field, value, "expected a duration above zero (zero would disable what the setting times)");
+    }
+
+    /** `host:port` (undefined passes): a DNS name or IP address (IPv6 in brackets), and a port from 1 to 65535. */
+    hostPort(field: string, value: string | undefined, example: string): boolean {
+        if (value === undefined) {
+            return true;
+        }
+        return this.check(isHostPort(value), field, value, `expected <host>:<port> with a DNS name or IP address (IPv6 in brackets) and a port from 1 to 65535, e.g. ${example}`);
+    }
+
+    /** Text without control characters (NUL, newline, tab, DEL...), e.g. a certificate subject (undefined passes). */
+    printable(field: string, value: string | undefined): boolean {
+        if (value === undefined || typeof value !== "string") {
+            return true;
+        }
+        let at = 0;
+        for (const c of value) {
+            if (isControlCharacter(c)) {
+                const code = (c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0");
+                this.fail(field, value, `expected printable text without control characters; character ${at} is U+${code}`);
+                return false;
+            }
+            at++;
+        }
+        return true;
+    }
+
+    /** No value twice in a list (undefined passes): each repeat is named with the index it repeats. */
+    unique(field: string, values: readonly string[] | undefined, normalize: (v: string) => string = (v) => v): boolean {
+        const seen = new Map<string, number>();
+        let ok = true;
+        (values ?? []).forEach((value, i) => {
+            const key = typeof value === "string" ? normalize(value) : String(value);
+            const first = seen.get(key);
+            if (first !== undefined) {
+                ok = false;
+                this.fail(`${field}[${i}]`, value, `it repeats ${field}[${first}]; each entry must be unique`);
+            } else {
+                seen.set(key, i);
+            }
+        });
+        return ok;
+    }
+
+    /**
+     * A cert-manager issuer reference (undefined passes): a name that is a DNS-1123 subdomain, and, for
+     * `certManagerGroup` (`cert-manager.io`; no group or "" means it too), kind `Issuer` or `ClusterIssuer`.
+     * Another group is an external issuer, whose kinds are its own.
+     */
+    certManagerIssuerRef(field: string, ref: { name?: unknown; kind?: unknown; group?: unknown } | undefined, certManagerGroup: string): boolean {
+        if (ref === undefined) {
+            return true;
+        }
+        // Other languages can pass anything here.
+        const given: unknown = ref;
+        if (!this.check(typeof given === "object" && given !== null, field, ref, "expected { name, kind, group? }")) {
+            return false;
+        }
+        const name = ref.name;
+        let ok = this.check(typeof name === "string" && isDnsName(name, false), `${field}.name`, name, "expected the issuer's name: a DNS-1123 name (lower-case letters, digits, '-' and '.'), at most 253 characters");
+        const group = ref.group;
+        const groupOk = group === undefined || (typeof group === "string" && (group === "" || isDnsName(group, false)));
+        ok = this.check(groupOk, `${field}.group`, group, "expected an API group such as cert-manager.io (an external issuer's group otherwise)") && ok;
+        const certManager = group === undefined || group === "" || group === certManagerGroup;
+        if (certManager) {
+            ok = this.check(ref.kind === "Issuer" || ref.kind === "ClusterIssuer", `${field}.kind`, ref.kind, `expected Issuer or ClusterIssuer for group ${certManagerGroup} (set group for an external issuer's own kind)`) && ok;
+        } else {
+            ok = this.check(typeof ref.kind === "string" && /^[A-Z][A-Za-z0-9]{0,62}$/.test(ref.kind), `${field}.kind`, ref.kind, "expected the external issuer's kind, e.g. AWSPCAClusterIssuer") && ok;
+        }
+        return ok;
+    }
+
+    /**
+     * The serialized size of an object meshtls builds stays within the API server's limit (1 MiB for a
+     * ConfigMap or Secret). `what` names the object in the message.
+     */
+    objectSize(field: string, what: string, object: unknown, limit: number, hint: string): boolean {
+        const size = Buffer.byteLength(JSON.stringify(object), "utf8");
+        return this.check(size <= limit, field, `${what}: ${size} bytes`, `Kubernetes refuses objects over ${limit} bytes (1 MiB) serialized; ${hint}`);
+    }
+
     /** Throws every recorded problem as one ArgsError (a ResourceError); does nothing when there are none. */
     throwIfInvalid(): void {
         if (this.problems.length === 0) {
@@ -324,4 +444,128 @@ export function withShapeProblemsOnly<T>(plainFields: readonly string[], f: () =
     } finally {
         shapeOnly = outer;
     }
+}
+
+function isControlCharacter(c: string): boolean {
+    const code = c.codePointAt(0) ?? 0;
+    return code < 0x20 || (code >= 0x7f && code < 0xa0) || code === 0x2028 || code === 0x2029;
+}
+
+/** Whether `value` is `<host>:<port>`: a DNS name or IP (IPv6 in brackets) and a port from 1 to 65535. */
+export function isHostPort(value: string): boolean {
+    if (typeof value !== "string") {
+        return false;
+    }
+    const m = /^(?:\[([0-9A-Fa-f:.]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(value);
+    if (!m) {
+        return false;
+    }
+    const [, v6, name, portText] = m as unknown as Array<string | undefined>;
+    const port = Number(portText);
+    const hostOk = v6 !== undefined ? net.isIPv6(v6) : net.isIPv4(name ?? "") || isDnsName(name ?? "", false);
+    return hostOk && port >= 1 && port <= 65535;
+}
+
+/**
+ * Seconds in a protobuf duration (`0.5s`) or a Go duration (`1h30m`, `65s`, `250ms`); undefined when the
+ * text is neither (its format check reports that).
+ */
+export function durationSeconds(value: string): number | undefined {
+    if (typeof value !== "string" || !/^((\d+(\.\d+)?)(h|m|s|ms|us|µs|ns))+$/.test(value)) {
+        return undefined;
+    }
+    const unit: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 1e-3, us: 1e-6, "µs": 1e-6, ns: 1e-9 };
+    let total = 0;
+    for (const part of value.matchAll(/(\d+(?:\.\d+)?)(ms|us|µs|ns|h|m|s)/g)) {
+        total += Number(part[1]) * unit[part[2]];
+    }
+    return total;
+}
+
+// Kubernetes CronJob schedules are parsed by robfig/cron v3's standard parser (kubernetes
+// pkg/apis/batch/validation/validation.go at v1.30 calls cron.ParseStandard): five fields, `?` as `*`
+// like `*`, month and weekday names, steps that must be positive, and the @ descriptors.
+const CRON_FIELDS: ReadonlyArray<{ name: string; min: number; max: number; names?: readonly string[] }> = [
+    { name: "minute", min: 0, max: 59 },
+    { name: "hour", min: 0, max: 23 },
+    { name: "day of month", min: 1, max: 31 },
+    { name: "month", min: 1, max: 12, names: ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"] },
+    { name: "day of week", min: 0, max: 6, names: ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"] },
+];
+const CRON_DESCRIPTORS = ["@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"];
+
+/** What is wrong with a CronJob schedule, or undefined when Kubernetes accepts it. */
+export function cronScheduleProblem(schedule: string): string | undefined {
+    const text = schedule.trim();
+    if (text.startsWith("@")) {
+        return CRON_DESCRIPTORS.includes(text) ? undefined : `${text} is not a cron descriptor`;
+    }
+    const fields = text.split(/\s+/).filter((f) => f !== "");
+    if (fields.length !== 5) {
+        return `it has ${fields.length} field${fields.length === 1 ? "" : "s"}`;
+    }
+    for (let i = 0; i < 5; i++) {
+        const problem = cronFieldProblem(fields[i], CRON_FIELDS[i]);
+        if (problem !== undefined) {
+            return `${CRON_FIELDS[i].name} field "${fields[i]}": ${problem}`;
+        }
+    }
+    return undefined;
+}
+
+function cronFieldProblem(field: string, spec: { min: number; max: number; names?: readonly string[]; name: string }): string | undefined {
+    const value = (text: string): number | undefined => {
+        if (/^\d+$/.test(text)) {
+            return Number(text);
+        }
+        const at = spec.names?.indexOf(text.toUpperCase()) ?? -1;
+        return at < 0 ? undefined : spec.min + at;
+    };
+    for (const item of field.split(",")) {
+        const parts = item.split("/");
+        if (parts.length > 2) {
+            return `"${item}" has two steps`;
+        }
+        const [range] = parts;
+        const step = parts.length === 2 ? parts[1] : undefined;
+        if (range !== "*" && range !== "?") {
+            const ends = range.split("-");
+            if (ends.length > 2) {
+                return `"${range}" is not a number or a range`;
+            }
+            const lo = value(ends[0]);
+            const end = ends.length === 2 ? value(ends[1]) : undefined;
+            if (lo === undefined || (ends.length === 2 && end === undefined)) {
+                return `"${range}" is not a number or a range`;
+            }
+            // `a/step` runs from a to the field's maximum.
+            const hi = end ?? (step !== undefined ? spec.max : lo);
+            if (lo < spec.min || hi > spec.max) {
+                return `${lo < spec.min ? lo : hi} is outside ${spec.min}-${spec.max}`;
+            }
+            if (lo > hi) {
+                return `the range ${lo}-${hi} runs backwards`;
+            }
+        }
+        if (step !== undefined && (!/^\d+$/.test(step) || Number(step) < 1)) {
+            return `the step "${step}" must be a whole number of at least 1`;
+        }
+    }
+    return undefined;
+}
+
+/**
+ * Whether `value` is a request host as an AuthorizationPolicy matches it: `*`, or a DNS name (optionally
+ * `*.`-prefixed) with an optional `:<port>` from 1 to 65535.
+ */
+export function isRequestHost(value: string): boolean {
+    if (value === "*") {
+        return true;
+    }
+    const m = typeof value === "string" ? /^([^:]+)(?::(\d{1,5}))?$/.exec(value) : null;
+    if (!m) {
+        return false;
+    }
+    const port = m[2] as string | undefined;
+    return isDnsName(m[1].replace(/^\*\./, "x."), false) && (port === undefined || (Number(port) >= 1 && Number(port) <= 65535));
 }

@@ -2,7 +2,7 @@
 // and returns plain data: istioMeshManifests.ts turns it into chart installs and objects, and
 // MtlsPlatform reads the resolved settings (namespace, revision, mtlsMode, injection labels...) from it.
 import type * as pulumi from "@pulumi/pulumi";
-import { compact, HelmMode, parseValuesYaml } from "../internal/chartValues";
+import { checkValuesOverride, compact, HelmMode, parseValuesYaml, SetValue } from "../internal/chartValues";
 import { ArgsValidator, isDnsLabel, isDnsName } from "../internal/validation";
 import type { IssuerMaterial } from "../pki";
 import {
@@ -20,6 +20,7 @@ import {
     DEFAULT_REWRITE_APP_HTTP_PROBE,
     DEFAULT_TRUST_DOMAIN,
     ISTIO_CHART_REPO,
+    VALIDATION_FAILURE_POLICY,
 } from "./defaults";
 import { namespaceInjectionLabels, podInjectionLabels } from "./labels";
 import { ExtensionProvider, MtlsMode } from "./types";
@@ -48,7 +49,9 @@ export interface IngressGatewayArgs {
 
 /**
  * Raw chart values as YAML text, deep-merged last over what meshtls computes (objects merge, arrays
- * replace). Text, so the escape hatch works from every Pulumi language.
+ * replace). Text, so the escape hatch works from every Pulumi language. A key meshtls sets keeps its type
+ * (`meshConfig: "x"` is refused), and keys that carry an argument (`meshConfig.trustDomain`,
+ * `meshConfig.extensionProviders`, `revision`, the multi-root switches...) keep meshtls's value.
  */
 export interface IstioChartValues {
     /** YAML values for the `base` chart. */
@@ -259,7 +262,10 @@ function validateExtensionProviders(v: ArgsValidator, providers: pulumi.Unwrap<E
         const cfg = (p.envoyExtAuthzGrpc ?? p.envoyExtAuthzHttp) as { service: string; port: number; timeout?: string; statusOnError?: string };
         validateProviderService(v, `${at}.${kind}.service`, cfg.service);
         v.port(`${at}.${kind}.port`, cfg.port, true);
-        v.protobufDuration(`${at}.${kind}.timeout`, cfg.timeout);
+        if (v.protobufDuration(`${at}.${kind}.timeout`, cfg.timeout)) {
+            // A zero timeout fails every check at once (Envoy's ext_authz times out immediately).
+            v.positiveDuration(`${at}.${kind}.timeout`, cfg.timeout);
+        }
         if (cfg.statusOnError !== undefined) {
             v.check(/^[1-5]\d\d$/.test(cfg.statusOnError), `${at}.${kind}.statusOnError`, cfg.statusOnError, "expected an HTTP status code as a string, e.g. \"503\"");
         }
@@ -274,7 +280,10 @@ export function planIstioMesh(name: string, args: pulumi.Unwrap<IstioMeshArgs>):
     const v = new ArgsValidator(ISTIO_MESH_TYPE, name);
     v.version("version", args.version);
     v.dnsLabel("namespace", args.namespace);
-    v.dnsLabel("revision", args.revision);
+    // "" is the documented default: the default revision.
+    if (args.revision !== "") {
+        v.dnsLabel("revision", args.revision);
+    }
     v.enumValue("helmMode", args.helmMode, HelmMode);
     v.enumValue("mtlsMode", args.mtlsMode, MtlsMode);
     v.dnsSubdomain("trustDomain", args.trustDomain);
@@ -306,7 +315,7 @@ export function planIstioMesh(name: string, args: pulumi.Unwrap<IstioMeshArgs>):
     const namespace = args.namespace ?? DEFAULT_ISTIO_NAMESPACE;
     const revision = args.revision ?? DEFAULT_REVISION;
     const istiodService = revision ? `istiod-${revision}` : "istiod";
-    return {
+    const plan: IstioMeshPlan = {
         name,
         version: args.version ?? DEFAULT_ISTIO_VERSION,
         chartRepository: args.chartRepository ?? ISTIO_CHART_REPO,
@@ -337,4 +346,75 @@ export function planIstioMesh(name: string, args: pulumi.Unwrap<IstioMeshArgs>):
         istiodService,
         discoveryAddress: `${istiodService}.${namespace}.svc:15012`,
     };
+    checkIstioValuesOverrides(v, plan);
+    v.throwIfInvalid();
+    return plan;
+}
+
+const SET_REVISION = "the revision argument also names istiod's Service and decides the injection labels meshtls applies; set revision instead";
+const SET_NAMESPACE = "the namespace argument is where meshtls puts the mesh-wide policy and the cacerts Secret; set namespace instead";
+const MULTI_ROOT = "it keeps several roots trusted during a CA rotation (CertificateAuthority phases); set multiRootTrust: false to turn multi-root trust off";
+
+/**
+ * The `istiod` chart values meshtls sets (istioMeshManifests.ts `computeIstiodValues` builds them; a
+ * test holds the two together), with the ones an override must not change and why.
+ */
+export function istiodSetValues(plan: IstioMeshPlan): SetValue[] {
+    const set: SetValue[] = [
+        { path: "base.validationFailurePolicy", value: VALIDATION_FAILURE_POLICY },
+        { path: "meshConfig.trustDomain", value: plan.trustDomain, guard: "meshtls's policies, SPIFFE identities and posture follow the trustDomain argument; set trustDomain instead" },
+        { path: "meshConfig.defaultConfig.holdApplicationUntilProxyStarts", value: plan.holdApplicationUntilProxyStarts, guard: "set holdApplicationUntilProxyStarts instead, so the plan and posture see the value installed" },
+        { path: "sidecarInjectorWebhook.rewriteAppHTTPProbe", value: plan.rewriteAppHTTPProbe, guard: "set rewriteAppHTTPProbe instead, so the plan and posture see the value installed" },
+    ];
+    if (plan.multiRootTrust) {
+        set.push({ path: "meshConfig.defaultConfig.proxyMetadata.PROXY_CONFIG_XDS_AGENT", value: "true", guard: `proxies need it: ${MULTI_ROOT}` });
+        set.push({ path: "env.ISTIO_MULTIROOT_MESH", value: "true", guard: `istiod needs it: ${MULTI_ROOT}` });
+    }
+    if (plan.extensionProviders.length > 0) {
+        set.push({
+            path: "meshConfig.extensionProviders",
+            value: plan.extensionProviders,
+            guard: "a list replaces the one meshtls computes, dropping the providers registered through extensionProviders (e.g. the kyverno authorizer's); add providers to extensionProviders instead",
+        });
+    }
+    if (plan.meshId !== undefined) {
+        set.push({ path: "global.meshID", value: plan.meshId, guard: "set meshId instead" });
+    }
+    if (plan.namespace !== DEFAULT_ISTIO_NAMESPACE) {
+        set.push({ path: "global.istioNamespace", value: plan.namespace, guard: SET_NAMESPACE });
+    }
+    if (plan.revision) {
+        set.push({ path: "revision", value: plan.revision, guard: SET_REVISION });
+    }
+    if (plan.cni) {
+        set.push({ path: "cni.enabled", value: true, guard: "the cni chart is installed because cni is true; set cni: false instead" });
+    }
+    return set;
+}
+
+/** The `base` chart values meshtls sets (istioMeshManifests.ts `computeIstioBaseValues`). */
+export function istioBaseSetValues(plan: IstioMeshPlan): SetValue[] {
+    const set: SetValue[] = [{ path: "base.validationFailurePolicy", value: VALIDATION_FAILURE_POLICY }];
+    if (plan.namespace !== DEFAULT_ISTIO_NAMESPACE) {
+        set.push({ path: "global.istioNamespace", value: plan.namespace, guard: SET_NAMESPACE });
+    }
+    if (plan.revision) {
+        set.push({ path: "defaultRevision", value: plan.revision, guard: `the default validation webhook must point at this control plane; ${SET_REVISION}` });
+    }
+    return set;
+}
+
+/** The `gateway` chart values meshtls sets (istioMeshManifests.ts `istioGatewayValues`). */
+export function istioGatewaySetValues(plan: IstioMeshPlan): SetValue[] {
+    return plan.revision ? [{ path: "revision", value: plan.revision, guard: `the gateway is injected by this mesh's control plane; ${SET_REVISION}` }] : [];
+}
+
+/**
+ * The `values` escape hatches keep the shape of what meshtls sets (a mapping stays a mapping, so
+ * `meshConfig: "x"` cannot drop the trust domain) and leave the values that carry arguments alone.
+ */
+function checkIstioValuesOverrides(v: ArgsValidator, plan: IstioMeshPlan): void {
+    checkValuesOverride(v, "values.base", istioBaseSetValues(plan), plan.values.base);
+    checkValuesOverride(v, "values.istiod", istiodSetValues(plan), plan.values.istiod);
+    checkValuesOverride(v, "values.gateway", istioGatewaySetValues(plan), plan.values.gateway);
 }

@@ -50,7 +50,7 @@ export function planSidecarInjection(name: string, args: pulumi.Unwrap<SidecarIn
     v.dnsLabel("namespace", args.namespace, true);
     v.dnsSubdomain("deployment", args.deployment, true);
     // "" is not a DNS label, so a given revision is never confused with the default one.
-    v.dnsLabel("revision", args.revision);
+    v.dnsLabel("revision", args.revision === "" ? undefined : args.revision);
     v.throwIfInvalid();
     return {
         name,

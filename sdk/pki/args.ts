@@ -53,7 +53,10 @@ export interface IntermediateCaArgs {
      */
     commonName?: pulumi.Input<string>;
     /**
-     * Validity of the intermediate certificate, in hours.
+     * Validity of the intermediate certificate, in hours; at most the root's `validityHours`, so at issuance
+     * (root and intermediate are issued together) the intermediate never outlives its root. A re-issue by
+     * `earlyRenewalHours` starts a fresh `validityHours` from the re-issue and can reach past the root's
+     * `notAfter`: rotate to a new `generation` before the root has less than this left.
      * @default 43800 (5 years)
      */
     validityHours?: pulumi.Input<number>;
@@ -97,8 +100,8 @@ export interface CertificateAuthorityArgs {
     /** When set, the root signs this intermediate and the intermediate signs every leaf. */
     intermediate?: IntermediateCaArgs;
     /**
-     * The CA generation. Raise it by one to start a rotation. Resource names carry it, so generations
-     * coexist in state while both are trusted.
+     * The CA generation, a whole number from 1 to 1000000. Raise it by one to start a rotation. Resource
+     * names carry it, so generations coexist in state while both are trusted.
      * @default 1
      */
     generation?: number;

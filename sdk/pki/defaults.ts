@@ -55,3 +55,15 @@ export const CA_KEY_USAGES: readonly string[] = Object.freeze(["cert_signing", "
 
 /** Leaf usages when none are given: a TLS server certificate. */
 export const LEAF_USAGE_DEFAULTS: Readonly<{ serverAuth: boolean; clientAuth: boolean }> = Object.freeze({ serverAuth: true, clientAuth: false });
+
+/**
+ * Highest generation accepted: the number goes into resource names (`<name>-g<generation>-root`), so a
+ * value such as 1e21 (printed `1e+21`) is a mistake, not a plan.
+ */
+export const MAX_GENERATION = 1_000_000;
+
+/**
+ * Longest validity accepted for any certificate, in hours (100 years): far beyond any sane lifetime and
+ * well before X.509's last encodable date (year 9999), which a value such as 1e8 hours overshoots.
+ */
+export const MAX_VALIDITY_HOURS = 876_000;

@@ -20,11 +20,13 @@ export {
     LEAF_COMMON_NAME_MAX,
     LEAF_DEFAULTS,
     LEAF_USAGE_DEFAULTS,
+    MAX_GENERATION,
+    MAX_VALIDITY_HOURS,
     ORGANIZATION_MAX,
     ROOT_DEFAULTS,
     SUBJECT_SUFFIX_BYTES,
 } from "./defaults";
 export type { ValidityDefaults } from "./defaults";
 export type { PrivateKeyPlan } from "./keys";
-export { CERTIFICATE_AUTHORITY_TYPE, CERTIFICATE_TYPE, caRotationState, caSubjectCommonName, planCertificate, planCertificateAuthority, rootRenewalWarning } from "./plan";
+export { CERTIFICATE_AUTHORITY_TYPE, CERTIFICATE_TYPE, caRotationState, caSigningValidityHours, caSubjectCommonName, checkLeafWithinCa, planCertificate, planCertificateAuthority, rootRenewalWarning } from "./plan";
 export type { CaCertificatePlan, CaGenerationPlan, CaIntermediatePlan, CertificateAuthorityPlan, CertificatePlan } from "./plan";

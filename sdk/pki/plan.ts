@@ -15,6 +15,8 @@ import {
     LEAF_COMMON_NAME_MAX,
     LEAF_DEFAULTS,
     LEAF_USAGE_DEFAULTS,
+    MAX_GENERATION,
+    MAX_VALIDITY_HOURS,
     ORGANIZATION_MAX,
     ROOT_DEFAULTS,
     SUBJECT_SUFFIX_BYTES,
@@ -133,17 +135,23 @@ export function planCertificateAuthority(name: string, args: pulumi.Unwrap<Certi
     const generation = args.generation ?? DEFAULT_GENERATION;
     const phase = args.rotationPhase ?? DEFAULT_ROTATION_PHASE;
     v.nonEmpty("commonName", args.commonName, CA_COMMON_NAME_MAX);
+    v.printable("commonName", args.commonName);
     if (args.organization !== undefined) {
         v.nonEmpty("organization", args.organization, ORGANIZATION_MAX);
+        v.printable("organization", args.organization);
     }
     v.enumValue("keyAlgorithm", args.keyAlgorithm, KeyAlgorithm);
     v.validity("", args.validityHours, args.earlyRenewalHours, ROOT_DEFAULTS);
+    checkValidityCeiling(v, "validityHours", args.validityHours);
     if (args.intermediate) {
         v.nonEmpty("intermediate.commonName", args.intermediate.commonName, CA_COMMON_NAME_MAX);
+        v.printable("intermediate.commonName", args.intermediate.commonName);
         v.validity("intermediate.", args.intermediate.validityHours, args.intermediate.earlyRenewalHours, INTERMEDIATE_DEFAULTS);
+        checkValidityCeiling(v, "intermediate.validityHours", args.intermediate.validityHours);
+        checkIntermediateWithinRoot(v, args);
     }
-    let rotationOk = v.integer("generation", args.generation, 1);
-    rotationOk = v.integer("previousGeneration", args.previousGeneration, 1) && rotationOk;
+    let rotationOk = v.integer("generation", args.generation, 1) && v.integerRange("generation", args.generation, 1, MAX_GENERATION);
+    rotationOk = v.integer("previousGeneration", args.previousGeneration, 1) && v.integerRange("previousGeneration", args.previousGeneration, 1, MAX_GENERATION) && rotationOk;
     const phaseOk = v.enumValue("rotationPhase", args.rotationPhase, RotationPhase);
     rotationOk &&= phaseOk;
     if (phaseOk && phase !== RotationPhase.Stable && args.previousGeneration === undefined) {
@@ -238,17 +246,24 @@ export function planCertificate(name: string, args: pulumi.Unwrap<CertificateArg
     const issuer: unknown = args.issuer;
     v.check(issuer !== undefined && issuer !== null, "issuer", args.issuer, "it is required: an IssuerMaterial, e.g. CertificateAuthority.issuer");
     v.nonEmpty("commonName", args.commonName, LEAF_COMMON_NAME_MAX, true);
+    v.printable("commonName", args.commonName);
     if (args.organization !== undefined) {
         v.nonEmpty("organization", args.organization, ORGANIZATION_MAX);
+        v.printable("organization", args.organization);
     }
     v.dnsNames("dnsNames", args.dnsNames);
     v.uris("uris", args.uris);
     v.ipAddresses("ipAddresses", args.ipAddresses);
+    // A repeated SAN is at best noise in the certificate; usually a copy-paste slip hiding a missing name.
+    v.unique("dnsNames", args.dnsNames, (d) => d.toLowerCase());
+    v.unique("uris", args.uris);
+    v.unique("ipAddresses", args.ipAddresses, normalizeIp);
     v.enumValue("keyAlgorithm", args.keyAlgorithm, KeyAlgorithm);
     const serverAuth = args.serverAuth ?? LEAF_USAGE_DEFAULTS.serverAuth;
     const clientAuth = args.clientAuth ?? LEAF_USAGE_DEFAULTS.clientAuth;
     v.check(serverAuth || clientAuth, "serverAuth/clientAuth", { serverAuth: args.serverAuth, clientAuth: args.clientAuth }, "at least one of serverAuth and clientAuth must be true");
     v.validity("", args.validityHours, args.earlyRenewalHours, LEAF_DEFAULTS);
+    checkValidityCeiling(v, "validityHours", args.validityHours);
     v.throwIfInvalid();
 
     const keyAlgorithm = args.keyAlgorithm ?? DEFAULT_KEY_ALGORITHM;
@@ -298,4 +313,64 @@ export function rootRenewalWarning(plan: CertificateAuthorityPlan): string | und
         `re-issued root-cert.pem until it is restarted, with or without multiRootTrust, and ignores later rotations until then: ` +
         `restart istiod after the re-issue, or set earlyRenewalHours to 0 (the default) and rotate to a new generation before the root expires.`
     );
+}
+
+/** Records a problem when a (whole, positive) validity exceeds MAX_VALIDITY_HOURS; other values are v.validity's. */
+function checkValidityCeiling(v: ArgsValidator, field: string, hours: number | undefined): void {
+    if (hours !== undefined && Number.isInteger(hours) && hours >= 1) {
+        v.check(hours <= MAX_VALIDITY_HOURS, field, hours, `expected at most ${MAX_VALIDITY_HOURS} hours (100 years)`);
+    }
+}
+
+/**
+ * The intermediate may not be valid longer than its root (defaults filled in): a chain is only as valid
+ * as its shortest link, so the extra time would be a lie in `notAfter`. Both are issued in the same run,
+ * so the intermediate's notAfter is then within the root's. An intermediate re-issued later by its
+ * early renewal gets a fresh `validityHours` from the re-issue, which can reach past the root's notAfter
+ * (the root is not re-issued in place by default): rotate to a new generation before the root has less
+ * than `intermediate.validityHours` left (the JSDoc of `IntermediateCaArgs.validityHours` says so).
+ */
+function checkIntermediateWithinRoot(v: ArgsValidator, args: pulumi.Unwrap<CertificateAuthorityArgs>): void {
+    const root = args.validityHours ?? ROOT_DEFAULTS.validityHours;
+    const im = args.intermediate?.validityHours ?? INTERMEDIATE_DEFAULTS.validityHours;
+    if (!Number.isInteger(root) || !Number.isInteger(im) || root < 1 || im < 1) {
+        return;
+    }
+    const whichRoot = args.validityHours === undefined ? " (the default)" : "";
+    const field = args.intermediate?.validityHours === undefined ? "intermediate.validityHours (the default; set it explicitly)" : "intermediate.validityHours";
+    v.check(im <= root, field, im, `expected at most validityHours${whichRoot} (${root}): an intermediate must not outlive the root that signs it`);
+}
+
+/** The validity in hours of the certificate that signs a CA's leaves (the intermediate when there is one, else the root), defaults filled in. */
+export function caSigningValidityHours(args: pulumi.Unwrap<CertificateAuthorityArgs>): number {
+    return args.intermediate ? (args.intermediate.validityHours ?? INTERMEDIATE_DEFAULTS.validityHours) : (args.validityHours ?? ROOT_DEFAULTS.validityHours);
+}
+
+/** IPv6 text has several spellings of one address; compare them in one. */
+function normalizeIp(ip: string): string {
+    if (!ip.includes(":")) {
+        return ip;
+    }
+    try {
+        return new URL(`http://[${ip}]/`).hostname;
+    } catch {
+        return ip.toLowerCase();
+    }
+}
+
+/**
+ * Records a problem when a leaf of `leafHours` would outlive the certificate that signs it, for callers
+ * that know both from plain arguments (MtlsPlatform: its CA and the xDS or webhook leaf it issues from
+ * it). Compares lengths, so it holds when both are issued in the same run; a leaf issued or re-issued
+ * later can still reach past its issuer's `notAfter` (rotate the CA generation before that).
+ * @param leafField the leaf's validity as the user wrote it, e.g. `gloo.xdsCertificate.validityHours`
+ * @param caField the CA's argument path, e.g. `ca`
+ */
+export function checkLeafWithinCa(v: ArgsValidator, leafField: string, leafHours: number, caField: string, ca: pulumi.Unwrap<CertificateAuthorityArgs>): boolean {
+    const issuerHours = caSigningValidityHours(ca);
+    if (!Number.isInteger(leafHours) || !Number.isInteger(issuerHours) || leafHours < 1 || issuerHours < 1) {
+        return true;
+    }
+    const signer = ca.intermediate ? `${caField}.intermediate.validityHours` : `${caField}.validityHours`;
+    return v.check(leafHours <= issuerHours, leafField, leafHours, `expected at most ${signer} (${issuerHours}): a certificate must not outlive the CA certificate that signs it`);
 }

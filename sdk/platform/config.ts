@@ -28,7 +28,8 @@ export interface PlatformStackConfig {
      */
     target: DeployTarget;
     /**
-     * `meshtls:renderDirectory`: where the render target writes manifests (render target only).
+     * `meshtls:renderDirectory`: where the render target writes manifests (render target only); a
+     * non-empty path.
      * @default "rendered"
      */
     renderDirectory: string;
@@ -140,6 +141,10 @@ export function readPlatformConfig(all: Record<string, string>, namespace = "mes
         helmMode: raw.helmMode as HelmMode | undefined,
     };
     if (target === DeployTarget.Render) {
+        if (typeof raw.renderDirectory === "string" && raw.renderDirectory.trim() === "") {
+            // An empty path would render into the program's own directory, next to Pulumi.yaml.
+            problems.push(`${namespace}:renderDirectory: got ${JSON.stringify(raw.renderDirectory)}; expected a non-empty directory path (leave it unset for "rendered")`);
+        }
         const releases: Array<[string, HelmMode | undefined]> = [
             [`${namespace}:helmMode`, platform.helmMode],
             [`${namespace}:istio.helmMode`, platform.istio?.helmMode],

@@ -108,14 +108,15 @@ describe("gloo manifests", () => {
             });
         });
 
-        it("the values escape hatch merges last: objects merge, scalars and arrays replace", () => {
+        it("the values escape hatch merges last: objects merge key by key, new keys are added", () => {
+            // Values that carry an argument (enableAutoMtls, customSidecarsYaml...) are refused (tests/reliability/ranges.spec.ts).
             const v = values({
-                istio: { istioVersion: "1.30.3", customSidecarsYaml: "- name: a\n- name: b\n" },
-                values: "global:\n  istioIntegration:\n    disableAutoinjection: true\n    enableAutoMtls: true\n  istioSDS:\n    customSidecars: [{name: c}]\ndiscovery:\n  enabled: false\n",
+                istio: { istioVersion: "1.30.3" },
+                values: "global:\n  istioIntegration:\n    disableAutoinjection: true\n  istioSDS:\n    customSidecars: [{name: c}]\ndiscovery:\n  enabled: false\n",
             });
             assert.deepEqual(v, {
                 global: {
-                    istioIntegration: { enabled: true, enableAutoMtls: true, disableAutoinjection: true },
+                    istioIntegration: { enabled: true, enableAutoMtls: false, disableAutoinjection: true },
                     istioSDS: { customSidecars: [{ name: "c" }] },
                     glooMtls: { istioProxy: { image: { tag: "1.30.3" } } },
                 },

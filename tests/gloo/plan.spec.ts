@@ -212,9 +212,9 @@ describe("gloo plan: planGlooMtls", () => {
             [
                 "a malformed cron schedule and rotation duration",
                 { xds: { rotation: GlooCertRotation.CronJob, cronSchedule: "monthly", rotationDuration: "2 minutes" } },
-                ["xds.cronSchedule: got \"monthly\"; expected a 5-field cron schedule, e.g. \"0 3 1 * *\"", "xds.rotationDuration: got \"2 minutes\"; expected a Go duration such as \"65s\" or \"2m\""],
+                ["xds.cronSchedule: got \"monthly\"; it has 1 field; expected 5 cron fields (minute 0-59, hour 0-23, day of month 1-31, month 1-12, day of week 0-6) with *, lists, ranges and steps of at least 1 (e.g. \"0 3 1 * *\", \"*/15 * * * *\"), or @hourly/@daily/@weekly/@monthly/@yearly", "xds.rotationDuration: got \"2 minutes\"; expected a Go duration such as \"65s\" or \"2m\""],
             ],
-            ["a cron schedule with six fields", { xds: { rotation: GlooCertRotation.CronJob, cronSchedule: "0 0 3 1 * *" } }, ["xds.cronSchedule: got \"0 0 3 1 * *\"; expected a 5-field cron schedule, e.g. \"0 3 1 * *\""]],
+            ["a cron schedule with six fields", { xds: { rotation: GlooCertRotation.CronJob, cronSchedule: "0 0 3 1 * *" } }, ["xds.cronSchedule: got \"0 0 3 1 * *\"; it has 6 fields; expected 5 cron fields (minute 0-59, hour 0-23, day of month 1-31, month 1-12, day of week 0-6) with *, lists, ranges and steps of at least 1 (e.g. \"0 3 1 * *\", \"*/15 * * * *\"), or @hourly/@daily/@weekly/@monthly/@yearly"]],
             ["an unknown rotation", { xds: { rotation: bad("Manual") } }, ["xds.rotation: got \"Manual\"; expected one of \"Pulumi\", \"CronJob\""]],
             [
                 "bad xds certificate settings",
@@ -290,7 +290,7 @@ describe("gloo plan: planGlooMtls", () => {
                     "releaseName: got \"Gloo_1\"; expected a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters",
                     "helmMode: got \"Helm\"; expected one of \"Chart\", \"Release\"",
                     "chartRepository: got \"ftp://x\"; expected an https://, http:// or oci:// URL",
-                    "istio.istioDiscoveryAddress: got \"istiod\"; expected host:port, e.g. istiod.istio-system.svc:15012",
+                    "istio.istioDiscoveryAddress: got \"istiod\"; expected <host>:<port> with a DNS name or IP address (IPv6 in brackets) and a port from 1 to 65535, e.g. istiod.istio-system.svc:15012",
                 ],
             ],
             [

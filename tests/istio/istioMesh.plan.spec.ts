@@ -309,13 +309,19 @@ describe("istio (pure): IstioMesh manifests", () => {
     });
 
     it("merges the escape hatch last: objects key by key, arrays and scalars replaced", () => {
+        // Values that carry an argument (trustDomain, extensionProviders...) are refused (tests/reliability/ranges.spec.ts).
         const plan = planIstioMesh("mesh", {
             extensionProviders: [{ name: "a", envoyExtAuthzGrpc: { service: "a.b", port: 1 } }],
-            values: { istiod: YAML.stringify({ meshConfig: { trustDomain: "override.example", extensionProviders: [] }, sidecarInjectorWebhook: { neverInjectSelector: [] } }) },
+            values: { istiod: YAML.stringify({ base: { validationFailurePolicy: "Ignore" }, meshConfig: { accessLogFile: "/dev/stdout" }, sidecarInjectorWebhook: { neverInjectSelector: [] } }) },
         });
         assert.deepEqual(istiodValues(plan), {
-            base: { validationFailurePolicy: "Fail" },
-            meshConfig: { trustDomain: "override.example", defaultConfig: { holdApplicationUntilProxyStarts: true }, extensionProviders: [] },
+            base: { validationFailurePolicy: "Ignore" },
+            meshConfig: {
+                trustDomain: "cluster.local",
+                defaultConfig: { holdApplicationUntilProxyStarts: true },
+                extensionProviders: [{ name: "a", envoyExtAuthzGrpc: { service: "a.b", port: 1 } }],
+                accessLogFile: "/dev/stdout",
+            },
             sidecarInjectorWebhook: { rewriteAppHTTPProbe: true, neverInjectSelector: [] },
         });
     });
