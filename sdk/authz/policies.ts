@@ -45,6 +45,17 @@ export function planKyvernoPolicies(v: ArgsValidator, policies: pulumi.Unwrap<Ky
     const planned: KyvernoPolicyPlan[] = [];
     const names = new Set<string>();
     (policies ?? []).forEach((p, i) => {
+        const before = planned.length;
+        planOne(p, i);
+        // One entry per policy whatever its content: the list alone decides which resources exist (an
+        // invalid one is reported; the placeholder is only seen while stand-ins fill Output arguments).
+        if (planned.length === before) {
+            planned.push({ name: p.name, document: {} });
+        }
+    });
+    return planned;
+
+    function planOne(p: pulumi.Unwrap<KyvernoPolicy>, i: number): void {
         const at = `policies[${i}]`;
         if (v.dnsSubdomain(`${at}.name`, p.name, true)) {
             v.check(!names.has(p.name), `${at}.name`, p.name, "policy names must be unique");
@@ -134,8 +145,7 @@ export function planKyvernoPolicies(v: ArgsValidator, policies: pulumi.Unwrap<Ky
         const mode = doc.spec?.evaluation?.mode;
         v.check(mode === undefined || mode === "Envoy", `${at} spec.evaluation.mode`, mode, "the authz server only evaluates policies with evaluation.mode Envoy (Kubernetes is admission control); leave it out or set Envoy");
         planned.push({ name: p.name, document: { ...doc, metadata: { ...(doc.metadata ?? {}), name: p.name }, spec: { ...(doc.spec ?? {}), evaluation: { ...(doc.spec?.evaluation ?? {}), mode: "Envoy" } } } });
-    });
-    return planned;
+    }
 }
 
 /** The ValidatingPolicy object (cluster-scoped) of a policy for the authz server. */

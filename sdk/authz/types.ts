@@ -82,8 +82,11 @@ export interface ValidatingPolicySpec {
 export interface KyvernoPolicy {
     /** Policy name: `metadata.name` (AuthzServer) or the file `<name>.yaml` (EnvoyPlugin). */
     name: string;
-    /** A whole policy document as YAML text (either flavor). */
-    yaml?: pulumi.Input<string>;
+    /**
+     * A whole policy document as YAML text (either flavor). Plain: its apiVersion and kind are the
+     * resource type of the ValidatingPolicy the AuthzServer flavor registers.
+     */
+    yaml?: string;
     /** The ValidatingPolicy spec as typed data (AuthzServer; apiVersion, kind and metadata are filled in). */
     spec?: pulumi.Input<ValidatingPolicySpec>;
 }
@@ -106,8 +109,8 @@ export interface PolicyTargetRef {
 
 /** An app label and a port that stays PERMISSIVE. */
 export interface AppPort {
-    /** Value of the pods' `app` label. */
-    app: pulumi.Input<string>;
+    /** Value of the pods' `app` label (plain: it names the workload's MtlsPolicy). */
+    app: string;
     /** Workload port. */
     port: pulumi.Input<number>;
 }
@@ -151,7 +154,7 @@ export interface KyvernoAppMtls {
     /** Namespace of the applications; gets PeerAuthentication `mtls-<namespace>` STRICT. */
     namespace: string;
     /** `app` label + port pairs that stay PERMISSIVE (PeerAuthentication `mtls-<app>`, STRICT elsewhere). */
-    permissivePorts?: pulumi.Input<AppPort[]>;
+    permissivePorts?: AppPort[];
 }
 
 /** Arguments of a KyvernoAuthz. */
@@ -207,10 +210,11 @@ export interface KyvernoAuthzArgs extends KyvernoExtensionProviderArgs {
      */
     installPolicyCrd?: boolean;
     /**
-     * API version of emitted ValidatingPolicies (AuthzServer).
+     * API version of emitted ValidatingPolicies (AuthzServer). Plain: it is part of each policy's resource
+     * type, so it names resources.
      * @default "policies.kyverno.io/v1alpha1" (the version kyverno-authz 0.4.0 serves)
      */
-    policyApiVersion?: pulumi.Input<string>;
+    policyApiVersion?: string;
     /**
      * Plugin image (EnvoyPlugin).
      * @default "sanskardevops/plugin:0.0.29" (the seed's)

@@ -65,14 +65,18 @@ function findHoles(token: string, value: unknown, at: string, shapePath: string,
     }
 }
 
+/** What every stand-in string starts with; a problem whose value shows it is a stand-in's, not the user's. */
+const STAND_IN_MARK = "meshtls-unknown-";
+
 /**
  * A value of the right kind that never changes a plan's shape: the plan is only built with it to learn
  * names and counts, never to make a resource input.
  */
-function standIn(kind: ArgKind | undefined): unknown {
+function standIn(kind: ArgKind | undefined, i: number): unknown {
     switch (kind) {
         case "string":
-            return "meshtls-unknown";
+            // Unique, so two stand-ins never look like the same namespace or host.
+            return `${STAND_IN_MARK}${i}`;
         case "number":
         case "integer":
             return 1;
@@ -158,44 +162,50 @@ export function resolveArgs<A, P>(token: string, name: string, args: A, plan: (a
             child: (_token, f) => f(known),
         };
     }
-    const shapeArgs = fill(args, holes, (h) => standIn(shapeOf(token)?.kinds[h.shapePath]));
-    const shape = withShapeProblemsOnly(plainPaths, () => plan(shapeArgs as pulumi.Unwrap<A>));
+    const shapeArgs = fill(args, holes, (h, i) => standIn(shapeOf(token)?.kinds[h.shapePath], i));
+    const shape = withShapeProblemsOnly(plainPaths, STAND_IN_MARK, () => plan(shapeArgs as pulumi.Unwrap<A>));
     // The real plan, built (and checked) once every Output resolves; at preview an unknown value
     // leaves it unknown and nothing runs.
     const real: pulumi.Output<P> = pulumi.all(holes.map((h) => h.value)).apply((values) => plan(fill(args, holes, (_h, i) => values[i]) as pulumi.Unwrap<A>));
     const from = <T>(f: (p: P) => T): pulumi.Input<T> => real.apply((p) => f(p) as pulumi.UnwrappedObject<T>) as unknown as pulumi.Output<T>;
-    const args2 = <T extends object>(f: (p: P) => T, plainKeys: readonly string[] = []): T => liftArgs(f(shape), "", plainKeys, (path) => from((p) => valueAt(f(p), path))) as T;
+    const args2 = <T extends object>(f: (p: P) => T, plainKeys: readonly string[] = []): T => liftArgs(f(shape), plainKeys, (path) => from((p) => valueAt(f(p), path))) as T;
     return {
         shape,
         known: false,
         from,
         args: args2,
-        child: (childToken, f) => args2(f, (shapeOf(childToken)?.plain ?? []).filter((p) => !p.includes("[]"))),
+        child: (childToken, f) => args2(f, shapeOf(childToken)?.plain ?? []),
     };
 }
 
-function valueAt(value: unknown, path: string[]): unknown {
+function valueAt(value: unknown, path: Array<string | number>): unknown {
     let node = value;
     for (const k of path) {
-        node = typeof node === "object" && node !== null ? (node as Record<string, unknown>)[k] : undefined;
+        node = typeof node === "object" && node !== null ? (node as Record<string | number, unknown>)[k] : undefined;
     }
     return node;
 }
 
-/** The shape object with each non-plain key replaced by `lift(path)`; plain keys kept, and looked into when they are objects. */
-function liftArgs(shape: unknown, prefix: string, plainKeys: readonly string[], lift: (path: string[]) => unknown, path: string[] = []): unknown {
-    if (typeof shape !== "object" || shape === null || Array.isArray(shape)) {
-        return shape;
-    }
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(shape)) {
-        const dotted = prefix === "" ? k : `${prefix}.${k}`;
-        if (plainKeys.includes(dotted)) {
-            const inner = plainKeys.some((p) => p.startsWith(`${dotted}.`));
-            out[k] = inner ? liftArgs(v, dotted, plainKeys, lift, [...path, k]) : v;
-        } else {
-            out[k] = lift([...path, k]);
+/**
+ * The shape's value with each non-plain part replaced by `lift(path)` (an Output of the real value there);
+ * plain parts (`plainKeys`, dotted, `[]` for list items) are kept: scalars as they are, objects and lists
+ * looked into (a plain object, such as an optional section, can hold fields that are not).
+ */
+function liftArgs(shape: unknown, plainKeys: readonly string[], lift: (path: Array<string | number>) => unknown): unknown {
+    const node = (value: unknown, n: string, path: Array<string | number>): unknown => {
+        if (Array.isArray(value)) {
+            const item = `${n}[]`;
+            return value.map((v, i) => (plainKeys.includes(item) ? node(v, item, [...path, i]) : lift([...path, i])));
         }
-    }
-    return out;
+        if (typeof value !== "object" || value === null || pulumi.Output.isInstance(value) || pulumi.Resource.isInstance(value)) {
+            return value;
+        }
+        const out: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(value)) {
+            const dotted = n === "" ? k : `${n}.${k}`;
+            out[k] = plainKeys.includes(dotted) ? node(v, dotted, [...path, k]) : lift([...path, k]);
+        }
+        return out;
+    };
+    return node(shape, "", []);
 }

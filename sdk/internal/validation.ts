@@ -65,7 +65,7 @@ export class ArgsValidator {
 
     /** Records a problem: `field` had `value`; `accepted` says what would be accepted. */
     fail(field: string, value: unknown, accepted: string): void {
-        if (shapeOnly !== undefined && !shapeOnly.includes(field.replace(/\[\d+\]/g, "[]"))) {
+        if (shapeOnly !== undefined && !shapeOnly.keeps(field, value)) {
             return;
         }
         this.problems.push({ field, value, accepted });
@@ -430,15 +430,18 @@ export function argsProblemsOf(error: unknown): ArgsProblem[] | undefined {
 }
 
 /** While a plan's shape is built with stand-ins (sdk/internal/inputs.ts): the fields whose problems still count. */
-let shapeOnly: readonly string[] | undefined;
+let shapeOnly: { keeps(field: string, value: unknown): boolean } | undefined;
 
 /**
- * Runs `f` (a plan built with stand-ins for Output arguments) keeping only problems in `plainFields`:
+ * Runs `f` (a plan built with stand-ins for Output arguments) keeping only the problems of plain fields
+ * (`plainFields`, `[]` for list indices) whose value shows no stand-in (text containing `standInMark`):
  * the others are checked again, with the real values, once the Outputs resolve.
  */
-export function withShapeProblemsOnly<T>(plainFields: readonly string[], f: () => T): T {
+export function withShapeProblemsOnly<T>(plainFields: readonly string[], standInMark: string, f: () => T): T {
     const outer = shapeOnly;
-    shapeOnly = plainFields;
+    shapeOnly = {
+        keeps: (field, value) => plainFields.includes(field.replace(/\[\d+\]/g, "[]")) && !((JSON.stringify(value) as string | undefined) ?? "").includes(standInMark),
+    };
     try {
         return f();
     } finally {

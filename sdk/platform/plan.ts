@@ -460,8 +460,8 @@ export function planMtlsPlatform(name: string, args: pulumi.Unwrap<MtlsPlatformA
         const policyName = `${name}-policy-${p.name}`;
         const given = p.args;
         if (istio && given.rootNamespace !== undefined && given.rootNamespace !== istio.plan.namespace) {
+            // Reported, and the entry still planned: which resources exist never depends on a check's outcome.
             v.fail(`policies[${i}].args.rootNamespace`, given.rootNamespace, `the platform's mesh has its root namespace in istio.namespace (${istio.plan.namespace}); remove rootNamespace or set it to ${istio.plan.namespace}`);
-            return;
         }
         const policyArgs = rootNamespace !== undefined && given.rootNamespace === undefined ? { ...given, rootNamespace } : given;
         const plan = attempt(v, under(`policies[${i}].args.`), () => planMtlsPolicy(policyName, policyArgs));

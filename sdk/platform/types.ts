@@ -20,6 +20,13 @@ export interface PlatformIstioArgs extends IstioInstallSettings {
      * @default true
      */
     usePlatformCa?: boolean;
+    /**
+     * Control-plane revision (`istio.io/rev`), for revisioned installs. Plain here (an Output in
+     * IstioMesh): the platform passes it to Kuadrant, where a revision adds the Operator-mode label
+     * patches, so it decides which resources exist.
+     * @default "" (the default revision)
+     */
+    revision?: string;
     /** Extension providers besides the ones the integrations register. */
     extraExtensionProviders?: pulumi.Input<ExtensionProvider[]>;
 }
