@@ -3,7 +3,7 @@
 // extension provider, Gloo's rotation) are read from their plans, never restated here. Pure: no
 // resource, no mock runtime.
 import type * as pulumi from "@pulumi/pulumi";
-import { KyvernoAuthzArgs, KyvernoAuthzFlavor, KyvernoAuthzPlan, kyvernoMtlsPolicies, planKyvernoAuthz, resolveKyvernoProvider } from "../authz";
+import { KyvernoAuthzArgs, KyvernoAuthzFlavor, KyvernoAuthzPlan, kyvernoDestinationRule, kyvernoMtlsPolicies, planKyvernoAuthz, resolveKyvernoProvider, webhookCertificateArgs } from "../authz";
 import { GlooCertRotation, GlooMtlsArgs, GlooMtlsPlan, glooInstallSettings, planGlooMtls, resolveGlooRotation } from "../gloo";
 import { HelmMode } from "../internal/chartValues";
 import { ArgsValidator, argsProblemsOf } from "../internal/validation";
@@ -23,7 +23,7 @@ import {
     planMtlsPolicy,
 } from "../istio";
 import { KuadrantMtlsArgs, KuadrantMtlsPlan, planKuadrantMtls } from "../kuadrant";
-import { CertificateAuthorityArgs, CertificateAuthorityPlan, IssuerMaterial, planCertificateAuthority } from "../pki";
+import { CertificateArgs, CertificateAuthorityArgs, CertificateAuthorityPlan, IssuerMaterial, caSigningValidityHours, checkLeafWithinCa, planCertificate, planCertificateAuthority } from "../pki";
 import { DEFAULT_GLOO_ISTIO_INTEGRATION, DEFAULT_GLOO_XDS, DEFAULT_ISTIO_ENABLED, DEFAULT_USE_PLATFORM_CA, MTLS_PLATFORM_TYPE } from "./defaults";
 import type { MtlsPlatformArgs } from "./types";
 
@@ -281,10 +281,16 @@ function checkSingleOwners(v: ArgsValidator, plan: PlannedChildren): void {
             createdBy.set(ns, source);
         }
     }
+    // DestinationRules keyed by namespace and host as Istio resolves it, the authorizer's first (it is
+    // always created), so a policy's rule for the same host names it as the first owner.
     const hosts = new Map<string, string>();
+    if (plan.authz) {
+        const dr = kyvernoDestinationRule(plan.authz.plan.provider);
+        hosts.set(`${dr.spec.namespace}/${dr.spec.host}`, `authz (its ${plan.authz.name}-${dr.id} DestinationRule)`);
+    }
     plan.policies.forEach((p, i) => {
         p.plan.destinationRules.forEach((dr, j) => {
-            const key = `${p.plan.namespace}/${dr.host}`;
+            const key = `${p.plan.namespace}/${istioDestinationRuleHost(dr.host, p.plan.namespace, p.plan.clusterDomain)}`;
             const source = `policies[${i}].args.destinationRule.hosts[${j}]`;
             const first = hosts.get(key);
             if (first !== undefined) {
@@ -294,6 +300,78 @@ function checkSingleOwners(v: ArgsValidator, plan: PlannedChildren): void {
             }
         });
     });
+}
+
+/**
+ * The host a DestinationRule in `namespace` applies to, as istiod resolves it: a name without a dot is
+ * a short name, `<name>.<namespace>.svc.<cluster domain>`; anything else is taken as written
+ * (istio/istio 1.30.3 pilot/pkg/model/config.go ResolveShortnameToFQDN, applied to DestinationRule
+ * hosts in pilot/pkg/model/push_context.go). So `reviews` and `reviews.<ns>.svc.cluster.local` in
+ * `<ns>` are one host, while `reviews.<ns>` is another (it matches no service).
+ */
+function istioDestinationRuleHost(host: string, namespace: string, clusterDomain: string): string {
+    return host.includes(".") || host === "*" ? host : `${host}.${namespace}.svc.${clusterDomain}`;
+}
+
+/**
+ * A leaf never outlives the CA certificate that signs it, where the platform issues both: the Gloo xDS
+ * certificate (Pulumi rotation) and the authorizer's webhook certificate, when each comes from the
+ * platform CA. Their validities are read from the children's plans (defaults resolved there). A leaf
+ * left at its default is named as such, with the ways out, since the user never wrote its value.
+ */
+function checkLeavesWithinCa(v: ArgsValidator, plan: PlannedChildren): void {
+    const ca = plan.ca.args;
+    const signer = ca.intermediate ? "ca.intermediate.validityHours" : "ca.validityHours";
+    const caHours = caSigningValidityHours(ca);
+    const xds = plan.gloo?.usesPlatformCa ? plan.gloo.plan.xds : undefined;
+    if (xds?.rotation === GlooCertRotation.Pulumi) {
+        const hours = xds.certificate.validityHours;
+        const given = xds.certificate.given?.validityHours !== undefined;
+        leafWithinCa(
+            v,
+            given ? "gloo.xdsCertificate.validityHours" : "gloo.xdsCertificate.validityHours (the default)",
+            hours,
+            ca,
+            given
+                ? `shorten gloo.xdsCertificate.validityHours to at most ${caHours}, or lengthen ${signer} to at least ${hours}`
+                : `the Gloo xDS certificate is issued from the platform CA with the default validity (${hours} h); lengthen ${signer} to at least ${hours}, or set gloo.xdsCertificate.validityHours within it (Gloo also needs it above certgen's renew-before), or use gloo.xdsRotation CronJob`,
+        );
+    }
+    const server = plan.authz?.usesPlatformCa ? plan.authz.plan.server : undefined;
+    const webhook = server ? webhookCertificateArgs(server) : undefined;
+    if (plan.authz && webhook) {
+        // KyvernoAuthz passes no validity, so the Certificate's own default applies: read it from its plan.
+        // The plan's certificate arguments are plain (names from validated arguments, the CA placeholder).
+        const leaf = attempt(
+            v,
+            (field) => `authz (its webhook certificate's ${field})`,
+            () => planCertificate(`${plan.authz?.name}-webhook-cert`, webhook as pulumi.Unwrap<CertificateArgs>),
+        );
+        if (leaf) {
+            leafWithinCa(
+                v,
+                "authz (its webhook certificate, issued from the platform CA with the default leaf validity)",
+                leaf.validityHours,
+                ca,
+                `KyvernoAuthz has no setting for this validity (${leaf.validityHours} h); lengthen ${signer} to at least ${leaf.validityHours}, or issue the webhook certificate elsewhere (authz.webhookIssuer or authz.webhookCertManagerIssuer)`,
+            );
+        }
+    }
+}
+
+/** `checkLeafWithinCa` against the platform CA, with how to fix it appended to the problem. */
+function leafWithinCa(v: ArgsValidator, leafField: string, leafHours: number, ca: pulumi.Unwrap<CertificateAuthorityArgs>, fix: string): void {
+    const scratch = new ArgsValidator(MTLS_PLATFORM_TYPE, "");
+    if (checkLeafWithinCa(scratch, leafField, leafHours, "ca", ca)) {
+        return;
+    }
+    try {
+        scratch.throwIfInvalid();
+    } catch (err) {
+        for (const p of argsProblemsOf(err) ?? []) {
+            v.report({ ...p, accepted: `${p.accepted}; ${fix}` });
+        }
+    }
 }
 
 /** Sorted copy of a posture map, so the output is byte-identical across runs. */
@@ -473,6 +551,10 @@ export function planMtlsPlatform(name: string, args: pulumi.Unwrap<MtlsPlatformA
 
     const planned: PlannedChildren = { name, ca: { name: `${name}-ca`, args: caArgs, plan: caPlan as CertificateAuthorityPlan, usesPlatformCa: false }, istio, kuadrant, gloo, authz, policies };
     checkSingleOwners(v, planned);
+    if (caPlan) {
+        // An invalid CA is reported by its own plan; comparing leaves with it would only add noise.
+        checkLeavesWithinCa(v, planned);
+    }
     const namespacePeerAuthentications = collectNamespacePeerAuthentications(v, planned);
     v.throwIfInvalid();
     return { ...planned, extensionProviders: providers, posture: sortedPosture(posture), namespacePeerAuthentications };

@@ -19,6 +19,7 @@ import {
     planMtlsPlatform,
     readPlatformConfig,
 } from "../../sdk";
+import type { IssuerMaterial } from "../../sdk";
 import { argsProblemsOf } from "../../sdk/internal/validation";
 import { assertRejected, loadProgram, runExpectingError, runProgram } from "../harness";
 import { planProblems } from "../planErrors";
@@ -297,5 +298,126 @@ describe("reliability: whole-input validation of MtlsPlatform", () => {
             assert.equal(policy.inputs.rootNamespace, "mesh-core");
             assert.deepEqual(result.k8sObjects("PeerAuthentication").map((o) => `${o.metadata.namespace}/${o.metadata.name}`).sort(), ["finance/default", "mesh-core/default"]);
         });
+    });
+
+    describe("a leaf the platform issues never outlives the platform CA that signs it", () => {
+        // A CA shorter than both default leaves (the xDS one and the webhook one).
+        const shortCa = { validityHours: 1500 };
+        const GLOO_DEFAULT = "gloo.xdsCertificate.validityHours (the default)";
+        const WEBHOOK_DEFAULT = "authz (its webhook certificate, issued from the platform CA with the default leaf validity)";
+
+        it("a short CA with default leaves: both default leaves named, with the CA field and the ways out", () => {
+            const problems = problemsOf({ ca: shortCa, gloo: {}, authz: {} });
+            assert.equal(problems.length, 2, problems.join("\n"));
+            const defaults = planMtlsPlatform("lab", { gloo: {}, authz: {} });
+            const xdsHours = defaults.gloo?.plan.xds?.rotation === GlooCertRotation.Pulumi ? defaults.gloo.plan.xds.certificate.validityHours : NaN;
+            assert.ok(xdsHours > 1500, String(xdsHours));
+            assert.ok(problems[0].startsWith(`${GLOO_DEFAULT}: got ${xdsHours}; expected at most ca.validityHours (1500)`), problems[0]);
+            assert.match(problems[0], new RegExp(`lengthen ca\\.validityHours to at least ${xdsHours}, or set gloo\\.xdsCertificate\\.validityHours within it .*or use gloo\\.xdsRotation CronJob`));
+            assert.ok(problems[1].startsWith(`${WEBHOOK_DEFAULT}: got `), problems[1]);
+            assert.match(problems[1], /expected at most ca\.validityHours \(1500\).*KyvernoAuthz has no setting for this validity.*lengthen ca\.validityHours to at least \d+, or issue the webhook certificate elsewhere \(authz\.webhookIssuer or authz\.webhookCertManagerIssuer\)/);
+        });
+
+        it("a given xDS validity longer than the intermediate that signs it names ca.intermediate.validityHours", () => {
+            assertOneProblem(
+                { ca: { intermediate: { validityHours: 5200 } }, gloo: { xdsCertificate: { validityHours: 5201 } } },
+                "gloo.xdsCertificate.validityHours",
+                /got 5201; expected at most ca\.intermediate\.validityHours \(5200\).*shorten gloo\.xdsCertificate\.validityHours to at most 5200, or lengthen ca\.intermediate\.validityHours to at least 5201$/,
+            );
+        });
+
+        it("the webhook leaf against a short intermediate (the root's length does not count)", () => {
+            assertOneProblem({ ca: { validityHours: 60_000, intermediate: { validityHours: 1800, earlyRenewalHours: 200 } }, authz: {} }, WEBHOOK_DEFAULT, /expected at most ca\.intermediate\.validityHours \(1800\)/);
+        });
+
+        it("stack config names the meshtls: keys", () => {
+            assert.throws(
+                () => readPlatformConfig({ "meshtls:ca": JSON.stringify({ validityHours: 3000 }), "meshtls:gloo": JSON.stringify({ xdsCertificate: { validityHours: 3001 } }) }),
+                (e: Error) => /meshtls:gloo\.xdsCertificate\.validityHours: got 3001; expected at most ca\.validityHours \(3000\)/.test(e.message),
+            );
+        });
+
+        it("through the component: refused before anything registers", async () => {
+            await assertRejected(() => new MtlsPlatform("lab", { ca: shortCa, gloo: {} }), PLATFORM, "lab", /gloo\.xdsCertificate\.validityHours \(the default\): got \d+; expected at most ca\.validityHours \(1500\)/);
+        });
+
+        // Someone else's issuer: the platform does not know its validity, so it has nothing to compare.
+        const ownIssuer: pulumi.Unwrap<IssuerMaterial> = { certPem: "", privateKeyPem: "", caChainPem: "", intermediatesPem: "", rootCertPem: "", trustBundlePem: "" };
+        const accepted: Array<[string, pulumi.Unwrap<MtlsPlatformArgs>, (plan: ReturnType<typeof planMtlsPlatform>) => void]> = [
+            [
+                "the default CA (root, or the default intermediate) with the default leaves",
+                { gloo: {}, authz: {} },
+                (p) => {
+                    assert.deepEqual([p.gloo?.usesPlatformCa, p.authz?.usesPlatformCa], [true, true]);
+                    assert.equal(planMtlsPlatform("lab", { ca: { intermediate: {} }, gloo: {}, authz: {} }).gloo?.usesPlatformCa, true);
+                },
+            ],
+            ["a leaf exactly as long as the CA", { ca: { validityHours: 7000 }, gloo: { xdsCertificate: { validityHours: 7000 } }, authz: {} }, (p) => { assert.equal(p.ca.plan.generations[0].root.validityHours, 7000); }],
+            ["a short CA when no leaf comes from it (CronJob rotation, cert-manager webhook)", { ca: shortCa, gloo: { xdsRotation: GlooCertRotation.CronJob, helmMode: HelmMode.Release }, authz: webhook }, (p) => { assert.deepEqual([p.gloo?.usesPlatformCa, p.authz?.usesPlatformCa], [false, false]); }],
+            ["a short CA with the webhook issued from the user's own issuer", { ca: shortCa, authz: { webhookIssuer: ownIssuer } }, (p) => { assert.equal(p.authz?.usesPlatformCa, false); }],
+            ["a short CA and no leaf at all (Gloo with only the Istio integration)", { ca: shortCa, gloo: { xds: false } }, (p) => { assert.equal(p.gloo?.plan.xds, undefined); }],
+        ];
+        for (const [what, args, check] of accepted) {
+            it(`accepted: ${what}`, () => {
+                check(planMtlsPlatform("lab", args));
+            });
+        }
+    });
+
+    describe("one owner per DestinationRule host: the authorizer's own rule and the platform's policies", () => {
+        // The authorizer in its own namespace; the policies select a workload there so that no second
+        // namespace-wide PeerAuthentication is involved.
+        const authz = { ...webhook, namespace: "gatehouse" };
+        const inGatehouse = (host: string) => ({ namespace: "gatehouse", selector: { app: "gate-probe" }, destinationRule: { hosts: ["probe.gatehouse.svc.cluster.local", host] } });
+        const AUTHZ_HOST = "kyverno-authz-server.gatehouse.svc.cluster.local";
+
+        it("the authorizer's FQDN", () => {
+            assert.equal(planMtlsPlatform("lab", { authz }).authz?.plan.provider.service, AUTHZ_HOST);
+            assertOneProblem(
+                { authz, policies: [{ name: "gate", args: inGatehouse(AUTHZ_HOST) }] },
+                "policies[0].args.destinationRule.hosts[1]",
+                /got "kyverno-authz-server\.gatehouse\.svc\.cluster\.local"; a DestinationRule for this host in namespace gatehouse is already declared by authz \(its lab-authz-authz-dr DestinationRule\)/,
+            );
+        });
+
+        it("the short name, which Istio resolves in the rule's namespace to the same host", () => {
+            assertOneProblem({ authz, policies: [{ name: "gate", args: inGatehouse("kyverno-authz-server") }] }, "policies[0].args.destinationRule.hosts[1]", /got "kyverno-authz-server"; .*already declared by authz \(its lab-authz-authz-dr DestinationRule\)/);
+        });
+
+        it("a custom provider service name, in a platform named otherwise", () => {
+            const problems = problemsOf({ authz: { ...authz, serviceName: "policy-gate" }, policies: [{ name: "gate", args: inGatehouse("policy-gate") }] }, "edge");
+            assert.equal(problems.length, 1, problems.join("\n"));
+            assert.match(problems[0], /^policies\[0\]\.args\.destinationRule\.hosts\[1\]: got "policy-gate"; .*already declared by authz \(its edge-authz-authz-dr DestinationRule\)/);
+        });
+
+        it("between two policies too: a short name and the FQDN in one namespace are one host", () => {
+            const sel = { namespace: "vault", selector: { app: "vault" } };
+            assertOneProblem(
+                { policies: [{ name: "v1", args: { ...sel, destinationRule: { hosts: ["secrets"] } } }, { name: "v2", args: { ...sel, name: "v2", destinationRule: { hosts: ["secrets.vault.svc.cluster.local"] } } }] },
+                "policies[1].args.destinationRule.hosts[0]",
+                /already declared by policies\[0\]\.args\.destinationRule\.hosts\[0\]/,
+            );
+        });
+
+        it("through the component: refused before anything registers", async () => {
+            await assertRejected(() => new MtlsPlatform("lab", { authz, policies: [{ name: "gate", args: inGatehouse("kyverno-authz-server") }] }), PLATFORM, "lab", /policies\[0\]\.args\.destinationRule\.hosts\[1\]: got "kyverno-authz-server"; .*authz \(its lab-authz-authz-dr DestinationRule\)/);
+        });
+
+        const accepted: Array<[string, pulumi.Unwrap<MtlsPlatformArgs>]> = [
+            // `<name>.<namespace>` has a dot, so Istio takes it as written: a host no service has.
+            ["a dotted partial name (not resolved by Istio)", { authz, policies: [{ name: "gate", args: inGatehouse("kyverno-authz-server.gatehouse") }] }],
+            // The exact-host rule wins over a wildcard for the authorizer's host.
+            ["a wildcard over the authorizer's namespace", { authz, policies: [{ name: "gate", args: inGatehouse("*.gatehouse.svc.cluster.local") }] }],
+            ["the authorizer's FQDN from a rule in another namespace", { authz, policies: [{ name: "shop", args: { namespace: "shop", destinationRule: { hosts: [AUTHZ_HOST] } } }] }],
+            ["the short name in another namespace (another host there)", { authz, policies: [{ name: "shop", args: { namespace: "shop", destinationRule: { hosts: ["kyverno-authz-server"] } } }] }],
+            ["the same short name in two namespaces", { policies: [{ name: "a", args: { namespace: "team-a", destinationRule: { hosts: ["api"] } } }, { name: "b", args: { namespace: "team-b", destinationRule: { hosts: ["api"] } } }] }],
+        ];
+        for (const [what, args] of accepted) {
+            it(`accepted: ${what}`, () => {
+                const plan = planMtlsPlatform("lab", args);
+                assert.equal(plan.policies.length, (args.policies ?? []).length);
+                assert.ok(plan.policies.length > 0);
+            });
+        }
     });
 });
