@@ -4,6 +4,7 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ComponentProvider } from "@pulumi/pulumi/provider/experimental";
 import * as YAML from "yaml";
@@ -119,6 +120,21 @@ describe("multi-language: secrets through ComponentProvider.construct", () => {
             }
         }
         assert.equal(result.ofType("meshtls:index:Certificate").length, 1);
+    });
+});
+
+describe("multi-language: a resource reference as an argument, as a YAML program writes it", () => {
+    // `namespace: ${shop.metadata.name}` reaches the component provider as an Output.
+    it("MtlsPolicy takes its namespace from a Namespace resource, and its PeerAuthentication waits for it", async () => {
+        const p = provider();
+        const result = await runProgram(async () => {
+            const shop = new k8s.core.v1.Namespace("shop", { metadata: { name: "shop" } });
+            await p.construct("shop-mtls", "meshtls:index:MtlsPolicy", { namespace: shop.metadata.name, mode: "STRICT" }, {});
+        });
+        const ns = result.get("kubernetes:core/v1:Namespace", "shop");
+        const pa = result.get("kubernetes:security.istio.io/v1:PeerAuthentication", "shop-mtls-peer-authentication");
+        assert.deepEqual(pa.inputs.metadata, { name: "default", namespace: "shop" });
+        assert.ok(result.dependsOn(pa, ns), "the PeerAuthentication depends on the Namespace it names");
     });
 });
 

@@ -4,12 +4,15 @@ import { ROOT, packageSchema } from "./analyzer";
 import { generateArgShapes, renderArgShapesModule } from "./argShapes";
 import { generateConfigSchema, renderConfigSchemaModule } from "./configSchema";
 import { renderComponentsReference, renderConfigReference } from "./docs";
+import { renderInputsReference } from "./plainFields";
 import { declaredTypes } from "./sources";
 
 /** The committed stack-config schema module. */
 export const SCHEMA_MODULE = path.join(ROOT, "sdk", "platform", "configSchema.generated.ts");
 /** The components' argument shapes (plain fields, kinds). */
 export const ARG_SHAPES_MODULE = path.join(ROOT, "sdk", "internal", "argShapes.generated.ts");
+/** Which arguments are plain, and why. */
+export const INPUTS_DOC = path.join(ROOT, "docs", "reference", "inputs.md");
 /** The stack-config reference. */
 export const CONFIG_DOC = path.join(ROOT, "docs", "reference", "config.md");
 /** The component reference. */
@@ -24,6 +27,7 @@ export async function generatedFiles(): Promise<Array<[string, string]>> {
         [SCHEMA_MODULE, renderConfigSchemaModule(config)],
         [ARG_SHAPES_MODULE, renderArgShapesModule(generateArgShapes(pkg))],
         [CONFIG_DOC, renderConfigReference(pkg, declared, config)],
+        [INPUTS_DOC, renderInputsReference()],
         [COMPONENTS_DOC, renderComponentsReference(pkg, declared)],
     ];
 }

@@ -25,6 +25,7 @@ import {
     kyvernoExtensionProvider,
 } from "../../sdk";
 import { ARG_SHAPES } from "../../sdk/internal/argShapes.generated";
+import { PLAIN_FIELDS, listedPlain } from "../gen/plainFields";
 import { RunOptions, assertRejected, registrationView, runExpectingError, runProgram } from "../harness";
 import { liveFilters } from "../mocks/kuadrantOperator";
 
@@ -380,6 +381,17 @@ const unknownOutput = () => pulumi.output(pulumi.unknown as unknown);
 
 describe("reliability: every non-plain argument accepts an Output (issue 14 item 5)", function () {
     this.timeout(60_000);
+
+    it("the schema marks plain exactly the documented fields (docs/reference/inputs.md)", () => {
+        const tokens = Object.keys(ARG_SHAPES).sort();
+        assert.deepEqual(Object.keys(PLAIN_FIELDS).sort(), tokens);
+        for (const token of tokens) {
+            assert.deepEqual(listedPlain(ARG_SHAPES[token].plain), Object.keys(PLAIN_FIELDS[token]).sort(), token);
+        }
+        // The schema's own list items follow their list.
+        assert.ok(ARG_SHAPES["meshtls:index:KuadrantMtls"].plain.includes("gateways[]"));
+        assert.ok(!ARG_SHAPES["meshtls:index:Certificate"].plain.includes("dnsNames[]"));
+    });
 
     it("covers every non-plain field of every component in the inferred schema", async () => {
         const tokens = Object.keys(ARG_SHAPES).sort();

@@ -1,0 +1,165 @@
+// The plain arguments of every component, each with why it is plain: its value names a resource or
+// decides which or how many resources exist, so it must be known when the component is constructed
+// (the package schema marks it `plain`, and other languages resolve it first). Every other argument
+// takes an Output. A test holds this list equal to the fields the analyzer marks plain, and
+// docs/reference/inputs.md is generated from it.
+
+type Reasons = Record<string, string>;
+
+const SECTION = "a section: whether it is given decides resources; its own fields take Outputs unless listed";
+const CREATE_NAMESPACE = "decides whether the Namespace resource exists";
+const HELM_MODE = "decides the install resource: helm.v4.Chart or helm.v3.Release";
+
+const CA: Reasons = {
+    generation: "names the CA's resources (`<name>-g<generation>-*`)",
+    previousGeneration: "names the previous generation's resources, kept while both are trusted",
+    rotationPhase: "decides which generations exist",
+    intermediate: "decides whether the intermediate's key, CSR and certificate exist",
+};
+
+const ISTIO: Reasons = {
+    cni: "decides whether the cni chart is installed",
+    createNamespace: CREATE_NAMESPACE,
+    gateway: "decides whether the gateway chart is installed",
+    "gateway.createNamespace": "decides whether the gateway's Namespace resource exists",
+    helmMode: HELM_MODE,
+    values: SECTION,
+};
+
+const GLOO_UPSTREAMS: Reasons = {
+    "": "one Upstream per entry",
+    "[].name": "names the Upstream",
+    "[].port": "names the Upstream by default (`<namespace>-<service>-<port>-mtls`)",
+    "[].serviceName": "names the Upstream by default",
+    "[].serviceNamespace": "names the Upstream by default, and decides the STRICT policies with strictUpstreamNamespaces",
+};
+
+const KUADRANT: Reasons = {
+    authorino: "decides whether Authorino's resources exist",
+    limitador: "decides whether Limitador's resources exist",
+    enabled: "decides the order of the steps (enable or disable) and whether sidecars stay",
+    gateways: "one EnvoyFilter patch per gateway and filter",
+    "gateways[].name": "names the EnvoyFilter patches",
+    "gateways[].namespace": "names the EnvoyFilter patches",
+    mode: "Operator (a Kuadrant CR patch) or Manual (sidecars, EnvoyFilter patches, PeerAuthentications)",
+    removeSidecars: "decides whether the sidecar patches stay when mTLS is off",
+    revision: "with a revision, Operator mode adds the label patches",
+};
+
+const KYVERNO: Reasons = {
+    appMtls: "one PeerAuthentication per namespace",
+    "appMtls[].namespace": "names its PeerAuthentication",
+    "appMtls[].permissivePorts": "one workload PeerAuthentication per app",
+    "appMtls[].permissivePorts[].app": "names that PeerAuthentication",
+    createNamespace: CREATE_NAMESPACE,
+    flavor: "the chart (AuthzServer) or the plugin's Deployment, Service and ConfigMap (EnvoyPlugin)",
+    helmMode: HELM_MODE,
+    installPolicyCrd: "decides whether the policy CRD is installed",
+    policies: "one ValidatingPolicy per entry (AuthzServer)",
+    "policies[].name": "names the ValidatingPolicy",
+    "policies[].yaml": "its apiVersion and kind are the ValidatingPolicy's resource type",
+    policyApiVersion: "the ValidatingPolicies' resource type",
+    targets: "one AuthorizationPolicy per entry",
+    "targets[].name": "names the AuthorizationPolicy",
+    "targets[].namespace": "names the AuthorizationPolicy",
+    webhookCertManagerIssuer: "decides whether the webhook certificate is cert-manager's or a Pulumi Certificate",
+};
+
+const MTLS_POLICY: Reasons = {
+    destinationRule: "decides whether DestinationRules exist",
+    "destinationRule.hosts": "one DestinationRule per host",
+};
+
+/** `reasons` with every key under `prefix` (a list's own entry is keyed "" in GLOO_UPSTREAMS). */
+function under(prefix: string, reasons: Reasons): Reasons {
+    return Object.fromEntries(Object.entries(reasons).map(([k, v]) => [k === "" ? prefix : k.startsWith("[") ? `${prefix}${k}` : `${prefix}.${k}`, v]));
+}
+
+/** Plain fields by component type token, with their reasons. */
+export const PLAIN_FIELDS: Record<string, Reasons> = {
+    "meshtls:index:Certificate": {},
+    "meshtls:index:CertificateAuthority": CA,
+    "meshtls:index:IstioMesh": ISTIO,
+    "meshtls:index:MtlsPolicy": MTLS_POLICY,
+    "meshtls:index:SidecarInjection": {},
+    "meshtls:index:KuadrantMtls": KUADRANT,
+    "meshtls:index:GlooMtls": {
+        createNamespace: CREATE_NAMESPACE,
+        helmMode: HELM_MODE,
+        install: "decides whether the chart is installed",
+        istio: "decides whether the Upstreams and the Istio integration exist",
+        "istio.strictUpstreamNamespaces": "one STRICT MtlsPolicy per upstream namespace",
+        ...under("istio.upstreams", GLOO_UPSTREAMS),
+        xds: "decides whether xDS mTLS resources exist",
+        "xds.certificate": SECTION,
+        "xds.rotation": "Pulumi (a Certificate and the gloo-mtls-certs Secret) or CronJob (the chart's job)",
+    },
+    "meshtls:index:KyvernoAuthz": KYVERNO,
+    "meshtls:index:MtlsPlatform": {
+        helmMode: HELM_MODE,
+        ca: SECTION,
+        ...under("ca", CA),
+        istio: SECTION,
+        ...under("istio", ISTIO),
+        "istio.enabled": "decides whether IstioMesh exists",
+        "istio.usePlatformCa": "decides whether the cacerts Secret is written from the platform CA",
+        "istio.revision": "passed to Kuadrant, where a revision adds the Operator-mode label patches",
+        kuadrant: "decides whether KuadrantMtls exists",
+        ...under("kuadrant", KUADRANT),
+        gloo: "decides whether GlooMtls exists",
+        "gloo.createNamespace": CREATE_NAMESPACE,
+        "gloo.helmMode": HELM_MODE,
+        "gloo.install": "decides whether the chart is installed",
+        "gloo.istioIntegration": "decides whether the Upstreams and the Istio integration exist",
+        ...under("gloo.istioUpstreams", GLOO_UPSTREAMS),
+        "gloo.strictUpstreamNamespaces": "one STRICT MtlsPolicy per upstream namespace",
+        "gloo.xds": "decides whether xDS mTLS resources exist",
+        "gloo.xdsCertificate": SECTION,
+        "gloo.xdsRotation": "Pulumi (a Certificate and the gloo-mtls-certs Secret) or CronJob (the chart's job)",
+        authz: "decides whether KyvernoAuthz exists",
+        ...under("authz", KYVERNO),
+        policies: "one MtlsPolicy per entry",
+        "policies[].name": "names the MtlsPolicy",
+        "policies[].args": SECTION,
+        ...under("policies[].args", MTLS_POLICY),
+    },
+};
+
+/** The plain fields as the analyzer lists them, without list items (`x[]`, plain exactly when `x` is). */
+export function listedPlain(plain: readonly string[]): string[] {
+    return plain.filter((p) => !p.endsWith("[]")).sort();
+}
+
+/** docs/reference/inputs.md. */
+export function renderInputsReference(): string {
+    const lines = [
+        "# Plain and Output arguments",
+        "",
+        "<!-- Generated by `npm run gen:schema` from tests/gen/plainFields.ts. Do not edit. -->",
+        "",
+        "Every argument takes a `pulumi.Input<T>` (a value or an Output, such as `ns.metadata.name`) except the",
+        "ones below. These are plain because their value names a resource or decides which or how many resources",
+        "exist, so it must be known when the component is constructed: the package schema marks them `plain`, and",
+        "SDKs in other languages resolve them first. An Output given to one of them is refused, naming it. An",
+        "entry of a plain list is plain too.",
+        "",
+        "When an argument is an Output, the component checks it once it resolves: a bad value fails the",
+        "deployment (the preview too, when the value is known then) with the same message as a plain value,",
+        "naming the argument.",
+        "",
+    ];
+    for (const [token, reasons] of Object.entries(PLAIN_FIELDS)) {
+        lines.push(`## ${token.replace("meshtls:index:", "")}`, "");
+        const keys = Object.keys(reasons).sort();
+        if (keys.length === 0) {
+            lines.push("Every argument takes an Output.", "");
+            continue;
+        }
+        lines.push("| argument | why it is plain |", "|---|---|");
+        for (const k of keys) {
+            lines.push(`| \`${k}\` | ${reasons[k]} |`);
+        }
+        lines.push("");
+    }
+    return lines.join("\n");
+}
