@@ -1,9 +1,9 @@
 // The authorizer's place in the mesh: its injected namespace, the AuthorizationPolicies (action
 // CUSTOM) that send requests to it, and the PeerAuthentications (as MtlsPolicy arguments) around it.
 import type * as pulumi from "@pulumi/pulumi";
-import { ArgsValidator, isRequestHost } from "../internal/validation";
+import { ArgsValidator, isDnsName, isLabelValue, isRequestHost } from "../internal/validation";
 import { sortKeys } from "../internal/values";
-import { AUTHORIZATION_POLICY_API, MtlsMode, namespaceInjectionLabels } from "../istio";
+import { AUTHORIZATION_POLICY_API, DEFAULT_ISTIO_NAMESPACE, MtlsMode, namespaceInjectionLabels } from "../istio";
 import type { IstioMutualDestinationRuleSpec, MtlsPolicyArgs } from "../istio";
 import type { AuthzServerPlan } from "./authzServer";
 import { CORE_API_GROUP, GATEWAY_API_GROUP } from "./defaults";
@@ -101,10 +101,14 @@ export function planKyvernoTargets(v: ArgsValidator, targets: pulumi.Unwrap<Kyve
 export function planKyvernoAppMtls(v: ArgsValidator, appMtls: pulumi.Unwrap<KyvernoAppMtls>[] | undefined): KyvernoAppMtlsPlan[] {
     return (appMtls ?? []).map((a, i) => {
         v.dnsLabel(`appMtls[${i}].namespace`, a.namespace, true);
+        // Each app's PeerAuthentication selects its pods: Istio ignores a selector in the root namespace (MtlsPolicy refuses it).
+        v.check(a.namespace !== DEFAULT_ISTIO_NAMESPACE || (a.permissivePorts ?? []).length === 0, `appMtls[${i}].namespace`, a.namespace, `permissivePorts need a PeerAuthentication with a workload selector, which Istio ignores in its root namespace (${DEFAULT_ISTIO_NAMESPACE}); list application namespaces only`);
         const seen = new Set<string>();
         const byApp = new Map<string, number[]>();
         (a.permissivePorts ?? []).forEach((p, j) => {
             v.labels(`appMtls[${i}].permissivePorts[${j}]`, { app: p.app });
+            // The label value also names the app's PeerAuthentication, mtls-<app>: a valid label value such as My_App is no object name.
+            v.check(typeof p.app !== "string" || !isLabelValue(p.app) || isDnsName(`mtls-${p.app}`, false), `appMtls[${i}].permissivePorts[${j}].app`, p.app, `it names the app's PeerAuthentication mtls-${p.app}, so it must also be a DNS-1123 name: lower-case letters, digits, '-' and '.'`);
             v.port(`appMtls[${i}].permissivePorts[${j}].port`, p.port, true);
             v.check(!seen.has(`${p.app}:${p.port}`), `appMtls[${i}].permissivePorts[${j}]`, p, "each app/port pair may appear once");
             seen.add(`${p.app}:${p.port}`);

@@ -3,6 +3,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { HelmMode } from "../internal/chartValues";
 import { ArgsValidator } from "../internal/validation";
+import { DEFAULT_ISTIO_NAMESPACE } from "../istio";
 import { AuthzServerPlan, planAuthzServer } from "./authzServer";
 import { DEFAULT_KYVERNO_CREATE_NAMESPACE, DEFAULT_KYVERNO_REVISION, KUBERNETES_OBJECT_MAX_BYTES } from "./defaults";
 import { EnvoyPluginPlan, envoyPluginObjects, planEnvoyPlugin } from "./envoyPlugin";
@@ -54,6 +55,8 @@ export function planKyvernoAuthz(name: string, args: pulumi.Unwrap<KyvernoAuthzA
     const plan: KyvernoAuthzPlan = { provider, createNamespace: args.createNamespace ?? DEFAULT_KYVERNO_CREATE_NAMESPACE, revision, policies: [], targets: [], appMtls: [] };
     if (provider.flavor === KyvernoAuthzFlavor.AuthzServer) {
         plan.server = planAuthzServer(v, args, provider, revision);
+        // The webhook's PeerAuthentication selects its pods: Istio ignores a selector in the root namespace (MtlsPolicy refuses it).
+        v.check(provider.namespace !== DEFAULT_ISTIO_NAMESPACE, "namespace", provider.namespace, `expected a namespace other than Istio's root namespace (${DEFAULT_ISTIO_NAMESPACE}): the webhook's PeerAuthentication selects its pods, and Istio ignores a workload selector there; install the authorizer in its own namespace`);
     } else {
         plan.plugin = planEnvoyPlugin(v, args, provider, revision);
     }
