@@ -20,7 +20,7 @@ export { ISTIO_MESH_TYPE, istioInstallSettings, planIstioMesh } from "./istioMes
 export type { IngressGatewayPlan, InjectionLabels, IstioExtraValues, IstioMeshPlan } from "./istioMeshPlan";
 export { cacertsSecret, computeIstioBaseValues, computeIstiodValues, istioBaseValues, istioCniValues, istioGatewayValues, istioMeshManifests, istiodValues } from "./istioMeshManifests";
 export type { IstioChartInstall, IstioMeshManifests, IstioNamespaceObject, PluginCaPems } from "./istioMeshManifests";
-export { MTLS_POLICY_TYPE, planMtlsPolicy } from "./mtlsPolicyPlan";
+export { MTLS_POLICY_TYPE, istioDestinationRuleHost, planMtlsPolicy } from "./mtlsPolicyPlan";
 export type { MtlsDestinationRulePlan, MtlsPolicyPlan } from "./mtlsPolicyPlan";
 export { mtlsPolicyObjects } from "./mtlsPolicyManifests";
 export type { IstioObject } from "./mtlsPolicyManifests";

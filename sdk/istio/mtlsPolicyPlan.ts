@@ -173,9 +173,11 @@ export function planMtlsPolicy(name: string, args: pulumi.Unwrap<MtlsPolicyArgs>
         if (dr.hosts !== undefined) {
             v.check(dr.hosts.length > 0, "destinationRule.hosts", dr.hosts, scope === MtlsScope.Mesh ? `expected at least one host; ${meshFix}` : "expected at least one host; omit hosts for the scope's default");
             hosts = dr.hosts;
+            // One DestinationRule per host: Istio applies only one rule per host in a namespace, compared
+            // as istiod resolves short names.
+            const resolved = dr.hosts.map((h) => istioDestinationRuleHost(h, namespace, clusterDomain));
             dr.hosts.forEach((h, i) => {
-                // One DestinationRule per host: Istio applies only one rule per host in a namespace.
-                const first = dr.hosts?.indexOf(h) ?? i;
+                const first = resolved.indexOf(resolved[i]);
                 v.check(first === i, `destinationRule.hosts[${i}]`, h, `destinationRule.hosts[${first}] already lists this host; list each host once`);
                 if (!v.check(isDnsName(h, true), `destinationRule.hosts[${i}]`, h, "expected a host name such as reviews.default.svc.cluster.local or *.default.svc.cluster.local")) {
                     return;
@@ -218,4 +220,15 @@ export function planMtlsPolicy(name: string, args: pulumi.Unwrap<MtlsPolicyArgs>
 /** Whether DestinationRule host `pattern` covers `host` (Istio: `*` all, `*.x` by suffix `.x`, else exact). */
 function coversHost(pattern: string, host: string): boolean {
     return pattern.startsWith("*") ? host.endsWith(pattern.slice(1)) : pattern === host;
+}
+
+/**
+ * The host a DestinationRule in `namespace` applies to, as istiod resolves it: a name without a dot is
+ * a short name, `<name>.<namespace>.svc.<cluster domain>`; anything else is taken as written
+ * (istio/istio 1.30.3 pilot/pkg/model/config.go ResolveShortnameToFQDN, applied to DestinationRule
+ * hosts in pilot/pkg/model/push_context.go). So `reviews` and `reviews.<ns>.svc.cluster.local` in
+ * `<ns>` are one host, while `reviews.<ns>` is another (it matches no service).
+ */
+export function istioDestinationRuleHost(host: string, namespace: string, clusterDomain: string): string {
+    return host.includes(".") || host === "*" ? host : `${host}.${namespace}.svc.${clusterDomain}`;
 }

@@ -20,6 +20,7 @@ import {
     istioInstallSettings,
     istioMeshManifests,
     planIstioMesh,
+    istioDestinationRuleHost,
     planMtlsPolicy,
 } from "../istio";
 import { KuadrantMtlsArgs, KuadrantMtlsPlan, planKuadrantMtls } from "../kuadrant";
@@ -87,31 +88,45 @@ export interface NamespacePeerAuthentication {
 /** The children planned so far (a child whose arguments are invalid is left out). */
 type PlannedChildren = Omit<MtlsPlatformPlan, "namespacePeerAuthentications" | "posture" | "extensionProviders">;
 
-/** The namespace-wide PeerAuthentication of an MtlsPolicy's arguments, when it is not workload-scoped. */
-function namespaceWide(resourceName: string, args: pulumi.Unwrap<MtlsPolicyArgs>, source: string): NamespacePeerAuthentication[] {
-    const plan = planMtlsPolicy(resourceName, args);
-    return plan.scope === MtlsScope.Workload ? [] : [{ namespace: plan.namespace, name: plan.policyName, mode: plan.mode, source }];
+/** A PeerAuthentication or DestinationRule object one child creates, and the argument that asks for it. */
+interface MeshPolicyObject {
+    kind: "PeerAuthentication" | "DestinationRule";
+    namespace: string;
+    name: string;
+    /** A PeerAuthentication without a selector (namespace-wide, or mesh-wide in the root namespace). */
+    namespaceWide: boolean;
+    /** The PeerAuthentication's mode. */
+    mode?: MtlsMode;
+    source: string;
 }
 
 /**
- * Collects the namespace-wide PeerAuthentications the children will create and refuses two in one
- * namespace: Istio honours only the oldest there (istio/istio 1.30.3 pilot/pkg/model/authentication.go),
- * so the other is silently ignored, whichever mode it asks for. Requests are not merged: each child
- * owns the object it creates, and dropping one child's object would change what that child manages.
+ * The objects an MtlsPolicy with these arguments creates. Its own problems are reported under `source`
+ * (an argument the platform derived them from), never under the nested component's name.
  */
-function collectNamespacePeerAuthentications(v: ArgsValidator, plan: PlannedChildren): NamespacePeerAuthentication[] {
-    const out: NamespacePeerAuthentication[] = [];
+function policyObjects(v: ArgsValidator, resourceName: string, args: pulumi.Unwrap<MtlsPolicyArgs>, source: string): MeshPolicyObject[] {
+    const plan = attempt(v, () => source, () => planMtlsPolicy(resourceName, args));
+    if (plan === undefined) {
+        return [];
+    }
+    return [
+        { kind: "PeerAuthentication", namespace: plan.namespace, name: plan.policyName, namespaceWide: plan.scope !== MtlsScope.Workload, mode: plan.mode, source },
+        ...plan.destinationRules.map((dr): MeshPolicyObject => ({ kind: "DestinationRule", namespace: plan.namespace, name: dr.name, namespaceWide: false, source })),
+    ];
+}
+
+/** Every PeerAuthentication and DestinationRule the children create (the authorizer's own rule included). */
+function meshPolicyObjects(v: ArgsValidator, plan: PlannedChildren): MeshPolicyObject[] {
+    const out: MeshPolicyObject[] = [];
     if (plan.istio) {
         const mesh = istioMeshManifests(plan.istio.plan).meshPolicy;
-        out.push(...namespaceWide(mesh.resourceName, mesh.args, "istio.mtlsMode (the mesh-wide policy)"));
+        out.push(...policyObjects(v, mesh.resourceName, mesh.args, "istio.mtlsMode (the mesh-wide policy)"));
     }
     for (const p of plan.kuadrant?.plan.manual?.peerAuthentications ?? []) {
-        if (p.selector === undefined) {
-            out.push({ namespace: p.namespace, name: p.name, mode: p.mode, source: "kuadrant" });
-        }
+        out.push({ kind: "PeerAuthentication", namespace: p.namespace, name: p.name, namespaceWide: p.selector === undefined, mode: p.mode, source: "kuadrant" });
     }
     for (const ns of plan.gloo?.plan.istio?.strictNamespaces ?? []) {
-        out.push(...namespaceWide(`${plan.gloo?.name}-${ns}-strict`, { namespace: ns }, "gloo.strictUpstreamNamespaces"));
+        out.push(...policyObjects(v, `${plan.gloo?.name}-${ns}-strict`, { namespace: ns }, "gloo.strictUpstreamNamespaces"));
     }
     if (plan.authz) {
         const appMtls = plan.authz.plan.appMtls;
@@ -123,17 +138,55 @@ function collectNamespacePeerAuthentications(v: ArgsValidator, plan: PlannedChil
             if (i >= 0) {
                 next = i + 1;
                 source = `authz.appMtls[${i}]`;
+            } else if (p.args.selector !== undefined) {
+                const j = appMtls.findIndex((a) => a.namespace === p.args.namespace);
+                source = j >= 0 ? `authz.appMtls[${j}].permissivePorts` : source;
             }
-            out.push(...namespaceWide(`${plan.authz.name}-${p.id}`, p.args, source));
+            out.push(...policyObjects(v, `${plan.authz.name}-${p.id}`, p.args, source));
         }
+        const dr = kyvernoDestinationRule(plan.authz.plan.provider);
+        out.push({ kind: "DestinationRule", namespace: dr.spec.namespace, name: dr.spec.name, namespaceWide: false, source: `authz (its ${plan.authz.name}-${dr.id} DestinationRule)` });
     }
     plan.policies.forEach((p, i) => {
-        if (p.plan.scope !== MtlsScope.Workload) {
-            out.push({ namespace: p.plan.namespace, name: p.plan.policyName, mode: p.plan.mode, source: `policies[${i}]` });
+        out.push({ kind: "PeerAuthentication", namespace: p.plan.namespace, name: p.plan.policyName, namespaceWide: p.plan.scope !== MtlsScope.Workload, mode: p.plan.mode, source: `policies[${i}]` });
+        for (const dr of p.plan.destinationRules) {
+            out.push({ kind: "DestinationRule", namespace: p.plan.namespace, name: dr.name, namespaceWide: false, source: `policies[${i}].args.destinationRule` });
         }
     });
+    return out;
+}
+
+/**
+ * One object per kind, namespace and name: two children declaring the same PeerAuthentication or
+ * DestinationRule would register it twice and overwrite each other. Two namespace-wide
+ * PeerAuthentications in one namespace are left to `oneNamespaceWidePerNamespace`, which says why.
+ */
+function checkObjectNames(v: ArgsValidator, objects: MeshPolicyObject[]): void {
+    const owner = new Map<string, MeshPolicyObject>();
+    for (const o of objects) {
+        const key = `${o.kind} ${o.namespace}/${o.name}`;
+        const first = owner.get(key);
+        if (first === undefined) {
+            owner.set(key, o);
+        } else if (!(o.kind === "PeerAuthentication" && o.namespaceWide && first.namespaceWide)) {
+            v.fail(o.source, `${o.kind} ${o.namespace}/${o.name}`, `${first.source} already creates ${o.kind} ${o.namespace}/${o.name}; one object has one owner, so give one of the two another name`);
+        }
+    }
+}
+
+/**
+ * The namespace-wide PeerAuthentications the children create, at most one per namespace: Istio honours
+ * only the oldest there (istio/istio 1.30.3 pilot/pkg/model/authentication.go), so another is silently
+ * ignored, whichever mode it asks for. Requests are not merged: each child owns the object it creates,
+ * and dropping one child's object would change what that child manages.
+ */
+function oneNamespaceWidePerNamespace(v: ArgsValidator, objects: MeshPolicyObject[]): NamespacePeerAuthentication[] {
     const owner = new Map<string, NamespacePeerAuthentication>();
-    for (const pa of out) {
+    for (const o of objects) {
+        if (o.kind !== "PeerAuthentication" || !o.namespaceWide || o.mode === undefined) {
+            continue;
+        }
+        const pa: NamespacePeerAuthentication = { namespace: o.namespace, name: o.name, mode: o.mode, source: o.source };
         const first = owner.get(pa.namespace);
         if (first === undefined) {
             owner.set(pa.namespace, pa);
@@ -300,17 +353,6 @@ function checkSingleOwners(v: ArgsValidator, plan: PlannedChildren): void {
             }
         });
     });
-}
-
-/**
- * The host a DestinationRule in `namespace` applies to, as istiod resolves it: a name without a dot is
- * a short name, `<name>.<namespace>.svc.<cluster domain>`; anything else is taken as written
- * (istio/istio 1.30.3 pilot/pkg/model/config.go ResolveShortnameToFQDN, applied to DestinationRule
- * hosts in pilot/pkg/model/push_context.go). So `reviews` and `reviews.<ns>.svc.cluster.local` in
- * `<ns>` are one host, while `reviews.<ns>` is another (it matches no service).
- */
-function istioDestinationRuleHost(host: string, namespace: string, clusterDomain: string): string {
-    return host.includes(".") || host === "*" ? host : `${host}.${namespace}.svc.${clusterDomain}`;
 }
 
 /**
@@ -555,7 +597,9 @@ export function planMtlsPlatform(name: string, args: pulumi.Unwrap<MtlsPlatformA
         // An invalid CA is reported by its own plan; comparing leaves with it would only add noise.
         checkLeavesWithinCa(v, planned);
     }
-    const namespacePeerAuthentications = collectNamespacePeerAuthentications(v, planned);
+    const objects = meshPolicyObjects(v, planned);
+    checkObjectNames(v, objects);
+    const namespacePeerAuthentications = oneNamespaceWidePerNamespace(v, objects);
     v.throwIfInvalid();
     return { ...planned, extensionProviders: providers, posture: sortedPosture(posture), namespacePeerAuthentications };
 }

@@ -97,6 +97,60 @@ describe("reliability: issue 14 audit, case classes without another covering tes
         }
     });
 
+    describe("duplicate objects: one PeerAuthentication or DestinationRule per kind, namespace and name", () => {
+        const refused: Array<[string, ConstructorParameters<typeof MtlsPlatform>[1], RegExp]> = [
+            [
+                "two policies naming their PeerAuthentications alike (one namespace-wide, one for a workload)",
+                { policies: [{ name: "a", args: { namespace: "ledger", name: "ledger-mtls" } }, { name: "b", args: { namespace: "ledger", name: "ledger-mtls", selector: { app: "books" } } }] },
+                /- policies\[1\]: got "PeerAuthentication ledger\/ledger-mtls"; policies\[0\] already creates PeerAuthentication ledger\/ledger-mtls; one object has one owner/,
+            ],
+            [
+                "a policy named like the authorizer's per-app PeerAuthentication",
+                { authz: { ...certManager, appMtls: [{ namespace: "till", permissivePorts: [{ app: "scanner", port: 9100 }] }] }, policies: [{ name: "p", args: { namespace: "till", name: "mtls-scanner", selector: { app: "kiosk" } } }] },
+                /- policies\[0\]: got "PeerAuthentication till\/mtls-scanner"; authz\.appMtls\[0\]\.permissivePorts already creates PeerAuthentication till\/mtls-scanner/,
+            ],
+            [
+                "two policies naming their DestinationRules alike (different hosts)",
+                {
+                    policies: [
+                        { name: "a", args: { namespace: "depot", selector: { app: "a" }, destinationRule: { name: "depot-mutual", hosts: ["a.depot.svc.cluster.local"] } } },
+                        { name: "b", args: { namespace: "depot", selector: { app: "b" }, destinationRule: { name: "depot-mutual", hosts: ["b.depot.svc.cluster.local"] } } },
+                    ],
+                },
+                /- policies\[1\]\.args\.destinationRule: got "DestinationRule depot\/depot-mutual"; policies\[0\]\.args\.destinationRule already creates DestinationRule depot\/depot-mutual/,
+            ],
+        ];
+        assert.equal(refused.length, 3);
+        for (const [what, args, message] of refused) {
+            it(`refused before anything registers: ${what}`, async () => {
+                await assertRejected(() => new MtlsPlatform("owners", args), PLATFORM, "owners", message);
+            });
+        }
+
+        it("accepted: the same names in two namespaces", async () => {
+            const result = await runProgram(
+                () =>
+                    new MtlsPlatform("owners", {
+                        policies: [
+                            { name: "a", args: { namespace: "east", name: "edge-mtls", selector: { app: "edge" }, destinationRule: { name: "edge-mutual", hosts: ["edge.east.svc.cluster.local"] } } },
+                            { name: "b", args: { namespace: "west", name: "edge-mtls", selector: { app: "edge" }, destinationRule: { name: "edge-mutual", hosts: ["edge.west.svc.cluster.local"] } } },
+                        ],
+                    }),
+            );
+            const names = result.k8sObjects("PeerAuthentication").map((o) => `${o.metadata.namespace ?? ""}/${o.metadata.name ?? ""}`);
+            assert.deepEqual(names.filter((n) => n.endsWith("/edge-mtls")).sort(), ["east/edge-mtls", "west/edge-mtls"]);
+        });
+
+        it("MtlsPolicy: a short host and its full name in one rule are one host (as istiod resolves them)", async () => {
+            await assertRejected(
+                () => new MtlsPolicy("mp", { namespace: "crm", selector: { app: "leads" }, destinationRule: { hosts: ["leads", "leads.crm.svc.cluster.local"] } }),
+                "meshtls:index:MtlsPolicy",
+                "mp",
+                /- destinationRule\.hosts\[1\]: got "leads\.crm\.svc\.cluster\.local"; destinationRule\.hosts\[0\] already lists this host/,
+            );
+        });
+    });
+
     describe("valid inputs: revision \"\" (the documented default) is the default revision", () => {
         const same = async (withEmpty: () => unknown, without: () => unknown): Promise<void> => {
             const a = await runProgram(withEmpty);
