@@ -24,10 +24,11 @@ export interface KyvernoExtensionProviderArgs {
      */
     flavor?: KyvernoAuthzFlavor;
     /**
-     * Namespace of the authorizer.
+     * Namespace of the authorizer. Plain: it decides whether the authorizer's namespace gets its own
+     * PeerAuthentication (not when `appMtls` lists it) and which policies wait for the namespace.
      * @default "kyverno"
      */
-    namespace?: pulumi.Input<string>;
+    namespace?: string;
     /**
      * Service name of the authorizer.
      * @default "kyverno-authz-server" (AuthzServer), "ext-authz" (EnvoyPlugin)

@@ -163,18 +163,48 @@ export function resolveArgs<A, P>(token: string, name: string, args: A, plan: (a
         };
     }
     const shapeArgs = fill(args, holes, (h, i) => standIn(shapeOf(token)?.kinds[h.shapePath], i));
-    const shape = withShapeProblemsOnly(plainPaths, STAND_IN_MARK, () => plan(shapeArgs as pulumi.Unwrap<A>));
+    const shape = withShapeProblemsOnly(
+        plainPaths,
+        holes.map((h) => h.at),
+        STAND_IN_MARK,
+        () => plan(shapeArgs as pulumi.Unwrap<A>),
+    );
     // The real plan, built (and checked) once every Output resolves; at preview an unknown value
     // leaves it unknown and nothing runs.
-    const real: pulumi.Output<P> = pulumi.all(holes.map((h) => h.value)).apply((values) => plan(fill(args, holes, (_h, i) => values[i]) as pulumi.Unwrap<A>));
+    const real = pulumi.all(holes.map((h) => h.value)).apply((values): P => {
+        try {
+            return plan(fill(args, holes, (_h, i) => values[i]) as pulumi.Unwrap<A>);
+        } catch (err) {
+            throw pinnedMessage(err);
+        }
+    });
     const from = <T>(f: (p: P) => T): pulumi.Input<T> => real.apply((p) => f(p) as pulumi.UnwrappedObject<T>) as unknown as pulumi.Output<T>;
-    const args2 = <T extends object>(f: (p: P) => T, plainKeys: readonly string[] = []): T => liftArgs(f(shape), plainKeys, (path) => from((p) => valueAt(f(p), path))) as T;
+    const args2 = <T extends object>(f: (p: P) => T, plainKeys: readonly string[] = []): T => {
+        const shaped = f(shape);
+        const keys = new Set(Object.keys(shaped));
+        // A key the shape lacks would be dropped without a word: refuse it instead.
+        const checked = real.apply((p): P => {
+            const extra = Object.entries(f(p)).filter(([k, v]) => v !== undefined && !keys.has(k));
+            if (extra.length > 0) {
+                throw new Error(`${token} "${name}": internal error: inputs ${extra.map(([k]) => k).join(", ")} are missing from the plan's shape`);
+            }
+            return p;
+        });
+        return liftArgs(shaped, plainKeys, (path) => checked.apply((p) => valueAt(f(p), path))) as T;
+    };
     return {
         shape,
         known: false,
         from,
         args: args2,
-        child: (childToken, f) => args2(f, shapeOf(childToken)?.plain ?? []),
+        // Opaque fields (issuer material) are never stand-ins: the shape holds the value given.
+        child: (childToken, f) => {
+            const childShape = shapeOf(childToken);
+            const opaque = Object.entries(childShape?.kinds ?? {})
+                .filter(([, kind]) => kind === "opaque")
+                .map(([path]) => path);
+            return args2(f, [...(childShape?.plain ?? []), ...opaque]);
+        },
     };
 }
 
@@ -208,4 +238,21 @@ function liftArgs(shape: unknown, plainKeys: readonly string[], lift: (path: Arr
         return out;
     };
     return node(shape, "", []);
+}
+
+/**
+ * The error with its message fixed: Pulumi prefixes `error serializing property "<key>": ` to the message
+ * of an input's failure, once per input that fails with it, and every input computed from one plan
+ * fails with the same error; the message stays as the check wrote it.
+ */
+function pinnedMessage(err: unknown): unknown {
+    if (err instanceof Error) {
+        const message = err.message;
+        Object.defineProperty(err, "message", {
+            get: () => message,
+            set: () => undefined,
+            configurable: true,
+        });
+    }
+    return err;
 }

@@ -434,14 +434,34 @@ let shapeOnly: { keeps(field: string, value: unknown): boolean } | undefined;
 
 /**
  * Runs `f` (a plan built with stand-ins for Output arguments) keeping only the problems of plain fields
- * (`plainFields`, `[]` for list indices) whose value shows no stand-in (text containing `standInMark`):
- * the others are checked again, with the real values, once the Outputs resolve.
+ * (`plainFields`, `[]` for list indices) that concern no stand-in: no Output sits at or under the field
+ * (`holes`, paths with indices), and its value shows no stand-in text (containing `standInMark`). The
+ * others are checked again, with the real values, once the Outputs resolve.
  */
-export function withShapeProblemsOnly<T>(plainFields: readonly string[], standInMark: string, f: () => T): T {
+export function withShapeProblemsOnly<T>(plainFields: readonly string[], holes: readonly string[], standInMark: string, f: () => T): T {
     const outer = shapeOnly;
+    const touchesHole = (field: string) => holes.some((h) => h === field || h.startsWith(`${field}.`) || h.startsWith(`${field}[`));
     shapeOnly = {
-        keeps: (field, value) => plainFields.includes(field.replace(/\[\d+\]/g, "[]")) && !((JSON.stringify(value) as string | undefined) ?? "").includes(standInMark),
+        keeps: (field, value) =>
+            plainFields.includes(field.replace(/\[\d+\]/g, "[]")) && !touchesHole(field) && !((JSON.stringify(value) as string | undefined) ?? "").includes(standInMark),
     };
+    try {
+        return f();
+    } finally {
+        shapeOnly = outer;
+    }
+}
+
+/**
+ * Runs `f`, a nested plan whose fields `map` renames to the caller's argument paths, so that while a
+ * shape is built (withShapeProblemsOnly) its problems are kept or dropped by the caller's paths.
+ */
+export function withMappedFields<T>(map: (field: string) => string, f: () => T): T {
+    const outer = shapeOnly;
+    if (outer === undefined) {
+        return f();
+    }
+    shapeOnly = { keeps: (field, value) => outer.keeps(map(field), value) };
     try {
         return f();
     } finally {

@@ -13,19 +13,22 @@ export interface PrivateKeyPlan {
     rsaBits?: number;
 }
 
-/** tls.PrivateKey arguments for a KeyAlgorithm. */
+/**
+ * tls.PrivateKey arguments for a KeyAlgorithm. Every key is always present (undefined where it does not
+ * apply), so arguments computed from an Output algorithm carry the same keys as any other.
+ */
 export function privateKeyArgs(algorithm: KeyAlgorithm): PrivateKeyPlan {
     switch (algorithm) {
         case KeyAlgorithm.EcdsaP256:
-            return { algorithm: "ECDSA", ecdsaCurve: "P256" };
+            return { algorithm: "ECDSA", ecdsaCurve: "P256", rsaBits: undefined };
         case KeyAlgorithm.EcdsaP384:
-            return { algorithm: "ECDSA", ecdsaCurve: "P384" };
+            return { algorithm: "ECDSA", ecdsaCurve: "P384", rsaBits: undefined };
         case KeyAlgorithm.Rsa2048:
-            return { algorithm: "RSA", rsaBits: 2048 };
+            return { algorithm: "RSA", ecdsaCurve: undefined, rsaBits: 2048 };
         case KeyAlgorithm.Rsa3072:
-            return { algorithm: "RSA", rsaBits: 3072 };
+            return { algorithm: "RSA", ecdsaCurve: undefined, rsaBits: 3072 };
         case KeyAlgorithm.Rsa4096:
-            return { algorithm: "RSA", rsaBits: 4096 };
+            return { algorithm: "RSA", ecdsaCurve: undefined, rsaBits: 4096 };
     }
 }
 

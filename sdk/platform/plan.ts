@@ -6,7 +6,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { KyvernoAuthzArgs, KyvernoAuthzFlavor, KyvernoAuthzPlan, kyvernoDestinationRule, kyvernoMtlsPolicies, planKyvernoAuthz, resolveKyvernoProvider, webhookCertificateArgs } from "../authz";
 import { GlooCertRotation, GlooMtlsArgs, GlooMtlsPlan, glooInstallSettings, planGlooMtls, resolveGlooRotation } from "../gloo";
 import { HelmMode } from "../internal/chartValues";
-import { ArgsValidator, argsProblemsOf } from "../internal/validation";
+import { ArgsValidator, argsProblemsOf, withMappedFields } from "../internal/validation";
 import {
     DEFAULT_ISTIO_NAMESPACE,
     DEFAULT_ISTIO_VERSION,
@@ -292,7 +292,7 @@ function under(prefix: string, special: Record<string, string> = {}, rest?: Fiel
  */
 function attempt<T>(v: ArgsValidator, map: FieldMap, plan: () => T, renamed: Array<[string, string]> = []): T | undefined {
     try {
-        return plan();
+        return withMappedFields(map, plan);
     } catch (err) {
         const problems = argsProblemsOf(err);
         if (problems === undefined) {

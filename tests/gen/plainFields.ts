@@ -55,6 +55,7 @@ const KYVERNO: Reasons = {
     flavor: "the chart (AuthzServer) or the plugin's Deployment, Service and ConfigMap (EnvoyPlugin)",
     helmMode: HELM_MODE,
     installPolicyCrd: "decides whether the policy CRD is installed",
+    namespace: "decides whether the authorizer's namespace gets its own PeerAuthentication (not when appMtls lists it), and which policies wait for it",
     policies: "one ValidatingPolicy per entry (AuthzServer)",
     "policies[].name": "names the ValidatingPolicy",
     "policies[].yaml": "its apiVersion and kind are the ValidatingPolicy's resource type",
@@ -146,6 +147,10 @@ export function renderInputsReference(): string {
         "When an argument is an Output, the component checks it once it resolves: a bad value fails the",
         "deployment (the preview too, when the value is known then) with the same message as a plain value,",
         "naming the argument.",
+        "",
+        "One Output argument is resolved together with the component's others: while it is unknown at preview,",
+        "the inputs the component computes from its arguments show as unknown, and a secret Output makes them",
+        "secret too (issuer material is the exception: it is handled field by field and only keys are secret).",
         "",
     ];
     for (const [token, reasons] of Object.entries(PLAIN_FIELDS)) {

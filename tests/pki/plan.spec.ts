@@ -30,7 +30,7 @@ describe("pki (pure): planCertificateAuthority", () => {
         const expected: CertificateAuthorityPlan = {
             name: "mesh-ca",
             keyAlgorithm: KeyAlgorithm.EcdsaP256,
-            privateKey: { algorithm: "ECDSA", ecdsaCurve: "P256" },
+            privateKey: { algorithm: "ECDSA", ecdsaCurve: "P256", rsaBits: undefined },
             organization: undefined,
             caUses: ["cert_signing", "crl_signing", "digital_signature"],
             subjectSuffixBytes: 4,
@@ -78,17 +78,17 @@ describe("pki (pure): planCertificateAuthority", () => {
 
     it("honours the key algorithm, organization, root validity and early renewal", () => {
         const plan = planCertificateAuthority("ca", { keyAlgorithm: KeyAlgorithm.Rsa3072, organization: "Acme", validityHours: 1000, earlyRenewalHours: 10 });
-        assert.deepEqual(plan.privateKey, { algorithm: "RSA", rsaBits: 3072 });
+        assert.deepEqual(plan.privateKey, { algorithm: "RSA", ecdsaCurve: undefined, rsaBits: 3072 });
         assert.equal(plan.organization, "Acme");
         assert.deepEqual([plan.generations[0].root.validityHours, plan.generations[0].root.earlyRenewalHours], [1000, 10]);
     });
 
     const keyArgs: Array<[KeyAlgorithm, unknown]> = [
-        [KeyAlgorithm.EcdsaP256, { algorithm: "ECDSA", ecdsaCurve: "P256" }],
-        [KeyAlgorithm.EcdsaP384, { algorithm: "ECDSA", ecdsaCurve: "P384" }],
-        [KeyAlgorithm.Rsa2048, { algorithm: "RSA", rsaBits: 2048 }],
-        [KeyAlgorithm.Rsa3072, { algorithm: "RSA", rsaBits: 3072 }],
-        [KeyAlgorithm.Rsa4096, { algorithm: "RSA", rsaBits: 4096 }],
+        [KeyAlgorithm.EcdsaP256, { algorithm: "ECDSA", ecdsaCurve: "P256", rsaBits: undefined }],
+        [KeyAlgorithm.EcdsaP384, { algorithm: "ECDSA", ecdsaCurve: "P384", rsaBits: undefined }],
+        [KeyAlgorithm.Rsa2048, { algorithm: "RSA", ecdsaCurve: undefined, rsaBits: 2048 }],
+        [KeyAlgorithm.Rsa3072, { algorithm: "RSA", ecdsaCurve: undefined, rsaBits: 3072 }],
+        [KeyAlgorithm.Rsa4096, { algorithm: "RSA", ecdsaCurve: undefined, rsaBits: 4096 }],
     ];
     it("maps every key algorithm to explicit tls.PrivateKey arguments (never the provider's P224 default)", () => {
         assert.deepEqual(keyArgs.map(([k]) => k).sort(), Object.values(KeyAlgorithm).sort());
@@ -192,7 +192,7 @@ describe("pki (pure): planCertificate", () => {
             csrName: "gloo-csr",
             certName: "gloo-cert",
             keyAlgorithm: KeyAlgorithm.EcdsaP256,
-            privateKey: { algorithm: "ECDSA", ecdsaCurve: "P256" },
+            privateKey: { algorithm: "ECDSA", ecdsaCurve: "P256", rsaBits: undefined },
             subject: { commonName: "gloo.gloo-system.svc", organization: undefined },
             dnsNames: undefined,
             uris: undefined,

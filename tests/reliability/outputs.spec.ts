@@ -446,6 +446,33 @@ describe("reliability: every non-plain argument accepts an Output (issue 14 item
     }
 });
 
+describe("reliability: Output arguments, cases a review found", function () {
+    this.timeout(30_000);
+
+    it("an Output RSA key algorithm keeps its key size (the shape's ECDSA default has no rsaBits)", async () => {
+        const result = await runProgram(() => new Certificate("leaf", { issuer: new CertificateAuthority("c", {}).issuer, commonName: "a", keyAlgorithm: pulumi.output(KeyAlgorithm.Rsa4096) }));
+        assert.deepEqual(result.get("tls:index/privateKey:PrivateKey", "leaf-key").inputs, { algorithm: "RSA", rsaBits: 4096 });
+    });
+
+    it("Output ports that differ are not refused as a repeated app/port pair (their stand-ins are alike)", async () => {
+        const authz = (port: (p: number) => pulumi.Input<number>) =>
+            new KyvernoAuthz("az", {
+                webhookCertManagerIssuer: { name: "lab", kind: "ClusterIssuer" },
+                appMtls: [{ namespace: "shop", permissivePorts: [{ app: "api", port: port(8081) }, { app: "api", port: port(8082) }] }],
+            });
+        const plain = await runProgram(() => authz((p) => p));
+        const result = await runProgram(() => authz((p) => pulumi.output(p)));
+        assert.ok(plain.ofType("meshtls:index:MtlsPolicy").length > 0);
+        assert.deepEqual(registrationView(result), registrationView(plain));
+    });
+
+    it("an issuer left undefined stays undefined when another platform argument is an Output", async () => {
+        const result = await runProgram(() => new MtlsPlatform("p", { authz: { webhookIssuer: undefined, webhookCertManagerIssuer: { name: "lab", kind: "ClusterIssuer" }, timeout: pulumi.output("2s") } }));
+        assert.equal(result.ofType("meshtls:index:Certificate").filter((r) => r.name.includes("webhook")).length, 0);
+        assert.equal(result.ofType("meshtls:index:KyvernoAuthz").length, 1);
+    });
+});
+
 describe("reliability: Outputs that resolve to bad values fail the deployment, naming the argument", function () {
     this.timeout(30_000);
 
@@ -463,6 +490,25 @@ describe("reliability: Outputs that resolve to bad values fail the deployment, n
             assert.match(error.message, message);
         });
     }
+
+    it("the message is the check's own, without Pulumi's per-input prefixes", async () => {
+        const { error } = await runExpectingError(() => new MtlsPlatform("p", { authz: { timeout: pulumi.output("90m") } }));
+        assert.match(error.message, /^meshtls:index:MtlsPlatform "p": invalid arguments:\n {2}- authz\.timeout: got "90m"/);
+        assert.doesNotMatch(error.message, /error serializing property/);
+    });
+
+    it("a nested plain-field problem is refused before anything registers while another argument is an Output", async () => {
+        await assertRejected(
+            () =>
+                new MtlsPlatform("p", {
+                    istio: { trustDomain: pulumi.output("corp.example") },
+                    kuadrant: { mode: KuadrantMtlsMode.Manual, kuadrantVersion: "1.2.0", gateways: [{ name: "north", namespace: "gw" }, { name: "north", namespace: "gw" }] },
+                }),
+            "meshtls:index:MtlsPlatform",
+            "p",
+            /- kuadrant\.gateways\[1\]/,
+        );
+    });
 
     it("an Output in a plain field is refused before anything registers, naming the field", async () => {
         await assertRejected(() => new CertificateAuthority("c", { generation: pulumi.output(2) as never }), "meshtls:index:CertificateAuthority", "c", /generation: got an Output; this field is plain/);
