@@ -59,6 +59,9 @@ export function planKyvernoAuthz(name: string, args: pulumi.Unwrap<KyvernoAuthzA
         v.check(provider.namespace !== DEFAULT_ISTIO_NAMESPACE, "namespace", provider.namespace, `expected a namespace other than Istio's root namespace (${DEFAULT_ISTIO_NAMESPACE}): the webhook's PeerAuthentication selects its pods, and Istio ignores a workload selector there; install the authorizer in its own namespace`);
     } else {
         plan.plugin = planEnvoyPlugin(v, args, provider, revision);
+        // Its namespace-wide STRICT PeerAuthentication would be the mesh-wide policy in the root namespace
+        // (sdk/posture/rules/peerAuthenticationPrecedence.ts): a change to the whole mesh nobody asked for.
+        v.check(provider.namespace !== DEFAULT_ISTIO_NAMESPACE, "namespace", provider.namespace, `expected a namespace other than Istio's root namespace (${DEFAULT_ISTIO_NAMESPACE}): the authorizer's namespace-wide PeerAuthentication there would become the mesh-wide policy; install the authorizer in its own namespace`);
     }
     plan.policies = planKyvernoPolicies(v, args.policies, plan.server);
     checkObjectSizes(v, plan);

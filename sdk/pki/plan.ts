@@ -352,7 +352,14 @@ function normalizeIp(ip: string): string {
         return ip;
     }
     try {
-        return new URL(`http://[${ip}]/`).hostname;
+        const v6 = new URL(`http://[${ip}]/`).hostname;
+        // An IPv4-mapped IPv6 address (::ffff:a.b.c.d, which URL prints as [::ffff:xxxx:xxxx]) is that IPv4 address.
+        const mapped = /^\[::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})\]$/.exec(v6);
+        if (mapped) {
+            const [hi, lo] = [parseInt(mapped[1], 16), parseInt(mapped[2], 16)];
+            return [hi >> 8, hi & 255, lo >> 8, lo & 255].join(".");
+        }
+        return v6;
     } catch {
         return ip.toLowerCase();
     }

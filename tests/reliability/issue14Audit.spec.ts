@@ -5,7 +5,7 @@ import { strict as assert } from "node:assert";
 import * as path from "node:path";
 import * as k8s from "@pulumi/kubernetes";
 import { ComponentProvider } from "@pulumi/pulumi/provider/experimental";
-import { IstioMesh, KyvernoAuthz, KyvernoAuthzFlavor, MtlsPlatform, MtlsPolicy, SidecarInjection } from "../../sdk";
+import { Certificate, IstioMesh, KyvernoAuthz, KyvernoAuthzFlavor, MtlsPlatform, MtlsPolicy, SidecarInjection } from "../../sdk";
 import { K8sObject, assertRejected, registrationView, runProgram } from "../harness";
 
 const ROOT = path.join(__dirname, "..", "..");
@@ -148,6 +148,21 @@ describe("reliability: issue 14 audit, case classes without another covering tes
                 "mp",
                 /- destinationRule\.hosts\[1\]: got "leads\.crm\.svc\.cluster\.local"; destinationRule\.hosts\[0\] already lists this host/,
             );
+        });
+    });
+
+    describe("left open by the audit, now refused", () => {
+        it("Certificate: an IPv4 address and its IPv4-mapped IPv6 form are one SAN", async () => {
+            await assertRejected(
+                () => new Certificate("dup-ip", { issuer: { certPem: "c", privateKeyPem: "k", caChainPem: "c", intermediatesPem: "", rootCertPem: "c", trustBundlePem: "c" }, commonName: "a", ipAddresses: ["192.0.2.7", "::ffff:192.0.2.7"] }),
+                "meshtls:index:Certificate",
+                "dup-ip",
+                /- ipAddresses\[1\]: got "::ffff:192\.0\.2\.7"/,
+            );
+        });
+
+        it("KyvernoAuthz EnvoyPlugin in Istio's root namespace (its namespace-wide policy would go mesh-wide)", async () => {
+            await assertRejected(() => new KyvernoAuthz("plug", { flavor: KyvernoAuthzFlavor.EnvoyPlugin, namespace: "istio-system" }), AUTHZ, "plug", /- namespace: got "istio-system"; expected a namespace other than Istio's root namespace/);
         });
     });
 
