@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import { resolveArgs } from "../internal/inputs";
-import { certificateFacts, joinPem } from "./fingerprint";
+import { ArgsValidator } from "../internal/validation";
+import { certificateFacts, joinPem, leafOutlivesIssuer } from "./fingerprint";
 import { CERTIFICATE_TYPE, planCertificate } from "./plan";
 import { issuerParts, publicIssuer } from "./types";
 import type { CertificateArgs } from "./args";
@@ -58,7 +59,21 @@ export class Certificate extends pulumi.ComponentResource {
         this.trustBundlePem = issuer.trustBundlePem;
         const facts = cert.certPem.apply(certificateFacts);
         this.fingerprintSha256 = facts.fingerprintSha256;
-        this.notAfter = facts.notAfter;
+        // The last line of the validity bounds: a leaf must not outlive its issuer (MtlsPlatform checks
+        // this before registering; a standalone issuer's dates are only known once it exists).
+        this.notAfter = pulumi.all([cert.certPem, issuer.certPem, r.from((p) => p.validityHours)]).apply(([leafPem, issuerPem, hours]) => {
+            const outlives = leafOutlivesIssuer(leafPem, issuerPem);
+            if (outlives !== undefined) {
+                const v = new ArgsValidator(CERTIFICATE_TYPE, name);
+                v.fail(
+                    "validityHours",
+                    hours,
+                    `the certificate ends ${outlives.leafNotAfter}, after its issuer's certificate (${outlives.issuerNotAfter}), and peers stop trusting it then; shorten validityHours, or issue it from a CA that lasts longer`,
+                );
+                v.throwIfInvalid();
+            }
+            return certificateFacts(leafPem).notAfter;
+        });
         this.serialNumber = facts.serialNumber;
         this.registerOutputs({
             certPem: this.certPem,

@@ -70,3 +70,18 @@ export function joinPem(...blocks: string[]): string {
         .map((b) => `${b}\n`)
         .join("");
 }
+
+/**
+ * The problem, if any, of a leaf whose certificate ends after its issuer's: peers stop trusting it when
+ * the issuer expires, whatever the leaf says. Compares the issued certificates' own dates, so it holds
+ * whenever the leaf was issued. Undefined when the issuer's PEM holds no certificate to compare with.
+ */
+export function leafOutlivesIssuer(leafPem: string, issuerPem: string): { leafNotAfter: string; issuerNotAfter: string } | undefined {
+    const issuer = pemCertificates(issuerPem);
+    if (issuer.length === 0) {
+        return undefined;
+    }
+    const leafNotAfter = factsOf(leafPem).notAfter;
+    const issuerNotAfter = factsOf(issuer[0]).notAfter;
+    return leafNotAfter > issuerNotAfter ? { leafNotAfter, issuerNotAfter } : undefined;
+}

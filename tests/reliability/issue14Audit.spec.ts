@@ -5,8 +5,8 @@ import { strict as assert } from "node:assert";
 import * as path from "node:path";
 import * as k8s from "@pulumi/kubernetes";
 import { ComponentProvider } from "@pulumi/pulumi/provider/experimental";
-import { Certificate, IstioMesh, KyvernoAuthz, KyvernoAuthzFlavor, MtlsPlatform, MtlsPolicy, SidecarInjection } from "../../sdk";
-import { K8sObject, assertRejected, registrationView, runProgram } from "../harness";
+import { Certificate, CertificateAuthority, IstioMesh, KyvernoAuthz, KyvernoAuthzFlavor, MtlsPlatform, MtlsPolicy, SidecarInjection } from "../../sdk";
+import { K8sObject, assertRejected, registrationView, runExpectingError, runProgram, valueOf } from "../harness";
 
 const ROOT = path.join(__dirname, "..", "..");
 const AUTHZ = "meshtls:index:KyvernoAuthz";
@@ -159,6 +159,23 @@ describe("reliability: issue 14 audit, case classes without another covering tes
                 "dup-ip",
                 /- ipAddresses\[1\]: got "::ffff:192\.0\.2\.7"/,
             );
+        });
+
+        it("Certificate: a leaf that would outlive its standalone CA fails the deployment, naming validityHours", async () => {
+            const { error } = await runExpectingError(() => {
+                const ca = new CertificateAuthority("short-ca", { validityHours: 200 });
+                return new Certificate("long-leaf", { issuer: ca.issuer, commonName: "a", validityHours: 5000, earlyRenewalHours: 100 });
+            });
+            assert.match(error.message, /meshtls:index:Certificate "long-leaf": invalid arguments:\n {2}- validityHours: got 5000; the certificate ends \S+, after its issuer's certificate/);
+        });
+
+        it("Certificate: a leaf within its CA is accepted", async () => {
+            const result = await runProgram(() => {
+                const ca = new CertificateAuthority("short-ca", { validityHours: 200 });
+                return new Certificate("leaf", { issuer: ca.issuer, commonName: "a", validityHours: 150, earlyRenewalHours: 10 });
+            });
+            assert.equal(result.ofType("meshtls:index:Certificate").length, 1);
+            assert.match(await valueOf(result.value.notAfter), /^\d{4}-\d\d-\d\dT/);
         });
 
         it("KyvernoAuthz EnvoyPlugin in Istio's root namespace (its namespace-wide policy would go mesh-wide)", async () => {
