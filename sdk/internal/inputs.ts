@@ -12,7 +12,7 @@
 // values at preview are not an error.
 import * as pulumi from "@pulumi/pulumi";
 import { ARG_SHAPES, ArgKind } from "./argShapes.generated";
-import { withShapeProblemsOnly } from "./validation";
+import { ArgsError, withShapeProblemsOnly } from "./validation";
 
 /** An argument path in the form the error messages use, with `[]` for any list index: `extensionProviders[].name`. */
 export type ArgPath = string;
@@ -145,11 +145,15 @@ export function resolveArgs<A, P>(token: string, name: string, args: A, plan: (a
     const plainPaths = shapeOf(token)?.plain ?? [];
     const plainHoles = holes.filter((h) => plainPaths.includes(h.shapePath));
     if (plainHoles.length > 0) {
-        throw new pulumi.ResourceError(
-            `${token} "${name}": invalid arguments:\n  - ${plainHoles
-                .map((h) => `${h.at}: got an Output; this field is plain (it names resources or decides which exist), so its value must be known when the component is constructed`)
-                .join("\n  - ")}`,
-            undefined,
+        throw new ArgsError(
+            token,
+            name,
+            plainHoles.map((h) => ({
+                field: h.at,
+                value: undefined,
+                shown: "an Output",
+                accepted: "this field is plain (it names resources or decides which exist), so its value must be known when the component is constructed (docs/reference/inputs.md)",
+            })),
         );
     }
     if (holes.length === 0) {
