@@ -253,7 +253,7 @@ export class ArgsValidator {
             field,
             value,
             `${problem ?? ""}; expected 5 cron fields (minute 0-59, hour 0-23, day of month 1-31, month 1-12, day of week 0-6) ` +
-                `with *, lists, ranges and steps of at least 1 (e.g. "0 3 1 * *", "*/15 * * * *"), or @hourly/@daily/@weekly/@monthly/@yearly`,
+                `with *, lists, ranges and steps of at least 1 (e.g. "0 3 1 * *", "*/15 * * * *"), or @hourly/@daily/@weekly/@monthly/@yearly, or @every <duration>`,
         );
     }
 
@@ -505,9 +505,12 @@ export function durationSeconds(value: string): number | undefined {
     return total;
 }
 
-// Kubernetes CronJob schedules are parsed by robfig/cron v3's standard parser (kubernetes
-// pkg/apis/batch/validation/validation.go at v1.30 calls cron.ParseStandard): five fields, `?` as `*`
-// like `*`, month and weekday names, steps that must be positive, and the @ descriptors.
+// Kubernetes CronJob schedules are parsed by robfig/cron v3's standard parser, cron.ParseStandard. Read
+// at robfig/cron v3.0.1: spec.go (bounds: minute 0-59, hour 0-23, day of month 1-31, month 1-12 or
+// JAN-DEC, day of week 0-6 or SUN-SAT), parser.go (five fields; `?` as `*`; ranges a-b within the
+// bounds and not reversed; a step after `/` must be positive; the @ descriptors, including `@every
+// <Go duration>`). That Kubernetes validates CronJob.spec.schedule with ParseStandard is from memory
+// (pkg/apis/batch/validation), not read here.
 const CRON_FIELDS: ReadonlyArray<{ name: string; min: number; max: number; names?: readonly string[] }> = [
     { name: "minute", min: 0, max: 59 },
     { name: "hour", min: 0, max: 23 },
@@ -520,6 +523,11 @@ const CRON_DESCRIPTORS = ["@yearly", "@annually", "@monthly", "@weekly", "@daily
 /** What is wrong with a CronJob schedule, or undefined when Kubernetes accepts it. */
 export function cronScheduleProblem(schedule: string): string | undefined {
     const text = schedule.trim();
+    if (text.startsWith("@every ")) {
+        // time.ParseDuration; a zero or sub-second period is meaningless for a rotation job.
+        const seconds = durationSeconds(text.slice("@every ".length).trim());
+        return seconds !== undefined && seconds >= 1 ? undefined : `${text} needs a Go duration of at least 1s, e.g. @every 24h`;
+    }
     if (text.startsWith("@")) {
         return CRON_DESCRIPTORS.includes(text) ? undefined : `${text} is not a cron descriptor`;
     }
