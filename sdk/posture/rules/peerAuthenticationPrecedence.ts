@@ -12,8 +12,11 @@
 // - `pilot/pkg/security/authn/policy_applier.go`, `ComposePeerAuthentication`: the oldest config per
 //   scope (mesh = root namespace without selector; namespace; workload = with selector, NOT in the root
 //   namespace); the output starts PERMISSIVE, then mesh, namespace and workload modes override in that
-//   order, each only when not UNSET (UNSET inherits from the wider scope).
-// Port-level mTLS is not modelled. Pure: no Pulumi, no I/O.
+//   order, each only when not UNSET (UNSET inherits from the wider scope). Port-level modes come from the
+//   chosen WORKLOAD policy only (a namespace- or mesh-wide policy's portLevelMtls is never read): a port
+//   listed there takes its own mode, or, when UNSET, the mode composed so far. The port is the
+//   workload's (container) port, as the map key is in the sidecar's inbound listeners.
+// Pure: no Pulumi, no I/O.
 import type { PeerAuthenticationModeName } from "./inboundFilterChain";
 import { matchesLabels } from "../../internal/values";
 
@@ -27,6 +30,8 @@ export interface PeerAuthenticationObject {
     selector?: Record<string, string>;
     /** `spec.mtls.mode`; absent means UNSET (inherit from the wider scope). */
     mode?: PeerAuthenticationModeName | "UNSET";
+    /** `spec.portLevelMtls`: workload port -> mode (UNSET: the policy's composed mode). Read only on workload policies. */
+    portLevelMtls?: Readonly<Record<number, PeerAuthenticationModeName | "UNSET">>;
     /** `metadata.creationTimestamp` in milliseconds since the epoch; absent when not known (e.g. not created yet). */
     createdAt?: number;
 }
@@ -36,7 +41,10 @@ export type ChosenPeerAuthentication = PeerAuthenticationObject | "unknown" | un
 
 /** The effective PeerAuthentication of one workload. */
 export interface EffectivePeerAuthentication {
-    /** The effective mode; `"unknown"` when it depends on which of several same-scope objects is oldest. */
+    /**
+     * The effective mode (of `port`, when one is given); `"unknown"` when it depends on which of several
+     * same-scope objects is oldest.
+     */
     mode: PeerAuthenticationModeName | "unknown";
     /** The workload-level object chosen (selector matching the workload, outside the root namespace). */
     workload: ChosenPeerAuthentication;
@@ -82,15 +90,23 @@ function modeOf(chosen: ChosenPeerAuthentication, candidates: readonly PeerAuthe
     return modes.size === 1 ? [...modes][0] : "unknown";
 }
 
+/** A workload policy's mode on `port` given the mode composed from the wider scopes and its own. */
+function portModeOf(policy: PeerAuthenticationObject, composed: PeerAuthenticationModeName | "unknown", port: number): PeerAuthenticationModeName | "unknown" {
+    const own = policy.portLevelMtls?.[port];
+    return own === undefined || own === "UNSET" ? composed : own;
+}
+
 /**
  * The effective PeerAuthentication of a workload with `workloadLabels` in `namespace`, given every
- * PeerAuthentication in the cluster (`policies`) and the mesh's root namespace.
+ * PeerAuthentication in the cluster (`policies`) and the mesh's root namespace; with `port`, the mode
+ * of that workload port (port-level modes of the chosen workload policy).
  */
 export function effectivePeerAuthentication(
     policies: readonly PeerAuthenticationObject[],
     namespace: string,
     rootNamespace: string,
     workloadLabels: Readonly<Record<string, string>>,
+    port?: number,
 ): EffectivePeerAuthentication {
     const meshCandidates = policies.filter((p) => p.namespace === rootNamespace && isNamespaceWidePeerAuthentication(p));
     const nsCandidates = namespace === rootNamespace ? [] : policies.filter((p) => p.namespace === namespace && isNamespaceWidePeerAuthentication(p));
@@ -105,6 +121,16 @@ export function effectivePeerAuthentication(
     for (const m of [modeOf(mesh, meshCandidates), modeOf(ns, nsCandidates), modeOf(workload, workloadCandidates)]) {
         if (m !== undefined) {
             mode = m;
+        }
+    }
+    if (port !== undefined && workload !== undefined) {
+        if (workload !== "unknown") {
+            mode = portModeOf(workload, mode, port);
+        } else {
+            // Whichever workload policy is oldest, the port's mode is the same when every candidate agrees.
+            const composedWithout = [modeOf(mesh, meshCandidates), modeOf(ns, nsCandidates)].reduce<PeerAuthenticationModeName | "unknown">((acc, m) => m ?? acc, "PERMISSIVE");
+            const modes = new Set(workloadCandidates.map((c) => portModeOf(c, c.mode === undefined || c.mode === "UNSET" ? composedWithout : c.mode, port)));
+            mode = modes.size === 1 ? [...modes][0] : "unknown";
         }
     }
     return { mode, workload, namespace: ns, mesh };

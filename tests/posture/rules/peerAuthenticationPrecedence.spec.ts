@@ -5,7 +5,7 @@
 // namespace (issue 15, item 11; the platform side is in tests/platform/plan.spec.ts).
 import { strict as assert } from "node:assert";
 import { kyvernoMtlsPolicies, planKyvernoAuthz, KyvernoAuthzFlavor } from "../../../sdk/authz";
-import { planMtlsPolicy, MtlsScope } from "../../../sdk/istio";
+import { MtlsMode, planMtlsPolicy, MtlsScope } from "../../../sdk/istio";
 import { PeerAuthenticationObject, effectivePeerAuthentication, isNamespaceWidePeerAuthentication, oldestPeerAuthentication } from "../../../sdk/posture/rules";
 
 const ROOT = "istio-system";
@@ -58,6 +58,40 @@ describe("rule: PeerAuthentication precedence (istio 1.30.3)", () => {
         assert.equal(oldestPeerAuthentication([a]), a);
         const wl: PeerAuthenticationObject = { name: "web", namespace: "shop", selector: { app: "web" }, mode: "DISABLE" };
         assert.equal(effectivePeerAuthentication([a, b, wl], "shop", ROOT, { app: "web" }).mode, "DISABLE");
+    });
+
+    describe("port-level modes (ComposePeerAuthentication: the chosen workload policy's portLevelMtls only)", () => {
+        const wl = (extra: Partial<PeerAuthenticationObject>): PeerAuthenticationObject => ({ name: "api", namespace: "shop", selector: { app: "api" }, ...extra });
+        const cases: Array<[string, PeerAuthenticationObject[], number, string]> = [
+            ["a listed port takes its own mode", [mesh("STRICT"), wl({ mode: "STRICT", portLevelMtls: { 8081: "PERMISSIVE" } })], 8081, "PERMISSIVE"],
+            ["an unlisted port takes the workload's mode", [mesh("PERMISSIVE"), wl({ mode: "STRICT", portLevelMtls: { 8081: "PERMISSIVE" } })], 9090, "STRICT"],
+            ["UNSET on the port inherits the composed mode", [mesh("STRICT"), wl({ mode: "UNSET", portLevelMtls: { 8081: "UNSET" } })], 8081, "STRICT"],
+            ["UNSET on the port inherits the workload's own mode", [mesh("PERMISSIVE"), wl({ mode: "DISABLE", portLevelMtls: { 8081: "UNSET" } })], 8081, "DISABLE"],
+            ["a namespace-wide policy's portLevelMtls is never read", [mesh("STRICT"), { name: "default", namespace: "shop", mode: "STRICT", portLevelMtls: { 8081: "DISABLE" } }], 8081, "STRICT"],
+            ["a selector policy in the root namespace is ignored, ports included", [mesh("STRICT"), { name: "x", namespace: ROOT, selector: { app: "api" }, mode: "STRICT", portLevelMtls: { 8081: "DISABLE" } }], 8081, "STRICT"],
+            ["two workload policies of unknown age that agree on the port", [mesh("STRICT"), wl({ name: "a", portLevelMtls: { 8081: "PERMISSIVE" } }), wl({ name: "b", mode: "STRICT", portLevelMtls: { 8081: "PERMISSIVE" } })], 8081, "PERMISSIVE"],
+            ["two workload policies of unknown age that disagree on the port", [mesh("STRICT"), wl({ name: "a", portLevelMtls: { 8081: "PERMISSIVE" } }), wl({ name: "b", mode: "STRICT" })], 8081, "unknown"],
+        ];
+        assert.equal(cases.length, 8);
+        for (const [what, policies, port, expected] of cases) {
+            it(what, () => {
+                assert.equal(effectivePeerAuthentication(policies, "shop", ROOT, { app: "api" }, port).mode, expected);
+            });
+        }
+
+        it("what MtlsPolicy emits for a port-level PERMISSIVE workload gives that mode on the port and STRICT elsewhere", () => {
+            const plan = planMtlsPolicy("api", { namespace: "shop", selector: { app: "api" }, mode: MtlsMode.STRICT, portLevelMtls: [{ port: 8081, mode: MtlsMode.PERMISSIVE }] });
+            assert.equal(plan.scope, MtlsScope.Workload);
+            const object: PeerAuthenticationObject = {
+                name: plan.policyName,
+                namespace: plan.namespace,
+                selector: plan.selector,
+                mode: plan.mode,
+                portLevelMtls: Object.fromEntries(plan.portLevelMtls.map((p) => [p.port, p.mode])),
+            };
+            assert.equal(effectivePeerAuthentication([mesh("STRICT"), object], "shop", ROOT, { app: "api" }, 8081).mode, "PERMISSIVE");
+            assert.equal(effectivePeerAuthentication([mesh("STRICT"), object], "shop", ROOT, { app: "api" }, 8080).mode, "STRICT");
+        });
     });
 
     it("the root namespace: its namespace-wide policy is the mesh's, its selector policies are ignored", () => {
