@@ -1,7 +1,7 @@
 // Each example program under the harness: it runs, and produces the objects its README promises.
 import { strict as assert } from "node:assert";
 import * as path from "node:path";
-import { RunOptions, loadProgram, runExpectingError, runProgram, valueOf } from "./harness";
+import { liveReads, RunOptions, loadProgram, runExpectingError, runProgram, valueOf } from "./harness";
 import { ISTIO_GROUPS, assertValidObjects, loadCrd, loadIstioCrds } from "./schema";
 
 loadIstioCrds();
@@ -74,7 +74,7 @@ describe("examples", () => {
         const run = (config: Record<string, string>): RunOptions => ({
             project: "kuadrant-mtls",
             config: Object.fromEntries(Object.entries(config).map(([k, v]) => [`kuadrant-mtls:${k}`, v])),
-            newResource: (args) => (args.id && args.id in liveCluster ? { id: args.id, state: liveCluster[args.id] } : undefined),
+            ...liveReads(liveCluster),
         });
 
         it("Operator mode (default): Istio PERMISSIVE and spec.mtls on the Kuadrant CR", async () => {

@@ -381,6 +381,16 @@ interface Execution<T> {
 }
 
 /**
+ * Run options whose mocks answer reads of existing objects (`get`, or `id` in the options) from
+ * `objects`, keyed by the ID read (`<namespace>/<name>`); other registrations fall through to the defaults.
+ */
+export function liveReads(objects: Record<string, unknown>): Pick<RunOptions, "newResource"> {
+    return {
+        newResource: (args) => (args.id && args.id in objects ? { id: args.id, state: objects[args.id] as Record<string, unknown> } : undefined),
+    };
+}
+
+/**
  * Runs `program` under Pulumi's mock runtime and resolves when every registration has settled,
  * including ones whose inputs waited on other resources' outputs. Throws the program's error, or the
  * first error raised while registering (a mock failure, an apply that threw).

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { KUADRANT_TLS_TRANSPORT_SOCKET, KuadrantMtls, KuadrantMtlsArgs, KuadrantMtlsMode } from "../sdk";
-import { ProgramResult, RegisteredResource, RunOptions, assertRejected, runExpectingError, runProgram, valueOf, registrationView } from "./harness";
+import { liveReads, ProgramResult, RegisteredResource, RunOptions, assertRejected, runExpectingError, runProgram, valueOf, registrationView } from "./harness";
 import { liveFilters } from "./mocks/kuadrantOperator";
 import { ISTIO_GROUPS, assertValidObjects, loadCrd, loadIstioCrds } from "./schema";
 
@@ -11,16 +11,7 @@ const TYPE = "meshtls:index:KuadrantMtls";
 const EF_PATCH = "kubernetes:networking.istio.io/v1alpha3:EnvoyFilterPatch";
 
 /** Serves reads of live objects from `objects` (keyed `<namespace>/<name>`). */
-function cluster(objects: Record<string, unknown>): RunOptions {
-    return {
-        newResource: (args) => {
-            if (args.id && args.id in objects) {
-                return { id: args.id, state: objects[args.id] as Record<string, unknown> };
-            }
-            return undefined;
-        },
-    };
-}
+const cluster = (objects: Record<string, unknown>): RunOptions => liveReads(objects);
 
 const manual = (extra: Partial<KuadrantMtlsArgs> = {}): KuadrantMtlsArgs => ({ mode: KuadrantMtlsMode.Manual, kuadrantVersion: "1.2.0", gateways: [{ name: "external", namespace: "gateway-system" }], ...extra });
 

@@ -55,14 +55,17 @@ export function planKyvernoAuthz(name: string, args: pulumi.Unwrap<KyvernoAuthzA
     const plan: KyvernoAuthzPlan = { provider, createNamespace: args.createNamespace ?? DEFAULT_KYVERNO_CREATE_NAMESPACE, revision, policies: [], targets: [], appMtls: [] };
     if (provider.flavor === KyvernoAuthzFlavor.AuthzServer) {
         plan.server = planAuthzServer(v, args, provider, revision);
-        // The webhook's PeerAuthentication selects its pods: Istio ignores a selector in the root namespace (MtlsPolicy refuses it).
-        v.check(provider.namespace !== DEFAULT_ISTIO_NAMESPACE, "namespace", provider.namespace, `expected a namespace other than Istio's root namespace (${DEFAULT_ISTIO_NAMESPACE}): the webhook's PeerAuthentication selects its pods, and Istio ignores a workload selector there; install the authorizer in its own namespace`);
     } else {
         plan.plugin = planEnvoyPlugin(v, args, provider, revision);
-        // Its namespace-wide STRICT PeerAuthentication would be the mesh-wide policy in the root namespace
-        // (sdk/posture/rules/peerAuthenticationPrecedence.ts): a change to the whole mesh nobody asked for.
-        v.check(provider.namespace !== DEFAULT_ISTIO_NAMESPACE, "namespace", provider.namespace, `expected a namespace other than Istio's root namespace (${DEFAULT_ISTIO_NAMESPACE}): the authorizer's namespace-wide PeerAuthentication there would become the mesh-wide policy; install the authorizer in its own namespace`);
     }
+    // In Istio's root namespace the authorizer's namespace-wide PeerAuthentication would be the mesh-wide
+    // one, and the webhook's selector policy would be ignored (sdk/posture/rules/peerAuthenticationPrecedence.ts).
+    v.check(
+        provider.namespace !== DEFAULT_ISTIO_NAMESPACE,
+        "namespace",
+        provider.namespace,
+        `expected a namespace other than Istio's root namespace (${DEFAULT_ISTIO_NAMESPACE}): the authorizer's namespace-wide PeerAuthentication there would become the mesh-wide policy (and Istio ignores the webhook's selector policy there); install the authorizer in its own namespace`,
+    );
     plan.policies = planKyvernoPolicies(v, args.policies, plan.server);
     checkObjectSizes(v, plan);
     plan.targets = planKyvernoTargets(v, args.targets, provider.providerName);

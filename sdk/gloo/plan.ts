@@ -2,7 +2,7 @@
 // exactly once, into plain data the manifests and the component read. Pure: no resource is registered.
 import type * as pulumi from "@pulumi/pulumi";
 import { checkValuesOverride, HelmMode, parseValuesYaml, SetValue } from "../internal/chartValues";
-import { ArgsValidator, isDnsLabel } from "../internal/validation";
+import { ArgsValidator, isDnsLabel, durationSeconds } from "../internal/validation";
 import { compareVersions } from "../internal/values";
 import { KeyAlgorithm, MAX_VALIDITY_HOURS } from "../pki";
 import {
@@ -272,7 +272,7 @@ function planXds(v: ArgsValidator, xds: pulumi.Unwrap<GlooXdsMtlsArgs>, helmMode
     if (xds.rotationDuration !== undefined) {
         // certgen's --rotation-duration (a Go time.Duration) is the wait between trusting the new CA and
         // serving it; zero would serve the new certificate before any proxy trusts it.
-        if (v.check(/^\d+(ms|s|m|h)$/.test(xds.rotationDuration), "xds.rotationDuration", xds.rotationDuration, "expected a Go duration such as \"65s\" or \"2m\"")) {
+        if (v.check(durationSeconds(xds.rotationDuration) !== undefined, "xds.rotationDuration", xds.rotationDuration, "expected a Go duration such as \"65s\", \"2m\" or \"1h30m\"")) {
             v.positiveDuration("xds.rotationDuration", xds.rotationDuration);
         }
     }

@@ -494,6 +494,10 @@ export function isHostPort(value: string): boolean {
  * text is neither (its format check reports that).
  */
 export function durationSeconds(value: string): number | undefined {
+    // Go's time.ParseDuration also takes a bare "0".
+    if (value === "0") {
+        return 0;
+    }
     if (typeof value !== "string" || !/^((\d+(\.\d+)?)(h|m|s|ms|us|µs|ns))+$/.test(value)) {
         return undefined;
     }

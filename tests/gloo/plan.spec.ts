@@ -212,7 +212,7 @@ describe("gloo plan: planGlooMtls", () => {
             [
                 "a malformed cron schedule and rotation duration",
                 { xds: { rotation: GlooCertRotation.CronJob, cronSchedule: "monthly", rotationDuration: "2 minutes" } },
-                ["xds.cronSchedule: got \"monthly\"; it has 1 field; expected 5 cron fields (minute 0-59, hour 0-23, day of month 1-31, month 1-12, day of week 0-6) with *, lists, ranges and steps of at least 1 (e.g. \"0 3 1 * *\", \"*/15 * * * *\"), or @hourly/@daily/@weekly/@monthly/@yearly, or @every <duration>", "xds.rotationDuration: got \"2 minutes\"; expected a Go duration such as \"65s\" or \"2m\""],
+                ["xds.cronSchedule: got \"monthly\"; it has 1 field; expected 5 cron fields (minute 0-59, hour 0-23, day of month 1-31, month 1-12, day of week 0-6) with *, lists, ranges and steps of at least 1 (e.g. \"0 3 1 * *\", \"*/15 * * * *\"), or @hourly/@daily/@weekly/@monthly/@yearly, or @every <duration>", "xds.rotationDuration: got \"2 minutes\"; expected a Go duration such as \"65s\", \"2m\" or \"1h30m\""],
             ],
             ["a cron schedule with six fields", { xds: { rotation: GlooCertRotation.CronJob, cronSchedule: "0 0 3 1 * *" } }, ["xds.cronSchedule: got \"0 0 3 1 * *\"; it has 6 fields; expected 5 cron fields (minute 0-59, hour 0-23, day of month 1-31, month 1-12, day of week 0-6) with *, lists, ranges and steps of at least 1 (e.g. \"0 3 1 * *\", \"*/15 * * * *\"), or @hourly/@daily/@weekly/@monthly/@yearly, or @every <duration>"]],
             ["an unknown rotation", { xds: { rotation: bad("Manual") } }, ["xds.rotation: got \"Manual\"; expected one of \"Pulumi\", \"CronJob\""]],

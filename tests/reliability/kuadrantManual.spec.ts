@@ -6,7 +6,7 @@
 import { strict as assert } from "node:assert";
 import { KuadrantMtls, KuadrantMtlsArgs, KuadrantMtlsMode } from "../../sdk";
 import { ClientTransport, InboundChain, PeerAuthenticationModeName, inboundFilterChain } from "../../sdk/posture/rules";
-import { ProgramResult, RegisteredResource, RunOptions, runProgram } from "../harness";
+import { liveReads, ProgramResult, RegisteredResource, RunOptions, runProgram } from "../harness";
 import { liveFilters } from "../mocks/kuadrantOperator";
 
 const EF_PATCH = "kubernetes:networking.istio.io/v1alpha3:EnvoyFilterPatch";
@@ -27,7 +27,7 @@ const OPERATOR_LIVE: Readonly<Record<Link, Record<string, unknown>>> = { authori
 /** Serves the reads of the live EnvoyFilters with these specs. */
 function live(specs: Record<Link, unknown>): RunOptions {
     const objects = Object.fromEntries(LINKS.map((l) => [readId(l), { ...OPERATOR_LIVE[l], spec: structuredClone(specs[l]) }]));
-    return { newResource: (args) => (args.id && args.id in objects ? { id: args.id, state: objects[args.id] as Record<string, unknown> } : undefined) };
+    return liveReads(objects);
 }
 const operatorSpecs = (): Record<Link, unknown> => ({ authorino: OPERATOR_LIVE.authorino.spec, limitador: OPERATOR_LIVE.limitador.spec });
 

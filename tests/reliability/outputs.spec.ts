@@ -26,7 +26,7 @@ import {
 } from "../../sdk";
 import { ARG_SHAPES } from "../../sdk/internal/argShapes.generated";
 import { PLAIN_FIELDS, listedPlain } from "../gen/plainFields";
-import { RunOptions, assertRejected, registrationView, runExpectingError, runProgram } from "../harness";
+import { liveReads, RunOptions, assertRejected, registrationView, runExpectingError, runProgram } from "../harness";
 import { liveFilters } from "../mocks/kuadrantOperator";
 
 type Args = Record<string, unknown>;
@@ -41,12 +41,7 @@ interface Base {
 }
 
 /** Answers Kuadrant Manual mode's reads of the operator's EnvoyFilters. */
-const kuadrantCluster: RunOptions = {
-    newResource: (a) => {
-        const live: Record<string, unknown> = liveFilters();
-        return a.id && a.id in live ? { id: a.id, state: live[a.id] as Record<string, unknown> } : undefined;
-    },
-};
+const kuadrantCluster: RunOptions = liveReads(liveFilters());
 
 const ca = () => new CertificateAuthority("fixture-ca", {});
 const grpcProvider = {

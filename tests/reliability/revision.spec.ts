@@ -21,7 +21,7 @@ import {
     upstreamTls,
     DestinationRuleView,
 } from "../../sdk/posture/rules";
-import { ProgramResult, RunOptions, assertRejected, runProgram } from "../harness";
+import { liveReads, ProgramResult, RunOptions, assertRejected, runProgram } from "../harness";
 import { liveFilters } from "../mocks/kuadrantOperator";
 import { ISTIO_GROUPS, assertValidObjects, loadIstioCrds, schemaErrors } from "../schema";
 
@@ -41,7 +41,7 @@ type Values = Record<string, unknown>;
 
 const LIVE = liveFilters() as Record<string, Record<string, unknown>>;
 /** Serves KuadrantMtls's reads of the operator's live EnvoyFilters (Manual mode). */
-const LIVE_READS: RunOptions = { newResource: (a) => (a.id && a.id in LIVE ? { id: a.id, state: LIVE[a.id] } : undefined) };
+const LIVE_READS: RunOptions = liveReads(LIVE);
 
 const get = (o: unknown, ...path: string[]): unknown => path.reduce<unknown>((x, k) => (x && typeof x === "object" ? (x as Values)[k] : undefined), o);
 

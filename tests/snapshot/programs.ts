@@ -3,7 +3,7 @@
 // from main before the plan/manifests/component refactor (issue 13); the spec compares against it so a
 // refactor that changes a URN or an input shows up as a failing test, not as a replaced live resource.
 import * as path from "node:path";
-import { RunOptions, loadProgram, runProgram } from "../harness";
+import { liveReads, RunOptions, loadProgram, runProgram } from "../harness";
 import { PROGRAMS } from "../reliability/programs";
 
 const ROOT = path.join(__dirname, "..", "..");
@@ -36,7 +36,7 @@ const kuadrantManual = (config: Record<string, string>): SnapshotProgram => ({
         project: "kuadrant-mtls",
         // Manual mode needs a Kuadrant before 1.3 (issue 15 item 6); the name keeps the baseline's key.
         config: Object.fromEntries(Object.entries({ kuadrantVersion: "1.2.0", ...config }).map(([k, v]) => [`kuadrant-mtls:${k}`, v])),
-        newResource: (args) => (args.id && args.id in LIVE ? { id: args.id, state: LIVE[args.id] } : undefined),
+        ...liveReads(LIVE),
     },
 });
 

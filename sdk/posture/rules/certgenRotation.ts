@@ -1,7 +1,7 @@
 // Gloo's certgen rotation decision: would the chart's certgen job replace the `gloo-mtls-certs`
 // secret it finds? A pure model of the upstream code, for the posture engine and for tests that check
-// what meshtls emits. It imports nothing: product folders import their own constants, and the tests
-// check that those agree with the ones here.
+// what meshtls emits. It imports only the shared duration reader: product folders import their own
+// constants, and the tests check that those agree with the ones here.
 //
 // Encodes solo-io/gloo at tag v1.22.1:
 // - jobs/certgen/cmd/main.go: flag defaults, `--renew-before` "2160h" and `--force-rotation` false.
@@ -20,6 +20,7 @@
 //   `--secret-name=gloo-mtls-certs --svc-name=gloo --rotation-duration=...`, and `--force-rotation=true`
 //   only when `gateway.certGenJob.forceRotation` is truthy; it never passes `--renew-before`.
 // - install/helm/gloo/values-template.yaml: `gateway.certGenJob.forceRotation: true` by default.
+import { durationSeconds } from "../../internal/validation";
 
 /** certgen's `--renew-before` default, verbatim (`jobs/certgen/cmd/main.go`); the chart never overrides it. */
 export const CERTGEN_RENEW_BEFORE_DEFAULT = "2160h";
@@ -31,21 +32,14 @@ export const CERTGEN_GLOO_SVC_NAME = "gloo";
 export const CERTGEN_CHART_FORCE_ROTATION_DEFAULT = true;
 
 const HOUR_MS = 3_600_000;
-const UNIT_MS: Readonly<Record<string, number>> = { h: HOUR_MS, m: 60_000, s: 1000, ms: 1 };
-
 /**
  * A Go duration string as `time.ParseDuration` reads certgen's flag ("2160h", "90m", "1h30m", "65s"),
- * in milliseconds; undefined when it is not one (certgen then fails). Units h, m, s, ms; no fractions.
+ * in milliseconds; undefined when it is not one (certgen then fails). Parsed by the package's one
+ * duration reader (sdk/internal/validation.ts durationSeconds).
  */
 export function parseGoDurationMs(text: string): number | undefined {
-    if (!/^(\d+(h|ms|m|s))+$/.test(text)) {
-        return text === "0" ? 0 : undefined;
-    }
-    let total = 0;
-    for (const m of text.matchAll(/(\d+)(h|ms|m|s)/g)) {
-        total += Number(m[1]) * UNIT_MS[m[2]];
-    }
-    return total;
+    const seconds = durationSeconds(text);
+    return seconds === undefined ? undefined : Math.round(seconds * 1000);
 }
 
 /** certgen's default `--renew-before` in hours. */
