@@ -16,8 +16,7 @@ const provider =
 // exported at its last update (read through a reference to the stack itself). A first deploy, or a
 // stack that never exported it, has none: every step is allowed. `meshtls:skipRotationGuard: true`
 // skips the check knowingly (README, rotation runbook).
-const skipRotationGuard = new pulumi.Config("meshtls").getBoolean("skipRotationGuard") ?? false;
-const previousRotationState = skipRotationGuard
+const previousRotationState = config.skipRotationGuard
     ? undefined
     : new pulumi.StackReference("meshtls-previous-outputs", { name: `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}` }).getOutput("rotationState");
 

@@ -126,6 +126,7 @@ describe("one home per default (source scan of sdk/)", () => {
         const files = readSdk();
         assert.ok(files.length > 40, `expected the whole sdk/, got ${files.length} files`);
         const names = new Set(files.map((f) => f.file));
+        assert.equal(RULES.length, 25);
         for (const rule of RULES) {
             for (const home of Array.isArray(rule.home) ? rule.home : [rule.home]) {
                 assert.ok(names.has(home), `${rule.what}: home ${home} exists`);

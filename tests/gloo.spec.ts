@@ -115,6 +115,7 @@ describe("gloo: GlooMtls", () => {
                 [withCa((ca) => ({ xds: { issuer: ca.issuer }, istio: { istioVersion: "1.30.3", enableAutoMtls: true, customSidecarsYaml: "- name: x\n", istioDiscoveryAddress: "a.b:1" } })), ["gateway", "gatewayProxies", "global"]],
                 [() => new GlooMtls("gloo", { xds: { rotation: GlooCertRotation.CronJob } }), ["gateway", "global"]],
             ];
+            assert.equal(all.length, 2);
             for (const [program, sections] of all) {
                 const result = await runProgram(program);
                 assert.deepEqual(Object.keys(release(result).values).sort(), sections);

@@ -65,6 +65,7 @@ describe("multi-language: the inferred package schema", function () {
             ["GlooCertRotation", sdk.GlooCertRotation],
             ["KyvernoAuthzFlavor", sdk.KyvernoAuthzFlavor],
         ];
+        assert.equal(enums.length, 4);
         for (const [name, e] of enums) {
             assert.deepEqual(values(name), Object.values(e), name);
         }

@@ -21,7 +21,7 @@ import {
 } from "./defaults";
 import { KYVERNO_AUTHZ_POLICY_CRD_SERVED, kyvernoAuthzPolicyCrdServes } from "../posture";
 import type { KyvernoProviderPlan } from "./provider";
-import { KyvernoAuthzArgs, KyvernoAuthzFlavor } from "./types";
+import { KYVERNO_AUTHZ_TYPE, KyvernoAuthzArgs, KyvernoAuthzFlavor } from "./types";
 
 /** The webhook certificate issued here (from `webhookIssuer`). */
 export interface WebhookCertificatePlan {
@@ -184,7 +184,7 @@ export function authzServerValues(server: AuthzServerPlan, pems?: WebhookCertifi
     values.validatingWebhookConfiguration = webhook;
     if (server.webhook.certificate !== undefined) {
         if (pems === undefined) {
-            throw new Error("authzServerValues: the plan issues the webhook certificate; pass its PEMs");
+            throw new Error(`${KYVERNO_AUTHZ_TYPE}: internal error: the plan issues the webhook certificate (${server.webhook.certificate.commonName}), so its PEMs must be passed to the chart values`);
         }
         webhook.certificates = { static: { crt: pems.crt, key: pems.key } };
     } else if (server.webhook.certManagerIssuer !== undefined) {

@@ -53,8 +53,8 @@ export interface GlooXdsMtlsArgs {
     /**
      * Cron schedule of `gloo-mtls-certgen-cronjob` (CronJob rotation): five fields (minute 0-59, hour
      * 0-23, day of month 1-31, month 1-12 or JAN-DEC, day of week 0-6 or SUN-SAT) with `*`, lists, ranges
-     * and steps of at least 1, or `@hourly`/`@daily`/`@weekly`/`@monthly`/`@yearly`. The chart's own
-     * default, every minute, is not used.
+     * and steps of at least 1, `@hourly`/`@daily`/`@weekly`/`@monthly`/`@yearly`, or `@every <duration>`
+     * (robfig/cron v3's standard parser). The chart's own default, every minute, is not used.
      * @default "0 3 1 * *" (monthly)
      */
     cronSchedule?: pulumi.Input<string>;

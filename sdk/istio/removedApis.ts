@@ -1,7 +1,7 @@
 // The Istio API groups removed in 1.6 (`authentication.istio.io/v1alpha1`, `rbac.istio.io`), and the
 // check that refuses their documents where current arguments are expected. Shared by MtlsPolicy's plan
 // and the converter (legacy.ts), so neither imports the other.
-import * as pulumi from "@pulumi/pulumi";
+import { ArgsError } from "../internal/validation";
 
 /** A document of a removed API, as far as the check and the converter read it. */
 export interface LegacyDoc {
@@ -47,10 +47,14 @@ export function rejectLegacyPolicy(type: string, name: string, args: unknown): v
     if (!looksLegacy) {
         return;
     }
-    throw new pulumi.ResourceError(
-        `${type} "${name}": invalid arguments:\n  - apiVersion: got ${doc.apiVersion === undefined ? "nothing" : JSON.stringify(doc.apiVersion)} (a ${doc.kind ?? "Policy"} document); ` +
-            `that API was removed in Istio 1.6. Use ${replacement ?? LEGACY_GROUPS["authentication.istio.io"]}: ` +
-            `pass MtlsPolicyArgs ({ namespace, selector, mode, portLevelMtls }), or convert the YAML with convertLegacyIstioPolicy(yamlText).`,
-        undefined,
-    );
+    throw new ArgsError(type, name, [
+        {
+            field: "apiVersion",
+            value: doc.apiVersion,
+            shown: `${doc.apiVersion === undefined ? "nothing" : JSON.stringify(doc.apiVersion)} (a ${doc.kind ?? "Policy"} document)`,
+            accepted:
+                `that API was removed in Istio 1.6. Use ${replacement ?? LEGACY_GROUPS["authentication.istio.io"]}: ` +
+                `pass MtlsPolicyArgs ({ namespace, selector, mode, portLevelMtls }), or convert the YAML with convertLegacyIstioPolicy(yamlText).`,
+        },
+    ]);
 }

@@ -24,7 +24,10 @@ export interface SidecarInjectionArgs {
      * @default true
      */
     rewriteAppHTTPProbers?: pulumi.Input<boolean>;
-    /** Control-plane revision to inject from (`istio.io/rev` pod label). */
+    /**
+     * Control-plane revision to inject from (`istio.io/rev` pod label).
+     * @default "" (the default revision: no `istio.io/rev` label)
+     */
     revision?: pulumi.Input<string>;
 }
 

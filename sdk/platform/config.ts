@@ -38,6 +38,12 @@ export interface PlatformStackConfig {
      * @default the current context
      */
     kubeconfigContext?: string;
+    /**
+     * `meshtls:skipRotationGuard`: skip the CA rotation guard for this update (the root program then does
+     * not read the stack's previous `rotationState`). For a step the guard refuses on purpose.
+     * @default false
+     */
+    skipRotationGuard: boolean;
     /** The platform: `meshtls:ca`, `istio`, `kuadrant`, `gloo`, `authz`, `policies`, `helmMode`. */
     platform: pulumi.Unwrap<MtlsPlatformArgs>;
 }
@@ -177,6 +183,7 @@ export function readPlatformConfig(all: Record<string, string>, namespace = "mes
         target,
         renderDirectory: (raw.renderDirectory as string | undefined) ?? "rendered",
         kubeconfigContext: raw.kubeconfigContext as string | undefined,
+        skipRotationGuard: (raw.skipRotationGuard as boolean | undefined) ?? false,
         platform,
     };
 }

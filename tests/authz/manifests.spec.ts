@@ -97,7 +97,7 @@ describe("authz manifests (pure)", () => {
         });
 
         it("values: refuses to leave out a certificate the plan issues", () => {
-            assert.throws(() => authzServerValues(server({ webhookIssuer: issuer })), /the plan issues the webhook certificate; pass its PEMs/);
+            assert.throws(() => authzServerValues(server({ webhookIssuer: issuer })), /meshtls:index:KyvernoAuthz: internal error: the plan issues the webhook certificate \(kyverno-authz-server-validation\.kyverno\.svc\), so its PEMs must be passed/);
         });
 
         it("install: the plan's chart, version, repository, mode, release and namespace", () => {

@@ -61,6 +61,12 @@ describe("stack config: one source for argument shapes", function () {
         assert.deepEqual(PLATFORM_CONFIG_SCHEMA, generated.schema);
     });
 
+    it("meshtls:skipRotationGuard is read once, typed, false unless set", () => {
+        assert.equal(readPlatformConfig({}).skipRotationGuard, false);
+        assert.equal(readPlatformConfig({ "meshtls:skipRotationGuard": "true" }).skipRotationGuard, true);
+        assert.throws(() => readPlatformConfig({ "meshtls:skipRotationGuard": "\"yes\"" }), /meshtls:skipRotationGuard/);
+    });
+
     it("the stack keys are MtlsPlatform's inputs, plus the stack-only keys, minus the omitted ones", async () => {
         const pkg = await packageSchema();
         const platform = pkg.resources[`${TOKEN}MtlsPlatform`];
@@ -79,6 +85,7 @@ describe("stack config: one source for argument shapes", function () {
         const all = Object.values(PLATFORM_CONFIG_SCHEMA).flatMap(nodes);
         const objects = all.filter((n) => n.type === "object");
         assert.ok(objects.length >= 30, `objects: ${objects.length}`);
+        assert.equal(objects.length, 33);
         for (const o of objects) {
             assert.ok(o.additionalProperties === false || typeof o.additionalProperties === "object", JSON.stringify(o).slice(0, 120));
         }

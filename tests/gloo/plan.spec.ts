@@ -345,6 +345,7 @@ describe("gloo plan: planGlooMtls", () => {
                 [/^istio\.customSidecarsYaml: got "<yaml>"; it does not parse as YAML: \S/, /^values: got "<yaml>"; it does not parse as YAML: \S/],
             ],
         ];
+        assert.equal(cases.length, 26);
         for (const [what, args, expected] of cases) {
             it(`rejects ${what}`, () => {
                 const problems = problemsOf(args);

@@ -201,6 +201,7 @@ describe("istio (pure): planIstioMesh", () => {
             ["values that are not a mapping", { values: { cni: "just text" } }, ['values.cni: got "<yaml>"; expected YAML text of a mapping (chart values), e.g. "meshConfig:\\n  accessLogFile: /dev/stdout"']],
             ["gateway values that are a list", { values: { gateway: "- a\n- b\n" } }, ['values.gateway: got "<yaml>"; expected YAML text of a mapping (chart values), e.g. "meshConfig:\\n  accessLogFile: /dev/stdout"']],
         ];
+        assert.equal(cases.length, 24);
         for (const [what, args, expected] of cases) {
             it(what, () => {
                 assert.deepEqual(problems(args), expected);

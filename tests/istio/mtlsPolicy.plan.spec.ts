@@ -171,6 +171,7 @@ describe("istio (pure): planMtlsPolicy", () => {
             ],
             ["a DestinationRule name that is not DNS", { namespace: "a", destinationRule: { name: "Shop MTLS" } }, [`destinationRule.name: got "Shop MTLS"; ${DNS_NAME}`]],
         ];
+        assert.equal(cases.length, 22);
         for (const [what, args, expected] of cases) {
             it(what, () => {
                 assert.deepEqual(problems(args), expected);
@@ -200,6 +201,7 @@ describe("istio (pure): planMtlsPolicy", () => {
             ["a bare peers spec", { spec: { peers: [] } }, /\(a Policy document\); that API was removed in Istio 1\.6/],
             ["an rbac.istio.io document", { apiVersion: "rbac.istio.io/v1alpha1", kind: "ServiceRole" }, /apiVersion: got "rbac\.istio\.io\/v1alpha1" \(a ServiceRole document\); that API was removed in Istio 1\.6\. Use security\.istio\.io\/v1 AuthorizationPolicy:/],
         ];
+        assert.equal(legacy.length, 4);
         for (const [what, args, pattern] of legacy) {
             it(`${what}, naming the replacement`, () => {
                 const message = rejection(args as pulumi.Unwrap<MtlsPolicyArgs>, "p");

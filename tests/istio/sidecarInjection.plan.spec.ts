@@ -41,6 +41,7 @@ describe("istio (pure): planSidecarInjection", () => {
             ["a bad namespace", { namespace: "Default" }, [`namespace: got "Default"; ${DNS_LABEL}`]],
             ["a revision that is a version", { revision: "1.30.3" }, [`revision: got "1.30.3"; ${DNS_LABEL}`]],
         ];
+        assert.equal(cases.length, 5);
         for (const [what, args, expected] of cases) {
             it(what, () => {
                 assert.deepEqual(problems({ namespace: "a", deployment: "d", ...args }), expected);

@@ -50,6 +50,7 @@ describe("kuadrant (pure): manifests", () => {
             [{ enabled: false }, { enable: false }],
             [{ enabled: false, authorino: false, limitador: false }, { enable: false }],
         ];
+        assert.equal(combos.length, 5);
         for (const [args, mtls] of combos) {
             it(`spec.mtls = ${JSON.stringify(mtls)} for ${JSON.stringify(args)}, valid against the Kuadrant CRD`, () => {
                 const { cr } = operatorPlan(args);
@@ -109,6 +110,7 @@ describe("kuadrant (pure): manifests", () => {
             ["an empty spec", undefined, "kuadrant-auth-service", /^Error: ctx: no CLUSTER patch named kuadrant-auth-service/],
             ["a non-object spec", "text", "kuadrant-auth-service", /^Error: ctx: no CLUSTER patch named kuadrant-auth-service/],
         ];
+        assert.equal(missing.length, 4);
         for (const [what, spec, cluster, message] of missing) {
             it(`fails clearly on ${what}`, () => {
                 assert.throws(() => withTransportSocket(spec, cluster, true, "ctx"), message);
@@ -159,6 +161,7 @@ describe("kuadrant (pure): manifests", () => {
             ["Limitador only", { authorino: false }, [{ name: "limitador-mtls", spec: { selector: { matchLabels: { app: "limitador" } }, mtls: { mode: "STRICT" } } }]],
             ["Authorino only", { limitador: false }, [{ name: "authorino-mtls", spec: { selector: { matchLabels: { "authorino-resource": "authorino" } }, mtls: { mode: "STRICT" } } }]],
         ];
+        assert.equal(cases.length, 4);
         for (const [what, args, expected] of cases) {
             it(`${what}, valid against the PeerAuthentication CRD`, () => {
                 const plan = planKuadrantMtls("kuadrant", manual(args));

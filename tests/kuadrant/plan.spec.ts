@@ -194,6 +194,7 @@ describe("kuadrant (pure): planKuadrantMtls", () => {
             ["Operator mode with Kuadrant 1.2 (no spec.mtls)", { kuadrantVersion: "1.2.0" }, /^mode: got "Operator"; Operator mode needs Kuadrant 1\.3 or later \(spec\.mtls of the Kuadrant CR\), and kuadrantVersion is "1\.2\.0"; use mode: Manual for older Kuadrant$/],
             ["an unreadable Kuadrant version in Operator mode", { kuadrantVersion: "latest" }, /^kuadrantVersion: got "latest"; expected a version such as/],
         ];
+        assert.equal(cases.length, 22);
         for (const [what, args, problem] of cases) {
             it(`rejects ${what}`, () => {
                 assertInvalid(() => planKuadrantMtls("k", args), "k", [problem]);

@@ -104,6 +104,7 @@ describe("pki (pure): planCertificateAuthority", () => {
             ["ServeNew", { generation: 2, previousGeneration: 1, rotationPhase: RotationPhase.ServeNew }, [1, 2], 2],
             ["rollback TrustNew", { generation: 1, previousGeneration: 2, rotationPhase: RotationPhase.TrustNew }, [2, 1], 2],
         ];
+        assert.equal(phases.length, 4);
         for (const [what, args, generations, signing] of phases) {
             it(`${what}: generations ${JSON.stringify(generations)} in bundle order, generation ${signing} signs`, () => {
                 const plan = planCertificateAuthority("mesh-ca", args);
@@ -167,6 +168,7 @@ describe("pki (pure): planCertificateAuthority", () => {
             ["common name over 40 characters", { commonName: "c".repeat(41) }, /^commonName: got "c{41}"; expected a non-empty string of at most 40 characters$/],
             ["empty organization", { organization: "" }, /^organization: got ""; expected a non-empty string of at most 64 characters$/],
         ];
+        assert.equal(cases.length, 22);
         for (const [what, args, problem] of cases) {
             it(`rejects ${what}`, () => {
                 assertInvalid(() => planCertificateAuthority("bad-ca", args), CA, "bad-ca", [problem]);
@@ -212,6 +214,7 @@ describe("pki (pure): planCertificate", () => {
         [{ keyAlgorithm: KeyAlgorithm.Rsa4096, clientAuth: true }, ["digital_signature", "key_encipherment", "server_auth", "client_auth"]],
         [{ keyAlgorithm: KeyAlgorithm.EcdsaP384, serverAuth: false, clientAuth: true }, ["digital_signature", "client_auth"]],
     ];
+    assert.equal(uses.length, 5);
     for (const [args, expected] of uses) {
         it(`allowed uses for ${JSON.stringify(args)}: ${expected.join(", ")} (RSA servers also need keyEncipherment)`, () => {
             assert.deepEqual(planCertificate("c", leaf(args)).allowedUses, expected);
@@ -252,6 +255,7 @@ describe("pki (pure): planCertificate", () => {
             ["zero validity", { validityHours: 0 }, /^validityHours: got 0; expected a whole number >= 1$/],
             ["fractional early renewal", { earlyRenewalHours: 0.5 }, /^earlyRenewalHours: got 0.5; expected a whole number >= 0$/],
         ];
+        assert.equal(cases.length, 18);
         for (const [what, args, problem] of cases) {
             it(`rejects ${what}`, () => {
                 assertInvalid(() => planCertificate("bad-cert", leaf(args)), CERT, "bad-cert", [problem]);

@@ -407,6 +407,7 @@ describe("reliability: every non-plain argument accepts an Output (issue 14 item
         }
     });
 
+    assert.equal(BASES.length, 14);
     for (const base of BASES) {
         describe(`${base.token.replace("meshtls:index:", "")}: ${base.what}`, () => {
             for (const depth of ["outermost", "innermost"] as const) {

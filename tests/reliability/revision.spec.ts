@@ -268,6 +268,7 @@ describe("reliability: a revisioned mesh with every integration (issue 15, item 
             ["a dot", { ...kuadrantArgs(KuadrantMtlsMode.Manual), revision: "1.30" }, /revision: got "1\.30"; expected a DNS-1123 label/],
             ["too long", { revision: "r".repeat(64) }, /revision: got "r{64}"; expected a DNS-1123 label/],
         ];
+        assert.equal(bad.length, 3);
         for (const [label, args, message] of bad) {
             it(`refuses a revision that is no label value (${label}), before registering anything`, async () => {
                 await assertRejected(() => new KuadrantMtls("kq", args), "meshtls:index:KuadrantMtls", "kq", message);

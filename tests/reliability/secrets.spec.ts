@@ -20,6 +20,7 @@ describe("reliability: secrets with a hand-built issuer (plain strings)", () => 
         ["GlooMtls (xDS issuer)", (issuer) => new GlooMtls("gloo", { xds: { issuer } }), /LocallySignedCert::gloo-xds-cert-cert caPrivateKeyPem$/],
         ["KyvernoAuthz (webhook issuer)", (issuer) => new KyvernoAuthz("authz", { webhookIssuer: issuer }), /LocallySignedCert::authz-webhook-cert-cert caPrivateKeyPem$/],
     ];
+    assert.equal(cases.length, 4);
     for (const [component, build, issuerKeyAt] of cases) {
         it(`${component}: the issuer's key is secret wherever it is registered`, async () => {
             const issuer = await handBuiltIssuer();
@@ -54,6 +55,7 @@ describe(`reliability: no component records an unmarked private key among its in
         assert.deepEqual(await plainKeyPaths({ a: secret(issuer.privateKeyPem) }), []);
     });
 
+    assert.equal(PROGRAMS.length, 8);
     for (const p of PROGRAMS) {
         it(`${p.name}: every component's inputs and outputs carry no unmarked private key`, async () => {
             const { problems, components } = await scanComponents(p.program, p.options);

@@ -100,6 +100,7 @@ describe("reliability: transitions (3 families: Kuadrant on/off, Gloo on/off, CA
             ["Stable (gen 2)", { generation: 2 }],
         ];
 
+        assert.equal(phases.length, 4);
         for (const [label, ca] of phases) {
             it(`${label}: cacerts waits for every trusted root, istiod for cacerts, Gloo's chart for its secret`, async () => {
                 const r = await runProgram(phase(ca));

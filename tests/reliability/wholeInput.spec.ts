@@ -242,6 +242,7 @@ describe("reliability: whole-input validation of MtlsPlatform", () => {
             ["authz targets with Istio disabled", { istio: { enabled: false }, authz: { ...webhook, targets: [{ namespace: "orders", paths: ["/internal/*"] }] } }, "authz.targets", /no mesh registers the authorizer's extension provider/],
             ["gloo with xds false and Istio disabled", { istio: { enabled: false }, gloo: { xds: false } }, "gloo", /nothing to protect; remove gloo/],
         ];
+        assert.equal(cases.length, 11);
         for (const [what, args, field, message] of cases) {
             it(`${what} -> ${field}`, () => {
                 assertOneProblem(args, field, message);
@@ -286,6 +287,7 @@ describe("reliability: whole-input validation of MtlsPlatform", () => {
             ],
             ["gloo.xdsCertificate under Pulumi rotation", { gloo: { xdsCertificate: { validityHours: 9000, earlyRenewalHours: 2500 } } }, (p) => { assert.equal(p.gloo?.usesPlatformCa, true); }],
         ];
+        assert.equal(cases.length, 9);
         for (const [what, args, check] of cases) {
             it(what, () => {
                 check(planMtlsPlatform("lab", args));
@@ -357,6 +359,7 @@ describe("reliability: whole-input validation of MtlsPlatform", () => {
             ["a short CA with the webhook issued from the user's own issuer", { ca: shortCa, authz: { webhookIssuer: ownIssuer } }, (p) => { assert.equal(p.authz?.usesPlatformCa, false); }],
             ["a short CA and no leaf at all (Gloo with only the Istio integration)", { ca: shortCa, gloo: { xds: false } }, (p) => { assert.equal(p.gloo?.plan.xds, undefined); }],
         ];
+        assert.equal(accepted.length, 5);
         for (const [what, args, check] of accepted) {
             it(`accepted: ${what}`, () => {
                 check(planMtlsPlatform("lab", args));
@@ -412,6 +415,7 @@ describe("reliability: whole-input validation of MtlsPlatform", () => {
             ["the short name in another namespace (another host there)", { authz, policies: [{ name: "shop", args: { namespace: "shop", destinationRule: { hosts: ["kyverno-authz-server"] } } }] }],
             ["the same short name in two namespaces", { policies: [{ name: "a", args: { namespace: "team-a", destinationRule: { hosts: ["api"] } } }, { name: "b", args: { namespace: "team-b", destinationRule: { hosts: ["api"] } } }] }],
         ];
+        assert.equal(accepted.length, 5);
         for (const [what, args] of accepted) {
             it(`accepted: ${what}`, () => {
                 const plan = planMtlsPlatform("lab", args);

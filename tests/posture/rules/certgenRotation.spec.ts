@@ -169,6 +169,7 @@ describe("posture rule: Gloo certgen rotation (solo-io/gloo v1.22.1)", () => {
             ["a one-year leaf", { xds: { issuer, certificate: { validityHours: 8760, earlyRenewalHours: 4380 } } }],
         ];
 
+        assert.equal(cases.length, 4);
         for (const [what, args] of cases) {
             it(`${what}: kept by certgen when the job runs right after issue, and when Pulumi is about to re-issue it`, () => {
                 const e = emitted(args);

@@ -61,6 +61,7 @@ describe("posture rule: inbound filter chain (Istio 1.30.3 filterchain_options.g
         assert.equal(covered.size, 3 * 3 * 2);
     });
 
+    assert.equal(cases.length, 32);
     for (const [mode, protocol, client, expected] of cases) {
         const what = client.kind === "plaintext" ? "plain text" : `TLS with ALPN [${client.alpn.join(", ")}]`;
         it(`${mode}, ${protocol} port, ${what}: ${expected}`, () => {
@@ -128,12 +129,14 @@ describe("posture rule: inbound filter chain x KuadrantMtls Manual mode", () => 
     const off = planKuadrantMtls("kuadrant", args(false));
 
     it("emits TLS with the Istio ALPN `istio` on both clusters", () => {
+        assert.equal(CLUSTERS.length, 2);
         for (const cluster of CLUSTERS) {
             assert.deepEqual(clientOf(on, cluster), tls("istio"));
             assert.deepEqual(clientOf(off, cluster), plaintext);
         }
     });
 
+    assert.equal(PROTOCOLS.length, 3);
     for (const protocol of PROTOCOLS) {
         it(`${protocol} port: the emitted client TLS is taken as mesh mTLS under PERMISSIVE and STRICT`, () => {
             assert.equal(modeOf(on), "STRICT");

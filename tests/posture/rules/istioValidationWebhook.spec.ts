@@ -96,6 +96,7 @@ describe("posture rule: Istio validation webhooks and their failurePolicy", () =
             ["a revisioned mesh in its own namespace", { revision: "canary", namespace: "mesh-system" }],
             ["a mesh with every chart", { cni: true, gateway: {}, meshId: "m" }],
         ];
+        assert.equal(cases.length, 3);
         for (const [what, args] of cases) {
             it(`${what}: both validation webhooks render Fail and none flip-flops`, () => {
                 const { webhooks, flipFlopping } = meshWebhooks(args);

@@ -24,6 +24,7 @@ describe("posture rule: istiod's root-cert.pem change (istio 1.30.3 istio_ca.go)
             ["re-issued then TrustNew {R1} -> {R1', R2}, multi-root on", ["R1"], ["R1'", "R2"], true, false, IstiodRootChangeReason.NoSubsetRelation],
             ["new bundle empty, multi-root on", ["R1"], [], true, false, IstiodRootChangeReason.NoSubsetRelation],
         ];
+        assert.equal(cases.length, 12);
         for (const [label, before, after, multiRoot, accepted, reason] of cases) {
             it(label, () => {
                 const d = istiodAcceptsRootChange(before, after, multiRoot);

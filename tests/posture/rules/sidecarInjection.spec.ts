@@ -107,6 +107,7 @@ describe("rule: sidecar injection: KyvernoAuthz's server pods are injected", () 
         { name: "EnvoyPlugin, default revision, createNamespace: false", args: { ...plugin, createNamespace: false }, revision: "" },
         { name: "EnvoyPlugin, revision 1-30, createNamespace: false", args: { ...plugin, revision: "1-30", createNamespace: false }, revision: "1-30" },
     ];
+    assert.equal(cases.length, 8);
     for (const c of cases) {
         it(c.name, () => {
             const decision = isSidecarInjected({ controlPlanes: [{ revision: c.revision }], ...authzPod(c.args) });
