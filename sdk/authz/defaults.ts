@@ -25,7 +25,8 @@ export const KYVERNO_FLAVOR_DEFAULTS: Readonly<Record<KyvernoAuthzFlavor, Readon
 };
 
 // `timeout` and `failOpen` of the extension provider have no meshtls default on purpose: left unset
-// they are not written, and Istio's own apply (600s; deny when the authorizer cannot be reached).
+// they are not written, and Istio's own apply (600s; deny when the authorizer cannot be reached: istio/api
+// 1.30.3 mesh/v1alpha1/config.proto, EnvoyExternalAuthorizationGrpcProvider timeout and fail_open).
 
 /** Cluster DNS domain of the provider's fully qualified service host. */
 export const KYVERNO_CLUSTER_DOMAIN = "cluster.local";

@@ -101,7 +101,8 @@ export function planKyvernoTargets(v: ArgsValidator, targets: pulumi.Unwrap<Kyve
 export function planKyvernoAppMtls(v: ArgsValidator, appMtls: pulumi.Unwrap<KyvernoAppMtls>[] | undefined): KyvernoAppMtlsPlan[] {
     return (appMtls ?? []).map((a, i) => {
         v.dnsLabel(`appMtls[${i}].namespace`, a.namespace, true);
-        // Each app's PeerAuthentication selects its pods: Istio ignores a selector in the root namespace (MtlsPolicy refuses it).
+        // Each app's PeerAuthentication selects its pods: Istio ignores a selector in the root namespace (MtlsPolicy
+        // refuses it; sdk/posture/rules/peerAuthenticationPrecedence.ts, istio 1.30.3 policy_applier.go).
         v.check(a.namespace !== DEFAULT_ISTIO_NAMESPACE || (a.permissivePorts ?? []).length === 0, `appMtls[${i}].namespace`, a.namespace, `permissivePorts need a PeerAuthentication with a workload selector, which Istio ignores in its root namespace (${DEFAULT_ISTIO_NAMESPACE}); list application namespaces only`);
         const seen = new Set<string>();
         const byApp = new Map<string, number[]>();

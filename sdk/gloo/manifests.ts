@@ -31,7 +31,8 @@ export function glooChartValues(plan: GlooMtlsPlan): Record<string, unknown> {
         if (plan.xds.rotation === GlooCertRotation.Pulumi) {
             // The chart's certgen job (a pre-install hook) passes --force-rotation unless this is
             // false, and would overwrite the secret meshtls created. With false it finds a valid
-            // secret and leaves it alone.
+            // secret and leaves it alone (sdk/posture/rules/certgenRotation.ts, solo-io/gloo v1.22.1
+            // 19-gloo-mtls-certgen-job.yaml and jobs/pkg/run/run.go).
             gateway.certGenJob = { forceRotation: false, cron: { enabled: false } };
         } else {
             gateway.certGenJob = { cron: { enabled: true, schedule: plan.xds.cronSchedule }, rotationDuration: plan.xds.rotationDuration };

@@ -159,7 +159,7 @@ export function planGlooMtls(name: string, args: pulumi.Unwrap<GlooMtlsArgs>): G
     const extraValues = parseValuesYaml(v, "values", args.values);
     if (xds?.rotation === GlooCertRotation.Pulumi) {
         // The chart passes --force-rotation to certgen when this is truthy: certgen would then replace
-        // the Pulumi-issued gloo-mtls-certs with its own CA whenever its job runs.
+        // the Pulumi-issued gloo-mtls-certs with its own CA whenever its job runs (sdk/posture/rules/certgenRotation.ts).
         const force = (extraValues?.gateway as { certGenJob?: { forceRotation?: unknown } } | undefined)?.certGenJob?.forceRotation;
         v.check(
             // Go template truthiness: only these leave the flag out.

@@ -38,7 +38,9 @@ export interface GlooXdsCertificateArgs {
 
 /**
  * TLS between Gloo (xDS server) and its clients (gateway-proxy, extauth, rate-limit): server-authenticated,
- * not mutual, since Gloo's xDS sidecar does not require client certificates (`global.glooMtls`, named mTLS).
+ * not mutual, since Gloo's xDS sidecar does not require client certificates (`global.glooMtls`, named mTLS;
+ * its DownstreamTlsContext in solo-io/gloo v1.22.1 install/helm/gloo/templates/19-gloo-mtls-configmap.yaml
+ * sets no `require_client_certificate`).
  */
 export interface GlooXdsMtlsArgs {
     /**

@@ -341,7 +341,7 @@ export class ArgsValidator {
 
     /**
      * The serialized size of an object meshtls builds stays within the API server's limit (1 MiB for a
-     * ConfigMap or Secret). `what` names the object in the message.
+     * ConfigMap or Secret, as the Kubernetes ConfigMap and Secret concept docs state; not read in source). `what` names the object in the message.
      */
     objectSize(field: string, what: string, object: unknown, limit: number, hint: string): boolean {
         const size = Buffer.byteLength(JSON.stringify(object), "utf8");

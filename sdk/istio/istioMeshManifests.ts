@@ -77,7 +77,8 @@ export function computeIstiodValues(plan: IstioMeshPlan): Record<string, unknown
     }
     const values: Record<string, unknown> = {
         // istiod flips the webhook's failurePolicy from Ignore to Fail at runtime; rendering Fail
-        // up front keeps server-side apply from showing that as a diff on every preview.
+        // up front keeps server-side apply from showing that as a diff on every preview
+        // (sdk/posture/rules/istioValidationWebhook.ts, istio 1.30.3 webhooks/validation/controller/controller.go).
         base: { validationFailurePolicy: VALIDATION_FAILURE_POLICY },
         meshConfig,
         sidecarInjectorWebhook: { rewriteAppHTTPProbe: plan.rewriteAppHTTPProbe },

@@ -174,7 +174,7 @@ export function planMtlsPolicy(name: string, args: pulumi.Unwrap<MtlsPolicyArgs>
             v.check(dr.hosts.length > 0, "destinationRule.hosts", dr.hosts, scope === MtlsScope.Mesh ? `expected at least one host; ${meshFix}` : "expected at least one host; omit hosts for the scope's default");
             hosts = dr.hosts;
             // One DestinationRule per host: Istio applies only one rule per host in a namespace, compared
-            // as istiod resolves short names.
+            // as istiod resolves short names (sdk/posture/rules/istioDestinationRuleTls.ts, istio 1.30.3 push_context.go).
             const resolved = dr.hosts.map((h) => istioDestinationRuleHost(h, namespace, clusterDomain));
             dr.hosts.forEach((h, i) => {
                 const first = resolved.indexOf(resolved[i]);

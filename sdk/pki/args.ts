@@ -90,7 +90,8 @@ export interface CertificateAuthorityArgs {
     /**
      * Re-issue the root (same key, same subject, so existing chains still verify) when this many hours of
      * validity remain, at the next `pulumi up`. Must be less than `validityHours`. Off by default: a
-     * re-issued root changes Istio's `root-cert.pem`, which istiod (1.30) ignores until it is restarted,
+     * re-issued root changes Istio's `root-cert.pem`, which istiod (1.30) ignores until it is restarted
+     * (sdk/posture/rules/istiodRootChange.ts, istio 1.30.3 pilot/pkg/bootstrap/istio_ca.go),
      * with or without multi-root trust, and a later rotation is then ignored too. Renew the root by
      * rotating to a new `generation` before it expires (README, rotation runbook). Set it only for a CA
      * that istiod does not use, or restart istiod after each re-issue (a warning says when).

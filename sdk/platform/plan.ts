@@ -509,7 +509,8 @@ export function planMtlsPlatform(name: string, args: pulumi.Unwrap<MtlsPlatformA
                 ? {
                       istioVersion: mesh.version,
                       enableAutoMtls: g.enableAutoMtls,
-                      // The chart's own default discovery address is istiod in istio-system.
+                      // The chart's own default discovery address is istiod in istio-system (solo-io/gloo
+                      // v1.22.1 install/helm/gloo/values-template.yaml: istiod.istio-system.svc:15012).
                       istioDiscoveryAddress: mesh.revision || mesh.namespace !== DEFAULT_ISTIO_NAMESPACE ? mesh.discoveryAddress : undefined,
                       upstreams: g.istioUpstreams,
                       strictUpstreamNamespaces: g.strictUpstreamNamespaces,
