@@ -1,2 +1,4 @@
-// The posture folder: models of upstream rules (rules/); the posture engine builds on them.
+// The posture folder: models of upstream rules (rules/), and the engine built on them.
 export * from "./rules";
+export * from "./model";
+export * from "./engine";

@@ -1,0 +1,177 @@
+// The posture engine's data model: what goes in (Kubernetes objects, the mesh's install facts, the
+// workloads charts deploy) and what comes out (links and their effective state). Plain data only, so
+// the same input can come from plans, from a render directory or from `kubectl get -o yaml`.
+
+/**
+ * The effective state of one link:
+ * - `mtls`: both ends authenticated (Istio mTLS, or TLS with a verified client certificate);
+ * - `tls`: encrypted, only the server authenticated;
+ * - `plaintext`: the bytes travel unencrypted and are accepted;
+ * - `refused`: the server (or its sidecar) closes the connection: the link is broken;
+ * - `unknown`: the engine cannot tell from the objects it has (the reason says why); never a guess.
+ */
+export type LinkState = "mtls" | "tls" | "plaintext" | "refused" | "unknown";
+
+/** Every link state, most protected first. */
+export const LINK_STATES: readonly LinkState[] = Object.freeze(["mtls", "tls", "plaintext", "refused", "unknown"]);
+
+/** A Kubernetes object as the engine reads it (a manifest, or one item of `kubectl get -o yaml`). */
+export interface KubeObject {
+    /** `apiVersion`, e.g. `security.istio.io/v1`. */
+    apiVersion: string;
+    /** `kind`, e.g. `PeerAuthentication`. */
+    kind: string;
+    /** `metadata`: name, namespace, labels, annotations and (live objects) creationTimestamp. */
+    metadata: {
+        /** `metadata.name`. */
+        name: string;
+        /** `metadata.namespace`; absent for cluster-scoped objects. */
+        namespace?: string;
+        /** `metadata.labels`. */
+        labels?: Record<string, string>;
+        /** `metadata.annotations`. */
+        annotations?: Record<string, string>;
+        /** `metadata.creationTimestamp` (RFC 3339); absent for objects not created yet. */
+        creationTimestamp?: string;
+    };
+    /** The rest of the object (`spec`, `data`, ...), read per kind. */
+    [field: string]: unknown;
+}
+
+/** One mesh extension provider the engine follows (an ext_authz service). */
+export interface MeshExtensionProviderFact {
+    /** The provider's name in `meshConfig.extensionProviders`. */
+    name: string;
+    /** The service host, e.g. `kyverno-authz-server.kyverno.svc.cluster.local`. */
+    service: string;
+    /** The service port. */
+    port: number;
+}
+
+/** The Istio installation's facts, from the istiod chart values the plans set (or the user, for live input). */
+export interface MeshFacts {
+    /** The istiod chart's `revision` (`""`: the default revision). @default "" */
+    revision: string;
+    /** The chart's `revisionTags`. @default [] */
+    revisionTags: string[];
+    /** `meshConfig.rootNamespace`: where mesh-wide policies live. @default "istio-system" */
+    rootNamespace: string;
+    /** The namespace istiod runs in. @default "istio-system" */
+    istioNamespace: string;
+    /** `meshConfig.trustDomain`. @default "cluster.local" */
+    trustDomain: string;
+    /** The data-plane mode. Only `sidecar` is modelled; `ambient` makes mesh links `unknown`. @default "sidecar" */
+    mode: "sidecar" | "ambient";
+    /** `meshConfig.enableAutoMtls`. @default true */
+    enableAutoMtls: boolean;
+    /** `sidecarInjectorWebhook.enableNamespacesByDefault`. @default false */
+    enableNamespacesByDefault: boolean;
+    /** The ext_authz providers of `meshConfig.extensionProviders` (others are not followed). @default [] */
+    extensionProviders: MeshExtensionProviderFact[];
+    /** The Kubernetes cluster domain, for service hosts. @default "cluster.local" */
+    clusterDomain: string;
+}
+
+/** One port a workload serves, and how Istio reads its protocol. */
+export interface WorkloadPortFact {
+    /** The Service port clients call. */
+    port: number;
+    /** The container port it reaches. @default port */
+    targetPort?: number;
+    /** The Service port's name (Istio reads the protocol from its prefix). */
+    name?: string;
+    /** The Service port's `appProtocol`. */
+    appProtocol?: string;
+}
+
+/**
+ * A workload a chart deploys (charts are not rendered here, so the plans describe their pods), with the
+ * Service in front of it. Workloads in the input objects (Deployments and Services) need no descriptor.
+ */
+export interface WorkloadFact {
+    /** A short name for the link table, e.g. `authorino`. */
+    name: string;
+    /** The pods' namespace. */
+    namespace: string;
+    /** The pods' labels. */
+    labels: Record<string, string>;
+    /** The Service in front of the pods (its name), when clients reach them through one. */
+    serviceName?: string;
+    /** The ports the Service exposes. @default [] */
+    ports: WorkloadPortFact[];
+    /** `hostNetwork` of the pods (never injected). @default false */
+    hostNetwork?: boolean;
+    /** Where the description comes from (chart and values), shown as a deciding object. */
+    source: string;
+}
+
+/** A control-plane or integration link the plans declare, whose state a specific rule decides. */
+export type DeclaredLink =
+    | {
+          /** Gloo's control plane to its Envoy proxies (xDS on gloo:9977 behind the SDS sidecar). */
+          kind: "gloo-xds";
+          /** Gloo's namespace. */
+          namespace: string;
+          /** Whether `global.glooMtls.enabled` is set (TLS on xDS). */
+          glooMtls: boolean;
+          /** Where the fact comes from. */
+          source: string;
+      }
+    | {
+          /** The Kubernetes API server to an admission webhook served over TLS. */
+          kind: "webhook";
+          /** The webhook's name for the link table. */
+          name: string;
+          /** The webhook Service `namespace/name:port`. */
+          service: string;
+          /** Whether `caBundle` is set from the material that signs the served certificate. */
+          caBundleFromIssuer: boolean;
+          /** Where the fact comes from. */
+          source: string;
+      }
+    | {
+          /** Istio proxies to istiod (xDS and certificate signing on 15012). */
+          kind: "istiod-xds";
+          /** istiod's namespace. */
+          namespace: string;
+          /** Where the fact comes from. */
+          source: string;
+      };
+
+/** Everything the engine reads. */
+export interface PostureInput {
+    /** The Kubernetes objects (declared or live). */
+    objects: KubeObject[];
+    /** The mesh's install facts; absent: no Istio is installed (mesh links are `unknown` when mesh objects exist). */
+    mesh?: MeshFacts;
+    /** Workloads charts deploy, described from their values. @default [] */
+    workloads?: WorkloadFact[];
+    /** Control-plane links the plans declare. @default [] */
+    declaredLinks?: DeclaredLink[];
+}
+
+/** One link and its effective state. */
+export interface PostureLink {
+    /** Stable key, `<client> -> <server>`, e.g. `mesh -> kyverno/kyverno-authz-server:9081`. */
+    id: string;
+    /** The client side, e.g. `mesh` (any injected sidecar), `gateway gw-ns/gw`, `kube-apiserver`. */
+    client: string;
+    /** The server side, `namespace/service:port` or a control-plane name. */
+    server: string;
+    /** What kind of link it is. */
+    kind: "service" | "ext-authz" | "kuadrant" | "gloo-upstream" | "gloo-xds" | "istiod-xds" | "webhook";
+    /** The effective state. */
+    state: LinkState;
+    /** Why, in one sentence, naming the rule. */
+    reason: string;
+    /** The objects (and facts) that decided it, `Kind namespace/name`. */
+    decidedBy: string[];
+}
+
+/** The engine's result. */
+export interface PostureResult {
+    /** Every link, sorted by id. */
+    links: PostureLink[];
+    /** Objects the engine read but does not model, counted by `apiVersion Kind` (none of them decides a link). */
+    ignored: Record<string, number>;
+}
