@@ -1,0 +1,230 @@
+// The posture engine over small hand-written object sets. Each expectation is written from the upstream
+// rules (cited in sdk/posture/rules/ and the engine's header), not from the engine's output.
+import { strict as assert } from "node:assert";
+import { KubeObject, MeshFacts, PostureInput, PostureLink, computePosture } from "../../sdk/posture";
+
+const MESH: MeshFacts = {
+    revision: "",
+    revisionTags: [],
+    rootNamespace: "istio-system",
+    istioNamespace: "istio-system",
+    trustDomain: "cluster.local",
+    mode: "sidecar",
+    enableAutoMtls: true,
+    enableNamespacesByDefault: false,
+    extensionProviders: [],
+    clusterDomain: "cluster.local",
+};
+
+const ns = (name: string, labels: Record<string, string> = {}): KubeObject => ({ apiVersion: "v1", kind: "Namespace", metadata: { name, labels } });
+const injectedNs = (name: string) => ns(name, { "istio-injection": "enabled" });
+const deployment = (namespace: string, name: string, labels: Record<string, string>, port = 8080): KubeObject => ({
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name, namespace },
+    spec: { template: { metadata: { labels }, spec: { containers: [{ name: "app", ports: [{ name: "http", containerPort: port }] }] } } },
+});
+const service = (namespace: string, name: string, selector: Record<string, string>, port = 80, targetPort: number | string = 8080, portName = "http"): KubeObject => ({
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { name, namespace },
+    spec: { selector, ports: [{ name: portName, port, targetPort }] },
+});
+const pa = (namespace: string, name: string, mode: string, extra: { selector?: Record<string, string>; created?: string; portLevelMtls?: Record<number, { mode: string }> } = {}): KubeObject => ({
+    apiVersion: "security.istio.io/v1",
+    kind: "PeerAuthentication",
+    metadata: { name, namespace, ...(extra.created ? { creationTimestamp: extra.created } : {}) },
+    spec: { mtls: { mode }, ...(extra.selector ? { selector: { matchLabels: extra.selector } } : {}), ...(extra.portLevelMtls ? { portLevelMtls: extra.portLevelMtls } : {}) },
+});
+const dr = (namespace: string, name: string, host: string, mode: string): KubeObject => ({
+    apiVersion: "networking.istio.io/v1",
+    kind: "DestinationRule",
+    metadata: { name, namespace },
+    spec: { host, trafficPolicy: { tls: { mode } } },
+});
+
+/** One app Service `shop/web:80` -> Deployment web (port 8080), plus `extra`. */
+function shop(extra: KubeObject[], opts: { injected?: boolean; mesh?: MeshFacts } = {}): PostureInput {
+    return {
+        objects: [(opts.injected ?? true) ? injectedNs("shop") : ns("shop"), deployment("shop", "web", { app: "web" }), service("shop", "web", { app: "web" }), ...extra],
+        mesh: opts.mesh ?? MESH,
+    };
+}
+
+function only(input: PostureInput, id: string): PostureLink {
+    const links = computePosture(input).links.filter((l) => l.id === id);
+    assert.equal(links.length, 1, `one link ${id}`);
+    return links[0];
+}
+
+const WEB = "mesh -> shop/web:80";
+
+describe("posture engine: mesh service links", () => {
+    it("injected server, STRICT, auto-mTLS: mtls, decided by the namespace's PeerAuthentication", () => {
+        const l = only(shop([pa("shop", "default", "STRICT")]), WEB);
+        assert.equal(l.state, "mtls");
+        assert.ok(l.decidedBy.includes("PeerAuthentication shop/default"), l.decidedBy.join(","));
+        assert.ok(l.decidedBy.includes("Namespace shop"));
+    });
+
+    it("injected server with no PeerAuthentication: PERMISSIVE by default, auto-mTLS still sends Istio mTLS: mtls", () => {
+        assert.equal(only(shop([]), WEB).state, "mtls");
+    });
+
+    it("non-injected server under STRICT with the ISTIO_MUTUAL DestinationRule: refused, never plaintext", () => {
+        const l = only(shop([pa("shop", "default", "STRICT"), dr("shop", "web-mtls", "*.shop.svc.cluster.local", "ISTIO_MUTUAL")], { injected: false }), WEB);
+        assert.equal(l.state, "refused");
+        assert.ok(l.decidedBy.includes("DestinationRule shop/web-mtls"));
+    });
+
+    it("non-injected server under STRICT without a DestinationRule: auto-mTLS sends plain text to an endpoint without a sidecar (cluster_tls.go transport-socket match)", () => {
+        assert.equal(only(shop([pa("shop", "default", "STRICT")], { injected: false }), WEB).state, "plaintext");
+    });
+
+    it("DestinationRule DISABLE to a STRICT server: refused; to a PERMISSIVE server: plaintext", () => {
+        assert.equal(only(shop([pa("shop", "default", "STRICT"), dr("shop", "off", "web.shop.svc.cluster.local", "DISABLE")]), WEB).state, "refused");
+        assert.equal(only(shop([pa("shop", "default", "PERMISSIVE"), dr("shop", "off", "web.shop.svc.cluster.local", "DISABLE")]), WEB).state, "plaintext");
+    });
+
+    it("namespace DISABLE turns auto-mTLS off (BestEffortInferServiceMTLSMode): plaintext", () => {
+        assert.equal(only(shop([pa("shop", "default", "DISABLE")]), WEB).state, "plaintext");
+    });
+
+    it("SIMPLE TLS (no Istio ALPN, no mesh certificate): PERMISSIVE HTTP port has no chain for it (refused); PERMISSIVE TCP port passes it to the app (unknown); STRICT: refused", () => {
+        const simple = dr("shop", "s", "web.shop.svc.cluster.local", "SIMPLE");
+        assert.equal(only(shop([pa("shop", "default", "PERMISSIVE"), simple]), WEB).state, "refused");
+        const tcp = shop([pa("shop", "default", "PERMISSIVE"), simple]);
+        tcp.objects = tcp.objects.map((o) => (o.kind === "Service" ? service("shop", "web", { app: "web" }, 80, 8080, "tcp-web") : o));
+        const l = only(tcp, WEB);
+        assert.equal(l.state, "unknown");
+        assert.match(l.reason, /whether it terminates TLS is not declared/);
+        assert.equal(only(shop([pa("shop", "default", "STRICT"), simple]), WEB).state, "refused");
+    });
+
+    it("two namespace-wide PeerAuthentications: the newer is ignored; without creation times: unknown", () => {
+        const older = pa("shop", "a-strict", "STRICT", { created: "2026-01-01T00:00:00Z" });
+        const newer = pa("shop", "b-disable", "DISABLE", { created: "2026-02-01T00:00:00Z" });
+        const l = only(shop([older, newer, dr("shop", "off", "web.shop.svc.cluster.local", "DISABLE")]), WEB);
+        assert.equal(l.state, "refused", "the older STRICT decides, so DISABLE from the client is refused");
+        assert.ok(l.decidedBy.includes("PeerAuthentication shop/a-strict") && !l.decidedBy.includes("PeerAuthentication shop/b-disable"));
+        const undated = only(shop([pa("shop", "a", "STRICT"), pa("shop", "b", "DISABLE")]), WEB);
+        assert.equal(undated.state, "unknown");
+        assert.match(undated.reason, /creation order/);
+    });
+
+    it("a workload policy with a port-level DISABLE on the target port (8080) overrides a namespace STRICT", () => {
+        const policy = pa("shop", "web", "STRICT", { selector: { app: "web" }, portLevelMtls: { 8080: { mode: "DISABLE" } } });
+        const l = only(shop([pa("shop", "default", "STRICT"), policy, dr("shop", "off", "web.shop.svc.cluster.local", "DISABLE")]), WEB);
+        assert.equal(l.state, "plaintext");
+    });
+
+    it("a revisioned mesh does not inject a namespace labelled istio-injection: the server has no sidecar", () => {
+        const mesh = { ...MESH, revision: "1-30" };
+        assert.equal(only(shop([pa("shop", "default", "STRICT"), dr("shop", "m", "*.shop.svc.cluster.local", "ISTIO_MUTUAL")], { mesh }), WEB).state, "refused");
+        const revNs: PostureInput = { ...shop([pa("shop", "default", "STRICT")], { mesh }), objects: [ns("shop", { "istio.io/rev": "1-30" }), deployment("shop", "web", { app: "web" }), service("shop", "web", { app: "web" }), pa("shop", "default", "STRICT")] };
+        assert.equal(only(revNs, WEB).state, "mtls");
+    });
+
+    it("unknown, never a guess: namespace not among the objects, no selected workload, a Sidecar in the namespace, ambient mode", () => {
+        const noNs: PostureInput = { objects: [deployment("shop", "web", { app: "web" }), service("shop", "web", { app: "web" })], mesh: MESH };
+        assert.equal(only(noNs, WEB).state, "unknown");
+        const noWl: PostureInput = { objects: [injectedNs("shop"), service("shop", "web", { app: "web" })], mesh: MESH };
+        assert.match(only(noWl, WEB).reason, /selects no workload/);
+        const sidecar: KubeObject = { apiVersion: "networking.istio.io/v1", kind: "Sidecar", metadata: { name: "s", namespace: "shop" }, spec: {} };
+        const l = only(shop([pa("shop", "default", "STRICT"), sidecar]), WEB);
+        assert.equal(l.state, "unknown");
+        assert.ok(l.decidedBy.includes("Sidecar shop/s"));
+        assert.equal(only(shop([], { mesh: { ...MESH, mode: "ambient" } }), WEB).state, "unknown");
+    });
+
+    it("named targetPort resolves through the container port name", () => {
+        const input = shop([pa("shop", "default", "STRICT", {}), pa("shop", "web", "STRICT", { selector: { app: "web" }, portLevelMtls: { 8080: { mode: "DISABLE" } } }), dr("shop", "off", "web.shop.svc.cluster.local", "DISABLE")]);
+        input.objects = input.objects.map((o) => (o.kind === "Service" ? service("shop", "web", { app: "web" }, 80, "http") : o));
+        assert.equal(only(input, WEB).state, "plaintext");
+    });
+
+    it("kinds it does not model are counted, not silently dropped", () => {
+        const r = computePosture(shop([{ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "c", namespace: "shop" } }]));
+        assert.deepEqual(r.ignored, { "v1 ConfigMap": 1 });
+    });
+});
+
+describe("posture engine: integration links", () => {
+    const authorino = (nsLabels: Record<string, string>, podInject: string): KubeObject[] => [
+        ns("kuadrant-system", nsLabels),
+        deployment("kuadrant-system", "authorino", { "authorino-resource": "authorino", "sidecar.istio.io/inject": podInject }, 50051),
+        service("kuadrant-system", "authorino-authorino-authorization", { "authorino-resource": "authorino" }, 50051, 50051, "grpc"),
+    ];
+    const envoyFilter = (alpn: string[] | undefined): KubeObject => ({
+        apiVersion: "networking.istio.io/v1alpha3",
+        kind: "EnvoyFilter",
+        metadata: { name: "kuadrant-auth-gw", namespace: "gw-ns" },
+        spec: {
+            configPatches: [
+                {
+                    applyTo: "CLUSTER",
+                    patch: {
+                        operation: "ADD",
+                        value: {
+                            name: "kuadrant-auth-service",
+                            load_assignment: { endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: "authorino-authorino-authorization.kuadrant-system.svc.cluster.local", port_value: 50051 } } } }] }] },
+                            ...(alpn === undefined
+                                ? {}
+                                : { transport_socket: { name: "envoy.transport_sockets.tls", typed_config: { common_tls_context: { tls_certificate_sds_secret_configs: [{ name: "default" }], alpn_protocols: alpn } } } }),
+                        },
+                    },
+                },
+            ],
+        },
+    });
+    const ID = "gateway gw-ns/gw -> kuadrant-system/authorino-authorino-authorization:50051";
+
+    it("Kuadrant with ALPN istio to a PERMISSIVE Authorino: mtls; without ALPN (the seed's order): refused", () => {
+        const base = authorino({}, "true");
+        assert.equal(only({ objects: [...base, pa("kuadrant-system", "default", "PERMISSIVE"), envoyFilter(["istio"])], mesh: MESH }, ID).state, "mtls");
+        const l = only({ objects: [...base, pa("kuadrant-system", "default", "PERMISSIVE"), envoyFilter([])], mesh: MESH }, ID);
+        assert.equal(l.state, "refused");
+        assert.ok(l.decidedBy.includes("EnvoyFilter gw-ns/kuadrant-auth-gw"));
+    });
+
+    it("Kuadrant without ALPN to a STRICT Authorino: mtls (STRICT takes any TLS with a mesh certificate); no transport socket to STRICT: refused", () => {
+        const base = authorino({}, "true");
+        assert.equal(only({ objects: [...base, pa("kuadrant-system", "default", "STRICT"), envoyFilter([])], mesh: MESH }, ID).state, "mtls");
+        assert.equal(only({ objects: [...base, pa("kuadrant-system", "default", "STRICT"), envoyFilter(undefined)], mesh: MESH }, ID).state, "refused");
+    });
+
+    it("an EnvoyFilter that is not Kuadrant's makes the namespace's links unknown", () => {
+        const foreign: KubeObject = { apiVersion: "networking.istio.io/v1alpha3", kind: "EnvoyFilter", metadata: { name: "x", namespace: "istio-system" }, spec: { configPatches: [{ applyTo: "LISTENER" }] } };
+        const l = only(shop([pa("shop", "default", "STRICT"), foreign]), WEB);
+        assert.equal(l.state, "unknown");
+        assert.ok(l.decidedBy.includes("EnvoyFilter istio-system/x"), "a root-namespace EnvoyFilter reaches every namespace");
+    });
+
+    it("ext_authz provider: the outbound cluster of its service; a missing service is unknown", () => {
+        const mesh = { ...MESH, extensionProviders: [{ name: "kyverno", service: "web.shop.svc.cluster.local", port: 80 }] };
+        assert.equal(only(shop([pa("shop", "default", "STRICT")], { mesh }), "mesh -> ext_authz kyverno (web.shop.svc.cluster.local:80)").state, "mtls");
+        const gone = { ...MESH, extensionProviders: [{ name: "x", service: "nope.shop.svc.cluster.local", port: 80 }] };
+        assert.equal(only(shop([], { mesh: gone }), "mesh -> ext_authz x (nope.shop.svc.cluster.local:80)").state, "unknown");
+    });
+
+    it("Gloo Upstream with the Istio SDS sslConfig and ALPN istio: mtls under PERMISSIVE; without sslConfig: plaintext under PERMISSIVE, refused under STRICT", () => {
+        const up = (ssl: boolean): KubeObject => ({
+            apiVersion: "gloo.solo.io/v1",
+            kind: "Upstream",
+            metadata: { name: "shop-web-80", namespace: "gloo-system" },
+            spec: { kube: { serviceName: "web", serviceNamespace: "shop", servicePort: 80 }, ...(ssl ? { sslConfig: { alpnProtocols: ["istio"], sds: { certificatesSecretName: "istio_server_cert" } } } : {}) },
+        });
+        const ID2 = "gateway-proxy gloo-system -> shop/web:80";
+        assert.equal(only(shop([up(true)]), ID2).state, "mtls");
+        assert.equal(only(shop([up(false)]), ID2).state, "plaintext");
+        assert.equal(only(shop([up(false), pa("shop", "default", "STRICT")]), ID2).state, "refused");
+    });
+
+    it("declared control-plane links: Gloo xDS with glooMtls is tls (server-authenticated), without it plaintext", () => {
+        const r = computePosture({ objects: [], declaredLinks: [{ kind: "gloo-xds", namespace: "gloo-system", glooMtls: true, source: "chart gloo" }] });
+        assert.equal(r.links.length, 1);
+        assert.equal(r.links[0].state, "tls");
+        const off = computePosture({ objects: [], declaredLinks: [{ kind: "gloo-xds", namespace: "gloo-system", glooMtls: false, source: "chart gloo" }] });
+        assert.equal(off.links[0].state, "plaintext");
+    });
+});
