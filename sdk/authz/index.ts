@@ -28,3 +28,6 @@ export { envoyPluginPolicyFiles, validatingPolicyObject } from "./policies";
 export type { KyvernoPolicyPlan } from "./policies";
 export { authorizationPolicyObject, authzNamespaceObject, kyvernoDestinationRule, kyvernoMtlsPolicies } from "./meshPolicies";
 export type { KyvernoAppMtlsPlan, KyvernoDestinationRule, KyvernoMtlsPolicy, KyvernoTargetPlan } from "./meshPolicies";
+
+// The posture engine's input this component declares (pure).
+export { kyvernoPostureInput } from "./posture";

@@ -24,3 +24,6 @@ export type {
     GlooUpstreamPlan,
 } from "./plan";
 export { ISTIO_UPSTREAM_SSL_CONFIG } from "./manifests";
+
+// The posture engine's input this component declares (pure).
+export { glooPostureInput } from "./posture";

@@ -40,3 +40,6 @@ export {
     peerAuthenticationObject,
 } from "./resources";
 export type { IstioMutualDestinationRuleSpec, PeerAuthenticationSpec } from "./resources";
+
+// The posture engine's input this component declares (pure).
+export { istioMeshFacts, istioPostureInput } from "./posture";

@@ -6,6 +6,7 @@ import { childOptions } from "../internal/options";
 import { ExtensionProvider, ISTIO_MESH_TYPE, IstioMesh, MTLS_POLICY_TYPE, MtlsPolicy } from "../istio";
 import { KUADRANT_MTLS_TYPE, KuadrantMtls } from "../kuadrant";
 import { CERTIFICATE_AUTHORITY_TYPE, CaRotationState, CertificateAuthority, CertificateFacts, certificateFacts, publicIssuer } from "../pki";
+import type { LinkPosture } from "../posture";
 import { MTLS_PLATFORM_TYPE } from "./defaults";
 import { planMtlsPlatform } from "./plan";
 import type { CertificateInfo, MtlsPlatformArgs } from "./types";
@@ -20,8 +21,12 @@ export type { CertificateInfo, MtlsPlatformArgs, PlatformGlooArgs, PlatformIstio
 export class MtlsPlatform extends pulumi.ComponentResource {
     /** Every certificate the platform manages: name -> fingerprint, expiry, serial. */
     public readonly certificates!: pulumi.Output<{ [name: string]: CertificateInfo }>;
-    /** Every protected link and its mode, e.g. `"mesh": "STRICT"`, `"gateway->authorino": "STRICT"`. */
-    public readonly posture!: pulumi.Output<{ [link: string]: string }>;
+    /**
+     * Every link the platform declares, keyed by link id (e.g. `mesh -> kyverno/kyverno-authz-server:9081`),
+     * with its effective state (`mtls`, `tls`, `plaintext`, `refused`, `unknown`) computed by the posture
+     * engine from the declared objects, the reason, and the objects that decided it.
+     */
+    public readonly posture!: pulumi.Output<{ [link: string]: LinkPosture }>;
     /** Fingerprints of the trusted roots, in bundle order. */
     public readonly trustBundleFingerprints!: pulumi.Output<string[]>;
     /** The extension providers registered in the mesh. */

@@ -26,6 +26,8 @@ import {
 import { KuadrantMtlsArgs, KuadrantMtlsPlan, planKuadrantMtls } from "../kuadrant";
 import { CertificateArgs, CertificateAuthorityArgs, CertificateAuthorityPlan, IssuerMaterial, caSigningValidityHours, checkLeafWithinCa, planCertificate, planCertificateAuthority } from "../pki";
 import { DEFAULT_GLOO_ISTIO_INTEGRATION, DEFAULT_GLOO_XDS, DEFAULT_ISTIO_ENABLED, DEFAULT_USE_PLATFORM_CA, MTLS_PLATFORM_TYPE } from "./defaults";
+import type { LinkPosture } from "../posture";
+import { platformPosture } from "./posture";
 import type { MtlsPlatformArgs } from "./types";
 
 /**
@@ -64,8 +66,11 @@ export interface MtlsPlatformPlan {
     policies: Array<PlatformChild<pulumi.Unwrap<MtlsPolicyArgs>, MtlsPolicyPlan> & { entryName: string }>;
     /** The extension providers registered in the mesh: the authorizer's first, then the extra ones. */
     extensionProviders: pulumi.Unwrap<ExtensionProvider>[];
-    /** The links the platform declares and their modes, keys sorted (plain data: known at preview). */
-    posture: Record<string, string>;
+    /**
+     * Every link the platform's children declare, keyed by link id (sorted), with its effective state
+     * computed by the posture engine (sdk/posture) and the objects that decided it (plain data: known at preview).
+     */
+    posture: Record<string, LinkPosture>;
     /**
      * Every namespace-wide (and mesh-wide) PeerAuthentication the children create, sorted by namespace:
      * at most one per namespace (Istio honours only the oldest; sdk/posture/rules/peerAuthenticationPrecedence.ts).
@@ -416,15 +421,6 @@ function leafWithinCa(v: ArgsValidator, leafField: string, leafHours: number, ca
     }
 }
 
-/** Sorted copy of a posture map, so the output is byte-identical across runs. */
-function sortedPosture(posture: Record<string, string>): Record<string, string> {
-    return Object.fromEntries(
-        Object.keys(posture)
-            .sort()
-            .map((k) => [k, posture[k]]),
-    );
-}
-
 /**
  * Validates MtlsPlatform's arguments and plans every child, before anything is registered. Every
  * section is checked: the problems of all of them, each child's own included, are thrown together as
@@ -436,7 +432,6 @@ export function planMtlsPlatform(name: string, args: pulumi.Unwrap<MtlsPlatformA
     validatePlatformArgs(v, args);
     const caArgs = args.ca ?? {};
     const caPlan = attempt(v, under("ca."), () => planCertificateAuthority(`${name}-ca`, caArgs));
-    const posture: Record<string, string> = {};
 
     // The authorizer's provider is resolved once (by the authz product) and registered in the mesh.
     const providers: pulumi.Unwrap<ExtensionProvider>[] = [];
@@ -474,7 +469,6 @@ export function planMtlsPlatform(name: string, args: pulumi.Unwrap<MtlsPlatformA
         ]);
         if (plan) {
             istio = { name: `${name}-istio`, args: istioArgs, plan, usesPlatformCa };
-            posture.mesh = plan.mtlsMode;
         }
     }
     const istioSettingsOk = istio !== undefined || !(istioSection.enabled ?? DEFAULT_ISTIO_ENABLED);
@@ -486,7 +480,6 @@ export function planMtlsPlatform(name: string, args: pulumi.Unwrap<MtlsPlatformA
         const plan = attempt(v, under("kuadrant."), () => planKuadrantMtls(`${name}-kuadrant`, kuadrantArgs));
         if (plan) {
             kuadrant = { name: `${name}-kuadrant`, args: kuadrantArgs, plan, usesPlatformCa: false };
-            Object.assign(posture, plan.posture);
         }
     }
 
@@ -539,12 +532,6 @@ export function planMtlsPlatform(name: string, args: pulumi.Unwrap<MtlsPlatformA
         const plan = attempt(v, map, () => planGlooMtls(`${name}-gloo`, planned), [["xds.certificate.", "gloo.xdsCertificate."]]);
         if (plan && istioSettingsOk) {
             gloo = { name: `${name}-gloo`, args: glooArgs, plan, usesPlatformCa };
-            if (plan.xds) {
-                posture["gloo<->proxies (xDS)"] = `mTLS (${plan.xds.rotation} rotation)`;
-            }
-            for (const u of plan.istio?.upstreams ?? []) {
-                posture[`gateway-proxy->${u.serviceNamespace}/${u.serviceName}:${u.port}`] = "ISTIO_MUTUAL";
-            }
         }
     }
 
@@ -569,8 +556,6 @@ export function planMtlsPlatform(name: string, args: pulumi.Unwrap<MtlsPlatformA
         const plan = attempt(v, map, () => planKyvernoAuthz(`${name}-authz`, usesPlatformCa ? { ...authzArgs, webhookIssuer: PLATFORM_CA_PLACEHOLDER } : authzArgs));
         if (plan) {
             authz = { name: `${name}-authz`, args: authzArgs, plan, usesPlatformCa };
-            // Asserted until the posture engine computes links (issue 16).
-            posture[`mesh->${plan.provider.providerName}`] = MtlsMode.STRICT;
         }
     }
 
@@ -587,7 +572,6 @@ export function planMtlsPlatform(name: string, args: pulumi.Unwrap<MtlsPlatformA
         const policyArgs = rootNamespace !== undefined && given.rootNamespace === undefined ? { ...given, rootNamespace } : given;
         const plan = attempt(v, under(`policies[${i}].args.`), () => planMtlsPolicy(policyName, policyArgs));
         if (plan) {
-            posture[`policy ${plan.namespace}/${p.name}`] = plan.mode;
             policies.push({ name: policyName, entryName: p.name, args: policyArgs, plan, usesPlatformCa: false });
         }
     });
@@ -602,7 +586,7 @@ export function planMtlsPlatform(name: string, args: pulumi.Unwrap<MtlsPlatformA
     checkObjectNames(v, objects);
     const namespacePeerAuthentications = oneNamespaceWidePerNamespace(v, objects);
     v.throwIfInvalid();
-    return { ...planned, extensionProviders: providers, posture: sortedPosture(posture), namespacePeerAuthentications };
+    return { ...planned, extensionProviders: providers, posture: platformPosture(planned), namespacePeerAuthentications };
 }
 
 /** The platform path of a field of the authorizer's extension provider (resolved from `authz.*`). */

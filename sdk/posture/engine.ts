@@ -19,7 +19,7 @@ import { PeerAuthenticationObject, effectivePeerAuthentication } from "./rules/p
 import { servicePortToTargetPort } from "./rules/servicePortToTargetPort";
 import { isSidecarInjected } from "./rules/sidecarInjection";
 import { matchesLabels } from "../internal/values";
-import type { DeclaredLink, KubeObject, LinkState, MeshFacts, PostureInput, PostureLink, PostureResult, WorkloadFact } from "./model";
+import type { DeclaredLink, KubeObject, LinkPosture, LinkState, MeshFacts, PostureInput, PostureLink, PostureResult, WorkloadFact } from "./model";
 
 /** `ALPNInMeshWithMxc` (istio 1.30.3 pilot/pkg/networking/util/util.go): what an ISTIO_MUTUAL cluster offers. */
 const ISTIO_CLIENT_ALPN: readonly string[] = Object.freeze(["istio-peer-exchange", "istio"]);
@@ -42,6 +42,8 @@ interface ClientSide {
     /** `ISTIO_MUTUAL`, `SIMPLE`, ... for the reason text. */
     describe: string;
     decidedBy: string[];
+    /** The server application is known to terminate the client's own TLS (a webhook): pass-through then means `tls`. */
+    appTerminatesTls?: boolean;
 }
 
 /** A Service as the engine reads it. */
@@ -257,6 +259,12 @@ function index(input: PostureInput): Index {
     for (const w of input.workloads ?? []) {
         addWorkloadFact(ix, w);
     }
+    for (const n of input.namespaces ?? []) {
+        if (!ix.namespaces.has(n.name)) {
+            ix.namespaces.set(n.name, { ...n.labels });
+            ix.namespaceRefs.set(n.name, `Namespace ${n.name} (${n.source})`);
+        }
+    }
     return ix;
 }
 
@@ -343,7 +351,9 @@ function serverOutcome(ix: Index, w: WorkloadView, targetPort: number, protocol:
         if (client.meshCert) {
             return { state: "refused", reason: `the client sends mesh mTLS (${client.describe}) to ${w.name}, which has no sidecar to terminate it`, decidedBy };
         }
-        return { state: "unknown", reason: `the client sends TLS (${client.describe}) to ${w.name}, which has no sidecar; whether the application terminates TLS is not declared`, decidedBy };
+        return client.appTerminatesTls
+            ? { state: "tls", reason: `${w.name} has no sidecar and terminates the client's TLS itself (${client.describe})`, decidedBy }
+            : { state: "unknown", reason: `the client sends TLS (${client.describe}) to ${w.name}, which has no sidecar; whether the application terminates TLS is not declared`, decidedBy };
     }
     const pa = effectivePeerAuthentication(ix.peerAuthentications, w.namespace, mesh.rootNamespace, w.labels, targetPort);
     for (const chosen of [pa.mesh, pa.namespace, pa.workload]) {
@@ -365,10 +375,16 @@ function serverOutcome(ix: Index, w: WorkloadView, targetPort: number, protocol:
             if (client.transport.kind === "plaintext") {
                 return { state: "plaintext", reason: `${pa.mode} on port ${targetPort} accepts plain text, which the client sends (${client.describe})`, decidedBy };
             }
+            if (client.appTerminatesTls) {
+                return { state: "tls", reason: `${pa.mode} on port ${targetPort} passes the client's TLS to ${w.name}, which terminates it (${client.describe})`, decidedBy };
+            }
             return client.meshCert
                 ? { state: "refused", reason: `${pa.mode} on port ${targetPort} passes the client's mesh mTLS bytes to ${w.name}, which does not terminate them`, decidedBy }
                 : { state: "unknown", reason: `${pa.mode} on port ${targetPort} passes the client's TLS to the application; whether it terminates TLS is not declared`, decidedBy };
         case "tls-passthrough":
+            if (client.appTerminatesTls) {
+                return { state: "tls", reason: `${pa.mode} on port ${targetPort} passes TLS${alpn} through to ${w.name}, which terminates it (${client.describe})`, decidedBy };
+            }
             return client.meshCert
                 ? { state: "refused", reason: `${pa.mode} on port ${targetPort} takes TLS${alpn} without an Istio ALPN as pass-through, so the application gets the mesh handshake and fails it`, decidedBy }
                 : { state: "unknown", reason: `${pa.mode} on port ${targetPort} passes the client's TLS${alpn} to the application; whether it terminates TLS is not declared`, decidedBy };
@@ -608,7 +624,7 @@ function glooUpstreamLinks(ix: Index): PostureLink[] {
     return out;
 }
 
-function declaredLink(d: DeclaredLink): PostureLink {
+function declaredLink(ix: Index, d: DeclaredLink): PostureLink {
     switch (d.kind) {
         case "gloo-xds":
             return link("gloo-xds", `gateway-proxy ${d.namespace}`, `gloo ${d.namespace} (xDS)`, {
@@ -625,20 +641,37 @@ function declaredLink(d: DeclaredLink): PostureLink {
                 decidedBy: [d.source],
             });
         case "webhook":
-            return link("webhook", "kube-apiserver", `${d.name} (${d.service})`, {
-                state: d.caBundleFromIssuer ? "tls" : "refused",
-                reason: d.caBundleFromIssuer
-                    ? "the webhook serves TLS the caBundle verifies; the API server presents no client certificate (server-authenticated only)"
-                    : "the caBundle does not verify the certificate the webhook serves",
-                decidedBy: [d.source],
-            });
+            return webhookLink(ix, d);
     }
+}
+
+/** The ALPN list Go's HTTP client (the API server's webhook client) offers: no Istio ALPN. */
+const GO_HTTP_CLIENT_ALPN: readonly string[] = Object.freeze(["h2", "http/1.1"]);
+
+/**
+ * The API server calling an admission webhook: TLS without a mesh certificate, verified against the
+ * webhook's caBundle. Through the webhook pod's sidecar, the port must pass that TLS through (PERMISSIVE
+ * or DISABLE); STRICT requires a mesh client certificate and refuses it.
+ */
+function webhookLink(ix: Index, d: Extract<DeclaredLink, { kind: "webhook" }>): PostureLink {
+    const client = "kube-apiserver";
+    const server = `${d.name} (${d.service})`;
+    const m = /^([^/]+)\/([^:]+):(\d+)$/.exec(d.service);
+    const svc = m ? ix.services.find((s) => s.namespace === m[1] && s.name === m[2]) : undefined;
+    if (m === null || svc === undefined) {
+        return link("webhook", client, server, { state: "unknown", reason: `the webhook Service ${d.service} is not among the objects`, decidedBy: [d.source] });
+    }
+    if (!d.caBundleFromIssuer) {
+        return link("webhook", client, server, { state: "refused", reason: "the caBundle does not come from the material that signs the served certificate, so the API server cannot verify it", decidedBy: [d.source] });
+    }
+    const side: ClientSide = { transport: { kind: "tls", alpn: GO_HTTP_CLIENT_ALPN }, meshCert: false, describe: "the API server's TLS, verified against the caBundle", decidedBy: [d.source], appTerminatesTls: true };
+    return link("webhook", client, server, serviceOutcome(ix, svc, Number(m[3]), () => side));
 }
 
 /** The effective posture of `input`: every link, its state, and the objects that decided it. */
 export function computePosture(input: PostureInput): PostureResult {
     const ix = index(input);
-    const links = [...serviceLinks(ix), ...extAuthzLinks(ix), ...kuadrantLinks(ix), ...glooUpstreamLinks(ix), ...(input.declaredLinks ?? []).map(declaredLink)];
+    const links = [...serviceLinks(ix), ...extAuthzLinks(ix), ...kuadrantLinks(ix), ...glooUpstreamLinks(ix), ...(input.declaredLinks ?? []).map((d) => declaredLink(ix, d))];
     const byId = new Map<string, PostureLink>();
     for (const l of links) {
         // Two Services reachable at one id (a chart fact and a manifest for the same Service): keep the
@@ -656,4 +689,20 @@ export function computePosture(input: PostureInput): PostureResult {
 /** The states of a result, keyed by link id (what transition safety compares). */
 export function linkStates(result: PostureResult): Map<string, LinkState> {
     return new Map(result.links.map((l) => [l.id, l.state]));
+}
+
+/** A result as a component's `posture` output: link id -> state, kind, reason and deciding objects (ids sorted). */
+export function postureRecord(result: PostureResult): Record<string, LinkPosture> {
+    return Object.fromEntries(result.links.map((l) => [l.id, { state: l.state, kind: l.kind, reason: l.reason, decidedBy: [...l.decidedBy] }]));
+}
+
+/** Several partial inputs as one (objects, workloads, links and namespaces concatenated; the first mesh facts). */
+export function mergePostureInputs(parts: ReadonlyArray<Partial<PostureInput>>): PostureInput {
+    return {
+        objects: parts.flatMap((p) => p.objects ?? []),
+        mesh: parts.find((p) => p.mesh !== undefined)?.mesh,
+        workloads: parts.flatMap((p) => p.workloads ?? []),
+        declaredLinks: parts.flatMap((p) => p.declaredLinks ?? []),
+        namespaces: parts.flatMap((p) => p.namespaces ?? []),
+    };
 }

@@ -105,6 +105,19 @@ export interface WorkloadFact {
     source: string;
 }
 
+/**
+ * A namespace the plans do not create but whose labels decide injection, with where the labels are
+ * known from (e.g. the Kuadrant install creates `kuadrant-system` without injection labels).
+ */
+export interface NamespaceFact {
+    /** The namespace. */
+    name: string;
+    /** Its labels. */
+    labels: Record<string, string>;
+    /** Where the labels are known from, shown as a deciding object. */
+    source: string;
+}
+
 /** A control-plane or integration link the plans declare, whose state a specific rule decides. */
 export type DeclaredLink =
     | {
@@ -148,6 +161,8 @@ export interface PostureInput {
     workloads?: WorkloadFact[];
     /** Control-plane links the plans declare. @default [] */
     declaredLinks?: DeclaredLink[];
+    /** Namespaces not among the objects whose labels are known otherwise (a Namespace object wins). @default [] */
+    namespaces?: NamespaceFact[];
 }
 
 /** One link and its effective state. */
@@ -165,6 +180,18 @@ export interface PostureLink {
     /** Why, in one sentence, naming the rule. */
     reason: string;
     /** The objects (and facts) that decided it, `Kind namespace/name`. */
+    decidedBy: string[];
+}
+
+/** One link in a component's `posture` output (the output is keyed by link id). */
+export interface LinkPosture {
+    /** The effective state. */
+    state: LinkState;
+    /** What kind of link it is. */
+    kind: PostureLink["kind"];
+    /** Why. */
+    reason: string;
+    /** The objects (and facts) that decided it. */
     decidedBy: string[];
 }
 

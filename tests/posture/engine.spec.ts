@@ -227,4 +227,19 @@ describe("posture engine: integration links", () => {
         const off = computePosture({ objects: [], declaredLinks: [{ kind: "gloo-xds", namespace: "gloo-system", glooMtls: false, source: "chart gloo" }] });
         assert.equal(off.links[0].state, "plaintext");
     });
+
+    it("API server -> webhook through a sidecar: port PERMISSIVE passes its TLS through (tls); STRICT refuses it (no mesh certificate); a caBundle that does not verify: refused", () => {
+        const objs = (portMode: string): KubeObject[] => [
+            injectedNs("kyverno"),
+            deployment("kyverno", "webhook", { component: "validation-webhook" }, 9443),
+            service("kyverno", "webhook", { component: "validation-webhook" }, 9443, 9443, "webhook"),
+            pa("kyverno", "default", "STRICT"),
+            pa("kyverno", "webhook", "STRICT", { selector: { component: "validation-webhook" }, portLevelMtls: { 9443: { mode: portMode } } }),
+        ];
+        const hook = (caBundleFromIssuer: boolean) => ({ kind: "webhook" as const, name: "webhook", service: "kyverno/webhook:9443", caBundleFromIssuer, source: "chart" });
+        const ID3 = "kube-apiserver -> webhook (kyverno/webhook:9443)";
+        assert.equal(only({ objects: objs("PERMISSIVE"), mesh: MESH, declaredLinks: [hook(true)] }, ID3).state, "tls");
+        assert.equal(only({ objects: objs("STRICT"), mesh: MESH, declaredLinks: [hook(true)] }, ID3).state, "refused");
+        assert.equal(only({ objects: objs("PERMISSIVE"), mesh: MESH, declaredLinks: [hook(false)] }, ID3).state, "refused");
+    });
 });
