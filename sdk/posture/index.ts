@@ -2,3 +2,4 @@
 export * from "./rules";
 export * from "./model";
 export * from "./engine";
+export * from "./transitions";
