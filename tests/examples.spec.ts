@@ -3,6 +3,8 @@ import { strict as assert } from "node:assert";
 import * as path from "node:path";
 import { liveReads, RunOptions, loadProgram, runExpectingError, runProgram, valueOf } from "./harness";
 import { ISTIO_GROUPS, assertValidObjects, loadCrd, loadIstioCrds } from "./schema";
+import { OPERATOR_AUTHORINO, OPERATOR_LIMITADOR, postureStates } from "./posture/states";
+import type { LinkPosture } from "../sdk/posture";
 
 loadIstioCrds();
 loadCrd("gloo/Upstream.crd.yaml");
@@ -81,7 +83,7 @@ describe("examples", () => {
             const result = await runProgram(example("kuadrant-mtls"), run({}));
             assert.deepEqual(result.k8sObject("PeerAuthentication", "default", "istio-system").spec, { mtls: { mode: "PERMISSIVE" } });
             assert.deepEqual(result.k8sObject("Kuadrant", "kuadrant", "kuadrant-system").spec, { mtls: { enable: true, authorino: true, limitador: true } });
-            assert.deepEqual(await valueOf(result.value.posture), { "gateway->authorino": "STRICT", "gateway->limitador": "STRICT" });
+            assert.deepEqual(postureStates((await valueOf(result.value.posture)) as Record<string, LinkPosture>), { [OPERATOR_AUTHORINO]: "mtls", [OPERATOR_LIMITADOR]: "mtls" });
         });
 
         it("Manual mode: sidecars, TLS in both EnvoyFilters, STRICT in kuadrant-system", async () => {

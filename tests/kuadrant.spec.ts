@@ -3,6 +3,7 @@ import { KUADRANT_TLS_TRANSPORT_SOCKET, KuadrantMtls, KuadrantMtlsArgs, Kuadrant
 import { liveReads, ProgramResult, RegisteredResource, RunOptions, assertRejected, runExpectingError, runProgram, valueOf, registrationView } from "./harness";
 import { liveFilters } from "./mocks/kuadrantOperator";
 import { ISTIO_GROUPS, assertValidObjects, loadCrd, loadIstioCrds } from "./schema";
+import { OPERATOR_AUTHORINO, postureStates } from "./posture/states";
 
 loadIstioCrds();
 loadCrd("kuadrant/Kuadrant.crd.yaml");
@@ -53,7 +54,7 @@ describe("kuadrant: KuadrantMtls", () => {
             const result = await runProgram(() => new KuadrantMtls("k", { namespace: "kuadrant", kuadrantName: "main", limitador: false }));
             const meta = result.get("kubernetes:kuadrant.io/v1beta1:KuadrantPatch", "k-kuadrant-mtls").inputs.metadata as { name: string; namespace: string };
             assert.deepEqual([meta.name, meta.namespace], ["main", "kuadrant"]);
-            assert.deepEqual(await valueOf(result.value.posture), { "gateway->authorino": "STRICT" });
+            assert.deepEqual(postureStates(await valueOf(result.value.posture)), { [OPERATOR_AUTHORINO.replace("kuadrant-system", "kuadrant")]: "mtls" });
         });
     });
 
@@ -159,7 +160,11 @@ describe("kuadrant: KuadrantMtls", () => {
             }
             // Same resource names as when enabled: switching is an update, never a delete + create.
             assert.deepEqual(result.resources.map((r) => r.name).sort(), enabled.resources.map((r) => r.name).sort());
-            assert.deepEqual(await valueOf(result.value.posture), { "gateway->authorino": "PERMISSIVE", "gateway->limitador": "PERMISSIVE" });
+            // PERMISSIVE, client TLS removed, sidecars kept: plain text, accepted.
+            assert.deepEqual(postureStates(await valueOf(result.value.posture)), {
+                "gateway gateway-system/external -> kuadrant-system/authorino-authorino-authorization:50051": "plaintext",
+                "gateway gateway-system/external -> kuadrant-system/limitador-limitador:8081": "plaintext",
+            });
         });
 
         it("removal is two steps: enabled: false re-applies the operator's configPatches, and the patches are retained on delete", async () => {

@@ -4,6 +4,7 @@ import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import { KuadrantMtls, MtlsMode, MtlsPolicy, MtlsScope, SidecarInjection } from "../sdk";
 import { runProgram, valueOf } from "./harness";
+import { OPERATOR_AUTHORINO, OPERATOR_LIMITADOR, postureStates } from "./posture/states";
 
 describe("plain outputs are Outputs, made on first read", () => {
     it("MtlsPolicy, SidecarInjection and KuadrantMtls expose every declared output", async () => {
@@ -23,7 +24,7 @@ describe("plain outputs are Outputs, made on first read", () => {
             [sidecar.podAnnotations, { "sidecar.istio.io/rewriteAppHTTPProbers": "true" }],
             [kuadrant.enabled, true],
             [kuadrant.mode, "Operator"],
-            [kuadrant.posture, { "gateway->authorino": "STRICT", "gateway->limitador": "STRICT" }],
+            [kuadrant.posture.apply((p) => postureStates(p)), { [OPERATOR_AUTHORINO]: "mtls", [OPERATOR_LIMITADOR]: "mtls" }],
         ];
         assert.equal(expected.length, 10);
         for (const [output, value] of expected) {

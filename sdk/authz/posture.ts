@@ -22,7 +22,7 @@ export function kyvernoPostureInput(name: string, plan: KyvernoAuthzPlan): Requi
     const workloads: WorkloadFact[] = [];
     const declaredLinks: DeclaredLink[] = [];
     if (plan.createNamespace) {
-        objects.push(authzNamespaceObject(plan.provider, plan.revision) as KubeObject);
+        objects.push(authzNamespaceObject(plan.provider, plan.revision));
     }
     for (const p of kyvernoMtlsPolicies(plan.provider, plan.server, plan.appMtls)) {
         objects.push(...mtlsPolicyObjects(planMtlsPolicy(`${name}-${p.id}`, p.args)).map((o) => o.object as unknown as KubeObject));
@@ -60,7 +60,7 @@ export function kyvernoPostureInput(name: string, plan: KyvernoAuthzPlan): Requi
     }
     if (plan.plugin !== undefined) {
         const o = envoyPluginObjects(plan.plugin, plan.policies);
-        objects.push(o.deployment as KubeObject, o.service as KubeObject);
+        objects.push(o.deployment, o.service);
     }
     return { objects, workloads, declaredLinks };
 }

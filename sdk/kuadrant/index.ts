@@ -23,4 +23,4 @@ export type { KuadrantComponent, KuadrantEnvoyFilterPlan, KuadrantManualPlan, Ku
 export { KUADRANT_TLS_TRANSPORT_SOCKET, kuadrantEnvoyFilterPatch, kuadrantEnvoyFilterPatchSpec, kuadrantEnvoyFilterReadArgs, kuadrantCrPatch, kuadrantPeerAuthentication, kuadrantRevisionLabelPatch, withTransportSocket } from "./manifests";
 
 // The posture engine's input this component declares (pure).
-export { KUADRANT_MANAGED_LABEL, KUADRANT_SERVER_SERVICES, kuadrantPostureInput } from "./posture";
+export { KUADRANT_MANAGED_LABEL, KUADRANT_SERVER_SERVICES, kuadrantPosture, kuadrantPostureInput } from "./posture";

@@ -6,6 +6,8 @@ import { SidecarInjection } from "../istio";
 import { kuadrantEnvoyFilterPatch, kuadrantEnvoyFilterPatchSpec, kuadrantEnvoyFilterReadArgs, kuadrantCrPatch, kuadrantPeerAuthentication, kuadrantRevisionLabelPatch } from "./manifests";
 import { KUADRANT_MTLS_TYPE, KuadrantManualPlan, KuadrantMtlsPlan, KuadrantOperatorPlan, KuadrantStep, planKuadrantMtls } from "./plan";
 import { KuadrantMtlsArgs, KuadrantMtlsMode } from "./types";
+import type { LinkPosture } from "../posture";
+import { kuadrantPosture } from "./posture";
 
 // Kept importable from this file, where they were defined before the plan/manifests split.
 export { KuadrantMtlsMode } from "./types";
@@ -45,8 +47,11 @@ export class KuadrantMtls extends pulumi.ComponentResource {
     public readonly enabled!: pulumi.Output<boolean>;
     /** The mode used. */
     public readonly mode!: pulumi.Output<KuadrantMtlsMode>;
-    /** The protected links, e.g. `gateway->authorino`, with their mode (STRICT when on, PERMISSIVE when off). */
-    public readonly posture!: pulumi.Output<{ [link: string]: string }>;
+    /**
+     * The gateway -> Authorino / Limitador links, keyed by link id, with their effective state computed by
+     * the posture engine from what this component declares (see `kuadrantPosture`).
+     */
+    public readonly posture!: pulumi.Output<{ [link: string]: LinkPosture }>;
 
     constructor(name: string, args: KuadrantMtlsArgs, opts?: pulumi.ComponentResourceOptions) {
         const r = resolveArgs(KUADRANT_MTLS_TYPE, name, args, (a) => planKuadrantMtls(name, a));
@@ -65,7 +70,7 @@ export class KuadrantMtls extends pulumi.ComponentResource {
             this.manual(r, plan.manual, opts);
         }
 
-        this.registerOutputs(plainOutputs<KuadrantMtls>(this, { enabled: plan.enabled, mode: plan.mode, posture: r.from((p) => p.posture) }));
+        this.registerOutputs(plainOutputs<KuadrantMtls>(this, { enabled: plan.enabled, mode: plan.mode, posture: r.from((p) => kuadrantPosture(p)) }));
     }
 
     /** Registers the steps in the plan's order, each step waiting for every resource of the earlier ones. */

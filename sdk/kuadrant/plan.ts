@@ -170,8 +170,6 @@ export interface KuadrantMtlsPlan {
     limitador: boolean;
     /** The servers' mode: STRICT when enabled, PERMISSIVE when not. */
     serverMode: MtlsMode;
-    /** The protected links and their mode, e.g. `gateway->authorino: STRICT`. */
-    posture: Record<string, string>;
     /** Set in Operator mode. */
     operator: KuadrantOperatorPlan | undefined;
     /** Set in Manual mode. */
@@ -188,14 +186,7 @@ export function planKuadrantMtls(name: string, args: pulumi.Unwrap<KuadrantMtlsA
     const authorino = args.authorino ?? DEFAULT_KUADRANT_PROTECTED.authorino;
     const limitador = args.limitador ?? DEFAULT_KUADRANT_PROTECTED.limitador;
     const serverMode = enabled ? MtlsMode.STRICT : MtlsMode.PERMISSIVE;
-    const posture: Record<string, string> = {};
-    if (authorino) {
-        posture["gateway->authorino"] = serverMode;
-    }
-    if (limitador) {
-        posture["gateway->limitador"] = serverMode;
-    }
-    const base = { name, enabled, mode, kuadrantVersion, namespace, authorino, limitador, serverMode, posture };
+    const base = { name, enabled, mode, kuadrantVersion, namespace, authorino, limitador, serverMode };
     const revision = args.revision ?? DEFAULT_KUADRANT_REVISION;
     if (mode === KuadrantMtlsMode.Operator) {
         const revisionLabels: KuadrantRevisionLabelPlan[] = [];

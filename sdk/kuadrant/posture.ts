@@ -17,8 +17,8 @@
 // The operator writes the clusters and the PeerAuthentication only once an AuthPolicy / RateLimitPolicy
 // is effective on a gateway, so the links are described in that state (without one there is no link).
 import { REVISION_LABEL, INJECT_LABEL } from "../istio";
-import type { KubeObject, NamespaceFact, PostureInput, WorkloadFact } from "../posture";
-import { kuadrantOperatorClusterTls, kuadrantOperatorSidecarLabel } from "../posture";
+import type { KubeObject, LinkPosture, NamespaceFact, PostureInput, WorkloadFact } from "../posture";
+import { DEFAULT_MESH_FACTS, computePosture, kuadrantOperatorClusterTls, kuadrantOperatorSidecarLabel, postureRecord } from "../posture";
 import { AUTHORINO_SELECTOR, AUTH_CLUSTER, ENVOY_FILTER_API_VERSION, LIMITADOR_SELECTOR, RATELIMIT_CLUSTER } from "./defaults";
 import { kuadrantCrPatch, kuadrantPeerAuthentication, withTransportSocket } from "./manifests";
 import { KuadrantComponent, KuadrantMtlsPlan, kuadrantEnvoyFilterName } from "./plan";
@@ -117,4 +117,15 @@ export function kuadrantPostureInput(plan: KuadrantMtlsPlan): Required<Pick<Post
         }
     }
     return { objects, workloads, namespaces };
+}
+
+/**
+ * KuadrantMtls's `posture` output: its gateway -> Authorino / Limitador links, computed over what it
+ * declares, in a mesh with the chart's default facts and the component's revision (the component does not
+ * see the mesh's own policies; MtlsPlatform's posture does).
+ */
+export function kuadrantPosture(plan: KuadrantMtlsPlan): Record<string, LinkPosture> {
+    const revision = plan.operator?.revision ?? plan.manual?.revision ?? "";
+    const result = computePosture({ ...kuadrantPostureInput(plan), mesh: { ...DEFAULT_MESH_FACTS, revision } });
+    return postureRecord({ ...result, links: result.links.filter((l) => l.kind === "kuadrant") });
 }

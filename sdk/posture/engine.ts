@@ -199,7 +199,7 @@ function index(input: PostureInput): Index {
                     portTls.set(n, m);
                 }
             }
-            const host = String(spec.host ?? "");
+            const host = typeof spec.host === "string" ? spec.host : "";
             ix.destinationRules.push({
                 namespace: ns,
                 host: host.includes(".") || host === "*" ? host : `${host}.${ns}.svc.${domain}`,
@@ -609,8 +609,8 @@ function glooUpstreamLinks(ix: Index): PostureLink[] {
     for (const up of ix.upstreams) {
         const kube = record(record(up.spec).kube);
         const client = `gateway-proxy ${up.metadata.namespace ?? ""}`;
-        const ns = String(kube.serviceNamespace ?? "");
-        const name = String(kube.serviceName ?? "");
+        const ns = typeof kube.serviceNamespace === "string" ? kube.serviceNamespace : "";
+        const name = typeof kube.serviceName === "string" ? kube.serviceName : "";
         const port = typeof kube.servicePort === "number" ? kube.servicePort : NaN;
         const server = `${ns}/${name}:${port}`;
         const svc = ix.services.find((s) => s.namespace === ns && s.name === name);

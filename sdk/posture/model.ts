@@ -72,6 +72,23 @@ export interface MeshFacts {
     clusterDomain: string;
 }
 
+/**
+ * The mesh facts of a default Istio install (the istiod chart's defaults), for input that does not say:
+ * live objects without a `MeshFacts` document, or a component planned without the mesh it joins.
+ */
+export const DEFAULT_MESH_FACTS: Readonly<MeshFacts> = Object.freeze({
+    revision: "",
+    revisionTags: [],
+    rootNamespace: "istio-system",
+    istioNamespace: "istio-system",
+    trustDomain: "cluster.local",
+    mode: "sidecar",
+    enableAutoMtls: true,
+    enableNamespacesByDefault: false,
+    extensionProviders: [],
+    clusterDomain: "cluster.local",
+});
+
 /** One port a workload serves, and how Istio reads its protocol. */
 export interface WorkloadPortFact {
     /** The Service port clients call. */

@@ -2,7 +2,8 @@
 // names, the enable/disable order, every validation error, determinism.
 import type * as pulumi from "@pulumi/pulumi";
 import { strict as assert } from "node:assert";
-import { KuadrantGatewayRef, KuadrantMtlsArgs, KuadrantMtlsMode, KuadrantMtlsPlan, MtlsMode, kuadrantEnvoyFilterName, planKuadrantMtls } from "../../sdk";
+import { KuadrantGatewayRef, KuadrantMtlsArgs, KuadrantMtlsMode, KuadrantMtlsPlan, MtlsMode, kuadrantEnvoyFilterName, kuadrantPosture, planKuadrantMtls } from "../../sdk";
+import { OPERATOR_AUTHORINO, OPERATOR_LIMITADOR, postureStates } from "../posture/states";
 import { assertInvalid as assertInvalidPlan } from "../planErrors";
 
 const TYPE = "meshtls:index:KuadrantMtls";
@@ -26,7 +27,6 @@ describe("kuadrant (pure): planKuadrantMtls", () => {
                 authorino: true,
                 limitador: true,
                 serverMode: MtlsMode.STRICT,
-                posture: { "gateway->authorino": "STRICT", "gateway->limitador": "STRICT" },
                 operator: { resourceName: "kuadrant-kuadrant-mtls", kuadrantName: "kuadrant", revision: "", revisionLabels: [] },
                 manual: undefined,
             };
@@ -36,9 +36,11 @@ describe("kuadrant (pure): planKuadrantMtls", () => {
         it("honours namespace, CR name and the protected components; disabled reports PERMISSIVE", () => {
             const plan = planKuadrantMtls("k", { namespace: "kuadrant", kuadrantName: "main", limitador: false });
             assert.deepEqual([plan.namespace, plan.operator?.kuadrantName, plan.operator?.resourceName], ["kuadrant", "main", "k-kuadrant-mtls"]);
-            assert.deepEqual(plan.posture, { "gateway->authorino": "STRICT" });
+            // kuadrant-operator 1.5.2 (sdk/kuadrant/posture.ts): with mTLS on it injects the server, writes the TLS
+            // cluster and a STRICT PeerAuthentication; off, none of them: plain text.
+            assert.deepEqual(postureStates(kuadrantPosture(plan)), { [OPERATOR_AUTHORINO.replace("kuadrant-system", "kuadrant")]: "mtls" });
             const off = planKuadrantMtls("k", { enabled: false });
-            assert.deepEqual([off.enabled, off.serverMode, off.posture], [false, MtlsMode.PERMISSIVE, { "gateway->authorino": "PERMISSIVE", "gateway->limitador": "PERMISSIVE" }]);
+            assert.deepEqual([off.enabled, off.serverMode, postureStates(kuadrantPosture(off))], [false, MtlsMode.PERMISSIVE, { [OPERATOR_AUTHORINO]: "plaintext", [OPERATOR_LIMITADOR]: "plaintext" }]);
         });
     });
 
@@ -108,7 +110,7 @@ describe("kuadrant (pure): planKuadrantMtls", () => {
                 onlyAuthorino.manual.servers.map((s) => s.deployment),
                 ["auth"],
             );
-            assert.deepEqual(onlyAuthorino.posture, { "gateway->authorino": "STRICT" });
+            assert.deepEqual(postureStates(kuadrantPosture(onlyAuthorino)), { "gateway gateway-system/external -> kuadrant-system/authorino-authorino-authorization:50051": "mtls" });
         });
 
         it("several gateways: EnvoyFilters gateway by gateway, Authorino's first, each named after its gateway", () => {
@@ -132,7 +134,11 @@ describe("kuadrant (pure): planKuadrantMtls", () => {
                 keep.manual.peerAuthentications.map((p) => p.mode),
                 [MtlsMode.PERMISSIVE],
             );
-            assert.deepEqual(keep.posture, { "gateway->authorino": "PERMISSIVE", "gateway->limitador": "PERMISSIVE" });
+            // PERMISSIVE, the client TLS removed, sidecars kept: plain text accepted.
+            assert.deepEqual(postureStates(kuadrantPosture(keep)), {
+                "gateway gateway-system/external -> kuadrant-system/authorino-authorino-authorization:50051": "plaintext",
+                "gateway gateway-system/external -> kuadrant-system/limitador-limitador:8081": "plaintext",
+            });
             const remove = planKuadrantMtls("kuadrant", manual({ enabled: false, removeSidecars: true }));
             assert.deepEqual([remove.manual?.inject, remove.manual?.removeSidecars], [false, true]);
             // Enabling ignores removeSidecars: the servers need their sidecars to accept mTLS.
@@ -152,7 +158,7 @@ describe("kuadrant (pure): planKuadrantMtls", () => {
 
         it("disabled with both components off plans nothing to change", () => {
             const plan = planKuadrantMtls("kuadrant", manual({ enabled: false, authorino: false, limitador: false }));
-            assert.deepEqual([plan.manual?.servers, plan.manual?.envoyFilters, plan.manual?.peerAuthentications, plan.posture], [[], [], [], {}]);
+            assert.deepEqual([plan.manual?.servers, plan.manual?.envoyFilters, plan.manual?.peerAuthentications, kuadrantPosture(plan)], [[], [], [], {}]);
         });
     });
 

@@ -5,6 +5,10 @@ import { strict as assert } from "node:assert";
 import { GlooCertRotation, KyvernoAuthzFlavor, MtlsMode, MtlsPlatformArgs, planMtlsPlatform } from "../../sdk";
 import { PeerAuthenticationObject, effectivePeerAuthentication } from "../../sdk/posture/rules";
 import { assertInvalid } from "../planErrors";
+import { OPERATOR_AUTHORINO, OPERATOR_LIMITADOR, postureStates } from "../posture/states";
+
+const ISTIOD_XDS = "mesh -> istiod istio-system (xDS)";
+const GLOO_XDS = "gateway-proxy gloo-system -> gloo gloo-system (xDS)";
 
 describe("platform plan (pure)", () => {
     it("defaults: a root CA and Istio with the CA as plug-in CA; nothing else", () => {
@@ -15,14 +19,16 @@ describe("platform plan (pure)", () => {
         assert.deepEqual([plan.kuadrant, plan.gloo, plan.authz], [undefined, undefined, undefined]);
         assert.deepEqual(plan.policies, []);
         assert.deepEqual(plan.extensionProviders, []);
-        assert.deepEqual(plan.posture, { mesh: "STRICT" });
+        // The mesh alone declares one link: proxies -> istiod (sdk/posture/rules/istiodXds.ts).
+        assert.deepEqual(postureStates(plan.posture), { [ISTIOD_XDS]: "mtls" });
         assert.equal(plan.istio.args.extensionProviders, undefined);
     });
 
     it("reads the mesh's mode from the Istio plan", () => {
         const plan = planMtlsPlatform("p", { istio: { mtlsMode: MtlsMode.PERMISSIVE } });
         assert.equal(plan.istio?.plan.mtlsMode, MtlsMode.PERMISSIVE);
-        assert.deepEqual(plan.posture, { mesh: "PERMISSIVE" });
+        // The mode is a policy, not a link: the links are the same.
+        assert.deepEqual(postureStates(plan.posture), { [ISTIOD_XDS]: "mtls" });
     });
 
     it("registers the authorizer's provider (resolved by the authz plan) first, and tells the authorizer about the mesh's providers", () => {
@@ -33,7 +39,10 @@ describe("platform plan (pure)", () => {
         assert.deepEqual(plan.extensionProviders[0], { name: "kyverno-ext-authz-grpc", envoyExtAuthzGrpc: { service: "ext-authz.kyverno.svc.cluster.local", port: 9000 } });
         assert.deepEqual(plan.istio?.args.extensionProviders, plan.extensionProviders);
         assert.deepEqual(plan.authz?.args.meshExtensionProviders, plan.extensionProviders);
-        assert.equal(plan.posture["mesh->kyverno-ext-authz-grpc"], "STRICT");
+        // The plugin's Deployment is injected (pod label), its namespace STRICT, its host ISTIO_MUTUAL: mtls.
+        // The extra provider's service is not among the objects: unknown, not assumed.
+        assert.equal(plan.posture["mesh -> ext_authz kyverno-ext-authz-grpc (ext-authz.kyverno.svc.cluster.local:9000)"].state, "mtls");
+        assert.equal(plan.posture["mesh -> ext_authz other (other.ns.svc.cluster.local:8080)"].state, "unknown");
         // The plugin flavor has no webhook, so no platform CA.
         assert.equal(plan.authz.usesPlatformCa, false);
     });
@@ -64,8 +73,9 @@ describe("platform plan (pure)", () => {
         assert.equal(plain.gloo.plan.xds?.rotation, GlooCertRotation.Pulumi);
         assert.equal(plain.gloo.args.istio?.istioVersion, plain.istio?.plan.version);
         assert.equal(plain.gloo.args.istio?.istioDiscoveryAddress, undefined);
-        assert.equal(plain.posture["gateway-proxy->shop/web:8080"], "ISTIO_MUTUAL");
-        assert.equal(plain.posture["gloo<->proxies (xDS)"], "mTLS (Pulumi rotation)");
+        // shop/web is not among the platform's objects: unknown. Gloo's xDS is server-authenticated TLS.
+        assert.equal(plain.posture["gateway-proxy gloo-system -> shop/web:8080"].state, "unknown");
+        assert.equal(plain.posture[GLOO_XDS].state, "tls");
 
         const revisioned = planMtlsPlatform("p", { istio: { revision: "canary" }, gloo: { istioUpstreams: upstreams } });
         assert.equal(revisioned.gloo?.args.istio?.istioDiscoveryAddress, "istiod-canary.istio-system.svc:15012");
@@ -77,7 +87,7 @@ describe("platform plan (pure)", () => {
         const plan = planMtlsPlatform("p", { gloo: { xdsRotation: GlooCertRotation.CronJob, cronSchedule: "0 4 * * *" } });
         assert.equal(plan.gloo?.usesPlatformCa, false);
         assert.deepEqual(plan.gloo.args.xds, { rotation: GlooCertRotation.CronJob, cronSchedule: "0 4 * * *", rotationDuration: undefined });
-        assert.equal(plan.posture["gloo<->proxies (xDS)"], "mTLS (CronJob rotation)");
+        assert.equal(plan.posture[GLOO_XDS].state, "tls");
     });
 
     it("extra policies: child names, and the posture key from the policy plan's namespace", () => {
@@ -90,14 +100,14 @@ describe("platform plan (pure)", () => {
                 ["p-policy-mesh-wide", "istio-system"],
             ],
         );
-        assert.deepEqual(plan.posture, { "policy istio-system/mesh-wide": "PERMISSIVE", "policy shop/shop": "STRICT" });
+        // Policies are not links; without the platform's Istio nothing declares a Service or a mesh.
+        assert.deepEqual(plan.posture, {});
     });
 
     it("Kuadrant's links come from the Kuadrant plan", () => {
         const plan = planMtlsPlatform("p", { kuadrant: { limitador: false } });
-        assert.deepEqual(plan.kuadrant?.plan.posture, { "gateway->authorino": "STRICT" });
-        assert.equal(plan.posture["gateway->authorino"], "STRICT");
-        assert.equal("gateway->limitador" in plan.posture, false);
+        assert.equal(plan.posture[OPERATOR_AUTHORINO].state, "mtls");
+        assert.equal(OPERATOR_LIMITADOR in plan.posture, false);
     });
 
     it("rejects platform-level conflicts with the field named", () => {
