@@ -2,8 +2,7 @@ import { strict as assert } from "node:assert";
 import { X509Certificate } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type * as pulumi from "@pulumi/pulumi";
-import { HelmMode, MtlsPlatform, MtlsPlatformArgs, RotationPhase, planMtlsPlatform, readPlatformConfig } from "../sdk";
+import { HelmMode, MtlsPlatform, RotationPhase, planMtlsPlatform, readPlatformConfig } from "../sdk";
 import { ProgramResult, loadProgram, runProgram, valueOf, readStackConfig, registrationView } from "./harness";
 import { ISTIO_GROUPS, assertValidObjects, loadCrd, loadIstioCrds } from "./schema";
 import { postureStates } from "./posture/states";
@@ -70,7 +69,7 @@ describe("platform: the root program with Pulumi.dev.yaml", () => {
     it("exports the posture the engine computes from the platform's plan (the expected links: tests/posture/declared.spec.ts)", async () => {
         const result = await runProgram(main, { config: stackConfig("Pulumi.dev.yaml") });
         const exported = (await valueOf(result.value.posture)) as Record<string, LinkPosture>;
-        const planned = planMtlsPlatform("meshtls", readPlatformConfig(stackConfig("Pulumi.dev.yaml")).platform as pulumi.Unwrap<MtlsPlatformArgs>).posture;
+        const planned = planMtlsPlatform("meshtls", readPlatformConfig(stackConfig("Pulumi.dev.yaml")).platform).posture;
         assert.ok(Object.keys(planned).length >= 10, Object.keys(planned).join(", "));
         assert.deepEqual(exported, planned);
     });
@@ -162,8 +161,8 @@ describe("platform: MtlsPlatform", () => {
         assert.deepEqual(result.ofType("meshtls:index:IstioMesh"), []);
         const values = result.get("kubernetes:helm.sh/v3:Release", "p-gloo-gloo").inputs.values as { global: unknown };
         assert.deepEqual(values.global, { glooMtls: { enabled: true } });
-        // Without a mesh, the only link is Gloo's xDS: server-authenticated TLS.
-        assert.deepEqual(postureStates((await valueOf(result.value.posture)) as Record<string, LinkPosture>), { "gateway-proxy gloo-system -> gloo gloo-system (xDS)": "tls" });
+        // Without a mesh, the only link is Gloo's xDS (mutual: sdk/posture/rules/glooXds.ts).
+        assert.deepEqual(postureStates((await valueOf(result.value.posture)) as Record<string, LinkPosture>), { "gateway-proxy gloo-system -> gloo gloo-system (xDS)": "mtls" });
     });
 
     it("points Gloo's istio-proxy at a revisioned istiod", async () => {

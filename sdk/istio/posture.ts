@@ -11,12 +11,6 @@ function rec(v: unknown): Record<string, unknown> {
     return v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 }
 
-/** The host part of a provider `service` (`[<namespace>/]<host>`, istio/api mesh/v1alpha1/config.proto). */
-function providerHost(service: string): string {
-    const i = service.indexOf("/");
-    return i < 0 ? service : service.slice(i + 1);
-}
-
 /**
  * The mesh's facts from the istiod chart values: `revision`, `revisionTags`, `meshConfig.rootNamespace`
  * (the chart's default: the install namespace), `meshConfig.trustDomain`, `meshConfig.enableAutoMtls`
@@ -38,7 +32,7 @@ export function istioMeshFacts(plan: IstioMeshPlan): MeshFacts {
         enableNamespacesByDefault: rec(values.sidecarInjectorWebhook).enableNamespacesByDefault === true,
         extensionProviders: providers.flatMap((p) => {
             const kind = rec(p.envoyExtAuthzGrpc ?? p.envoyExtAuthzHttp);
-            return typeof p.name === "string" && typeof kind.service === "string" && typeof kind.port === "number" ? [{ name: p.name, service: providerHost(kind.service), port: kind.port }] : [];
+            return typeof p.name === "string" && typeof kind.service === "string" && typeof kind.port === "number" ? [{ name: p.name, service: kind.service, port: kind.port }] : [];
         }),
         clusterDomain: "cluster.local",
     };

@@ -19,7 +19,7 @@
 import { REVISION_LABEL, INJECT_LABEL } from "../istio";
 import type { KubeObject, LinkPosture, NamespaceFact, PostureInput, WorkloadFact } from "../posture";
 import { DEFAULT_MESH_FACTS, computePosture, kuadrantOperatorClusterTls, kuadrantOperatorSidecarLabel, postureRecord } from "../posture";
-import { AUTHORINO_SELECTOR, AUTH_CLUSTER, ENVOY_FILTER_API_VERSION, LIMITADOR_SELECTOR, RATELIMIT_CLUSTER } from "./defaults";
+import { AUTHORINO_SELECTOR, AUTH_CLUSTER, DEFAULT_LIMITADOR_DEPLOYMENT, ENVOY_FILTER_API_VERSION, LIMITADOR_SELECTOR, RATELIMIT_CLUSTER } from "./defaults";
 import { kuadrantCrPatch, kuadrantPeerAuthentication, withTransportSocket } from "./manifests";
 import { KuadrantComponent, KuadrantMtlsPlan, kuadrantEnvoyFilterName } from "./plan";
 
@@ -29,7 +29,8 @@ export const KUADRANT_MANAGED_LABEL = "kuadrant.io/managed";
 /** Where each server listens, as the operator's cluster patches address it. */
 export const KUADRANT_SERVER_SERVICES: Readonly<Record<KuadrantComponent, { service: string; port: number; portName: string }>> = Object.freeze({
     authorino: { service: "authorino-authorino-authorization", port: 50051, portName: "grpc" },
-    limitador: { service: "limitador-limitador", port: 8081, portName: "grpc" },
+    // limitador-operator names the Service like the Deployment (pkg/limitador/k8s_objects.go ServiceName).
+    limitador: { service: DEFAULT_LIMITADOR_DEPLOYMENT, port: 8081, portName: "grpc" },
 });
 
 /** The operator's CLUSTER patch for one server (buildClusterPatch), without a transport socket. */

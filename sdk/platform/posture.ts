@@ -7,10 +7,27 @@ import { istioMeshFacts, istioPostureInput, mtlsPolicyObjects } from "../istio";
 import { kuadrantPostureInput } from "../kuadrant";
 import type { KubeObject, LinkPosture, PostureInput } from "../posture";
 import { computePosture, mergePostureInputs, postureRecord } from "../posture";
-import type { MtlsPlatformPlan } from "./plan";
+import type { GlooMtlsPlan } from "../gloo";
+import type { IstioMeshPlan, MtlsPolicyPlan } from "../istio";
+import type { KuadrantMtlsPlan } from "../kuadrant";
+import type { KyvernoAuthzPlan } from "../authz";
+
+/** The planned children the posture reads (a structural slice of MtlsPlatformPlan, so plan.ts can call this). */
+export interface PlatformPostureChildren {
+    /** The mesh, when the platform installs Istio. */
+    istio?: { plan: IstioMeshPlan };
+    /** Kuadrant mTLS. */
+    kuadrant?: { plan: KuadrantMtlsPlan };
+    /** Gloo, with its resource name. */
+    gloo?: { name: string; plan: GlooMtlsPlan };
+    /** The authorizer, with its resource name. */
+    authz?: { name: string; plan: KyvernoAuthzPlan };
+    /** The extra policies. */
+    policies: ReadonlyArray<{ plan: MtlsPolicyPlan }>;
+}
 
 /** The posture engine's input for a planned platform (no Istio: no mesh facts, so mesh links are unknown). */
-export function platformPostureInput(plan: Omit<MtlsPlatformPlan, "posture" | "namespacePeerAuthentications" | "extensionProviders">): PostureInput {
+export function platformPostureInput(plan: PlatformPostureChildren): PostureInput {
     const parts: Array<Partial<PostureInput>> = [];
     if (plan.istio) {
         parts.push({ mesh: istioMeshFacts(plan.istio.plan), ...istioPostureInput(plan.istio.plan) });
@@ -29,6 +46,6 @@ export function platformPostureInput(plan: Omit<MtlsPlatformPlan, "posture" | "n
 }
 
 /** The platform's `posture` output: every link its children declare, keyed by link id. */
-export function platformPosture(plan: Omit<MtlsPlatformPlan, "posture" | "namespacePeerAuthentications" | "extensionProviders">): Record<string, LinkPosture> {
+export function platformPosture(plan: PlatformPostureChildren): Record<string, LinkPosture> {
     return postureRecord(computePosture(platformPostureInput(plan)));
 }

@@ -17,6 +17,13 @@ import { inboundFilterChain } from "./rules/inboundFilterChain";
 import { ClientTlsMode, DestinationRuleView, applicableDestinationRule } from "./rules/istioDestinationRuleTls";
 import { PeerAuthenticationObject, effectivePeerAuthentication } from "./rules/peerAuthenticationPrecedence";
 import { servicePortToTargetPort } from "./rules/servicePortToTargetPort";
+import { servicePortProtocol } from "./rules/servicePortProtocol";
+import { istiodXdsLinkState } from "./rules/istiodXds";
+import { glooXdsLinkState } from "./rules/glooXds";
+import { readClusterTransportSocket } from "./rules/kuadrantClusterTransport";
+import { glooUpstreamTls } from "./rules/glooUpstreamTls";
+import { extAuthzCluster } from "./rules/extAuthzCluster";
+import { webhookLinkState } from "./rules/webhookLink";
 import { isSidecarInjected } from "./rules/sidecarInjection";
 import { matchesLabels } from "../internal/values";
 import type { DeclaredLink, KubeObject, LinkPosture, LinkState, MeshFacts, PostureInput, PostureLink, PostureResult, WorkloadFact } from "./model";
@@ -51,7 +58,7 @@ interface ServiceView {
     namespace: string;
     name: string;
     selector?: Record<string, string>;
-    ports: Array<{ port: number; targetPort?: number | string; name?: string; appProtocol?: string }>;
+    ports: Array<{ port: number; targetPort?: number | string; name?: string; appProtocol?: string; protocol?: string }>;
     ref: string;
 }
 
@@ -224,6 +231,7 @@ function index(input: PostureInput): Index {
                         targetPort: typeof p.targetPort === "number" || typeof p.targetPort === "string" ? p.targetPort : undefined,
                         name: typeof p.name === "string" ? p.name : undefined,
                         appProtocol: typeof p.appProtocol === "string" ? p.appProtocol : undefined,
+                        protocol: typeof p.protocol === "string" ? p.protocol : undefined,
                     })),
                 ref: ref(o),
             });
@@ -288,18 +296,6 @@ function addWorkloadFact(ix: Index, w: WorkloadFact): void {
             ref,
         });
     }
-}
-
-/** The listener protocol of a Service port (name prefix or `appProtocol`). */
-function portProtocol(name: string | undefined, appProtocol: string | undefined): InboundPortProtocol {
-    const p = (appProtocol ?? (name ?? "").split("-")[0]).toLowerCase();
-    if (["http", "http2", "grpc", "grpc-web", "h2c", "kubernetes.io/h2c"].includes(p)) {
-        return "http";
-    }
-    if (["tcp", "tls", "https", "mongo", "mysql", "redis", "kubernetes.io/ws", "kubernetes.io/wss"].includes(p)) {
-        return "tcp";
-    }
-    return "auto";
 }
 
 /** Unmodelled objects that could change a link served in `namespace`. */
@@ -423,7 +419,11 @@ function serviceOutcome(ix: Index, svc: ServiceView, port: number, client: (w: W
         if (target === undefined) {
             return { state: "unknown", reason: `the target port of ${svc.ref} port ${port} is a name ${w.name} does not declare`, decidedBy: [svc.ref, w.ref] };
         }
-        return serverOutcome(ix, w, target, portProtocol(sp.name, sp.appProtocol), c);
+        const protocol = servicePortProtocol(sp);
+        if (protocol === undefined) {
+            return { state: "unknown", reason: `${svc.ref} port ${port} is ${sp.protocol ?? ""}, which the sidecar does not capture`, decidedBy: [svc.ref] };
+        }
+        return serverOutcome(ix, w, target, protocol, c);
     });
     const states = new Set(outcomes.map((o) => o.state));
     const decidedBy = [svc.ref, ...outcomes.flatMap((o) => o.decidedBy)];
@@ -527,9 +527,19 @@ function extAuthzLinks(ix: Index): PostureLink[] {
     const out: PostureLink[] = [];
     for (const p of ix.mesh?.extensionProviders ?? []) {
         const server = `ext_authz ${p.name} (${p.service}:${p.port})`;
-        const svc = findService(ix, p.service);
-        if (svc === undefined) {
-            out.push(link("ext-authz", "mesh", server, { state: "unknown", reason: `the provider's service ${p.service} is not among the objects`, decidedBy: [] }));
+        // rules/extAuthzCluster.ts: the outbound cluster of the provider's service, found in the registry.
+        const found = extAuthzCluster(
+            p.service,
+            p.port,
+            ix.services.map((s) => ({ hostname: serviceHost(ix, s), namespace: s.namespace, ports: s.ports.map((x) => x.port) })),
+        );
+        if (!found.found) {
+            out.push(link("ext-authz", "mesh", server, { state: "unknown", reason: `the provider's service ${p.service} is not among the objects (${found.error})`, decidedBy: [] }));
+            continue;
+        }
+        const svc = ix.services.find((s) => s.namespace === found.namespace && serviceHost(ix, s) === found.hostname) as ServiceView;
+        if (found.clusterExists === false) {
+            out.push(link("ext-authz", "mesh", server, { state: "refused", reason: `${svc.ref} has no port ${p.port}, so the cluster ${found.cluster} does not exist and the CUSTOM policies deny`, decidedBy: [svc.ref] }));
             continue;
         }
         const o = serviceOutcome(ix, svc, p.port, (w) => meshClient(ix, svc, p.port, w));
@@ -538,16 +548,16 @@ function extAuthzLinks(ix: Index): PostureLink[] {
     return out;
 }
 
-/** What a transport socket of an Envoy cluster sends (Kuadrant's EnvoyFilter clusters). */
-function transportSocketClient(socket: unknown, describe: string, decidedBy: string[]): ClientSide {
-    const typed = record(record(socket).typed_config);
-    if (socket === undefined || Object.keys(typed).length === 0) {
-        return { transport: { kind: "plaintext" }, meshCert: false, describe: `${describe}: no transport socket`, decidedBy };
+/** What a transport socket of an Envoy cluster sends (Kuadrant's EnvoyFilter clusters; rules/kuadrantClusterTransport.ts). */
+function transportSocketClient(socket: unknown, describe: string, decidedBy: string[]): ClientSide | Outcome {
+    const r = readClusterTransportSocket(socket);
+    if (!r.known) {
+        return { state: "unknown", reason: `${describe}: ${r.reason}`, decidedBy };
     }
-    const common = record(typed.common_tls_context);
-    const alpn = list(common.alpn_protocols).map(String);
-    const certs = list(common.tls_certificate_sds_secret_configs).map(record);
-    return { transport: { kind: "tls", alpn }, meshCert: certs.some((c) => c.name === "default"), describe: `${describe}: TLS transport socket`, decidedBy };
+    // The certificate is the mesh's when it comes from the istio-agent's SDS secret `default`.
+    const sds = list(record(record(record(socket).typed_config).common_tls_context).tls_certificate_sds_secret_configs).map(record);
+    const meshCert = r.tls.clientCertificate && sds.some((c) => c.name === "default");
+    return { transport: r.tls.transport, meshCert, describe: `${describe}: ${r.tls.transport.kind === "tls" ? "TLS transport socket" : "no transport socket"}`, decidedBy };
 }
 
 function clusterEndpoint(value: Record<string, unknown>): { host: string; port: number } | undefined {
@@ -582,26 +592,26 @@ function kuadrantLinks(ix: Index): PostureLink[] {
                 continue;
             }
             const c = transportSocketClient(value.transport_socket, `${efRef} cluster ${String(value.name)}`, [efRef]);
-            out.push(link("kuadrant", client, `${svc.namespace}/${svc.name}:${ep.port}`, serviceOutcome(ix, svc, ep.port, () => c)));
+            out.push(link("kuadrant", client, `${svc.namespace}/${svc.name}:${ep.port}`, "state" in c ? c : serviceOutcome(ix, svc, ep.port, () => c)));
         }
     }
     return out;
 }
 
-/** What Gloo's Envoy sends to an Upstream from its `sslConfig` (SDS from the istio-proxy sidecar: the mesh certificate). */
-function glooUpstreamClient(up: KubeObject): ClientSide {
-    const ssl = record(record(up.spec).sslConfig);
+/**
+ * What Gloo's Envoy sends to an Upstream from its `sslConfig` (rules/glooUpstreamTls.ts); the certificate is
+ * the mesh's when it comes from the istio-proxy sidecar's SDS (`istio_server_cert`). Gloo's own Istio
+ * auto-mTLS (Settings) is not among the objects, so an Upstream without `sslConfig` is taken as plain text.
+ */
+function glooUpstreamClient(up: KubeObject): ClientSide | Outcome {
+    const spec = record(up.spec);
     const upRef = ref(up);
-    if (Object.keys(ssl).length === 0) {
-        return { transport: { kind: "plaintext" }, meshCert: false, describe: `${upRef} without sslConfig`, decidedBy: [upRef] };
+    const r = glooUpstreamTls({ sslConfig: spec.sslConfig, disableIstioAutoMtls: spec.disableIstioAutoMtls === true });
+    if (!r.known) {
+        return { state: "unknown", reason: `${upRef}: ${r.reason}`, decidedBy: [upRef] };
     }
-    const sds = record(ssl.sds);
-    return {
-        transport: { kind: "tls", alpn: list(ssl.alpnProtocols).map(String) },
-        meshCert: sds.certificatesSecretName === "istio_server_cert",
-        describe: `${upRef} sslConfig`,
-        decidedBy: [upRef],
-    };
+    const meshCert = r.tls.clientCertificate && record(record(spec.sslConfig).sds).certificatesSecretName === "istio_server_cert";
+    return { transport: r.tls.transport, meshCert, describe: `${upRef} ${spec.sslConfig === undefined ? "without sslConfig" : "sslConfig"}`, decidedBy: [upRef] };
 }
 
 function glooUpstreamLinks(ix: Index): PostureLink[] {
@@ -619,27 +629,21 @@ function glooUpstreamLinks(ix: Index): PostureLink[] {
             continue;
         }
         const c = glooUpstreamClient(up);
-        out.push(link("gloo-upstream", client, server, serviceOutcome(ix, svc, port, () => c)));
+        out.push(link("gloo-upstream", client, server, "state" in c ? c : serviceOutcome(ix, svc, port, () => c)));
     }
     return out;
 }
 
 function declaredLink(ix: Index, d: DeclaredLink): PostureLink {
     switch (d.kind) {
-        case "gloo-xds":
-            return link("gloo-xds", `gateway-proxy ${d.namespace}`, `gloo ${d.namespace} (xDS)`, {
-                state: d.glooMtls ? "tls" : "plaintext",
-                reason: d.glooMtls
-                    ? "glooMtls: the gloo pod's Envoy sidecar terminates TLS for xDS without requiring a client certificate (server-authenticated only)"
-                    : "glooMtls off: xDS on gloo:9977 is plain gRPC",
-                decidedBy: [d.source],
-            });
-        case "istiod-xds":
-            return link("istiod-xds", "mesh", `istiod ${d.namespace} (xDS)`, {
-                state: "mtls",
-                reason: "proxies reach istiod on 15012 over TLS verified against the mesh root, authenticated by their workload certificate",
-                decidedBy: [d.source],
-            });
+        case "gloo-xds": {
+            const r = glooXdsLinkState(d.glooMtls);
+            return link("gloo-xds", `gateway-proxy ${d.namespace}`, `gloo ${d.namespace} (xDS)`, { state: r.state, reason: r.reason, decidedBy: [d.source] });
+        }
+        case "istiod-xds": {
+            const r = istiodXdsLinkState();
+            return link("istiod-xds", "mesh", `istiod ${d.namespace} (xDS)`, { state: r.state, reason: r.reason, decidedBy: [d.source] });
+        }
         case "webhook":
             return webhookLink(ix, d);
     }
@@ -662,7 +666,7 @@ function webhookLink(ix: Index, d: Extract<DeclaredLink, { kind: "webhook" }>): 
         return link("webhook", client, server, { state: "unknown", reason: `the webhook Service ${d.service} is not among the objects`, decidedBy: [d.source] });
     }
     if (!d.caBundleFromIssuer) {
-        return link("webhook", client, server, { state: "refused", reason: "the caBundle does not come from the material that signs the served certificate, so the API server cannot verify it", decidedBy: [d.source] });
+        return link("webhook", client, server, { ...webhookLinkState(false), decidedBy: [d.source] });
     }
     const side: ClientSide = { transport: { kind: "tls", alpn: GO_HTTP_CLIENT_ALPN }, meshCert: false, describe: "the API server's TLS, verified against the caBundle", decidedBy: [d.source], appTerminatesTls: true };
     return link("webhook", client, server, serviceOutcome(ix, svc, Number(m[3]), () => side));

@@ -42,7 +42,7 @@ export interface KubeObject {
 export interface MeshExtensionProviderFact {
     /** The provider's name in `meshConfig.extensionProviders`. */
     name: string;
-    /** The service host, e.g. `kyverno-authz-server.kyverno.svc.cluster.local`. */
+    /** The provider's `service`: `[<namespace>/]<host>`, e.g. `kyverno-authz-server.kyverno.svc.cluster.local`. */
     service: string;
     /** The service port. */
     port: number;
@@ -200,12 +200,15 @@ export interface PostureLink {
     decidedBy: string[];
 }
 
-/** One link in a component's `posture` output (the output is keyed by link id). */
+/**
+ * One link in a component's `posture` output (the output is keyed by link id). Plain strings, so the
+ * package schema (which has no string unions) can carry it to every language.
+ */
 export interface LinkPosture {
-    /** The effective state. */
-    state: LinkState;
-    /** What kind of link it is. */
-    kind: PostureLink["kind"];
+    /** The effective state: `mtls`, `tls`, `plaintext`, `refused` or `unknown` (see `LinkState`). */
+    state: string;
+    /** What kind of link it is: `service`, `ext-authz`, `kuadrant`, `gloo-upstream`, `gloo-xds`, `istiod-xds` or `webhook`. */
+    kind: string;
     /** Why. */
     reason: string;
     /** The objects (and facts) that decided it. */

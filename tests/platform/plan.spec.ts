@@ -19,8 +19,8 @@ describe("platform plan (pure)", () => {
         assert.deepEqual([plan.kuadrant, plan.gloo, plan.authz], [undefined, undefined, undefined]);
         assert.deepEqual(plan.policies, []);
         assert.deepEqual(plan.extensionProviders, []);
-        // The mesh alone declares one link: proxies -> istiod (sdk/posture/rules/istiodXds.ts).
-        assert.deepEqual(postureStates(plan.posture), { [ISTIOD_XDS]: "mtls" });
+        // The mesh alone declares one link: proxies -> istiod, TLS with JWT client auth (sdk/posture/rules/istiodXds.ts).
+        assert.deepEqual(postureStates(plan.posture), { [ISTIOD_XDS]: "tls" });
         assert.equal(plan.istio.args.extensionProviders, undefined);
     });
 
@@ -28,7 +28,7 @@ describe("platform plan (pure)", () => {
         const plan = planMtlsPlatform("p", { istio: { mtlsMode: MtlsMode.PERMISSIVE } });
         assert.equal(plan.istio?.plan.mtlsMode, MtlsMode.PERMISSIVE);
         // The mode is a policy, not a link: the links are the same.
-        assert.deepEqual(postureStates(plan.posture), { [ISTIOD_XDS]: "mtls" });
+        assert.deepEqual(postureStates(plan.posture), { [ISTIOD_XDS]: "tls" });
     });
 
     it("registers the authorizer's provider (resolved by the authz plan) first, and tells the authorizer about the mesh's providers", () => {
@@ -73,9 +73,10 @@ describe("platform plan (pure)", () => {
         assert.equal(plain.gloo.plan.xds?.rotation, GlooCertRotation.Pulumi);
         assert.equal(plain.gloo.args.istio?.istioVersion, plain.istio?.plan.version);
         assert.equal(plain.gloo.args.istio?.istioDiscoveryAddress, undefined);
-        // shop/web is not among the platform's objects: unknown. Gloo's xDS is server-authenticated TLS.
+        // shop/web is not among the platform's objects: unknown. Gloo's xDS: the gateway-proxy presents the
+        // gloo-mtls-certs certificate and gloo verifies it (sdk/posture/rules/glooXds.ts): mtls.
         assert.equal(plain.posture["gateway-proxy gloo-system -> shop/web:8080"].state, "unknown");
-        assert.equal(plain.posture[GLOO_XDS].state, "tls");
+        assert.equal(plain.posture[GLOO_XDS].state, "mtls");
 
         const revisioned = planMtlsPlatform("p", { istio: { revision: "canary" }, gloo: { istioUpstreams: upstreams } });
         assert.equal(revisioned.gloo?.args.istio?.istioDiscoveryAddress, "istiod-canary.istio-system.svc:15012");
@@ -87,7 +88,7 @@ describe("platform plan (pure)", () => {
         const plan = planMtlsPlatform("p", { gloo: { xdsRotation: GlooCertRotation.CronJob, cronSchedule: "0 4 * * *" } });
         assert.equal(plan.gloo?.usesPlatformCa, false);
         assert.deepEqual(plan.gloo.args.xds, { rotation: GlooCertRotation.CronJob, cronSchedule: "0 4 * * *", rotationDuration: undefined });
-        assert.equal(plan.posture[GLOO_XDS].state, "tls");
+        assert.equal(plan.posture[GLOO_XDS].state, "mtls");
     });
 
     it("extra policies: child names, and the posture key from the policy plan's namespace", () => {

@@ -170,7 +170,7 @@ describe("posture engine: integration links", () => {
                             load_assignment: { endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: "authorino-authorino-authorization.kuadrant-system.svc.cluster.local", port_value: 50051 } } } }] }] },
                             ...(alpn === undefined
                                 ? {}
-                                : { transport_socket: { name: "envoy.transport_sockets.tls", typed_config: { common_tls_context: { tls_certificate_sds_secret_configs: [{ name: "default" }], alpn_protocols: alpn } } } }),
+                                : { transport_socket: { name: "envoy.transport_sockets.tls", typed_config: { "@type": "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext", common_tls_context: { tls_certificate_sds_secret_configs: [{ name: "default" }], alpn_protocols: alpn } } } }),
                         },
                     },
                 },
@@ -220,10 +220,13 @@ describe("posture engine: integration links", () => {
         assert.equal(only(shop([up(false), pa("shop", "default", "STRICT")]), ID2).state, "refused");
     });
 
-    it("declared control-plane links: Gloo xDS with glooMtls is tls (server-authenticated), without it plaintext", () => {
-        const r = computePosture({ objects: [], declaredLinks: [{ kind: "gloo-xds", namespace: "gloo-system", glooMtls: true, source: "chart gloo" }] });
-        assert.equal(r.links.length, 1);
-        assert.equal(r.links[0].state, "tls");
+    it("declared control-plane links: Gloo xDS with glooMtls is mtls (the chart's gateway-proxy presents gloo-mtls-certs, which gloo verifies), without it plaintext; istiod xDS is tls (JWT, no client certificate)", () => {
+        const r = computePosture({ objects: [], declaredLinks: [{ kind: "gloo-xds", namespace: "gloo-system", glooMtls: true, source: "chart gloo" }, { kind: "istiod-xds", namespace: "istio-system", source: "chart istiod" }] });
+        assert.equal(r.links.length, 2);
+        assert.deepEqual(r.links.map((l) => [l.id, l.state]), [
+            ["gateway-proxy gloo-system -> gloo gloo-system (xDS)", "mtls"],
+            ["mesh -> istiod istio-system (xDS)", "tls"],
+        ]);
         const off = computePosture({ objects: [], declaredLinks: [{ kind: "gloo-xds", namespace: "gloo-system", glooMtls: false, source: "chart gloo" }] });
         assert.equal(off.links[0].state, "plaintext");
     });

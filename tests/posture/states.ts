@@ -1,8 +1,8 @@
 // Test helper: a posture output (link id -> LinkPosture) as link id -> state, for expected-link tables.
-import type { LinkPosture, LinkState } from "../../sdk/posture";
+import type { LinkPosture } from "../../sdk/posture";
 
 /** Link id -> state. */
-export function postureStates(posture: Record<string, LinkPosture>): Record<string, LinkState> {
+export function postureStates(posture: Record<string, LinkPosture>): Record<string, string> {
     return Object.fromEntries(Object.entries(posture).map(([id, l]) => [id, l.state]));
 }
 
