@@ -2,3 +2,5 @@
 export * from "./rules";
 export * from "./model";
 export * from "./engine";
+export * from "./load";
+export * from "./format";
