@@ -128,7 +128,7 @@ function load(paths: string[], io: CliIo): (LoadResult & { ok: true }) | undefin
 /** The links in a `--fail-on` state, reported on stderr; whether there were any. */
 function reportFailOn(result: PostureResult, failOn: string[], io: CliIo, label: string): boolean {
     const states = failOn.filter((s): s is LinkState => (LINK_STATES as readonly string[]).includes(s));
-    const failing = result.links.filter((l) => states.includes(l.state));
+    const failing = result.links.filter((l) => states.includes(l.state)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     if (failing.length === 0) {
         return false;
     }

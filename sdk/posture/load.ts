@@ -331,8 +331,9 @@ function meshFactsWithDefaults(spec: Record<string, unknown>): MeshFacts {
 
 function readFile(source: PostureSource, c: Collected): void {
     const lines = new YAML.LineCounter();
-    // prettyErrors off: the message stays one line, and the line comes from the line counter.
-    const docs = YAML.parseAllDocuments(source.text, { lineCounter: lines, prettyErrors: false });
+    // prettyErrors off: the message stays one line, and the line comes from the line counter. merge: `<<`
+    // merge keys, which kubectl's YAML reader honours, are merged rather than kept as a key named `<<`.
+    const docs = YAML.parseAllDocuments(source.text, { lineCounter: lines, prettyErrors: false, merge: true });
     let objects = 0;
     docs.forEach((doc, i) => {
         const place: Place = { file: source.file, document: i + 1, doc, lines, segments: [] };
