@@ -12,6 +12,7 @@ import * as path from "node:path";
 import Ajv, { ErrorObject, ValidateFunction } from "ajv";
 import * as YAML from "yaml";
 import type { DeclaredLink, KubeObject, MeshFacts, PostureInput, WorkloadFact } from "./model";
+import { CHART_ISTIO_NAMESPACE } from "./rules/istioValidationWebhook";
 
 /** The apiVersion of the facts documents (MeshFacts, Workload, DeclaredLink) the loader turns into engine input. */
 export const POSTURE_FACTS_API_VERSION = "posture.meshtls.dev/v1alpha1";
@@ -25,13 +26,14 @@ export const POSTURE_FILE_EXTENSIONS: readonly string[] = Object.freeze([".yaml"
 /**
  * The mesh facts assumed for fields a MeshFacts document leaves out, and for the whole mesh when no
  * MeshFacts document is given but Istio objects are: the defaults documented on `MeshFacts` (the istiod
- * chart's own defaults). The one place these values live; copy the arrays before changing them.
+ * chart's own defaults). The one place these values live; copy the arrays before changing them. The
+ * namespace is the charts' `global.istioNamespace` default, stated once by the rule that cites it.
  */
 export const DEFAULT_MESH_FACTS: Readonly<MeshFacts> = Object.freeze({
     revision: "",
     revisionTags: [],
-    rootNamespace: "istio-system",
-    istioNamespace: "istio-system",
+    rootNamespace: CHART_ISTIO_NAMESPACE,
+    istioNamespace: CHART_ISTIO_NAMESPACE,
     trustDomain: "cluster.local",
     mode: "sidecar",
     enableAutoMtls: true,
