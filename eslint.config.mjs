@@ -3,7 +3,7 @@ import eslint from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-    { ignores: ["bin/**", "node_modules/**", "rendered/**", "**/*.js", "**/*.mjs"] },
+    { ignores: ["tests/**/*.tmp.ts", "bin/**", "node_modules/**", "rendered/**", "**/*.js", "**/*.mjs"] },
     eslint.configs.recommended,
     ...tseslint.configs.strictTypeChecked,
     {

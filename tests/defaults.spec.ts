@@ -64,8 +64,8 @@ const ENUMS = ["MtlsMode", "GlooCertRotation", "HelmMode", "KeyAlgorithm", "Rota
 
 /** The defaults and single-home computations, with their homes. */
 export const RULES: Rule[] = [
-    // The certgen-style exception: a rule of sdk/posture/rules (or the engine's DEFAULT_MESH_FACTS) states the upstream chart's own default.
-    { ...literal("istio-system", "istio/defaults.ts", "Istio's namespace"), home: ["istio/defaults.ts", "posture/rules/istioValidationWebhook.ts", "posture/model.ts"] },
+    // The certgen-style exception: a rule of sdk/posture/rules states the upstream chart's own default.
+    { ...literal("istio-system", "istio/defaults.ts", "Istio's namespace"), home: ["istio/defaults.ts", "posture/rules/istioValidationWebhook.ts"] },
     literal("1.30.3", "istio/defaults.ts", "Istio's version"),
     literal("https://istio-release.storage.googleapis.com/charts", "istio/defaults.ts", "Istio's chart repository"),
     literal("istio-ingressgateway", "istio/defaults.ts", "the ingress gateway's name"),

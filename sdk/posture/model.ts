@@ -1,6 +1,7 @@
 // The posture engine's data model: what goes in (Kubernetes objects, the mesh's install facts, the
 // workloads charts deploy) and what comes out (links and their effective state). Plain data only, so
 // the same input can come from plans, from a render directory or from `kubectl get -o yaml`.
+import { CHART_ISTIO_NAMESPACE } from "./rules/istioValidationWebhook";
 
 /**
  * The effective state of one link:
@@ -79,8 +80,8 @@ export interface MeshFacts {
 export const DEFAULT_MESH_FACTS: Readonly<MeshFacts> = Object.freeze({
     revision: "",
     revisionTags: [],
-    rootNamespace: "istio-system",
-    istioNamespace: "istio-system",
+    rootNamespace: CHART_ISTIO_NAMESPACE,
+    istioNamespace: CHART_ISTIO_NAMESPACE,
     trustDomain: "cluster.local",
     mode: "sidecar",
     enableAutoMtls: true,

@@ -1,0 +1,3 @@
+// The `meshtls` command line (main.ts is the executable; this index is for tests and embedders).
+export * from "./posture";
+export * from "./run";
