@@ -1,6 +1,6 @@
 // `meshtls posture` and `meshtls posture diff`: flags, loading, the engine, the rendering, and the exit
 // code. No CLI library: two commands and two flags do not need one, and the package stays small.
-import { computePosture, describeLoadProblem, formatPosture, formatPostureDiff, LINK_STATES, loadPostureInput, POSTURE_FORMATS } from "../posture";
+import { changeSteps, computePosture, describeLoadProblem, documentsInput, formatPosture, formatPostureDiff, LINK_STATES, linkStates, loadPostureInput, POSTURE_FORMATS, postureDocuments, transitionSafety, violationsTable } from "../posture";
 import type { LinkState, LoadResult, PostureDiffVerdict, PostureFormat, PostureInput, PostureResult } from "../posture";
 
 /** Where the CLI writes: process.stdout/stderr in main.ts, buffers in tests. */
@@ -164,14 +164,25 @@ export interface PostureDiffSides {
 }
 
 /**
- * The transition-safety verdict for a diff. LEAD: the single call site for the transition-safety
- * evaluator (sdk/posture/transitions.ts `transitionSafety`): return its verdict here, mapped to
- * `{ verdict, reason }`. Until then the diff says "not evaluated", and `--fail-on unsafe` fails, since an
- * unevaluated transition is never reported as safe.
+ * The transition-safety verdict for a diff (sdk/posture/transitions.ts): the change between the two
+ * inputs as steps over their documents (objects and facts alike). Two directories carry no dependency
+ * graph, so every order of the steps is possible: each subset of them is an intermediate state, and
+ * above the evaluator's cap the verdict is `unknown`, never safe.
  */
-// eslint-disable-next-line @typescript-eslint/no-unused-vars -- the evaluator reads them once wired (LEAD).
-export function transitionVerdict(_sides: PostureDiffSides): PostureDiffVerdict | undefined {
-    return undefined;
+export function transitionVerdict(sides: PostureDiffSides, engine: (input: PostureInput) => PostureResult = computePosture): PostureDiffVerdict {
+    const before = postureDocuments(sides.beforeInput);
+    const v = transitionSafety({
+        before,
+        steps: changeSteps(before, postureDocuments(sides.afterInput)),
+        dependsOn: {},
+        evaluate: (docs) => linkStates(engine(documentsInput(docs))),
+    });
+    const details = violationsTable(v);
+    return {
+        verdict: v.verdict,
+        reason: `${v.reason} No dependency order is known between two directories, so every order of the steps was considered.`,
+        ...(details === "" ? {} : { details }),
+    };
 }
 
 /** `meshtls posture diff <before> <after>`: the exit code. */
@@ -192,12 +203,12 @@ export function runPostureDiff(args: PostureCliArgs, io: CliIo, options: CliOpti
     }
     const engine = options.engine ?? computePosture;
     const sides: PostureDiffSides = { beforeInput: beforeLoaded.input, afterInput: afterLoaded.input, before: engine(beforeLoaded.input), after: engine(afterLoaded.input) };
-    const verdict = transitionVerdict(sides);
+    const verdict = transitionVerdict(sides, engine);
     const notes = [...beforeLoaded.notes.map((n) => `before: ${n}`), ...afterLoaded.notes.map((n) => `after: ${n}`)];
     io.stdout(formatPostureDiff(sides.before, sides.after, verdict, notes));
     let failed = reportFailOn(sides.after, args.failOn, io, " after the change");
-    if (args.failOn.includes(FAIL_ON_UNSAFE) && verdict?.verdict !== "safe") {
-        io.stderr(`meshtls: --fail-on unsafe: the transition is ${verdict === undefined ? "not evaluated" : `${verdict.verdict}: ${verdict.reason}`}\n`);
+    if (args.failOn.includes(FAIL_ON_UNSAFE) && verdict.verdict !== "safe") {
+        io.stderr(`meshtls: --fail-on unsafe: the transition is ${verdict.verdict}: ${verdict.reason}\n`);
         failed = true;
     }
     return failed ? EXIT_FAIL_ON : EXIT_OK;

@@ -2,6 +2,7 @@
 // returns the exit code, so tests run it in-process; main.ts only wires process.argv and the exit code.
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, parsePostureArgs, runPosture, runPostureDiff, UsageError } from "./posture";
 import type { CliIo, CliOptions } from "./posture";
+import { runRender } from "./render";
 
 /** The help text (`meshtls --help`); docs/reference/cli.md shows it verbatim, and a test keeps them equal. */
 export const CLI_HELP = `meshtls: the effective mTLS posture of a mesh, computed from its Kubernetes objects
@@ -9,25 +10,29 @@ export const CLI_HELP = `meshtls: the effective mTLS posture of a mesh, computed
 Usage:
   meshtls posture [paths...] [--format table|markdown|json|mermaid] [--fail-on STATES]
   meshtls posture diff <before> <after> [--fail-on STATES]
+  meshtls render <Pulumi.<stack>.yaml> [--out DIR] [--name NAME]
   meshtls --help
 
 Paths are YAML or JSON files, or directories read recursively (.yaml, .yml, .json files, in
 sorted order): a render directory, or saved \`kubectl get ... -o yaml\` output. Lists are
 expanded. Facts documents (apiVersion posture.meshtls.dev/v1alpha1, kinds MeshFacts, Workload,
-DeclaredLink) describe the install; without a MeshFacts document, Istio objects imply an Istio
+DeclaredLink, NamespaceLabels) describe the install; without a MeshFacts document, Istio objects imply an Istio
 install with the default facts, and the output says so.
 
 posture prints every link with its state (mtls, tls, plaintext, refused, unknown), the reason
 and the objects that decided it, then the kinds it read but does not model, and notes.
 posture diff prints Markdown for a pull-request comment: the transition-safety verdict, and the
 links added, removed, or whose state changed.
+render writes the posture input of the MtlsPlatform a stack file configures (its objects and
+facts, no Secret) as YAML: to DIR/posture.yaml with --out, else to stdout. Render the base and
+the head of a pull request, then run posture diff on the two.
 
 Options:
   --format FORMAT   posture only: table (default), markdown, json, mermaid
   --fail-on STATES  comma-separated; exit 1 when a link is in one of these states:
                     mtls, tls, plaintext, refused, unknown (posture diff: in the after
                     posture). posture diff also takes unsafe: exit 1 when the
-                    transition-safety verdict is unsafe, unknown or not evaluated
+                    transition-safety verdict is unsafe or unknown
   -h, --help        print this help
 
 Exit codes:
@@ -49,15 +54,25 @@ export function runCli(argv: string[], io: CliIo, options: CliOptions = {}): num
         return EXIT_USAGE;
     };
     if (argv.length === 0) {
-        return usage("no command; accepted: posture, posture diff, --help");
+        return usage("no command; accepted: posture, posture diff, render, --help");
     }
     const [command, ...rest] = argv;
     if (command === "--help" || command === "-h" || command === "help") {
         io.stdout(CLI_HELP);
         return EXIT_OK;
     }
+    if (command === "render") {
+        try {
+            return runRender(rest, io);
+        } catch (e) {
+            if (e instanceof UsageError) {
+                return usage(e.message, " render");
+            }
+            throw e;
+        }
+    }
     if (command !== "posture") {
-        return usage(`unknown command ${JSON.stringify(command)}; accepted: posture, posture diff, --help`);
+        return usage(`unknown command ${JSON.stringify(command)}; accepted: posture, posture diff, render, --help`);
     }
     // `posture diff`: a directory named diff is `./diff`.
     const diff = rest[0] === "diff";

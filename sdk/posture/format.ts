@@ -20,6 +20,8 @@ export interface PostureDiffVerdict {
     verdict: "safe" | "unsafe" | "unknown";
     /** Why, in a sentence or two. */
     reason: string;
+    /** Markdown shown under the verdict (the violations table), when there is one. */
+    details?: string;
 }
 
 /** A link whose state differs between two postures. */
@@ -236,6 +238,9 @@ export function formatPostureDiff(before: PostureResult, after: PostureResult, v
     const d = diffPosture(before, after);
     const out = ["## meshtls posture diff", ""];
     out.push(verdict === undefined ? "**Transition safety: not evaluated.**" : `**Transition safety: ${verdict.verdict}.** ${cell(verdict.reason)}`, "");
+    if (verdict?.details) {
+        out.push(verdict.details, "");
+    }
     if (d.changed.length === 0 && d.added.length === 0 && d.removed.length === 0) {
         out.push(`No posture change: ${d.unchanged === 1 ? "the 1 link keeps its" : `the ${d.unchanged} links keep their`} state.`, "");
     } else {

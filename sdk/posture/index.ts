@@ -6,3 +6,4 @@ export * from "./engine";
 export * from "./transitions";
 export * from "./load";
 export * from "./format";
+export * from "./documents";

@@ -11,14 +11,14 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import Ajv, { ErrorObject, ValidateFunction } from "ajv";
 import * as YAML from "yaml";
-import type { DeclaredLink, KubeObject, MeshFacts, PostureInput, WorkloadFact } from "./model";
+import type { DeclaredLink, KubeObject, MeshFacts, NamespaceFact, PostureInput, WorkloadFact } from "./model";
 import { DEFAULT_MESH_FACTS } from "./model";
 
 /** The apiVersion of the facts documents (MeshFacts, Workload, DeclaredLink) the loader turns into engine input. */
 export const POSTURE_FACTS_API_VERSION = "posture.meshtls.dev/v1alpha1";
 
 /** The kinds of the facts group. */
-export const POSTURE_FACTS_KINDS: readonly string[] = Object.freeze(["MeshFacts", "Workload", "DeclaredLink"]);
+export const POSTURE_FACTS_KINDS: readonly string[] = Object.freeze(["MeshFacts", "Workload", "DeclaredLink", "NamespaceLabels"]);
 
 /** The file name endings read inside a directory (a file named explicitly is read whatever its name). */
 export const POSTURE_FILE_EXTENSIONS: readonly string[] = Object.freeze([".yaml", ".yml", ".json"]);
@@ -248,6 +248,7 @@ interface Collected {
     meshFacts: { spec: Record<string, unknown>; place: Place }[];
     workloads: { fact: WorkloadFact; place: Place }[];
     declaredLinks: { fact: DeclaredLink; key: string; place: Place }[];
+    namespaces: NamespaceFact[];
     notes: string[];
     errors: LoadProblem[];
 }
@@ -257,7 +258,7 @@ interface Collected {
  * input, or returns every problem. Pure: no I/O.
  */
 export function postureInputFromTexts(sources: PostureSource[]): LoadResult {
-    const c: Collected = { objects: [], meshFacts: [], workloads: [], declaredLinks: [], notes: [], errors: [] };
+    const c: Collected = { objects: [], meshFacts: [], workloads: [], declaredLinks: [], namespaces: [], notes: [], errors: [] };
     for (const source of sources) {
         readFile(source, c);
     }
@@ -286,6 +287,7 @@ export function postureInputFromTexts(sources: PostureSource[]): LoadResult {
         ...(mesh === undefined ? {} : { mesh }),
         workloads: c.workloads.map((w) => w.fact),
         declaredLinks: c.declaredLinks.map((d) => d.fact),
+        namespaces: c.namespaces,
     };
     return { ok: true, input, notes: c.notes, files };
 }
@@ -498,6 +500,14 @@ const WORKLOAD_SPEC: Schema = {
     },
 };
 
+/** NamespaceFact's fields: a namespace not among the objects, with labels known otherwise; name and source may come from metadata. */
+const NAMESPACE_LABELS_SPEC: Schema = {
+    type: "object",
+    additionalProperties: false,
+    required: ["labels"],
+    properties: { name: STRING, labels: { type: "object", additionalProperties: { type: "string" } }, source: STRING },
+};
+
 /** DeclaredLink's variants, told apart by `kind`; namespace, name and source may come from metadata. */
 const DECLARED_LINK_SPEC: Schema = {
     type: "object",
@@ -535,6 +545,7 @@ function factsValidators(): Record<string, ValidateFunction> {
             MeshFacts: ajv.compile(factsDocument(MESH_FACTS_SPEC, false)),
             Workload: ajv.compile(factsDocument(WORKLOAD_SPEC, true)),
             DeclaredLink: ajv.compile(factsDocument(DECLARED_LINK_SPEC, true)),
+            NamespaceLabels: ajv.compile(factsDocument(NAMESPACE_LABELS_SPEC, true)),
         };
     }
     return validators;
@@ -610,6 +621,14 @@ function readFacts(value: Record<string, unknown>, object: KubeObject, place: Pl
         case "MeshFacts":
             c.meshFacts.push({ spec, place });
             return;
+        case "NamespaceLabels": {
+            const name = fromMetadata("name", meta.name, spec.name);
+            if (c.errors.length > before || name === undefined) {
+                return;
+            }
+            c.namespaces.push({ name, labels: { ...(spec.labels as Record<string, string>) }, source: (spec.source as string | undefined) ?? `NamespaceLabels ${name}` });
+            return;
+        }
         case "Workload": {
             const name = fromMetadata("name", meta.name, spec.name);
             const namespace = fromMetadata("namespace", meta.namespace, spec.namespace);

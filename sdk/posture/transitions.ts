@@ -242,12 +242,19 @@ export function transitionSafety(input: TransitionInput): TransitionVerdict {
 /** The verdict as Markdown lines (a heading line, the reason, and a table of the violations), for `meshtls posture diff`. */
 export function describeVerdict(v: TransitionVerdict): string {
     const lines = [`**Transition safety: ${v.verdict}** (${v.states} state${v.states === 1 ? "" : "s"} evaluated)`, "", v.reason];
-    if (v.violations.length > 0) {
-        lines.push("", "| link | before | after | in between | after applying |", "| --- | --- | --- | --- | --- |");
-        for (const x of v.violations) {
-            const cells = [x.link, x.before, x.after, x.intermediate, x.applied.join("; ")].map(markdownCell);
-            lines.push(`| ${cells.join(" | ")} |`);
-        }
+    const table = violationsTable(v);
+    return table === "" ? lines.join("\n") : [...lines, "", table].join("\n");
+}
+
+/** The verdict's violations as a Markdown table (link, before, after, in between, steps applied); "" when none. */
+export function violationsTable(v: TransitionVerdict): string {
+    if (v.violations.length === 0) {
+        return "";
+    }
+    const lines = ["| link | before | after | in between | after applying |", "| --- | --- | --- | --- | --- |"];
+    for (const x of v.violations) {
+        const cells = [x.link, x.before, x.after, x.intermediate, x.applied.join("; ")].map(markdownCell);
+        lines.push(`| ${cells.join(" | ")} |`);
     }
     return lines.join("\n");
 }

@@ -2,8 +2,8 @@
 // spawned run of sdk/cli/main.ts to prove the entry point wires argv and the exit code; the package `bin`
 // and docs/reference/cli.md kept true.
 //
-// The engine (sdk/posture/engine.ts) is being written: where a test needs links it passes its own engine
-// through runCli's options; the tests on the real engine check plumbing only (see "LEAD" below).
+// Where a test needs particular links regardless of the rules, it passes its own engine
+// through runCli's options; the tests on the real engine check the links the rules decide.
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -12,6 +12,8 @@ import * as path from "node:path";
 import * as YAML from "yaml";
 import { CLI_HELP, CliOptions, EXIT_FAIL_ON, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, runCli } from "../../sdk/cli";
 import { MtlsMode, mtlsPolicyObjects, planMtlsPolicy } from "../../sdk/istio";
+import { planMtlsPlatform, readPlatformConfig } from "../../sdk/platform";
+import { readStackConfig } from "../harness";
 import { describeLoadProblem, PostureInput, PostureLink, PostureResult, postureInputFromTexts } from "../../sdk/posture";
 
 const ROOT = path.join(__dirname, "..", "..");
@@ -82,8 +84,8 @@ describe("meshtls CLI", () => {
         });
 
         it("no command, or an unknown one: exit 2 naming what is accepted", () => {
-            assert.match(usageError(run([])), /^meshtls: no command; accepted: posture, posture diff, --help\nRun meshtls --help for usage\.\n$/);
-            assert.match(usageError(run(["postur", "x"])), /^meshtls: unknown command "postur"; accepted: posture, posture diff, --help\n/);
+            assert.match(usageError(run([])), /^meshtls: no command; accepted: posture, posture diff, render, --help\nRun meshtls --help for usage\.\n$/);
+            assert.match(usageError(run(["postur", "x"])), /^meshtls: unknown command "postur"; accepted: posture, posture diff, render, --help\n/);
         });
 
         it("an unknown flag: exit 2 naming the flag and the accepted ones", () => {
@@ -112,10 +114,20 @@ describe("meshtls CLI", () => {
 
     describe("meshtls posture", () => {
         it("reads hand-written kubectl -o yaml output (a List) and prints the table with the ignored kinds and the defaults note", () => {
-            // LEAD: once the engine lands, assert the links of this fixture here (expected-link table from the rules).
             const r = run(["posture", KUBECTL]);
             assert.equal(r.code, EXIT_OK, r.stderr);
             assert.equal(r.stderr, "");
+            // No Namespace object is in the output, so injection (hence auto-mTLS and the server side) is
+            // unknown, and the API server's Service has no selector: unknown, never a guess.
+            const rows = r.stdout.split("\n").filter((l) => / -> /.test(l));
+            assert.equal(rows.length, 4, r.stdout);
+            assert.deepEqual(rows.map((l) => l.split(/\s{2,}/).slice(0, 2)), [
+                ["mesh -> bookinfo/reviews:9080", "unknown"],
+                ["mesh -> default/kubernetes:443", "unknown"],
+                ["mesh -> kuadrant-system/authorino-authorino-authorization:5001", "unknown"],
+                ["mesh -> kuadrant-system/authorino-authorino-authorization:50051", "unknown"],
+            ]);
+            assert.match(rows[0], /namespace bookinfo is not among the objects/);
             assert.match(r.stdout, /\n?\d+ links?(: .*)?\nignored(: none| \(read but not modelled)/);
             assert.match(r.stdout, /\nnote: no MeshFacts document \(apiVersion posture\.meshtls\.dev\/v1alpha1\) was given: assumed an Istio install with the defaults /);
         });
@@ -167,8 +179,7 @@ describe("meshtls CLI", () => {
             write("w.yaml", "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n");
             const r = run(["posture", dir]);
             assert.equal(r.code, EXIT_OK, r.stderr);
-            // LEAD: with the engine, `ignored` here counts `example.com/v1 Widget: 1`.
-            assert.match(r.stdout, /\nignored/);
+            assert.match(r.stdout, /\nignored \(read but not modelled; they decide no link\): 1 example\.com\/v1 Widget\n/);
         });
 
         it("reads a render-like directory of objects written from the plans", () => {
@@ -181,15 +192,18 @@ describe("meshtls CLI", () => {
                 write(`rendered/1-manifest/${i}-${String(o.kind).toLowerCase()}-${meta.namespace}-${meta.name}.yaml`, YAML.stringify(o));
             });
             write("rendered/1-manifest/9-deployment-shop-api.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api, namespace: shop, labels: {app: api}}\nspec:\n  selector: {matchLabels: {app: api}}\n  template:\n    metadata: {labels: {app: api}}\n    spec: {containers: [{name: api, image: api:1, ports: [{containerPort: 8080}]}]}\n");
+            write("rendered/1-manifest/9-namespace-shop.yaml", "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop, labels: {istio-injection: enabled}}\n");
             write("rendered/1-manifest/9-service-shop-api.yaml", "apiVersion: v1\nkind: Service\nmetadata: {name: api, namespace: shop}\nspec: {selector: {app: api}, ports: [{name: http, port: 80, targetPort: 8080}]}\n");
             const fake = fakeEngine({});
             assert.equal(run(["posture", path.join(dir, "rendered")], fake.options).code, EXIT_OK);
             assert.equal(fake.inputs.length, 1);
             assert.deepEqual(fake.inputs[0].objects.slice(0, 3), objects, "the plans' objects reach the engine unchanged");
-            assert.equal(fake.inputs[0].objects.length, 5);
-            // LEAD: on the real engine, assert `mesh -> shop/api:80` is mtls here (STRICT + ISTIO_MUTUAL).
-            const real = run(["posture", path.join(dir, "rendered")]);
+            assert.equal(fake.inputs[0].objects.length, 6);
+            // Injected namespace, the workload's STRICT policy, the ISTIO_MUTUAL DestinationRule: mtls.
+            const real = run(["posture", path.join(dir, "rendered"), "--format", "json", "--fail-on", "plaintext,refused,unknown"]);
             assert.equal(real.code, EXIT_OK, real.stderr);
+            const links = (JSON.parse(real.stdout) as { links: PostureLink[] }).links;
+            assert.deepEqual(links.map((l) => [l.id, l.state]), [["mesh -> shop/api:80", "mtls"]]);
         });
 
         it("an engine that throws: exit 3, nothing on stdout (not 1, which means a --fail-on state)", () => {
@@ -205,11 +219,10 @@ describe("meshtls CLI", () => {
     });
 
     describe("meshtls posture diff", () => {
-        it("prints the Markdown diff: no change for the same input, with the verdict not evaluated yet", () => {
-            // LEAD: once transitionVerdict is wired, the verdict line is the evaluator's.
+        it("prints the Markdown diff: no change for the same input, and the verdict safe (one state)", () => {
             const r = run(["posture", "diff", KUBECTL, FIXTURES]);
             assert.equal(r.code, EXIT_OK, r.stderr);
-            assert.match(r.stdout, /^## meshtls posture diff\n\n\*\*Transition safety: not evaluated\.\*\*\n\nNo posture change: /);
+            assert.match(r.stdout, /^## meshtls posture diff\n\n\*\*Transition safety: safe\.\*\* No steps: the objects before and after are the same\..*\n\nNo posture change: /);
             assert.match(r.stdout, /\n> \*\*Note:\*\* before: no MeshFacts document/);
             assert.match(r.stdout, /\n> \*\*Note:\*\* after: no MeshFacts document/);
         });
@@ -228,11 +241,25 @@ describe("meshtls CLI", () => {
             assert.equal(failing.stderr, "meshtls: 1 link is in a --fail-on state (refused) after the change:\n  mesh -> shop/api:80: refused\n");
         });
 
-        it("--fail-on unsafe: exit 1 while the transition is not evaluated (never assumed safe)", () => {
-            const r = run(["posture", "diff", KUBECTL, KUBECTL, "--fail-on", "unsafe"]);
-            assert.equal(r.code, EXIT_FAIL_ON);
-            assert.match(r.stdout, /Transition safety: not evaluated/);
-            assert.equal(r.stderr, "meshtls: --fail-on unsafe: the transition is not evaluated\n");
+        it("--fail-on unsafe: the same input is safe (exit 0); an order that refuses a link in between is unsafe (exit 1), with the violation", () => {
+            assert.equal(run(["posture", "diff", KUBECTL, KUBECTL, "--fail-on", "unsafe"]).code, EXIT_OK);
+            // Plain text before (PERMISSIVE, DestinationRule DISABLE); mtls after (STRICT, ISTIO_MUTUAL). With no
+            // dependency order, STRICT may land before the client's ISTIO_MUTUAL: refused in between.
+            const app = (mode: string, tls: string) =>
+                [
+                    "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop, labels: {istio-injection: enabled}}",
+                    "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api, namespace: shop}\nspec: {template: {metadata: {labels: {app: api}}, spec: {containers: [{name: api, ports: [{containerPort: 8080}]}]}}}",
+                    "apiVersion: v1\nkind: Service\nmetadata: {name: api, namespace: shop}\nspec: {selector: {app: api}, ports: [{name: http, port: 80, targetPort: 8080}]}",
+                    `apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: default, namespace: shop}\nspec: {mtls: {mode: ${mode}}}`,
+                    `apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: api, namespace: shop}\nspec: {host: api.shop.svc.cluster.local, trafficPolicy: {tls: {mode: ${tls}}}}`,
+                ].join("\n---\n");
+            const before = write("b/app.yaml", app("PERMISSIVE", "DISABLE"));
+            const after = write("a/app.yaml", app("STRICT", "ISTIO_MUTUAL"));
+            const r = run(["posture", "diff", before, after, "--fail-on", "unsafe"]);
+            assert.equal(r.code, EXIT_FAIL_ON, r.stdout);
+            assert.match(r.stdout, /Transition safety: unsafe\.\*\*/);
+            assert.match(r.stdout, /\| mesh -> shop\/api:80 \| plaintext \| mtls \| refused \| update PeerAuthentication shop\/default \|/);
+            assert.match(r.stderr, /^meshtls: --fail-on unsafe: the transition is unsafe: /);
         });
 
         it("bad input on either side: exit 2, the problems of both sides, nothing on stdout", () => {
@@ -251,8 +278,9 @@ describe("meshtls CLI", () => {
             const node = (args: string[]) => spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join("sdk", "cli", "main.ts"), ...args], { cwd: ROOT, encoding: "utf8" });
             const ok = node(["posture", path.join(dir, "in"), "--format", "json"]);
             assert.equal(ok.status, EXIT_OK, ok.stderr);
-            // LEAD: with the engine, the fixture's links are in `links`.
-            assert.deepEqual(Object.keys(JSON.parse(ok.stdout) as object), ["ignored", "links", "notes"]);
+            const out = JSON.parse(ok.stdout) as { links: PostureLink[] };
+            assert.deepEqual(Object.keys(out), ["ignored", "links", "notes"]);
+            assert.equal(out.links.length, 4);
             const bad = node(["posture", path.join(dir, "in"), "--format", "yaml"]);
             assert.equal(bad.status, EXIT_USAGE);
             assert.equal(bad.stdout, "");
@@ -288,5 +316,60 @@ describe("meshtls CLI", () => {
             assert.equal(r.input.workloads?.[0].name, "authorino");
             assert.deepEqual(r.input.declaredLinks, [{ kind: "gloo-xds", namespace: "gloo-system", glooMtls: true, source: "DeclaredLink gloo-system/gloo-xds" }]);
         });
+    });
+});
+
+describe("meshtls render", () => {
+    let dir: string;
+    beforeEach(() => {
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "meshtls-render-"));
+    });
+    afterEach(() => {
+        fs.rmSync(dir, { recursive: true, force: true });
+    });
+    const run = (argv: string[]) => {
+        let stdout = "";
+        let stderr = "";
+        const code = runCli(argv, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s) });
+        return { code, stdout, stderr };
+    };
+
+    it("the dev stack's render, read back by meshtls posture, gives the plan's posture; no Secret is written", () => {
+        const r = run(["render", path.join(ROOT, "Pulumi.dev.yaml"), "--out", path.join(dir, "head")]);
+        assert.equal(r.code, EXIT_OK, r.stderr);
+        const text = fs.readFileSync(path.join(dir, "head", "posture.yaml"), "utf8");
+        assert.doesNotMatch(text, /kind: Secret|PRIVATE KEY/);
+        const p = run(["posture", path.join(dir, "head"), "--format", "json"]);
+        assert.equal(p.code, EXIT_OK, p.stderr);
+        const links = (JSON.parse(p.stdout) as { links: PostureLink[] }).links;
+        const planned = planMtlsPlatform("meshtls", readPlatformConfig(readStackConfig(path.join(ROOT, "Pulumi.dev.yaml"))).platform).posture;
+        assert.equal(links.length, Object.keys(planned).length);
+        assert.deepEqual(Object.fromEntries(links.map((l) => [l.id, l.state])), Object.fromEntries(Object.entries(planned).map(([id, l]) => [id, l.state])));
+    });
+
+    it("diff of two renders: Kuadrant's mTLS turned off in the head shows the links going mtls -> plaintext, and a verdict", () => {
+        const base = path.join(ROOT, "Pulumi.dev.yaml");
+        const head = path.join(dir, "Pulumi.head.yaml");
+        fs.writeFileSync(head, fs.readFileSync(base, "utf8").replace("meshtls:kuadrant:\n    mode: Operator", "meshtls:kuadrant:\n    mode: Operator\n    enabled: false"));
+        assert.equal(run(["render", base, "--out", path.join(dir, "b")]).code, EXIT_OK);
+        assert.equal(run(["render", head, "--out", path.join(dir, "h")]).code, EXIT_OK);
+        const d = run(["posture", "diff", path.join(dir, "b"), path.join(dir, "h")]);
+        assert.equal(d.code, EXIT_OK, d.stderr);
+        // The operator reconciles the clusters, its PeerAuthentication and the sidecar labels independently:
+        // a cluster without TLS while Authorino is still STRICT is refused in between.
+        assert.match(d.stdout, /\*\*Transition safety: unsafe\.\*\*/);
+        assert.match(d.stdout, /\| gateway \*\/\* -> kuadrant-system\/authorino-authorino-authorization:50051 \| mtls \| plaintext \| refused \| update EnvoyFilter \*\/kuadrant-auth-\* \|/);
+        assert.match(d.stdout, /gateway \*\/\* -> kuadrant-system\/authorino-authorino-authorization:50051 \| mtls \| plaintext/);
+    });
+
+    it("bad config: exit 2 naming the meshtls: key; bad usage: exit 2", () => {
+        const bad = path.join(dir, "Pulumi.bad.yaml");
+        fs.writeFileSync(bad, "config:\n  meshtls:istio:\n    mtlsMode: SOMETIMES\n");
+        const r = run(["render", bad]);
+        assert.equal(r.code, EXIT_USAGE);
+        assert.equal(r.stdout, "");
+        assert.match(r.stderr, /meshtls:istio/);
+        assert.match(run(["render"]).stderr, /needs one stack file/);
+        assert.match(run(["render", bad, "--outt", "x"]).stderr, /unknown flag "--outt"; accepted: --out DIR, --name NAME/);
     });
 });

@@ -218,7 +218,7 @@ describe("posture loader: facts documents", () => {
     });
 
     it("an unknown kind or version of the facts group is an error (a typo there would drop a fact silently)", () => {
-        assert.deepEqual(errors(fromText(facts("Workloads", "spec: {}\n"))).map((p) => `${p.at ?? ""}: ${p.message}`), ['kind: got "Workloads"; posture.meshtls.dev/v1alpha1 has the kinds MeshFacts, Workload, DeclaredLink']);
+        assert.deepEqual(errors(fromText(facts("Workloads", "spec: {}\n"))).map((p) => `${p.at ?? ""}: ${p.message}`), ['kind: got "Workloads"; posture.meshtls.dev/v1alpha1 has the kinds MeshFacts, Workload, DeclaredLink, NamespaceLabels']);
         assert.deepEqual(errors(fromText(facts("MeshFacts", "").replace("v1alpha1", "v1"))).map((p) => `${p.at ?? ""}: ${p.message}`), ['apiVersion: got "posture.meshtls.dev/v1"; the facts documents are posture.meshtls.dev/v1alpha1']);
     });
 
