@@ -22,13 +22,18 @@ import {
     planKyvernoAuthz,
 } from "../../sdk";
 import type { KubeObject, PostureInput } from "../../sdk/posture";
-import { mergePostureInputs, objectKey } from "../../sdk/posture";
+import { mergePostureInputs, objectKey, postureDocuments } from "../../sdk/posture";
 import type { ProgramResult, RegisteredResource } from "../harness";
 
 /** What the builder saw: the input, and the plan-described objects that a registration also carries. */
 export interface ProgramPosture {
     /** The engine's input. */
     input: PostureInput;
+    /**
+     * The input as documents (sdk/posture/documents.ts), each with the URN of the resource whose step
+     * applies it: its registration, the patch that changed it, or the component child a fact comes from.
+     */
+    documents: Array<{ doc: KubeObject; owner: string }>;
     /** Keys of objects both registered and described by a component's plan, with the two versions. */
     overlaps: Array<{ key: string; registered: KubeObject; planned: KubeObject }>;
 }
@@ -57,11 +62,11 @@ function registeredObjects(r: RegisteredResource, byUrn: Map<string, RegisteredR
     return [unwrapPlain(r.inputs) as unknown as KubeObject];
 }
 
-/** Applies a DeploymentPatch's pod-template labels and annotations to the Deployment it names. */
-function applyDeploymentPatch(objects: KubeObject[], patch: KubeObject): void {
+/** Applies a DeploymentPatch's pod-template labels and annotations to the Deployment it names; false when it is not among the objects. */
+function applyDeploymentPatch(objects: KubeObject[], patch: KubeObject): boolean {
     const target = objects.find((o) => o.kind === "Deployment" && o.metadata.name === patch.metadata.name && o.metadata.namespace === patch.metadata.namespace);
     if (target === undefined) {
-        return;
+        return false;
     }
     type Template = { metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> } };
     const spec = (target.spec ?? {}) as { template?: Template };
@@ -69,6 +74,7 @@ function applyDeploymentPatch(objects: KubeObject[], patch: KubeObject): void {
     const t = spec.template ?? {};
     spec.template = { ...t, metadata: { ...t.metadata, labels: { ...t.metadata?.labels, ...add.labels }, annotations: { ...t.metadata?.annotations, ...add.annotations } } };
     target.spec = spec;
+    return true;
 }
 
 /** The component's own description, re-planned from its registered inputs. */
@@ -97,13 +103,24 @@ function describedBy(r: RegisteredResource): Partial<PostureInput> | undefined {
  */
 export function programPostureInput(result: ProgramResult<unknown>, baseDir: string): ProgramPosture {
     const byUrn = new Map(result.resources.map((r) => [r.urn, r]));
-    const registered = result.resources.flatMap((r) => registeredObjects(r, byUrn, baseDir));
+    const owners = new Map<string, string>();
+    const registered = result.resources.flatMap((r) =>
+        registeredObjects(r, byUrn, baseDir).map((o) => {
+            owners.set(objectKey(o), r.urn);
+            return o;
+        }),
+    );
     for (const r of result.resources.filter((x) => x.type === "kubernetes:apps/v1:DeploymentPatch")) {
-        applyDeploymentPatch(registered, unwrapPlain(r.inputs) as unknown as KubeObject);
+        const patch = unwrapPlain(r.inputs) as unknown as KubeObject;
+        if (applyDeploymentPatch(registered, patch)) {
+            owners.set(objectKey({ ...patch, kind: "Deployment" }), r.urn);
+        }
     }
     // An EnvoyFilter patch carries the whole spec the EnvoyFilter ends up with.
     for (const r of result.resources.filter((x) => x.type === "kubernetes:networking.istio.io/v1alpha3:EnvoyFilterPatch")) {
-        registered.push(unwrapPlain(r.inputs) as unknown as KubeObject);
+        const o = { ...(unwrapPlain(r.inputs) as unknown as KubeObject), kind: "EnvoyFilter" };
+        registered.push(o);
+        owners.set(objectKey(o), r.urn);
     }
     const keys = new Map(registered.map((o) => [objectKey(o), o]));
     const overlaps: ProgramPosture["overlaps"] = [];
@@ -121,7 +138,39 @@ export function programPostureInput(result: ProgramResult<unknown>, baseDir: str
             }
             return true;
         });
-        parts.push({ ...d, objects: own });
+        const part = { ...d, objects: own };
+        parts.push(part);
+        const owner = factOwner(result, r);
+        for (const doc of postureDocuments(part)) {
+            if (!owners.has(objectKey(doc))) {
+                owners.set(objectKey(doc), owner);
+            }
+        }
     }
-    return { input: mergePostureInputs([{ objects: registered }, ...parts]), overlaps };
+    const input = mergePostureInputs([{ objects: registered }, ...parts]);
+    const documents = postureDocuments(input).map((doc) => ({ doc, owner: owners.get(objectKey(doc)) ?? "" }));
+    const orphans = documents.filter((d) => d.owner === "").map((d) => objectKey(d.doc));
+    if (orphans.length > 0) {
+        throw new Error(`no owning resource for ${orphans.join(", ")}`);
+    }
+    return { input, documents, overlaps };
+}
+
+/**
+ * The child resource whose step applies what a component describes: istiod's chart for the mesh's facts,
+ * the Kuadrant CR patch (Operator: the operator acts on it) or the sidecar patches (Manual), the Gloo and
+ * kyverno-authz charts for their pods and links; else the component's last child.
+ */
+function factOwner(result: ProgramResult<unknown>, component: RegisteredResource): string {
+    const children = result.descendantsOf(component).filter((c) => c.custom || /helm\.sh/.test(c.type));
+    const named = (suffix: string) => children.find((c) => c.name === `${component.name}${suffix}`);
+    const pick =
+        component.type === ISTIO_MESH_TYPE
+            ? named("-istiod")
+            : component.type === KUADRANT_MTLS_TYPE
+              ? (children.find((c) => c.type === "kubernetes:kuadrant.io/v1beta1:KuadrantPatch") ?? children.find((c) => c.type === "kubernetes:apps/v1:DeploymentPatch"))
+              : component.type === GLOO_MTLS_TYPE
+                ? children.find((c) => /helm\.sh/.test(c.type))
+                : named("-server");
+    return (pick ?? children[children.length - 1] ?? component).urn;
 }
