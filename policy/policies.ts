@@ -1,7 +1,7 @@
 // meshtls CrossGuard policies: the mTLS posture a pull request must keep. Each is configurable
 // (`pulumi preview --policy-pack ./policy --policy-pack-config config.json`) and documented in the
-// README ("Gate pull requests"). Values unknown during preview make a policy not applicable instead of
-// failing it.
+// README ("Gate pull requests"); the posture-based ones also in docs/reference/policy.md. Values unknown
+// during preview make a policy not applicable instead of failing it.
 import {
     Policies,
     PolicyResource,
@@ -13,6 +13,12 @@ import {
     UnknownValueError,
 } from "@pulumi/policy";
 import * as YAML from "yaml";
+// The posture engine's pure parts (no Pulumi, no Node-only module), by relative path: the pack runs from
+// a checkout of this repository.
+import { LINK_STATES } from "../sdk/posture/model";
+import type { LinkPosture, LinkState } from "../sdk/posture/model";
+import { effectivePeerAuthentication, isNamespaceWidePeerAuthentication, oldestPeerAuthentication } from "../sdk/posture/rules/peerAuthenticationPrecedence";
+import type { ChosenPeerAuthentication, PeerAuthenticationObject } from "../sdk/posture/rules/peerAuthenticationPrecedence";
 
 type Props = Record<string, unknown>;
 
@@ -53,43 +59,113 @@ function guarded<A extends { notApplicable(reason?: string): never }>(fn: (args:
     };
 }
 
+const PEER_AUTHENTICATION_MODES: ReadonlySet<string> = new Set(["STRICT", "PERMISSIVE", "DISABLE", "UNSET"]);
+
 interface PeerAuthView {
     urn: string;
     namespace: string;
     name: string;
+    /** `spec.mtls.mode` as written (UNSET when absent), for messages. */
     mode: string;
     hasSelector: boolean;
     portModes: Array<[string, string]>;
+    /** The same object as the posture engine's PeerAuthentication precedence rule reads it. */
+    rule: PeerAuthenticationObject;
 }
 
 function peerAuth(r: { urn: string; props: Props }): PeerAuthView {
     const selector = get(r.props, "spec", "selector", "matchLabels");
     const ports = get(r.props, "spec", "portLevelMtls");
+    const namespace = str(r.props, "metadata", "namespace") ?? "default";
+    const name = str(r.props, "metadata", "name") ?? "?";
+    const mode = str(r.props, "spec", "mtls", "mode") ?? "UNSET";
+    const portModes: Array<[string, string]> = ports && typeof ports === "object" ? Object.entries(ports as Props).map(([port, v]) => [port, str(v, "mode") ?? "UNSET"]) : [];
+    const labels = selector !== null && typeof selector === "object" ? Object.fromEntries(Object.entries(selector as Props).filter((e): e is [string, string] => typeof e[1] === "string")) : undefined;
+    // Stack policies read outputs: a live object carries its creation time, which decides among several
+    // namespace-wide policies; an object not created yet has none (the rule then says "unknown").
+    const created = Date.parse(str(r.props, "metadata", "creationTimestamp") ?? "");
+    const ruleMode = (m: string) => (PEER_AUTHENTICATION_MODES.has(m) ? (m as PeerAuthenticationObject["mode"]) : undefined);
     return {
         urn: r.urn,
-        namespace: str(r.props, "metadata", "namespace") ?? "default",
-        name: str(r.props, "metadata", "name") ?? "?",
-        mode: str(r.props, "spec", "mtls", "mode") ?? "UNSET",
-        hasSelector: selector !== undefined && selector !== null && Object.keys(selector).length > 0,
-        portModes: ports && typeof ports === "object" ? Object.entries(ports as Props).map(([port, v]) => [port, str(v, "mode") ?? "UNSET"]) : [],
+        namespace,
+        name,
+        mode,
+        hasSelector: labels !== undefined && Object.keys(labels).length > 0,
+        portModes,
+        rule: {
+            name,
+            namespace,
+            selector: labels,
+            mode: ruleMode(mode),
+            portLevelMtls: Object.fromEntries(portModes.flatMap(([port, m]) => (ruleMode(m) === undefined ? [] : [[Number(port), ruleMode(m)]]))) as PeerAuthenticationObject["portLevelMtls"],
+            createdAt: Number.isFinite(created) ? created : undefined,
+        },
     };
+}
+
+/** `namespace/name` of a PeerAuthentication. */
+function paName(p: PeerAuthenticationObject): string {
+    return `${p.namespace}/${p.name}`;
+}
+
+/** The mode a chosen object sets, if any (UNSET and none: the wider scope's). */
+function setsMode(chosen: ChosenPeerAuthentication): PeerAuthenticationObject | undefined {
+    return chosen !== undefined && chosen !== "unknown" && chosen.mode !== undefined && chosen.mode !== "UNSET" ? chosen : undefined;
+}
+
+/**
+ * What an UNSET PeerAuthentication inherits, by the engine's precedence rule
+ * (sdk/posture/rules/peerAuthenticationPrecedence.ts, Istio 1.30.3 `ComposePeerAuthentication`): the
+ * composition of the wider scopes only (a namespace-wide policy: the mesh-wide one; a workload policy:
+ * mesh-wide, then namespace-wide), each scope's oldest object counting. `undefined`: nothing wider sets
+ * a mode (PERMISSIVE, Istio's default).
+ */
+function inheritedBy(pa: PeerAuthView, all: readonly PeerAuthView[], rootNamespace: string): { mode: string; from?: string } | undefined {
+    const wider = all.map((p) => p.rule).filter((p) => isNamespaceWidePeerAuthentication(p) && (p.namespace === rootNamespace || (pa.hasSelector && p.namespace === pa.namespace)));
+    const effective = effectivePeerAuthentication(wider, pa.namespace, rootNamespace, {});
+    const scopes: Array<[ChosenPeerAuthentication, string]> = [
+        [effective.namespace, pa.namespace],
+        [effective.mesh, rootNamespace],
+    ];
+    const oldestOf = (ns: string) => `the oldest of ${wider.filter((p) => p.namespace === ns).map(paName).join(", ")}`;
+    if (effective.mode === "unknown") {
+        // The rule says unknown only when a scope's candidates differ and their creation times are not known.
+        const differ = (ns: string) => new Set(wider.filter((p) => p.namespace === ns).map((p) => p.mode ?? "UNSET")).size > 1;
+        const ns = scopes.find(([chosen, n]) => chosen === "unknown" && differ(n))?.[1] ?? pa.namespace;
+        return { mode: "an unknown mode", from: `${oldestOf(ns)} (creation times not known yet)` };
+    }
+    for (const [chosen, ns] of scopes) {
+        const from = setsMode(chosen);
+        if (from) {
+            return { mode: effective.mode, from: paName(from) };
+        }
+        if (chosen === "unknown" && wider.some((p) => p.namespace === ns && p.mode !== undefined && p.mode !== "UNSET")) {
+            // Several candidates, creation times unknown, all setting the same mode (else the mode is unknown).
+            return { mode: effective.mode, from: oldestOf(ns) };
+        }
+    }
+    return undefined;
 }
 
 /** Configuration of peer-authentication-strict. */
 export interface PeerAuthenticationStrictConfig {
-    /** The mesh root namespace. */
+    /** The mesh root namespace. @default "istio-system" */
     rootNamespace: string;
-    /** Namespaces where PERMISSIVE is accepted (migrations). */
+    /** Namespaces where PERMISSIVE is accepted (migrations). @default [] */
     permissiveNamespaces: string[];
-    /** Workload ports that may be PERMISSIVE or DISABLE at port level. */
+    /** Workload ports that may be PERMISSIVE or DISABLE at port level. @default [9443] */
     allowedPortExceptions: number[];
 }
 
-/** PeerAuthentication must be STRICT; UNSET only under a STRICT parent; port exceptions only for allow-listed ports. */
+/**
+ * PeerAuthentication must be STRICT; UNSET only under a STRICT parent; port exceptions only for
+ * allow-listed ports. Precedence (which parent an UNSET inherits from, which of several namespace-wide
+ * policies Istio honours) is the posture engine's rule, not restated here.
+ */
 export const peerAuthenticationStrict: StackValidationPolicy = {
     name: "peer-authentication-strict",
     description:
-        "PeerAuthentication mode must be STRICT (UNSET only where the namespace-wide or mesh-wide parent is STRICT); port-level exceptions only for allow-listed ports; one namespace-wide policy per namespace.",
+        "PeerAuthentication mode must be STRICT (UNSET only where the namespace-wide or mesh-wide parent is STRICT); port-level exceptions only for allow-listed ports; one namespace-wide policy per namespace; no selector in the root namespace.",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
@@ -109,26 +185,28 @@ export const peerAuthenticationStrict: StackValidationPolicy = {
         for (const pa of all.filter((p) => !p.hasSelector)) {
             wide.set(pa.namespace, [...(wide.get(pa.namespace) ?? []), pa]);
         }
-        const mesh = wide.get(cfg.rootNamespace)?.[0];
-        // The first ancestor that sets a mode: workload -> namespace-wide -> mesh-wide.
-        const effectiveParent = (pa: PeerAuthView): PeerAuthView | undefined => {
-            const parent = pa.namespace === cfg.rootNamespace && !pa.hasSelector ? undefined : pa.hasSelector ? (wide.get(pa.namespace)?.[0] ?? mesh) : mesh;
-            if (!parent || parent === pa) {
-                return undefined;
-            }
-            return parent.mode === "UNSET" ? effectiveParent(parent) : parent;
-        };
         for (const [ns, list] of wide) {
             if (list.length > 1) {
-                report(`namespace ${ns} has ${list.length} namespace-wide PeerAuthentications (${list.map((p) => p.name).join(", ")}); Istio honours only the oldest, so keep one`, list[1].urn);
+                const chosen = oldestPeerAuthentication(list.map((p) => p.rule));
+                const ignored = chosen === undefined || chosen === "unknown" ? undefined : list.filter((p) => p.rule !== chosen);
+                report(
+                    `namespace ${ns} has ${list.length} namespace-wide PeerAuthentications (${list.map((p) => p.name).join(", ")}); Istio honours only the oldest, so keep one` +
+                        (ignored && chosen !== undefined && chosen !== "unknown" ? `: ${chosen.name} is honoured, ${ignored.map((p) => p.name).join(", ")} ignored` : ""),
+                    (ignored?.[0] ?? list[1]).urn,
+                );
             }
         }
         for (const pa of all) {
             const at = `PeerAuthentication ${pa.namespace}/${pa.name}`;
+            if (pa.hasSelector && pa.namespace === cfg.rootNamespace) {
+                // ComposePeerAuthentication: a policy with a selector counts only outside the root namespace.
+                report(`${at}: a selector in the root namespace ${cfg.rootNamespace}; Istio ignores it (workload policies apply only in the workloads' namespace), so move it there`, pa.urn);
+                continue;
+            }
             if (pa.mode === "UNSET") {
-                const from = effectiveParent(pa);
+                const from = pa.namespace === cfg.rootNamespace ? undefined : inheritedBy(pa, all, cfg.rootNamespace);
                 if (from?.mode !== "STRICT") {
-                    report(`${at}: mode UNSET inherits ${from ? `${from.mode} from ${from.namespace}/${from.name}` : "PERMISSIVE (no parent policy)"}; set STRICT or make the parent STRICT`, pa.urn);
+                    report(`${at}: mode UNSET inherits ${from ? `${from.mode} from ${from.from ?? "?"}` : "PERMISSIVE (no parent policy)"}; set STRICT or make the parent STRICT`, pa.urn);
                 }
             } else if (pa.mode !== "STRICT" && !(pa.mode === "PERMISSIVE" && cfg.permissiveNamespaces.includes(pa.namespace))) {
                 report(`${at}: mode ${pa.mode}; expected STRICT${pa.mode === "PERMISSIVE" ? ` (or list ${pa.namespace} in permissiveNamespaces during a migration)` : ""}`, pa.urn);
@@ -359,6 +437,169 @@ export const glooNamespaceNotInjected: StackValidationPolicy = {
     }),
 };
 
+/**
+ * The components whose registered `posture` output is the posture engine's result (link id ->
+ * LinkPosture): `MTLS_PLATFORM_TYPE` (sdk/platform/defaults.ts) and `KUADRANT_MTLS_TYPE`
+ * (sdk/kuadrant/plan.ts), written out because those modules are not pure (a test keeps them equal).
+ */
+export const POSTURE_COMPONENT_TYPES: readonly string[] = Object.freeze(["meshtls:index:MtlsPlatform", "meshtls:index:KuadrantMtls"]);
+
+/** A link's state before the change, as the baseline gives it: a state, or a LinkPosture (`state` read). */
+export type BaselineEntry = string | Pick<LinkPosture, "state">;
+
+/** Configuration of posture-no-downgrade. */
+export interface PostureNoDowngradeConfig {
+    /**
+     * The posture before the change: link id -> state, or link id -> LinkPosture, i.e. the `posture` output
+     * of the stack as deployed (`pulumi stack output posture --json`). Absent: the policy is not applicable.
+     */
+    baseline?: Record<string, BaselineEntry>;
+    /**
+     * Link ids whose `unknown` or absent state after the change has been reviewed and is accepted. A link
+     * that is `plaintext` or `refused` after the change is never accepted here.
+     * @default []
+     */
+    acceptUnverified: string[];
+}
+
+/** One component's view of the links after the change. */
+interface PostureView {
+    /** `MtlsPlatform meshtls`. */
+    component: string;
+    urn: string;
+    links: Map<string, LinkPosture>;
+}
+
+/** Whether a resource has an ancestor among `urns`. */
+function hasAncestorIn(r: PolicyResource, urns: ReadonlySet<string>): boolean {
+    for (let p = r.parent; p !== undefined; p = p.parent) {
+        if (urns.has(p.urn)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/** A link state, or undefined when `v` is none. */
+function linkState(v: unknown): LinkState | undefined {
+    return typeof v === "string" && (LINK_STATES as readonly string[]).includes(v) ? (v as LinkState) : undefined;
+}
+
+/** A component's `posture` output as a link map, or a problem with it. */
+function postureView(r: PolicyResource): PostureView | string {
+    const component = `${r.type.split(":").pop() ?? r.type} ${r.name}`;
+    const posture = get(r.props, "posture");
+    if (posture === null || typeof posture !== "object" || Array.isArray(posture)) {
+        return `${component} reports no posture link map (its posture output is ${posture === undefined ? "absent" : JSON.stringify(posture)}); run a meshtls version whose posture output holds link states`;
+    }
+    const links = new Map<string, LinkPosture>();
+    for (const [id, link] of Object.entries(posture as Props)) {
+        const state = linkState(get(link, "state"));
+        if (state === undefined) {
+            return `${component}: posture link ${id} has no link state (${JSON.stringify(get(link, "state") ?? link)}); run a meshtls version whose posture output holds link states`;
+        }
+        const decidedBy = get(link, "decidedBy");
+        links.set(id, {
+            state,
+            kind: str(link, "kind") ?? "",
+            reason: str(link, "reason") ?? "",
+            decidedBy: Array.isArray(decidedBy) ? decidedBy.filter((d): d is string => typeof d === "string") : [],
+        });
+    }
+    return { component, urn: r.urn, links };
+}
+
+/** `reason; decided by a, b` of a link after the change. */
+function why(link: LinkPosture): string {
+    return `${link.reason}${link.decidedBy.length > 0 ? `; decided by ${link.decidedBy.join(", ")}` : ""}`;
+}
+
+/**
+ * No link that is `mtls` before the change is `plaintext` or `refused` after it. "After" is the posture
+ * engine's result the stack's components registered (their `posture` output: a stack policy reads
+ * registered outputs); "before" is the `baseline` config. A link `mtls` before that is `unknown` or no
+ * longer reported after is a violation too, unless listed in `acceptUnverified`: the gate cannot show it
+ * is still protected (e.g. KuadrantMtls `authorino: false` drops the gateway -> Authorino link from the
+ * posture while the gateway still calls Authorino, now without mTLS). See docs/reference/policy.md.
+ */
+export const postureNoDowngrade: StackValidationPolicy = {
+    name: "posture-no-downgrade",
+    description:
+        "No link that is mtls in the baseline posture (the stack's posture output before the change) is plaintext or refused in the posture the stack's meshtls components compute after it; unknown or absent after is a violation unless accepted by link id (acceptUnverified).",
+    enforcementLevel: "mandatory",
+    configSchema: {
+        properties: {
+            // A state or a LinkPosture per link; the policy checks the state itself and names a bad one.
+            baseline: { type: "object", additionalProperties: { type: ["string", "object"] } },
+            acceptUnverified: { type: "array", items: { type: "string" }, default: [] },
+        },
+    },
+    validateStack: guarded((args: StackValidationArgs, report: ReportViolation) => {
+        const cfg = args.getConfig<PostureNoDowngradeConfig>();
+        if (cfg.baseline === undefined) {
+            args.notApplicable("no baseline posture (config baseline: the stack's `pulumi stack output posture --json` before the change)");
+        }
+        const before: string[] = [];
+        let badBaseline = false;
+        for (const [id, entry] of Object.entries(cfg.baseline)) {
+            const raw = typeof entry === "string" ? entry : get(entry, "state");
+            const state = linkState(raw);
+            if (state === undefined) {
+                badBaseline = true;
+                report(`baseline: link ${id} has state ${JSON.stringify(raw)}, not a link state (${LINK_STATES.join(", ")}); take the baseline from a meshtls version whose posture output holds link states`);
+            } else if (state === "mtls") {
+                before.push(id);
+            }
+        }
+        if (badBaseline) {
+            return;
+        }
+        if (before.length === 0) {
+            args.notApplicable("no link is mtls in the baseline");
+        }
+        const components = args.resources.filter((r) => POSTURE_COMPONENT_TYPES.includes(r.type));
+        if (components.length === 0) {
+            report(`the baseline has ${before.length} mtls link(s) but no component in this stack reports a posture (${POSTURE_COMPONENT_TYPES.join(", ")}); nothing shows they stay mtls`);
+            return;
+        }
+        // A component inside another one that reports posture (KuadrantMtls in MtlsPlatform) sees less: the
+        // outer one's posture covers its links with the mesh's own policies in view.
+        const urns = new Set(components.map((r) => r.urn));
+        const views: PostureView[] = [];
+        for (const r of components.filter((c) => !hasAncestorIn(c, urns))) {
+            const view = postureView(r);
+            if (typeof view === "string") {
+                report(view, r.urn);
+            } else {
+                views.push(view);
+            }
+        }
+        if (views.length === 0) {
+            return; // every component's problem is reported above
+        }
+        const accepted = new Set(cfg.acceptUnverified);
+        for (const id of before.sort()) {
+            const seen = views.flatMap((v) => {
+                const link = v.links.get(id);
+                return link ? [{ view: v, link }] : [];
+            });
+            const downgraded = seen.filter((s) => s.link.state === "plaintext" || s.link.state === "refused");
+            for (const { view, link } of downgraded) {
+                report(`link ${id}: mtls before the change, ${link.state} after (${view.component}): ${why(link)}`, view.urn);
+            }
+            if (downgraded.length > 0 || accepted.has(id)) {
+                continue;
+            }
+            for (const { view, link } of seen.filter((s) => s.link.state === "unknown")) {
+                report(`link ${id}: mtls before the change, unknown after (${view.component}): ${why(link)}; the engine cannot show it stays mtls: check it, then list it in acceptUnverified`, view.urn);
+            }
+            if (seen.length === 0) {
+                report(`link ${id}: mtls before the change, absent after (no component reports it: removed, renamed, or no longer declared, e.g. KuadrantMtls authorino/limitador false); nothing shows it stays mtls: check it, then list it in acceptUnverified`);
+            }
+        }
+    }),
+};
+
 /** Every policy of the pack. */
 export const meshtlsPolicies: Policies = [
     peerAuthenticationStrict,
@@ -369,4 +610,5 @@ export const meshtlsPolicies: Policies = [
     noPrivateKeyOutsideSecrets,
     customAuthzProviderRegistered,
     glooNamespaceNotInjected,
+    postureNoDowngrade,
 ];

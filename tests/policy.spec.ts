@@ -1,6 +1,7 @@
 // The CrossGuard pack's policies, run without the Pulumi CLI: each gets a passing and a violating
 // input, its messages are asserted, and values unknown at preview make it not applicable. Then the
-// whole pack is run over the dev stack's resources.
+// whole pack is run over the dev stack's resources, and posture-no-downgrade over the dev stack before and
+// after a change.
 import { strict as assert } from "node:assert";
 import * as path from "node:path";
 import { Policy, PolicyResource, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
@@ -15,8 +16,15 @@ import {
     noPrivateKeyOutsideSecrets,
     noWideMtlsDisable,
     peerAuthenticationStrict,
+    POSTURE_COMPONENT_TYPES,
+    postureNoDowngrade,
 } from "../policy/policies";
-import { RegisteredResource, loadProgram, readStackConfig, runProgram } from "./harness";
+import { KUADRANT_MTLS_TYPE } from "../sdk/kuadrant";
+import { MTLS_PLATFORM_TYPE } from "../sdk/platform/defaults";
+import type { LinkPosture } from "../sdk/posture";
+import * as pulumi from "@pulumi/pulumi";
+import { ProgramResult, RegisteredResource, loadProgram, readStackConfig, runProgram, valueOf } from "./harness";
+import { recordingComponentOutputs } from "./reliability/secrets";
 
 // The engine's preview semantics: reading an unknown value throws UnknownValueError. The pack
 // re-exports this proxy for tests, but its typings are stripped, hence the typed require.
@@ -78,16 +86,27 @@ interface StackItem {
     type: string;
     props: Record<string, unknown>;
     name?: string;
+    /** @default `urn:pulumi:test::meshtls::<type>::<name>` */
+    urn?: string;
+    /** The URN, or else the `name`, of the item this one is a child of (CrossGuard sets `parent` on stack resources). */
+    parent?: string;
 }
 
-async function runStack(policy: StackValidationPolicy, items: StackItem[], overrides: Record<string, unknown> = {}): Promise<Outcome> {
-    const violations: string[] = [];
+/** One violation and the URN it was reported on. */
+interface Report {
+    message: string;
+    urn?: string;
+}
+
+async function runStackReports(policy: StackValidationPolicy, items: StackItem[], overrides: Record<string, unknown> = {}): Promise<{ reports: Report[]; notApplicable?: string }> {
+    const reports: Report[] = [];
+    const urnOf = (r: StackItem, i: number) => r.urn ?? `urn:pulumi:test::meshtls::${r.type}::${r.name ?? String(i)}`;
     const resources = items.map(
         (r, i) =>
             ({
                 type: r.type,
                 props: unknownCheckingProxy(r.props),
-                urn: `urn:pulumi:test::meshtls::${r.type}::${r.name ?? String(i)}`,
+                urn: urnOf(r, i),
                 name: r.name ?? String(i),
                 opts: {},
                 dependencies: [],
@@ -96,6 +115,13 @@ async function runStack(policy: StackValidationPolicy, items: StackItem[], overr
                 asType: () => undefined,
             }) as unknown as PolicyResource,
     );
+    items.forEach((r, i) => {
+        if (r.parent !== undefined) {
+            const parent = resources.find((p) => p.urn === r.parent) ?? resources.find((p) => p.name === r.parent);
+            assert.ok(parent, `no item named ${r.parent}`);
+            (resources[i] as { parent?: PolicyResource }).parent = parent;
+        }
+    });
     const args = {
         resources,
         stackTags: new Map(),
@@ -105,18 +131,67 @@ async function runStack(policy: StackValidationPolicy, items: StackItem[], overr
         },
     } as unknown as StackValidationArgs;
     try {
-        await policy.validateStack(args, (message) => violations.push(message));
+        await policy.validateStack(args, (message, urn) => reports.push({ message, urn }));
     } catch (err) {
         if (err instanceof NotApplicable) {
-            return { violations, notApplicable: err.reason ?? "" };
+            return { reports, notApplicable: err.reason ?? "" };
         }
         throw err;
     }
-    return { violations };
+    return { reports };
+}
+
+async function runStack(policy: StackValidationPolicy, items: StackItem[], overrides: Record<string, unknown> = {}): Promise<Outcome> {
+    const { reports, notApplicable } = await runStackReports(policy, items, overrides);
+    const violations = reports.map((r) => r.message);
+    return notApplicable === undefined ? { violations } : { violations, notApplicable };
 }
 
 const PA = "kubernetes:security.istio.io/v1:PeerAuthentication";
 const pa = (namespace: string, name: string, spec: Record<string, unknown>): StackItem => ({ type: PA, name, props: { apiVersion: "security.istio.io/v1", kind: "PeerAuthentication", metadata: { name, namespace }, spec } });
+/** A PeerAuthentication as a stack policy sees a created one: its outputs carry `metadata.creationTimestamp`. */
+const paAt = (creationTimestamp: string, namespace: string, name: string, spec: Record<string, unknown>): StackItem => {
+    const item = pa(namespace, name, spec);
+    return { ...item, props: { ...item.props, metadata: { name, namespace, creationTimestamp } } };
+};
+
+/** A string as a literal in a RegExp. */
+function esc(text: string): string {
+    return text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+}
+
+/**
+ * Stack resources as a stack policy receives them (pulumi v3.248.0 pkg/resource/deploy/step_generator.go
+ * `AnalyzeResources`: each resource's final outputs): a custom resource's props are its outputs (under the
+ * mocks, its inputs echoed back); a component's are what it passed to `registerOutputs`, resolved. Reads
+ * (`get`) are not stack resources. `posture`: MtlsPlatform's registered posture.
+ */
+async function stackItems(run: () => Promise<ProgramResult<unknown>>): Promise<{ items: StackItem[]; posture: Record<string, LinkPosture> }> {
+    let result: ProgramResult<unknown> | undefined;
+    const recorded = await recordingComponentOutputs(async () => {
+        result = await run();
+    });
+    assert.ok(result);
+    const outputsOf = new Map<string, Record<string, unknown>>();
+    for (const o of recorded) {
+        // The SDK calls registerOutputs again (empty) after the constructor; only the first call registers.
+        if (!outputsOf.has(`${o.type}::${o.name}`)) {
+            outputsOf.set(`${o.type}::${o.name}`, await valueOf(pulumi.output(o.outputs)));
+        }
+    }
+    const items = result.resources
+        .filter((r) => r.readId === undefined)
+        .map((r) => ({ type: r.type, props: r.custom ? r.inputs : (outputsOf.get(`${r.type}::${r.name}`) ?? {}), name: r.name, urn: r.urn, parent: r.parent }));
+    const platform = items.filter((i) => i.type === MTLS_PLATFORM_TYPE);
+    assert.equal(platform.length, 1);
+    return { items, posture: platform[0].props.posture as Record<string, LinkPosture> };
+}
+
+/** The dev stack (Pulumi.dev.yaml, with config overrides) as a stack policy sees it. */
+async function devStack(overrides: Record<string, unknown> = {}): Promise<{ items: StackItem[]; posture: Record<string, LinkPosture> }> {
+    const config = readStackConfig(path.join(__dirname, "..", "Pulumi.dev.yaml"), overrides);
+    return stackItems(() => runProgram(() => loadProgram(path.join(__dirname, "..", "index.ts")), { config }));
+}
 
 describe("policy pack (CrossGuard)", () => {
     describe("peer-authentication-strict", () => {
@@ -152,6 +227,53 @@ describe("policy pack (CrossGuard)", () => {
                 { permissiveNamespaces: ["istio-system"], allowedPortExceptions: [8080] },
             );
             assert.deepEqual(out, { violations: [] });
+        });
+
+        it("honours only the oldest namespace-wide policy (creationTimestamp): an UNSET child inherits from it, not from the first listed", async () => {
+            const out = await runStackReports(peerAuthenticationStrict, [
+                pa("istio-system", "default", { mtls: { mode: "STRICT" } }),
+                paAt("2026-02-01T00:00:00Z", "shop", "newer", { mtls: { mode: "STRICT" } }),
+                paAt("2026-01-01T00:00:00Z", "shop", "older", { mtls: { mode: "PERMISSIVE" } }),
+                pa("shop", "cart", { selector: { matchLabels: { app: "cart" } }, mtls: { mode: "UNSET" } }),
+            ]);
+            assert.deepEqual(out.reports, [
+                {
+                    message: "namespace shop has 2 namespace-wide PeerAuthentications (newer, older); Istio honours only the oldest, so keep one: older is honoured, newer ignored",
+                    urn: `urn:pulumi:test::meshtls::${PA}::newer`,
+                },
+                { message: "PeerAuthentication shop/older: mode PERMISSIVE; expected STRICT (or list shop in permissiveNamespaces during a migration)", urn: `urn:pulumi:test::meshtls::${PA}::older` },
+                { message: "PeerAuthentication shop/cart: mode UNSET inherits PERMISSIVE from shop/older; set STRICT or make the parent STRICT", urn: `urn:pulumi:test::meshtls::${PA}::cart` },
+            ]);
+        });
+
+        it("an UNSET namespace-wide policy inherits from the oldest mesh-wide one", async () => {
+            const out = await runStack(
+                peerAuthenticationStrict,
+                [
+                    paAt("2026-02-01T00:00:00Z", "istio-system", "legacy", { mtls: { mode: "PERMISSIVE" } }),
+                    paAt("2026-01-01T00:00:00Z", "istio-system", "default", { mtls: { mode: "STRICT" } }),
+                    pa("shop", "default", { mtls: { mode: "UNSET" } }),
+                ],
+                { permissiveNamespaces: ["istio-system"] },
+            );
+            assert.deepEqual(out.violations, ["namespace istio-system has 2 namespace-wide PeerAuthentications (legacy, default); Istio honours only the oldest, so keep one: default is honoured, legacy ignored"]);
+        });
+
+        it("creation times unknown: an UNSET child of disagreeing namespace-wide policies inherits an unknown mode; of agreeing ones, their mode", async () => {
+            const child = pa("shop", "cart", { selector: { matchLabels: { app: "cart" } }, mtls: { mode: "UNSET" } });
+            const mesh = pa("istio-system", "default", { mtls: { mode: "STRICT" } });
+            const disagree = await runStack(peerAuthenticationStrict, [mesh, pa("shop", "a", { mtls: { mode: "STRICT" } }), pa("shop", "b", { mtls: { mode: "PERMISSIVE" } }), child], { permissiveNamespaces: ["shop"] });
+            assert.deepEqual(disagree.violations, [
+                "namespace shop has 2 namespace-wide PeerAuthentications (a, b); Istio honours only the oldest, so keep one",
+                "PeerAuthentication shop/cart: mode UNSET inherits an unknown mode from the oldest of shop/a, shop/b (creation times not known yet); set STRICT or make the parent STRICT",
+            ]);
+            const agree = await runStack(peerAuthenticationStrict, [mesh, pa("shop", "a", { mtls: { mode: "STRICT" } }), pa("shop", "b", { mtls: { mode: "STRICT" } }), child]);
+            assert.deepEqual(agree.violations, ["namespace shop has 2 namespace-wide PeerAuthentications (a, b); Istio honours only the oldest, so keep one"]);
+        });
+
+        it("flags a selector in the root namespace (Istio ignores it)", async () => {
+            const out = await runStack(peerAuthenticationStrict, [pa("istio-system", "default", { mtls: { mode: "STRICT" } }), pa("istio-system", "pinned", { selector: { matchLabels: { app: "a" } }, mtls: { mode: "STRICT" } })]);
+            assert.deepEqual(out.violations, ["PeerAuthentication istio-system/pinned: a selector in the root namespace istio-system; Istio ignores it (workload policies apply only in the workloads' namespace), so move it there"]);
         });
 
         it("is not applicable when a mode is unknown at preview, or without PeerAuthentications", async () => {
@@ -286,16 +408,165 @@ describe("policy pack (CrossGuard)", () => {
         });
     });
 
+    describe("posture-no-downgrade", () => {
+        const MP = "meshtls:index:MtlsPlatform";
+        const KM = "meshtls:index:KuadrantMtls";
+        const link = (state: string, reason = `the rule says ${state}`): LinkPosture => ({ state, kind: "service", reason, decidedBy: ["PeerAuthentication shop/default", "Namespace shop"] });
+        const component = (type: string, name: string, posture: Record<string, LinkPosture>, parent?: string): StackItem => ({ type, name, props: { posture }, parent });
+        const A = "mesh -> shop/a:80";
+        const B = "mesh -> shop/b:80";
+        const C = "mesh -> shop/c:80";
+        const urnMP = `urn:pulumi:test::meshtls::${MP}::meshtls`;
+
+        it("reads the type tokens of the components that register a posture", () => {
+            assert.deepEqual([...POSTURE_COMPONENT_TYPES], [MTLS_PLATFORM_TYPE, KUADRANT_MTLS_TYPE]);
+        });
+
+        it("is not applicable without a baseline, or when no link is mtls in it", async () => {
+            const items = [component(MP, "meshtls", { [A]: link("refused") })];
+            const none = await runStack(postureNoDowngrade, items);
+            assert.deepEqual(none.violations, []);
+            assert.match(none.notApplicable ?? "", /no baseline posture/);
+            const noMtls = await runStack(postureNoDowngrade, items, { baseline: { [A]: "tls", [B]: "unknown" } });
+            assert.deepEqual(noMtls.violations, []);
+            assert.match(noMtls.notApplicable ?? "", /no link is mtls in the baseline/);
+        });
+
+        it("flags a link mtls before and plaintext or refused after, naming both states, the reason and the deciding objects", async () => {
+            const out = await runStackReports(
+                postureNoDowngrade,
+                [component(MP, "meshtls", { [A]: link("refused"), [B]: link("plaintext"), [C]: link("plaintext"), "mesh -> shop/d:80": link("mtls"), "mesh -> shop/new:80": link("plaintext") })],
+                // A as a state, B as `pulumi stack output posture --json` writes it; C was only tls.
+                { baseline: { [A]: "mtls", [B]: link("mtls"), [C]: "tls", "mesh -> shop/d:80": "mtls" } },
+            );
+            assert.deepEqual(out, {
+                reports: [
+                    { message: `link ${A}: mtls before the change, refused after (MtlsPlatform meshtls): the rule says refused; decided by PeerAuthentication shop/default, Namespace shop`, urn: urnMP },
+                    { message: `link ${B}: mtls before the change, plaintext after (MtlsPlatform meshtls): the rule says plaintext; decided by PeerAuthentication shop/default, Namespace shop`, urn: urnMP },
+                ],
+            });
+        });
+
+        it("passes links that stay mtls or go to tls (only plaintext and refused are downgrades here)", async () => {
+            const out = await runStack(postureNoDowngrade, [component(MP, "meshtls", { [A]: link("mtls"), [B]: link("tls") })], { baseline: { [A]: "mtls", [B]: "mtls" } });
+            assert.deepEqual(out, { violations: [] });
+        });
+
+        it("unknown or absent after is a violation unless accepted by link id; a downgrade is never accepted", async () => {
+            const items = [component(MP, "meshtls", { [A]: link("unknown", "Upstream shop/a points at a Service that is not among the objects"), [C]: link("plaintext") })];
+            const baseline = { [A]: "mtls", [B]: "mtls", [C]: "mtls" };
+            const out = await runStack(postureNoDowngrade, items, { baseline });
+            assert.deepEqual(out.violations, [
+                `link ${A}: mtls before the change, unknown after (MtlsPlatform meshtls): Upstream shop/a points at a Service that is not among the objects; decided by PeerAuthentication shop/default, Namespace shop; the engine cannot show it stays mtls: check it, then list it in acceptUnverified`,
+                `link ${B}: mtls before the change, absent after (no component reports it: removed, renamed, or no longer declared, e.g. KuadrantMtls authorino/limitador false); nothing shows it stays mtls: check it, then list it in acceptUnverified`,
+                `link ${C}: mtls before the change, plaintext after (MtlsPlatform meshtls): the rule says plaintext; decided by PeerAuthentication shop/default, Namespace shop`,
+            ]);
+            const accepted = await runStack(postureNoDowngrade, items, { baseline, acceptUnverified: [A, B, C] });
+            assert.deepEqual(accepted.violations.length, 1);
+            assert.match(accepted.violations[0], /^link mesh -> shop\/c:80: mtls before the change, plaintext after/);
+        });
+
+        it("names a baseline entry that is no link state (an asserted mode of an older posture output) and compares nothing", async () => {
+            const out = await runStack(postureNoDowngrade, [component(MP, "meshtls", { [B]: link("refused") })], { baseline: { [A]: "STRICT", [B]: "mtls", [C]: { state: 1 } } });
+            assert.deepEqual(out.violations, [
+                `baseline: link ${A} has state "STRICT", not a link state (mtls, tls, plaintext, refused, unknown); take the baseline from a meshtls version whose posture output holds link states`,
+                `baseline: link ${C} has state 1, not a link state (mtls, tls, plaintext, refused, unknown); take the baseline from a meshtls version whose posture output holds link states`,
+            ]);
+        });
+
+        it("flags a stack where no component reports a posture, or a posture that is no link map", async () => {
+            const none = await runStack(postureNoDowngrade, [pa("shop", "default", { mtls: { mode: "STRICT" } })], { baseline: { [A]: "mtls" } });
+            assert.deepEqual(none.violations, ["the baseline has 1 mtls link(s) but no component in this stack reports a posture (meshtls:index:MtlsPlatform, meshtls:index:KuadrantMtls); nothing shows they stay mtls"]);
+            const old = await runStack(postureNoDowngrade, [{ type: MP, name: "meshtls", props: { posture: { [A]: "STRICT" } } }], { baseline: { [A]: "mtls" } });
+            assert.deepEqual(old.violations, [`MtlsPlatform meshtls: posture link ${A} has no link state ("STRICT"); run a meshtls version whose posture output holds link states`]);
+            const absent = await runStack(postureNoDowngrade, [{ type: KM, name: "k", props: {} }], { baseline: { [A]: "mtls" } });
+            assert.deepEqual(absent.violations, ["KuadrantMtls k reports no posture link map (its posture output is absent); run a meshtls version whose posture output holds link states"]);
+        });
+
+        it("reads a component nested in another that reports posture through the outer one only; a top-level KuadrantMtls is read", async () => {
+            const baseline = { baseline: { [A]: "mtls" } };
+            const nested = await runStack(postureNoDowngrade, [component(MP, "meshtls", { [A]: link("mtls") }), component(KM, "meshtls-kuadrant", { [A]: link("refused") }, "meshtls")], baseline);
+            assert.deepEqual(nested, { violations: [] });
+            const alone = await runStackReports(postureNoDowngrade, [component(KM, "kuadrant", { [A]: link("refused") })], baseline);
+            assert.deepEqual(alone.reports, [{ message: `link ${A}: mtls before the change, refused after (KuadrantMtls kuadrant): the rule says refused; decided by PeerAuthentication shop/default, Namespace shop`, urn: `urn:pulumi:test::meshtls::${KM}::kuadrant` }]);
+            // Two top-level views that disagree: the downgraded one is reported.
+            const both = await runStack(postureNoDowngrade, [component(MP, "meshtls", { [A]: link("mtls") }), component(KM, "kuadrant", { [A]: link("plaintext") })], baseline);
+            assert.deepEqual(both.violations.length, 1);
+            assert.match(both.violations[0], /plaintext after \(KuadrantMtls kuadrant\)/);
+        });
+
+        it("is not applicable when the posture is unknown at preview", async () => {
+            for (const posture of [UNKNOWN, { [A]: { ...link("mtls"), state: UNKNOWN } }]) {
+                const out = await runStack(postureNoDowngrade, [{ type: MP, name: "meshtls", props: { posture } }], { baseline: { [A]: "mtls" } });
+                assert.deepEqual(out.violations, []);
+                assert.match(out.notApplicable ?? "", /unknown during preview/);
+            }
+        });
+
+        describe("over the dev stack (Pulumi.dev.yaml) before and after a change", function () {
+            this.timeout(60000);
+            const KUADRANT_LINKS = {
+                meshAuthorino: "mesh -> kuadrant-system/authorino-authorino-authorization:50051",
+                meshLimitador: "mesh -> kuadrant-system/limitador-limitador:8081",
+                gatewayAuthorino: "gateway */* -> kuadrant-system/authorino-authorino-authorization:50051",
+                gatewayLimitador: "gateway */* -> kuadrant-system/limitador-limitador:8081",
+            };
+            let baseline: Record<string, LinkPosture>;
+            before(async () => {
+                baseline = (await devStack()).posture;
+            });
+
+            it("the baseline is the platform's posture, with the links the change below touches mtls", () => {
+                const states = Object.values(KUADRANT_LINKS).map((id) => (id in baseline ? baseline[id].state : "absent"));
+                assert.deepEqual(states, ["mtls", "mtls", "mtls", "mtls"]);
+            });
+
+            it("no change: no violation", async () => {
+                const after = await devStack();
+                assert.deepEqual(await runStack(postureNoDowngrade, after.items, { baseline }), { violations: [] });
+            });
+
+            it("mesh-wide DISABLE: mesh -> Authorino and Limitador become refused and are flagged", async () => {
+                // The Kuadrant operator's STRICT policy for Authorino and Limitador has a selector (workload
+                // level); a client's auto-mTLS reads only namespace- and mesh-level modes (Istio 1.30.3
+                // pilot/pkg/model/push_context.go BestEffortInferServiceMTLSMode), so under a mesh-wide
+                // DISABLE mesh clients send plain text to a STRICT server. The gateways' clusters carry their
+                // own TLS transport socket (EnvoyFilter), so gateway -> Authorino / Limitador stay mtls.
+                const after = await devStack({ "meshtls:istio": { mtlsMode: "DISABLE", gateway: {} } });
+                const out = await runStackReports(postureNoDowngrade, after.items, { baseline });
+                assert.equal(out.reports.length, 2, JSON.stringify(out.reports));
+                assert.deepEqual(
+                    out.reports.map((r) => r.urn),
+                    [urnMP, urnMP],
+                );
+                assert.match(out.reports[0].message, new RegExp(`^link ${esc(KUADRANT_LINKS.meshAuthorino)}: mtls before the change, refused after \\(MtlsPlatform meshtls\\): .+; decided by .*PeerAuthentication istio-system/default`));
+                assert.match(out.reports[1].message, new RegExp(`^link ${esc(KUADRANT_LINKS.meshLimitador)}: mtls before the change, refused after \\(MtlsPlatform meshtls\\): .+; decided by .*PeerAuthentication istio-system/default`));
+            });
+
+            it("KuadrantMtls authorino: false drops the Authorino links: absent after, flagged until accepted", async () => {
+                const after = await devStack({ "meshtls:kuadrant": { mode: "Operator", authorino: false } });
+                const out = await runStack(postureNoDowngrade, after.items, { baseline });
+                assert.deepEqual(
+                    out.violations.map((v) => v.split(" before the change, ")[0] + " / " + (/ (\w+) after/.exec(v)?.[1] ?? "")),
+                    [`link ${KUADRANT_LINKS.gatewayAuthorino}: mtls / absent`, `link ${KUADRANT_LINKS.meshAuthorino}: mtls / absent`],
+                );
+                const accepted = await runStack(postureNoDowngrade, after.items, { baseline, acceptUnverified: [KUADRANT_LINKS.gatewayAuthorino, KUADRANT_LINKS.meshAuthorino] });
+                assert.deepEqual(accepted, { violations: [] });
+            });
+        });
+    });
+
     describe("the whole pack over a stack", () => {
-        async function violationsOf(resources: RegisteredResource[]): Promise<string[]> {
-            const items = resources.filter((r) => r.readId === undefined).map((r) => ({ type: r.type, props: r.inputs, name: r.name }));
+        /** Every violation of the pack: over registrations (props: their inputs) or stack items as given. */
+        async function violationsOf(resources: Array<RegisteredResource | StackItem>, overrides: Record<string, Record<string, unknown>> = {}): Promise<string[]> {
+            const items: StackItem[] = resources.flatMap((r) => ("inputs" in r ? (r.readId === undefined ? [{ type: r.type, props: r.inputs, name: r.name }] : []) : [r]));
             const all: string[] = [];
             for (const policy of meshtlsPolicies) {
                 if ("validateStack" in policy) {
-                    all.push(...(await runStack(policy, items)).violations.map((v) => `${policy.name}: ${v}`));
+                    all.push(...(await runStack(policy, items, overrides[policy.name])).violations.map((v) => `${policy.name}: ${v}`));
                 } else {
                     for (const item of items) {
-                        all.push(...(await runResource(policy, item.type, item.props)).violations.map((v) => `${policy.name}: ${v}`));
+                        all.push(...(await runResource(policy, item.type, item.props, overrides[policy.name])).violations.map((v) => `${policy.name}: ${v}`));
                     }
                 }
             }
@@ -306,6 +577,25 @@ describe("policy pack (CrossGuard)", () => {
             const config = readStackConfig(path.join(__dirname, "..", "Pulumi.dev.yaml"));
             const result = await runProgram(() => loadProgram(path.join(__dirname, "..", "index.ts")), { config });
             assert.deepEqual(await violationsOf(result.resources), []);
+        });
+
+        it("with the stack's posture before the change as baseline, disabling Kuadrant mTLS fails the pack (posture-no-downgrade)", async function () {
+            this.timeout(60000);
+            const { posture: baseline } = await devStack();
+            const after = await devStack({ "meshtls:kuadrant": { mode: "Operator", enabled: false } });
+            const violations = (await violationsOf(after.items, { "posture-no-downgrade": { baseline } })).filter((v) => v.startsWith("posture-no-downgrade: "));
+            // Kuadrant's operator drops the sidecars of Authorino and Limitador and the TLS of the gateways'
+            // clusters when spec.mtls is off: every client, mesh or gateway, then sends plain text that the
+            // sidecar-less servers accept.
+            assert.deepEqual(
+                violations.map((v) => /^posture-no-downgrade: link (.+?): mtls before the change, (\w+) after/.exec(v)?.slice(1, 3).join(" => ")),
+                [
+                    "gateway */* -> kuadrant-system/authorino-authorino-authorization:50051 => plaintext",
+                    "gateway */* -> kuadrant-system/limitador-limitador:8081 => plaintext",
+                    "mesh -> kuadrant-system/authorino-authorino-authorization:50051 => plaintext",
+                    "mesh -> kuadrant-system/limitador-limitador:8081 => plaintext",
+                ],
+            );
         });
 
         it("the istio-strict-mesh example's PERMISSIVE mesh is flagged, as a gate should", async () => {
