@@ -62,6 +62,10 @@ export function runCli(argv: string[], io: CliIo, options: CliOptions = {}): num
         return EXIT_OK;
     }
     if (command === "render") {
+        if (rest.includes("--help") || rest.includes("-h")) {
+            io.stdout(CLI_HELP);
+            return EXIT_OK;
+        }
         try {
             return runRender(rest, io);
         } catch (e) {
