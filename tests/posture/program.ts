@@ -172,5 +172,5 @@ function factOwner(result: ProgramResult<unknown>, component: RegisteredResource
               : component.type === GLOO_MTLS_TYPE
                 ? children.find((c) => /helm\.sh/.test(c.type))
                 : named("-server");
-    return (pick ?? children[children.length - 1] ?? component).urn;
+    return (pick ?? children.at(-1) ?? component).urn;
 }
