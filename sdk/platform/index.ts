@@ -4,3 +4,4 @@ export { DeployTarget, readPlatformConfig, PLATFORM_CONFIG_SCHEMA } from "./conf
 export type { PlatformStackConfig } from "./config";
 export { planMtlsPlatform } from "./plan";
 export type { MtlsPlatformPlan, PlatformChild } from "./plan";
+export { platformTrust } from "./diagram";

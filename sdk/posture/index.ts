@@ -3,3 +3,4 @@ export * from "./rules";
 export * from "./model";
 export * from "./engine";
 export * from "./transitions";
+export * from "./diagram";
