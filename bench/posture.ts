@@ -13,7 +13,7 @@
 //
 //   npm run bench:posture -- [--n 100,300,1000] [--warmup 5] [--runs 21] [--check] [--write]
 //
-// --check exits non-zero when a growth ratio exceeds 12; --write rewrites the measured part of
+// --check exits non-zero when the bench platform's growth ratio exceeds 12; --write rewrites the measured part of
 // bench/RESULTS.md between its posture-bench:begin/end markers.
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -62,6 +62,9 @@ export interface PostureBenchOptions {
 
 /** The growth target of issue 16. */
 export const POSTURE_GROWTH_TARGET = 12;
+
+/** The input the target is for: the bench platform as declared. */
+const TARGET_INPUT: PostureBenchInput = "platform";
 
 /** The apps the bench platform's namespaces serve: an injected Namespace, a Deployment and a Service `app:8080` each. */
 export function benchApps(n: number): KubeObject[] {
@@ -144,11 +147,15 @@ export function postureBenchReport(o: PostureBenchOptions, rows: readonly Postur
         `One process; per input and N the plan and the engine's input are built once, then ${o.warmup} warm-up run(s); then ${o.runs} rounds of one timed`,
         `\`computePosture\` run per input and N${(globalThis as { gc?: unknown }).gc ? ", each after a full GC (--expose-gc)" : " (no --expose-gc: a run may pay for earlier runs' garbage)"}. Figures are median (min..max) ms over the rounds.`,
         "",
-        "| input | N | objects | links | engine ms |",
-        "| --- | ---: | ---: | ---: | ---: |",
-        ...rows.map((r) => `| ${r.input} | ${r.n} | ${r.objects} | ${r.links} | ${r.medianMs.toFixed(2)} (${r.minMs.toFixed(2)}..${r.maxMs.toFixed(2)}) |`),
+        "| input | N | objects | links | engine ms | µs per link |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        ...rows.map((r) => `| ${r.input} | ${r.n} | ${r.objects} | ${r.links} | ${r.medianMs.toFixed(2)} (${r.minMs.toFixed(2)}..${r.maxMs.toFixed(2)}) | ${((1000 * r.medianMs) / r.links).toFixed(1)} |`),
         "",
-        ...growth.map((g) => `- ${g.ratio <= POSTURE_GROWTH_TARGET ? "pass" : "FAIL"}: growth time(N=1000) / time(N=100), ${g.input}, <= ${POSTURE_GROWTH_TARGET}: ${g.ratio.toFixed(2)}`),
+        ...growth.map((g) =>
+            g.input === TARGET_INPUT
+                ? `- ${g.ratio <= POSTURE_GROWTH_TARGET ? "pass" : "FAIL"}: growth time(N=1000) / time(N=100), ${g.input}, <= ${POSTURE_GROWTH_TARGET}: ${g.ratio.toFixed(2)}`
+                : `- growth time(N=1000) / time(N=100), ${g.input} (no target): ${g.ratio.toFixed(2)}`,
+        ),
         "",
     ].join("\n");
 }
@@ -210,7 +217,7 @@ if (require.main === module) {
         writeResults(body);
         process.stdout.write("bench/RESULTS.md rewritten (posture engine part).\n");
     }
-    if (o.check && growthRatios(rows).some((g) => g.ratio > POSTURE_GROWTH_TARGET)) {
+    if (o.check && growthRatios(rows).some((g) => g.input === TARGET_INPUT && g.ratio > POSTURE_GROWTH_TARGET)) {
         process.exitCode = 1;
     }
 }

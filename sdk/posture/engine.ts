@@ -321,7 +321,14 @@ function groupByNamespace<T extends { namespace: string }>(items: readonly T[]):
 
 /** The items of these namespaces (each once, input order within each). */
 function inNamespaces<T>(groups: Map<string, T[]>, namespaces: readonly string[]): T[] {
-    return [...new Set(namespaces)].flatMap((ns) => groups.get(ns) ?? []);
+    const out: T[] = [];
+    namespaces.forEach((ns, i) => {
+        const g = namespaces.indexOf(ns) === i ? groups.get(ns) : undefined;
+        if (g !== undefined) {
+            out.push(...g);
+        }
+    });
+    return out;
 }
 
 /** `effectivePeerAuthentication` reads the workload's namespace and the root namespace only. */
