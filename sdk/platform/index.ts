@@ -6,3 +6,4 @@ export { planMtlsPlatform } from "./plan";
 export type { MtlsPlatformPlan, PlatformChild } from "./plan";
 export { platformPosture, platformPostureInput } from "./posture";
 export type { PlatformPostureChildren } from "./posture";
+export { platformTrust } from "./diagram";

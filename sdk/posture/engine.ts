@@ -86,6 +86,20 @@ interface Index {
     /** Objects that could change mesh links and are not modelled, by namespace. */
     unmodelled: Map<string, string[]>;
     ignored: Record<string, number>;
+    /**
+     * The lists above by namespace (input order kept within each) and Services by `namespace/name` and by
+     * host, so each link reads its own namespaces instead of every object: the engine stays linear in the
+     * number of objects (bench/posture.ts). The rules read only the namespaces they are given.
+     */
+    byNamespace: {
+        peerAuthentications: Map<string, PeerAuthenticationObject[]>;
+        destinationRules: Map<string, Index["destinationRules"]>;
+        workloads: Map<string, WorkloadView[]>;
+    };
+    /** The first Service of each `namespace/name`. */
+    serviceByName: Map<string, ServiceView>;
+    /** The first Service each host form (`name.ns`, `name.ns.svc`, the FQDN) names. */
+    serviceByHost: Map<string, ServiceView>;
 }
 
 const WORKLOAD_KINDS = new Set(["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "Pod"]);
@@ -171,6 +185,9 @@ function index(input: PostureInput): Index {
         upstreams: [],
         unmodelled: new Map(),
         ignored: {},
+        byNamespace: { peerAuthentications: new Map(), destinationRules: new Map(), workloads: new Map() },
+        serviceByName: new Map(),
+        serviceByHost: new Map(),
     };
     const domain = input.mesh?.clusterDomain ?? "cluster.local";
     for (const o of input.objects) {
@@ -273,7 +290,50 @@ function index(input: PostureInput): Index {
             ix.namespaceRefs.set(n.name, `Namespace ${n.name} (${n.source})`);
         }
     }
+    ix.byNamespace = { peerAuthentications: groupByNamespace(ix.peerAuthentications), destinationRules: groupByNamespace(ix.destinationRules), workloads: groupByNamespace(ix.workloads) };
+    for (const s of ix.services) {
+        const key = `${s.namespace}/${s.name}`;
+        if (!ix.serviceByName.has(key)) {
+            ix.serviceByName.set(key, s);
+        }
+        for (const host of [serviceHost(ix, s), `${s.name}.${s.namespace}`, `${s.name}.${s.namespace}.svc`]) {
+            if (!ix.serviceByHost.has(host)) {
+                ix.serviceByHost.set(host, s);
+            }
+        }
+    }
     return ix;
+}
+
+/** Items by namespace, in input order within each. */
+function groupByNamespace<T extends { namespace: string }>(items: readonly T[]): Map<string, T[]> {
+    const out = new Map<string, T[]>();
+    for (const x of items) {
+        const l = out.get(x.namespace);
+        if (l === undefined) {
+            out.set(x.namespace, [x]);
+        } else {
+            l.push(x);
+        }
+    }
+    return out;
+}
+
+/** The items of these namespaces (each once, input order within each). */
+function inNamespaces<T>(groups: Map<string, T[]>, namespaces: readonly string[]): T[] {
+    const out: T[] = [];
+    namespaces.forEach((ns, i) => {
+        const g = namespaces.indexOf(ns) === i ? groups.get(ns) : undefined;
+        if (g !== undefined) {
+            out.push(...g);
+        }
+    });
+    return out;
+}
+
+/** `effectivePeerAuthentication` reads the workload's namespace and the root namespace only. */
+function peerAuthenticationsFor(ix: Index, namespace: string, rootNamespace: string): PeerAuthenticationObject[] {
+    return inNamespaces(ix.byNamespace.peerAuthentications, [namespace, rootNamespace]);
 }
 
 /** A chart-deployed workload: its pods, and the Service in front of them. */
@@ -351,7 +411,7 @@ function serverOutcome(ix: Index, w: WorkloadView, targetPort: number, protocol:
             ? { state: "tls", reason: `${w.name} has no sidecar and terminates the client's TLS itself (${client.describe})`, decidedBy }
             : { state: "unknown", reason: `the client sends TLS (${client.describe}) to ${w.name}, which has no sidecar; whether the application terminates TLS is not declared`, decidedBy };
     }
-    const pa = effectivePeerAuthentication(ix.peerAuthentications, w.namespace, mesh.rootNamespace, w.labels, targetPort);
+    const pa = effectivePeerAuthentication(peerAuthenticationsFor(ix, w.namespace, mesh.rootNamespace), w.namespace, mesh.rootNamespace, w.labels, targetPort);
     for (const chosen of [pa.mesh, pa.namespace, pa.workload]) {
         if (chosen !== undefined && chosen !== "unknown") {
             decidedBy.push(paRef(chosen));
@@ -406,7 +466,7 @@ function serviceOutcome(ix: Index, svc: ServiceView, port: number, client: (w: W
         return { state: "unknown", reason: `${svc.ref} has no selector (its endpoints are managed outside the objects)`, decidedBy: [svc.ref] };
     }
     const selector = svc.selector;
-    const workloads = ix.workloads.filter((w) => w.namespace === svc.namespace && matchesLabels(selector, w.labels));
+    const workloads = (ix.byNamespace.workloads.get(svc.namespace) ?? []).filter((w) => matchesLabels(selector, w.labels));
     if (workloads.length === 0) {
         return { state: "unknown", reason: `${svc.ref} selects no workload among the objects`, decidedBy: [svc.ref] };
     }
@@ -449,8 +509,10 @@ function meshClient(ix: Index, svc: ServiceView, port: number, w: WorkloadView):
         return { state: "unknown", reason: "no Istio installation is declared, so mesh clients are unknown", decidedBy: [svc.ref] };
     }
     const host = serviceHost(ix, svc);
-    const rule = applicableDestinationRule({ clientNamespace: NEUTRAL_CLIENT_NAMESPACE, host, serviceNamespace: svc.namespace, rootNamespace: mesh.rootNamespace }, ix.destinationRules);
-    const dr = rule === undefined ? undefined : ix.destinationRules.find((d) => d === rule);
+    // applicableDestinationRule reads the client's, the service's and the root namespace's rules only.
+    const rules = inNamespaces(ix.byNamespace.destinationRules, [NEUTRAL_CLIENT_NAMESPACE, svc.namespace, mesh.rootNamespace]);
+    const rule = applicableDestinationRule({ clientNamespace: NEUTRAL_CLIENT_NAMESPACE, host, serviceNamespace: svc.namespace, rootNamespace: mesh.rootNamespace }, rules);
+    const dr = rule === undefined ? undefined : rules.find((d) => d === rule);
     if (dr?.hasWorkloadSelector) {
         return { state: "unknown", reason: `${dr.ref} has a workloadSelector, which the engine does not model`, decidedBy: [dr.ref] };
     }
@@ -464,7 +526,7 @@ function meshClient(ix: Index, svc: ServiceView, port: number, w: WorkloadView):
     }
     // istio 1.30.3 pilot/pkg/model/push_context.go BestEffortInferServiceMTLSMode: the service's namespace
     // (else mesh) PeerAuthentication mode; DISABLE turns auto-mTLS off (cluster_tls.go buildUpstreamTLSSettings).
-    const nsMode = effectivePeerAuthentication(ix.peerAuthentications, svc.namespace, mesh.rootNamespace, {});
+    const nsMode = effectivePeerAuthentication(peerAuthenticationsFor(ix, svc.namespace, mesh.rootNamespace), svc.namespace, mesh.rootNamespace, {});
     if (nsMode.mode === "unknown") {
         return { state: "unknown", reason: `several namespace-wide PeerAuthentications decide auto-mTLS to ${svc.ref} and their creation order is unknown`, decidedBy: [svc.ref] };
     }
@@ -501,7 +563,7 @@ function clientForMode(mode: ClientTlsMode, describe: string, decidedBy: string[
 }
 
 function findService(ix: Index, host: string): ServiceView | undefined {
-    return ix.services.find((s) => serviceHost(ix, s) === host || `${s.name}.${s.namespace}` === host || `${s.name}.${s.namespace}.svc` === host);
+    return ix.serviceByHost.get(host);
 }
 
 function link(kind: PostureLink["kind"], client: string, server: string, o: Outcome): PostureLink {
@@ -623,7 +685,7 @@ function glooUpstreamLinks(ix: Index): PostureLink[] {
         const name = typeof kube.serviceName === "string" ? kube.serviceName : "";
         const port = typeof kube.servicePort === "number" ? kube.servicePort : NaN;
         const server = `${ns}/${name}:${port}`;
-        const svc = ix.services.find((s) => s.namespace === ns && s.name === name);
+        const svc = ix.serviceByName.get(`${ns}/${name}`);
         if (svc === undefined || Number.isNaN(port)) {
             out.push(link("gloo-upstream", client, server, { state: "unknown", reason: `${ref(up)} points at a Service that is not among the objects`, decidedBy: [ref(up)] }));
             continue;
@@ -661,7 +723,7 @@ function webhookLink(ix: Index, d: Extract<DeclaredLink, { kind: "webhook" }>): 
     const client = "kube-apiserver";
     const server = `${d.name} (${d.service})`;
     const m = /^([^/]+)\/([^:]+):(\d+)$/.exec(d.service);
-    const svc = m ? ix.services.find((s) => s.namespace === m[1] && s.name === m[2]) : undefined;
+    const svc = m ? ix.serviceByName.get(`${m[1]}/${m[2]}`) : undefined;
     if (m === null || svc === undefined) {
         return link("webhook", client, server, { state: "unknown", reason: `the webhook Service ${d.service} is not among the objects`, decidedBy: [d.source] });
     }

@@ -7,3 +7,4 @@ export * from "./transitions";
 export * from "./load";
 export * from "./format";
 export * from "./documents";
+export * from "./diagram";
