@@ -42,9 +42,11 @@ export interface PostureDiagramInput {
     trust: TrustNode[];
     /** The links (the posture engine's `links`): one edge each, client to server, labelled with its state. */
     links: PostureLink[];
+    /** Lines shown in a `notes` node (what the diagram does not cover: counts, ignored kinds, notes). @default none */
+    notes?: string[];
 }
 
-/** Stroke colour per link state (edges and server nodes): the same as the CLI's `--format mermaid` (sdk/posture/format.ts). */
+/** Stroke colour per link state (edges and server nodes); the CLI's `--format mermaid` is this diagram without trust. */
 const STATE_COLOURS: Readonly<Record<LinkState, string>> = Object.freeze({
     mtls: "#2e7d32",
     tls: "#1565c0",
@@ -107,7 +109,9 @@ export function postureDiagram(input: PostureDiagramInput): string {
     // CA certificates first, then what they fill; by id within each kind.
     const trust = [...input.trust].sort((a, b) => TRUST_KINDS.indexOf(a.kind) - TRUST_KINDS.indexOf(b.kind) || byText(a.id, b.id));
     const trustIds = assignIds("t", trust.map((n) => n.id));
-    lines.push('    subgraph trust["Trust"]', "        direction LR");
+    if (trust.length > 0) {
+        lines.push('    subgraph trust["Trust"]', "        direction LR");
+    }
     for (const n of trust) {
         const id = trustIds.get(n.id) as string;
         lines.push(n.kind === "root" || n.kind === "intermediate" ? `        ${id}(${label(n.label)})` : `        ${id}[${label(n.label)}]`);
@@ -122,7 +126,9 @@ export function postureDiagram(input: PostureDiagramInput): string {
         lines.push(`        ${from} ${RELATION_ARROWS[e.relation]}|${e.relation}| ${trustIds.get(e.to) as string}`);
         edgeIndex++;
     }
-    lines.push("    end");
+    if (trust.length > 0) {
+        lines.push("    end");
+    }
 
     const links = [...input.links].sort((a, b) => byText(a.id, b.id));
     const endpointIds = assignIds("l", links.flatMap((l) => [l.client, l.server]));
@@ -140,9 +146,16 @@ export function postureDiagram(input: PostureDiagramInput): string {
         edgeStyles.set(l.state, [...(edgeStyles.get(l.state) ?? []), edgeIndex++]);
     }
     lines.push("    end");
+    if (input.notes !== undefined && input.notes.length > 0) {
+        // In the diagram itself (not a comment): what it does not cover.
+        lines.push(`    notes[${label(input.notes.join("\n")).replace(/\n/g, "<br/>")}]:::notes`);
+    }
 
     for (const s of LINK_STATES) {
         lines.push(`    classDef ${s} stroke:${STATE_COLOURS[s]},stroke-width:2px`);
+    }
+    if (input.notes !== undefined && input.notes.length > 0) {
+        lines.push("    classDef notes stroke-dasharray:4 4");
     }
     for (const s of LINK_STATES) {
         const edges = edgeStyles.get(s);

@@ -3,7 +3,8 @@
 // Every rendering ends with what the posture does not cover (kinds read but not modelled) and the
 // loader's notes, so a partial view is never presented as complete. Pure: strings in, a string out.
 import { LINK_STATES } from "./model";
-import type { LinkState, PostureLink, PostureResult } from "./model";
+import { postureDiagram } from "./diagram";
+import type { PostureLink, PostureResult } from "./model";
 
 /** The renderings `formatPosture` makes. */
 export type PostureFormat = "table" | "markdown" | "json" | "mermaid";
@@ -172,61 +173,10 @@ function formatJson(result: PostureResult, notes: readonly string[]): string {
     return `${JSON.stringify(stableJson({ links: sortedLinks(result.links), ignored: result.ignored, notes: [...notes] }), null, 2)}\n`;
 }
 
-/** Stroke colours per state (green, blue, orange, red, grey). */
-const STATE_COLOURS: Record<LinkState, string> = { mtls: "#2e7d32", tls: "#1565c0", plaintext: "#ef6c00", refused: "#c62828", unknown: "#757575" };
-
-/** A Mermaid label: quotes and angle brackets as Mermaid entities. */
-function mermaidText(s: string): string {
-    return oneLine(s).replace(/"/g, "#quot;").replace(/</g, "#lt;").replace(/>/g, "#gt;");
-}
-
-/** Mermaid node ids for endpoint names: `n_` + the name's letters, digits and `_` (so no reserved word like `end`), unique. */
-function mermaidIds(names: string[]): Map<string, string> {
-    const ids = new Map<string, string>();
-    const used = new Set<string>();
-    for (const name of [...new Set(names)].sort(byCodePoint)) {
-        const base = `n_${name.replace(/[^A-Za-z0-9_]+/g, "_")}`;
-        let id = base;
-        for (let i = 2; used.has(id); i++) {
-            id = `${base}_${i}`;
-        }
-        used.add(id);
-        ids.set(name, id);
-    }
-    return ids;
-}
-
+/** The links as the Mermaid diagram of diagram.ts (no trust part), with the counts, ignored kinds and notes in a node. */
 function formatMermaid(result: PostureResult, notes: readonly string[]): string {
-    const links = sortedLinks(result.links);
-    const ids = mermaidIds(links.flatMap((l) => [l.client, l.server]));
-    const id = (name: string): string => ids.get(name) ?? name;
-    // A server node takes the class of its least protected incoming link (LINK_STATES order), so a
-    // broken or unknown link shows on the node too.
-    const worst = new Map<string, LinkState>();
-    for (const l of links) {
-        const prior = worst.get(l.server);
-        if (prior === undefined || LINK_STATES.indexOf(l.state) > LINK_STATES.indexOf(prior)) {
-            worst.set(l.server, l.state);
-        }
-    }
-    const footer = [ignoredSummary(result), ...notes.map((n) => `note: ${n}`)];
-    const out = ["flowchart LR"];
-    for (const [name, nodeId] of ids) {
-        out.push(`    ${nodeId}["${mermaidText(name)}"]`);
-    }
-    links.forEach((l) => out.push(`    ${id(l.client)} -->|${l.state}| ${id(l.server)}`));
-    // Shown in the diagram itself (not a comment): what it does not cover.
-    out.push(`    notes["${[links.length === 0 ? "no links" : postureSummary(result), ...footer].map(mermaidText).join("<br/>")}"]`);
-    for (const state of LINK_STATES) {
-        out.push(`    classDef ${state} stroke:${STATE_COLOURS[state]},stroke-width:2px`);
-    }
-    out.push("    classDef notes stroke-dasharray:4 4");
-    for (const [server, state] of [...worst].sort(([a], [b]) => byCodePoint(a, b))) {
-        out.push(`    class ${id(server)} ${state}`);
-    }
-    out.push("    class notes notes");
-    links.forEach((l, i) => out.push(`    linkStyle ${i} stroke:${STATE_COLOURS[l.state]},stroke-width:2px`));
-    return `${out.join("\n")}\n`;
+    const footer = [result.links.length === 0 ? "no links" : postureSummary(result), ignoredSummary(result), ...notes.map((n) => `note: ${oneLine(n)}`)];
+    return postureDiagram({ trust: [], links: sortedLinks(result.links), notes: footer });
 }
 
 /**

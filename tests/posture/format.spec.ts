@@ -2,7 +2,7 @@
 // Markdown table, stable JSON, the Mermaid flowchart and the pull-request diff; every rendering ends with
 // the ignored kinds and the notes.
 import { strict as assert } from "node:assert";
-import { diffPosture, formatPosture, formatPostureDiff, ignoredSummary, LINK_STATES, POSTURE_FORMATS, PostureLink, PostureResult, postureSummary } from "../../sdk/posture";
+import { diffPosture, formatPosture, formatPostureDiff, ignoredSummary, LINK_STATES, POSTURE_FORMATS, PostureLink, PostureResult, postureDiagram, postureSummary } from "../../sdk/posture";
 
 const link = (client: string, server: string, state: PostureLink["state"], reason = `${state} because`, decidedBy = [`PeerAuthentication ${server.split(":")[0]}`]): PostureLink => ({
     id: `${client} -> ${server}`,
@@ -102,48 +102,49 @@ describe("posture formats: json", () => {
     });
 });
 
-describe("posture formats: mermaid", () => {
+describe("posture formats: mermaid (the links part of postureDiagram, with a notes node)", () => {
     const text = formatPosture(RESULT, "mermaid", NOTES);
     const lines = text.trimEnd().split("\n");
 
     it("is a flowchart LR with one node per endpoint and one edge per link labelled with its state", () => {
         assert.equal(lines[0], "flowchart LR");
-        const nodes = lines.filter((l) => /^ {4}n_\w+\["/.test(l));
+        const nodes = lines.filter((l) => /^ {8}l_\w+\["/.test(l));
         assert.equal(nodes.length, 6, "mesh, gateway-proxy and four servers");
-        assert.ok(nodes.includes('    n_mesh["mesh"]'));
-        assert.ok(nodes.includes('    n_gloo_system_gloo_9977["gloo-system/gloo:9977"]'));
+        assert.ok(nodes.includes('        l_mesh["mesh"]'));
+        assert.ok(nodes.includes('        l_gloo_system_gloo_9977["gloo-system/gloo:9977"]:::tls'));
         const edges = lines.filter((l) => l.includes("-->"));
         assert.deepEqual(edges, [
-            "    n_gloo_system_gateway_proxy -->|tls| n_gloo_system_gloo_9977",
-            "    n_mesh -->|refused| n_kyverno_kyverno_authz_server_9081",
-            "    n_mesh -->|plaintext| n_legacy_db_5432",
-            "    n_mesh -->|mtls| n_shop_api_8080",
+            "        l_gloo_system_gateway_proxy -->|tls| l_gloo_system_gloo_9977",
+            "        l_mesh -->|refused| l_kyverno_kyverno_authz_server_9081",
+            "        l_mesh -->|plaintext| l_legacy_db_5432",
+            "        l_mesh -->|mtls| l_shop_api_8080",
         ]);
+        assert.equal(formatPosture(RESULT, "mermaid", NOTES), postureDiagram({ trust: [], links: RESULT.links, notes: [postureSummary(RESULT), ignoredSummary(RESULT), ...NOTES.map((n) => `note: ${n}`)] }));
     });
 
     it("has a classDef per state, servers classed by their least protected link, edges styled by state", () => {
         assert.deepEqual(lines.filter((l) => l.startsWith("    classDef ")).map((l) => l.split(" ")[5]), [...LINK_STATES, "notes"]);
-        assert.ok(lines.includes("    class n_legacy_db_5432 plaintext"));
+        assert.ok(lines.includes('        l_legacy_db_5432["legacy/db:5432"]:::plaintext'));
         const twoLinks = formatPosture({ links: [link("a", "s:1", "mtls"), link("b", "s:1", "refused"), link("c", "s:1", "tls")], ignored: {} }, "mermaid");
-        assert.match(twoLinks, /\n {4}class n_s_1 refused\n/);
+        assert.match(twoLinks, /\n {8}l_s_1\["s:1"\]:::refused\n/);
         const styles = lines.filter((l) => l.startsWith("    linkStyle "));
         assert.equal(styles.length, 4);
-        assert.equal(styles[1], "    linkStyle 1 stroke:#c62828,stroke-width:2px");
+        assert.ok(styles.includes("    linkStyle 1 stroke:#c62828,stroke-width:2px"), styles.join("\n"));
     });
 
     it("shows the counts, the ignored kinds and the notes in a node of the diagram", () => {
-        assert.ok(lines.includes('    notes["4 links: 1 mtls, 1 tls, 1 plaintext, 1 refused<br/>ignored (read but not modelled; they decide no link): 3 apps/v1 Deployment, 2 v1 ConfigMap<br/>note: no MeshFacts document was given: assumed the defaults"]'));
+        assert.ok(lines.includes('    notes["4 links: 1 mtls, 1 tls, 1 plaintext, 1 refused<br/>ignored (read but not modelled; they decide no link): 3 apps/v1 Deployment, 2 v1 ConfigMap<br/>note: no MeshFacts document was given: assumed the defaults"]:::notes'), lines.join("\n"));
     });
 
     it("sanitizes ids (no reserved word, no collision) and escapes labels", () => {
         const out = formatPosture({ links: [link("end", "a/b:1", "mtls"), link("end", "a_b:1", "mtls"), link('x"y', "<z>:1", "unknown")], ignored: {} }, "mermaid");
-        const ids = [...out.matchAll(/^ {4}(\w+)\["/gm)].map((m) => m[1]);
-        assert.equal(ids.length, 6);
+        const ids = [...out.matchAll(/^ +(\w+)\["/gm)].map((m) => m[1]);
+        assert.equal(ids.length, 6, "five endpoints and the notes node");
         assert.equal(new Set(ids).size, 6);
-        assert.deepEqual(ids.filter((id) => !/^n_[A-Za-z0-9_]+$/.test(id)), ["notes"]);
-        assert.match(out, /n_a_b_1\["a\/b:1"\]/);
-        assert.match(out, /n_a_b_1_2\["a_b:1"\]/);
-        assert.match(out, /n_end\["end"\]/);
+        assert.deepEqual(ids.filter((id) => !/^l_[A-Za-z0-9_]+$/.test(id)), ["notes"]);
+        assert.match(out, /l_a_b_1\["a\/b:1"\]/);
+        assert.match(out, /l_a_b_1_2\["a_b:1"\]/);
+        assert.match(out, /l_end\["end"\]/);
         assert.match(out, /\["x#quot;y"\]/);
         assert.match(out, /\["#lt;z#gt;:1"\]/);
     });
