@@ -439,10 +439,17 @@ export const glooNamespaceNotInjected: StackValidationPolicy = {
 
 /**
  * The components whose registered `posture` output is the posture engine's result (link id ->
- * LinkPosture): `MTLS_PLATFORM_TYPE` (sdk/platform/defaults.ts) and `KUADRANT_MTLS_TYPE`
- * (sdk/kuadrant/plan.ts), written out because those modules are not pure (a test keeps them equal).
+ * LinkPosture): MtlsPlatform, KuadrantMtls, IstioMesh, GlooMtls and KyvernoAuthz, written out because
+ * the modules defining their type tokens are not pure (a test keeps the list equal to every component
+ * class with a `posture` output).
  */
-export const POSTURE_COMPONENT_TYPES: readonly string[] = Object.freeze(["meshtls:index:MtlsPlatform", "meshtls:index:KuadrantMtls"]);
+export const POSTURE_COMPONENT_TYPES: readonly string[] = Object.freeze([
+    "meshtls:index:MtlsPlatform",
+    "meshtls:index:KuadrantMtls",
+    "meshtls:index:IstioMesh",
+    "meshtls:index:GlooMtls",
+    "meshtls:index:KyvernoAuthz",
+]);
 
 /** A link's state before the change, as the baseline gives it: a state, or a LinkPosture (`state` read). */
 export type BaselineEntry = string | Pick<LinkPosture, "state">;

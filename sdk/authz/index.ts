@@ -30,4 +30,4 @@ export { authorizationPolicyObject, authzNamespaceObject, kyvernoDestinationRule
 export type { KyvernoAppMtlsPlan, KyvernoDestinationRule, KyvernoMtlsPolicy, KyvernoTargetPlan } from "./meshPolicies";
 
 // The posture engine's input this component declares (pure).
-export { kyvernoPostureInput } from "./posture";
+export { kyvernoPosture, kyvernoPostureInput } from "./posture";

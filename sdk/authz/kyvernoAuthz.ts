@@ -12,6 +12,8 @@ import { authorizationPolicyObject, authzNamespaceObject, kyvernoDestinationRule
 import { KyvernoAuthzPlan, planKyvernoAuthz } from "./plan";
 import { KyvernoPolicyPlan, validatingPolicyObject } from "./policies";
 import { KYVERNO_AUTHZ_TYPE, KyvernoAuthzArgs } from "./types";
+import type { LinkPosture } from "../posture";
+import { kyvernoPosture } from "./posture";
 
 // Kept for existing deep imports of this file (sdk/platform); new code imports from ./index.
 export { DEFAULT_ENVOY_PLUGIN_IMAGE, DEFAULT_KYVERNO_AUTHZ_VERSION, KYVERNO_AUTHZ_CHART_REPO } from "./defaults";
@@ -49,6 +51,11 @@ export class KyvernoAuthz extends pulumi.ComponentResource {
     public readonly webhookNotAfter!: pulumi.Output<string>;
     /** Serial number of the webhook certificate ("" unless issued from `webhookIssuer`). */
     public readonly webhookSerialNumber!: pulumi.Output<string>;
+    /**
+     * The links this component owns, keyed by link id, with their effective state computed by the posture
+     * engine from what it declares (`kyvernoPosture`: mesh -> ext_authz and API server -> webhook); MtlsPlatform's `posture` sees every component and the mesh together.
+     */
+    public readonly posture!: pulumi.Output<{ [link: string]: LinkPosture }>;
 
     constructor(name: string, args: KyvernoAuthzArgs, opts?: pulumi.ComponentResourceOptions) {
         const r = resolveArgs(KYVERNO_AUTHZ_TYPE, name, args, (a) => planKyvernoAuthz(name, a));
@@ -95,7 +102,9 @@ export class KyvernoAuthz extends pulumi.ComponentResource {
         this.webhookFingerprintSha256 = webhookCert?.fingerprintSha256 ?? pulumi.output("");
         this.webhookNotAfter = webhookCert?.notAfter ?? pulumi.output("");
         this.webhookSerialNumber = webhookCert?.serialNumber ?? pulumi.output("");
+        this.posture = pulumi.output(r.from((p) => kyvernoPosture(name, p)));
         this.registerOutputs({
+            posture: this.posture,
             extensionProvider: this.extensionProvider,
             policyNames: this.policyNames,
             authorizationPolicies: this.authorizationPolicies,

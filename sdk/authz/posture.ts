@@ -8,7 +8,8 @@
 // authz-server | validation-webhook` (both in the Service selector) plus `pod.labels`; the server's
 // Service port `grpc` -> container port `authz` (9081), the webhook's `webhook` 9443 -> `webhook` (9443).
 import { istioMutualDestinationRuleObject, mtlsPolicyObjects, planMtlsPolicy } from "../istio";
-import type { DeclaredLink, KubeObject, PostureInput, WorkloadFact } from "../posture";
+import type { DeclaredLink, KubeObject, LinkPosture, PostureInput, WorkloadFact } from "../posture";
+import { DEFAULT_MESH_FACTS, ownPosture } from "../posture";
 import { envoyPluginObjects } from "./envoyPlugin";
 import { authzNamespaceObject, kyvernoDestinationRule, kyvernoMtlsPolicies } from "./meshPolicies";
 import { KyvernoAuthzPlan } from "./plan";
@@ -63,4 +64,14 @@ export function kyvernoPostureInput(name: string, plan: KyvernoAuthzPlan): Requi
         objects.push(o.deployment, o.service);
     }
     return { objects, workloads, declaredLinks };
+}
+
+/**
+ * KyvernoAuthz's `posture` output: the mesh -> ext_authz link to its provider and the API server ->
+ * webhook link, over what it declares, in a mesh of its revision with the chart's default facts
+ * (MtlsPlatform's posture sees the mesh's own).
+ */
+export function kyvernoPosture(name: string, plan: KyvernoAuthzPlan): Record<string, LinkPosture> {
+    const provider = { name: plan.provider.providerName, service: plan.provider.service, port: plan.provider.port };
+    return ownPosture({ ...kyvernoPostureInput(name, plan), mesh: { ...DEFAULT_MESH_FACTS, revision: plan.revision, extensionProviders: [provider] } }, ["ext-authz", "webhook"]);
 }

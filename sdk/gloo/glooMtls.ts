@@ -9,6 +9,8 @@ import { CERTIFICATE_TYPE, Certificate, bundleFingerprints, publicIssuer } from 
 import { GLOO_MTLS_TYPE } from "./defaults";
 import { glooChartValues, glooHelmInstall, glooMtlsSecret, glooNamespace, glooUpstream, glooXdsCertificateArgs } from "./manifests";
 import { GlooMtlsPlan, GlooXdsPulumiPlan, planGlooMtls } from "./plan";
+import type { LinkPosture } from "../posture";
+import { glooPosture } from "./posture";
 import { GlooCertRotation, GlooMtlsArgs } from "./types";
 
 // Kept for modules that import these from here (sdk/platform today); new code imports "../gloo".
@@ -39,6 +41,11 @@ export class GlooMtls extends pulumi.ComponentResource {
     public readonly trustBundleFingerprints!: pulumi.Output<string[]>;
     /** Names of the Upstreams created. */
     public readonly upstreamNames!: pulumi.Output<string[]>;
+    /**
+     * The links this component owns, keyed by link id, with their effective state computed by the posture
+     * engine from what it declares (`glooPosture`: xDS and the Upstream links); MtlsPlatform's `posture` sees every component and the mesh together.
+     */
+    public readonly posture!: pulumi.Output<{ [link: string]: LinkPosture }>;
 
     constructor(name: string, args: GlooMtlsArgs, opts?: pulumi.ComponentResourceOptions) {
         const r = resolveArgs(GLOO_MTLS_TYPE, name, args, (a) => planGlooMtls(name, a));
@@ -102,6 +109,7 @@ export class GlooMtls extends pulumi.ComponentResource {
         this.serialNumber = facts.serialNumber;
         this.trustBundleFingerprints = facts.roots;
         this.upstreamNames = pulumi.output(upstreams.map((u) => u.name));
+        this.posture = pulumi.output(r.from((p) => glooPosture(name, p)));
         this.registerOutputs({
             helmValues: this.helmValues,
             secretName: this.secretName,
@@ -110,6 +118,7 @@ export class GlooMtls extends pulumi.ComponentResource {
             serialNumber: this.serialNumber,
             trustBundleFingerprints: this.trustBundleFingerprints,
             upstreamNames: this.upstreamNames,
+            posture: this.posture,
         });
     }
 }

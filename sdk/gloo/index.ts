@@ -26,4 +26,4 @@ export type {
 export { ISTIO_UPSTREAM_SSL_CONFIG } from "./manifests";
 
 // The posture engine's input this component declares (pure).
-export { glooPostureInput } from "./posture";
+export { glooPosture, glooPostureInput } from "./posture";

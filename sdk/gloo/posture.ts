@@ -2,7 +2,8 @@
 // -> mesh services), the strict namespaces' policies, and the control plane <-> proxies (xDS) link read
 // from the chart values as installed. Pure.
 import { mtlsPolicyObjects, planMtlsPolicy } from "../istio";
-import type { DeclaredLink, KubeObject, PostureInput } from "../posture";
+import type { DeclaredLink, KubeObject, LinkPosture, PostureInput } from "../posture";
+import { DEFAULT_MESH_FACTS, ownPosture } from "../posture";
 import { glooChartValues, glooNamespace, glooUpstream } from "./manifests";
 import { GlooMtlsPlan } from "./plan";
 
@@ -30,4 +31,13 @@ export function glooPostureInput(name: string, plan: GlooMtlsPlan): Required<Pic
         declaredLinks.push({ kind: "gloo-xds", namespace: plan.namespace, glooMtls, source: `chart gloo (release ${plan.chart.releaseName}) global.glooMtls.enabled=${glooMtls}` });
     }
     return { objects, declaredLinks };
+}
+
+/**
+ * GlooMtls's `posture` output: xDS and the gateway-proxy -> mesh Upstream links, over what it declares
+ * (a mesh with the chart's default facts when the Istio integration is on; MtlsPlatform's posture sees the
+ * mesh's own).
+ */
+export function glooPosture(name: string, plan: GlooMtlsPlan): Record<string, LinkPosture> {
+    return ownPosture({ ...glooPostureInput(name, plan), ...(plan.istio ? { mesh: DEFAULT_MESH_FACTS } : {}) }, ["gloo-xds", "gloo-upstream"]);
 }

@@ -42,4 +42,4 @@ export {
 export type { IstioMutualDestinationRuleSpec, PeerAuthenticationSpec } from "./resources";
 
 // The posture engine's input this component declares (pure).
-export { istioMeshFacts, istioPostureInput } from "./posture";
+export { istioMeshFacts, istioPosture, istioPostureInput } from "./posture";

@@ -2,6 +2,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { installChart, valuesYaml } from "../internal/helm";
 import { HELM_INSTALL_PLAIN_KEYS, resolveArgs } from "../internal/inputs";
+import type { LinkPosture } from "../posture";
+import { istioPosture } from "./posture";
 import { childOptions } from "../internal/options";
 import { bundleFingerprints, issuerParts, publicIssuer } from "../pki";
 import { cacertsSecret, istioMeshManifests, IstioChartInstall, IstioMeshManifests } from "./istioMeshManifests";
@@ -48,6 +50,11 @@ export class IstioMesh extends pulumi.ComponentResource {
     public readonly rootFingerprints!: pulumi.Output<string[]>;
     /** The istiod chart values as installed, YAML text (plain data, no secrets). */
     public readonly istiodValues!: pulumi.Output<string>;
+    /**
+     * The links this component owns, keyed by link id, with their effective state computed by the posture
+     * engine from what it declares (`istioPosture`: proxies -> istiod); MtlsPlatform's `posture` sees every component and the mesh together.
+     */
+    public readonly posture!: pulumi.Output<{ [link: string]: LinkPosture }>;
 
     constructor(name: string, args: IstioMeshArgs, opts?: pulumi.ComponentResourceOptions) {
         const r = resolveArgs(ISTIO_MESH_TYPE, name, args, (a) => planIstioMesh(name, a));
@@ -99,7 +106,9 @@ export class IstioMesh extends pulumi.ComponentResource {
         this.extensionProviderNames = pulumi.output(r.from((p) => p.extensionProviders.map((e) => e.name)));
         this.rootFingerprints = rootFingerprints;
         this.istiodValues = pulumi.output(r.from((p) => valuesYaml(istioMeshManifests(p).istiod.install.values)));
+        this.posture = pulumi.output(r.from((p) => istioPosture(p)));
         this.registerOutputs({
+            posture: this.posture,
             namespace: this.namespace,
             version: this.version,
             revision: this.revision,

@@ -1,7 +1,8 @@
 // IstioMesh's part of the posture engine's input: the mesh's install facts read from the istiod chart
 // values as installed (computed, then the escape hatch), its namespaces and mesh-wide policy, and the
 // proxies -> istiod link. Pure.
-import type { DeclaredLink, KubeObject, MeshFacts, PostureInput } from "../posture";
+import type { DeclaredLink, KubeObject, LinkPosture, MeshFacts, PostureInput } from "../posture";
+import { ownPosture } from "../posture";
 import { istiodValues, istioMeshManifests } from "./istioMeshManifests";
 import { IstioMeshPlan } from "./istioMeshPlan";
 import { mtlsPolicyObjects } from "./mtlsPolicyManifests";
@@ -50,4 +51,9 @@ export function istioPostureInput(plan: IstioMeshPlan): Required<Pick<PostureInp
     objects.push(...mtlsPolicyObjects(planMtlsPolicy(m.meshPolicy.resourceName, m.meshPolicy.args)).map((o) => o.object as unknown as KubeObject));
     const declaredLinks: DeclaredLink[] = [{ kind: "istiod-xds", namespace: plan.namespace, source: `chart istiod (release ${plan.istiodService})` }];
     return { objects, declaredLinks };
+}
+
+/** IstioMesh's `posture` output: the proxies -> istiod link. */
+export function istioPosture(plan: IstioMeshPlan): Record<string, LinkPosture> {
+    return ownPosture({ mesh: istioMeshFacts(plan), ...istioPostureInput(plan) }, ["istiod-xds"]);
 }

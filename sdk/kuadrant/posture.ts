@@ -18,7 +18,7 @@
 // is effective on a gateway, so the links are described in that state (without one there is no link).
 import { REVISION_LABEL, INJECT_LABEL } from "../istio";
 import type { KubeObject, LinkPosture, NamespaceFact, PostureInput, WorkloadFact } from "../posture";
-import { DEFAULT_MESH_FACTS, computePosture, kuadrantOperatorClusterTls, kuadrantOperatorSidecarLabel, postureRecord } from "../posture";
+import { DEFAULT_MESH_FACTS, kuadrantOperatorClusterTls, kuadrantOperatorSidecarLabel, ownPosture } from "../posture";
 import { AUTHORINO_SELECTOR, AUTH_CLUSTER, DEFAULT_LIMITADOR_DEPLOYMENT, ENVOY_FILTER_API_VERSION, LIMITADOR_SELECTOR, RATELIMIT_CLUSTER } from "./defaults";
 import { kuadrantCrPatch, kuadrantPeerAuthentication, withTransportSocket } from "./manifests";
 import { KuadrantComponent, KuadrantMtlsPlan, kuadrantEnvoyFilterName } from "./plan";
@@ -127,6 +127,5 @@ export function kuadrantPostureInput(plan: KuadrantMtlsPlan): Required<Pick<Post
  */
 export function kuadrantPosture(plan: KuadrantMtlsPlan): Record<string, LinkPosture> {
     const revision = plan.operator?.revision ?? plan.manual?.revision ?? "";
-    const result = computePosture({ ...kuadrantPostureInput(plan), mesh: { ...DEFAULT_MESH_FACTS, revision } });
-    return postureRecord({ ...result, links: result.links.filter((l) => l.kind === "kuadrant") });
+    return ownPosture({ ...kuadrantPostureInput(plan), mesh: { ...DEFAULT_MESH_FACTS, revision } }, ["kuadrant"]);
 }

@@ -762,6 +762,15 @@ export function postureRecord(result: PostureResult): Record<string, LinkPosture
     return Object.fromEntries(result.links.map((l) => [l.id, { state: l.state, kind: l.kind, reason: l.reason, decidedBy: [...l.decidedBy] }]));
 }
 
+/**
+ * A component's own `posture` output: the links of `kinds` the engine computes over what the component
+ * declares (`input`; a mesh with the chart's default facts when the component does not know its mesh).
+ */
+export function ownPosture(input: PostureInput, kinds: ReadonlyArray<PostureLink["kind"]>): Record<string, LinkPosture> {
+    const result = computePosture(input);
+    return postureRecord({ ...result, links: result.links.filter((l) => kinds.includes(l.kind)) });
+}
+
 /** Several partial inputs as one (objects, workloads, links and namespaces concatenated; the first mesh facts). */
 export function mergePostureInputs(parts: ReadonlyArray<Partial<PostureInput>>): PostureInput {
     return {
