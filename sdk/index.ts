@@ -8,3 +8,6 @@ export * from "./platform";
 export { HelmMode } from "./internal/helm";
 export { ArgsError } from "./internal/validation";
 export type { ArgsProblem } from "./internal/validation";
+// The posture engine, its rule models and the CLI's readers and formatters, as one namespace
+// (`import { posture } from "meshtls"; posture.computePosture(...)`).
+export * as posture from "./posture";
