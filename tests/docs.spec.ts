@@ -4,6 +4,7 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { LINK_KINDS } from "../sdk/posture";
 import { PLATFORM_CONFIG_SCHEMA } from "../sdk";
 import * as sdk from "../sdk";
 import { ROOT } from "./gen/analyzer";
@@ -80,5 +81,19 @@ describe("docs: the README stays true", () => {
         assert.equal(README.match(/^## Rotation runbook/gm)?.length, 1);
         assert.deepEqual(README.match(/\bsdk\/[\w.]/g) ?? [], []);
         assert.deepEqual(README.match(/\btests\/[\w][\w./-]*/g) ?? [], []);
+    });
+});
+
+describe("docs: the posture engine reference stays true", () => {
+    it("docs/reference/posture.md lists every rule file of sdk/posture/rules and every link kind", () => {
+        const doc = fs.readFileSync(path.join(ROOT, "docs", "reference", "posture.md"), "utf8");
+        const rules = fs
+            .readdirSync(path.join(ROOT, "sdk", "posture", "rules"))
+            .filter((f) => f.endsWith(".ts") && f !== "index.ts")
+            .map((f) => f.replace(/\.ts$/, ""));
+        assert.ok(rules.length >= 20);
+        assert.deepEqual(rules.filter((r) => !doc.includes(`| \`${r}\` |`)), []);
+        assert.equal(LINK_KINDS.length, 7);
+        assert.deepEqual(LINK_KINDS.filter((k) => !doc.includes(`| \`${k}\` |`)), []);
     });
 });

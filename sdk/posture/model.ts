@@ -183,6 +183,12 @@ export interface PostureInput {
     namespaces?: NamespaceFact[];
 }
 
+/** Every kind of link the engine computes (docs/reference/posture.md describes each). */
+export const LINK_KINDS = Object.freeze(["service", "ext-authz", "kuadrant", "gloo-upstream", "gloo-xds", "istiod-xds", "webhook"] as const);
+
+/** A kind of link. */
+export type LinkKind = (typeof LINK_KINDS)[number];
+
 /** One link and its effective state. */
 export interface PostureLink {
     /** Stable key, `<client> -> <server>`, e.g. `mesh -> kyverno/kyverno-authz-server:9081`. */
@@ -191,8 +197,8 @@ export interface PostureLink {
     client: string;
     /** The server side, `namespace/service:port` or a control-plane name. */
     server: string;
-    /** What kind of link it is. */
-    kind: "service" | "ext-authz" | "kuadrant" | "gloo-upstream" | "gloo-xds" | "istiod-xds" | "webhook";
+    /** What kind of link it is (one of LINK_KINDS). */
+    kind: LinkKind;
     /** The effective state. */
     state: LinkState;
     /** Why, in one sentence, naming the rule. */
