@@ -24,7 +24,7 @@ import { readClusterTransportSocket } from "./rules/kuadrantClusterTransport";
 import { glooUpstreamTls } from "./rules/glooUpstreamTls";
 import { extAuthzCluster } from "./rules/extAuthzCluster";
 import { webhookLinkState } from "./rules/webhookLink";
-import { isSidecarInjected } from "./rules/sidecarInjection";
+import { inboundPortCaptured, isSidecarInjected } from "./rules/sidecarInjection";
 import { matchesLabels } from "../internal/values";
 import type { DeclaredLink, KubeObject, LinkPosture, LinkState, MeshFacts, PostureInput, PostureLink, PostureResult, WorkloadFact } from "./model";
 
@@ -60,6 +60,8 @@ interface ServiceView {
     selector?: Record<string, string>;
     ports: Array<{ port: number; targetPort?: number | string; name?: string; appProtocol?: string; protocol?: string }>;
     ref: string;
+    /** Why the Service's ports cannot be read as the API server would store them (then its links are unknown). */
+    invalid?: string;
 }
 
 /** A pod template (or a chart's pods) as the engine reads it. */
@@ -67,9 +69,34 @@ interface WorkloadView {
     namespace: string;
     name: string;
     labels: Record<string, string>;
+    /** The pod (template) annotations: `sidecar.istio.io/inject`, the inbound port capture lists. */
+    annotations: Record<string, string>;
     hostNetwork: boolean;
     containerPorts: Array<{ name?: string; containerPort: number }>;
     ref: string;
+    /**
+     * A live Pod's sidecar as it is (an `istio-proxy` container, the `sidecar.istio.io/status` annotation or
+     * the `security.istio.io/tlsMode: istio` label): injection happened at creation, whatever the labels say now.
+     */
+    liveSidecar?: boolean;
+}
+
+/** How a DestinationRule sets a port's (or the rule's) client TLS: a mode, an entry without `tls` (auto-mTLS), or a value the API server rejects. */
+type RuleTls = ClientTlsMode | "auto" | { invalid: string };
+
+/** A DestinationRule as the engine reads it. */
+interface RuleView extends DestinationRuleView {
+    ref: string;
+    name: string;
+    /** `trafficPolicy.tls`: a mode (`tls` without `mode` is DISABLE, the enum's zero value), or absent. */
+    tls: RuleTls | undefined;
+    /** `trafficPolicy.portLevelSettings`: an entry replaces the whole policy for its port (no inheritance). */
+    portTls: Map<number, RuleTls>;
+    hasTrafficPolicy: boolean;
+    /** Some subset sets its own `tls` (routes that pick the subset use it). */
+    subsetTls: boolean;
+    hasWorkloadSelector: boolean;
+    createdAt?: number;
 }
 
 /** Everything indexed once. */
@@ -78,7 +105,7 @@ interface Index {
     namespaces: Map<string, Record<string, string>>;
     namespaceRefs: Map<string, string>;
     peerAuthentications: PeerAuthenticationObject[];
-    destinationRules: Array<DestinationRuleView & { ref: string; portTls: Map<number, ClientTlsMode>; hasWorkloadSelector: boolean }>;
+    destinationRules: RuleView[];
     services: ServiceView[];
     workloads: WorkloadView[];
     envoyFilters: KubeObject[];
@@ -96,6 +123,8 @@ interface Index {
         destinationRules: Map<string, Index["destinationRules"]>;
         workloads: Map<string, WorkloadView[]>;
     };
+    /** DestinationRules by their `host` pattern (an FQDN or a `*.` wildcard), for the client namespaces that have their own. */
+    rulesByHost: Map<string, RuleView[]>;
     /** The first Service of each `namespace/name`. */
     serviceByName: Map<string, ServiceView>;
     /** The first Service each host form (`name.ns`, `name.ns.svc`, the FQDN) names. */
@@ -103,8 +132,12 @@ interface Index {
 }
 
 const WORKLOAD_KINDS = new Set(["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "Pod"]);
-/** Istio kinds that change sidecar traffic and that the engine does not model. */
-const UNMODELLED_MESH_KINDS = new Set(["Sidecar", "ServiceEntry", "WorkloadEntry", "WorkloadGroup", "ProxyConfig"]);
+/** Istio kinds that change sidecar traffic and that the engine does not model (a VirtualService can route to a subset with its own TLS). */
+const UNMODELLED_MESH_KINDS = new Set(["Sidecar", "ServiceEntry", "WorkloadEntry", "WorkloadGroup", "ProxyConfig", "VirtualService"]);
+/** Gateway API routes: with a Service parent (mesh routing, GAMMA) they change where a mesh client's calls go. */
+const ROUTE_KINDS = new Set(["HTTPRoute", "GRPCRoute", "TCPRoute", "TLSRoute"]);
+/** Kinds the engine reads that live in a namespace: without one, kubectl puts them in `default`. */
+const NAMESPACED_MODELLED_KINDS = new Set(["PeerAuthentication", "DestinationRule", "Service", "EnvoyFilter", "Upstream", ...UNMODELLED_MESH_KINDS, ...ROUTE_KINDS]);
 const KUADRANT_CLUSTERS = new Set(["kuadrant-auth-service", "kuadrant-ratelimit-service"]);
 
 function group(apiVersion: string): string {
@@ -140,16 +173,39 @@ function createdAt(o: KubeObject): number | undefined {
 }
 
 /** The pod template of a workload object (Pod: itself; CronJob: its job template's). */
-function podTemplate(o: KubeObject): { labels: Record<string, string>; spec: Record<string, unknown> } {
+function podTemplate(o: KubeObject): { labels: Record<string, string>; annotations: Record<string, string>; spec: Record<string, unknown> } {
     if (o.kind === "Pod") {
-        return { labels: o.metadata.labels ?? {}, spec: record(o.spec) };
+        return { labels: o.metadata.labels ?? {}, annotations: o.metadata.annotations ?? {}, spec: record(o.spec) };
     }
     let spec = record(o.spec);
     if (o.kind === "CronJob") {
         spec = record(record(spec.jobTemplate).spec);
     }
     const template = record(spec.template);
-    return { labels: stringMap(record(template.metadata).labels), spec: record(template.spec) };
+    const meta = record(template.metadata);
+    return { labels: stringMap(meta.labels), annotations: stringMap(meta.annotations), spec: record(template.spec) };
+}
+
+/**
+ * Whether a live Pod has a sidecar: the injector adds the `istio-proxy` container (or native-sidecar init
+ * container), the `sidecar.istio.io/status` annotation and the `security.istio.io/tlsMode: istio` label
+ * (istio 1.30.3 pkg/kube/inject/inject.go, injection-template.yaml).
+ */
+function podHasSidecar(labels: Record<string, string>, annotations: Record<string, string>, spec: Record<string, unknown>): boolean {
+    const containers = [...list(spec.containers), ...list(spec.initContainers)].map(record);
+    return containers.some((c) => c.name === "istio-proxy") || "sidecar.istio.io/status" in annotations || labels["security.istio.io/tlsMode"] === "istio";
+}
+
+/** A `tls` block's mode: absent block -> undefined; no `mode` -> DISABLE (the enum's zero value, istio/api destination_rule.proto). */
+function ruleTls(tls: unknown): RuleTls | undefined {
+    if (tls === undefined || tls === null) {
+        return undefined;
+    }
+    const mode = record(tls).mode;
+    if (mode === undefined) {
+        return "DISABLE";
+    }
+    return tlsMode(mode) ?? { invalid: `tls.mode ${JSON.stringify(mode)}` };
 }
 
 function addUnmodelled(ix: Index, namespace: string, what: string): void {
@@ -186,61 +242,93 @@ function index(input: PostureInput): Index {
         unmodelled: new Map(),
         ignored: {},
         byNamespace: { peerAuthentications: new Map(), destinationRules: new Map(), workloads: new Map() },
+        rulesByHost: new Map(),
         serviceByName: new Map(),
         serviceByHost: new Map(),
     };
     const domain = input.mesh?.clusterDomain ?? "cluster.local";
     for (const o of input.objects) {
         const g = group(o.apiVersion);
-        const ns = o.metadata.namespace ?? "";
+        const ns = o.metadata.namespace ?? (NAMESPACED_MODELLED_KINDS.has(o.kind) || WORKLOAD_KINDS.has(o.kind) ? "default" : "");
         if (o.kind === "Namespace" && g === "") {
             ix.namespaces.set(o.metadata.name, { ...(o.metadata.labels ?? {}) });
             ix.namespaceRefs.set(o.metadata.name, ref(o));
         } else if (o.kind === "PeerAuthentication" && g === "security.istio.io") {
             const spec = record(o.spec);
             const portLevel: Record<number, PeerAuthenticationModeName | "UNSET"> = {};
+            // Values the CRD rejects (crd-all.gen.yaml: mode enum, port keys 1..65535) would never be stored:
+            // the object is not read, and the links it could decide are unknown.
+            const invalid: string[] = [];
+            const mode = record(spec.mtls).mode;
+            if (mode !== undefined && modeName(mode) === undefined) {
+                invalid.push(`mtls.mode ${JSON.stringify(mode)}`);
+            }
             for (const [p, v] of Object.entries(record(spec.portLevelMtls))) {
-                const m = modeName(record(v).mode);
-                portLevel[Number(p)] = m ?? "UNSET";
+                const m = record(v).mode;
+                if (!/^[1-9][0-9]{0,4}$/.test(p) || Number(p) > 65535) {
+                    invalid.push(`portLevelMtls key ${JSON.stringify(p)}`);
+                } else if (m !== undefined && modeName(m) === undefined) {
+                    invalid.push(`portLevelMtls.${p}.mode ${JSON.stringify(m)}`);
+                } else {
+                    portLevel[Number(p)] = modeName(m) ?? "UNSET";
+                }
+            }
+            if (invalid.length > 0) {
+                addUnmodelled(ix, ns, `${ref(o)} (invalid: ${invalid.join(", ")})`);
+                continue;
             }
             const selector = stringMap(record(spec.selector).matchLabels);
             ix.peerAuthentications.push({
                 name: o.metadata.name,
                 namespace: ns,
                 selector: Object.keys(selector).length ? selector : undefined,
-                mode: modeName(record(spec.mtls).mode) ?? "UNSET",
+                mode: modeName(mode) ?? "UNSET",
                 portLevelMtls: portLevel,
                 createdAt: createdAt(o),
             });
         } else if (o.kind === "DestinationRule" && g === "networking.istio.io") {
             const spec = record(o.spec);
             const tp = record(spec.trafficPolicy);
-            const portTls = new Map<number, ClientTlsMode>();
+            // istio 1.30.3 pilot/pkg/networking/util/util.go GetPortLevelTrafficPolicy: a matching port entry
+            // replaces the policy (its `tls`, or none: auto-mTLS); the top-level `tls` is not inherited.
+            const portTls = new Map<number, RuleTls>();
             for (const s of list(tp.portLevelSettings).map(record)) {
-                const m = tlsMode(record(s.tls).mode);
                 const n = record(s.port).number;
-                if (m !== undefined && typeof n === "number") {
-                    portTls.set(n, m);
+                if (typeof n === "number") {
+                    portTls.set(n, ruleTls(s.tls) ?? "auto");
                 }
             }
+            const subsetTls = list(spec.subsets)
+                .map(record)
+                .some((sub) => {
+                    const stp = record(sub.trafficPolicy);
+                    return stp.tls !== undefined || list(stp.portLevelSettings).some((x) => record(x).tls !== undefined);
+                });
             const host = typeof spec.host === "string" ? spec.host : "";
             ix.destinationRules.push({
                 namespace: ns,
+                name: o.metadata.name,
                 host: host.includes(".") || host === "*" ? host : `${host}.${ns}.svc.${domain}`,
                 exportTo: Array.isArray(spec.exportTo) ? spec.exportTo.map(String) : undefined,
-                tlsMode: tlsMode(record(tp.tls).mode),
+                tls: ruleTls(tp.tls),
                 ref: ref(o),
                 portTls,
+                hasTrafficPolicy: spec.trafficPolicy !== undefined && spec.trafficPolicy !== null,
+                subsetTls,
                 hasWorkloadSelector: spec.workloadSelector !== undefined,
+                createdAt: createdAt(o),
             });
         } else if (o.kind === "Service" && g === "") {
             const spec = record(o.spec);
             const selector = stringMap(spec.selector);
+            const raw = list(spec.ports);
+            const bad = raw.filter((p) => !Number.isInteger(record(p).port));
             ix.services.push({
                 namespace: ns,
                 name: o.metadata.name,
                 selector: Object.keys(selector).length ? selector : undefined,
-                ports: list(spec.ports)
+                ...(bad.length > 0 ? { invalid: `${bad.length} port entr${bad.length === 1 ? "y has" : "ies have"} no integer port` } : {}),
+                ports: raw
                     .map(record)
                     .filter((p) => typeof p.port === "number")
                     .map((p) => ({
@@ -258,6 +346,8 @@ function index(input: PostureInput): Index {
                 namespace: ns,
                 name: o.metadata.name,
                 labels: t.labels,
+                annotations: t.annotations,
+                ...(o.kind === "Pod" ? { liveSidecar: podHasSidecar(t.labels, t.annotations, t.spec) } : {}),
                 hostNetwork: t.spec.hostNetwork === true,
                 containerPorts: list(t.spec.containers)
                     .map(record)
@@ -276,6 +366,8 @@ function index(input: PostureInput): Index {
             ix.upstreams.push(o);
         } else if (UNMODELLED_MESH_KINDS.has(o.kind) && g === "networking.istio.io") {
             addUnmodelled(ix, ns, ref(o));
+        } else if (ROUTE_KINDS.has(o.kind) && g === "gateway.networking.k8s.io" && list(record(o.spec).parentRefs).some((p) => record(p).kind === "Service")) {
+            addUnmodelled(ix, ns, ref(o));
         } else {
             const key = `${o.apiVersion} ${o.kind}`;
             ix.ignored[key] = (ix.ignored[key] ?? 0) + 1;
@@ -290,6 +382,7 @@ function index(input: PostureInput): Index {
             ix.namespaceRefs.set(n.name, `Namespace ${n.name} (${n.source})`);
         }
     }
+    ix.rulesByHost = groupBy(ix.destinationRules, (r) => r.host);
     ix.byNamespace = { peerAuthentications: groupByNamespace(ix.peerAuthentications), destinationRules: groupByNamespace(ix.destinationRules), workloads: groupByNamespace(ix.workloads) };
     for (const s of ix.services) {
         const key = `${s.namespace}/${s.name}`;
@@ -303,6 +396,16 @@ function index(input: PostureInput): Index {
         }
     }
     return ix;
+}
+
+/** Items by a key, in input order within each. */
+function groupBy<T>(items: readonly T[], key: (x: T) => string): Map<string, T[]> {
+    const out = new Map<string, T[]>();
+    for (const x of items) {
+        const k = key(x);
+        out.set(k, [...(out.get(k) ?? []), x]);
+    }
+    return out;
 }
 
 /** Items by namespace, in input order within each. */
@@ -343,6 +446,7 @@ function addWorkloadFact(ix: Index, w: WorkloadFact): void {
         namespace: w.namespace,
         name: w.name,
         labels: { ...w.labels },
+        annotations: {},
         hostNetwork: w.hostNetwork ?? false,
         containerPorts: w.ports.map((p) => ({ name: p.name, containerPort: p.targetPort ?? p.port })),
         ref,
@@ -374,6 +478,10 @@ function injected(ix: Index, w: WorkloadView): { injected: boolean; decidedBy: s
     if (mesh === undefined) {
         return { injected: false, decidedBy: [] };
     }
+    if (w.liveSidecar !== undefined) {
+        // A live Pod keeps what it was created with: the labels now decide only its replacements.
+        return { injected: w.liveSidecar, decidedBy: [`${w.ref} (${w.liveSidecar ? "has" : "has no"} istio-proxy)`] };
+    }
     const nsLabels = ix.namespaces.get(w.namespace);
     if (nsLabels === undefined) {
         return undefined;
@@ -383,6 +491,7 @@ function injected(ix: Index, w: WorkloadView): { injected: boolean; decidedBy: s
         namespace: w.namespace,
         namespaceLabels: nsLabels,
         podLabels: w.labels,
+        podAnnotations: w.annotations,
         hostNetwork: w.hostNetwork,
     });
     return { injected: d.injected, decidedBy: [ix.namespaceRefs.get(w.namespace) ?? `Namespace ${w.namespace}`, w.ref] };
@@ -400,16 +509,19 @@ function serverOutcome(ix: Index, w: WorkloadView, targetPort: number, protocol:
         return { state: "unknown", reason: `namespace ${w.namespace} is not among the objects, so whether ${w.name} has a sidecar is unknown`, decidedBy: [w.ref] };
     }
     const decidedBy = [...client.decidedBy, ...inj.decidedBy];
-    if (!inj.injected || mesh === undefined) {
+    // A port the sidecar does not capture reaches the application as if there were no sidecar.
+    const uncaptured = inj.injected && !inboundPortCaptured(w.annotations, targetPort);
+    if (!inj.injected || mesh === undefined || uncaptured) {
+        const noSidecar = uncaptured ? `${w.name}'s sidecar does not capture port ${targetPort} (traffic.sidecar.istio.io annotations)` : `${w.name} has no sidecar`;
         if (client.transport.kind === "plaintext") {
-            return { state: "plaintext", reason: `${w.name} has no sidecar and the client sends plain text (${client.describe})`, decidedBy };
+            return { state: "plaintext", reason: `${noSidecar} and the client sends plain text (${client.describe})`, decidedBy };
         }
         if (client.meshCert) {
-            return { state: "refused", reason: `the client sends mesh mTLS (${client.describe}) to ${w.name}, which has no sidecar to terminate it`, decidedBy };
+            return { state: "refused", reason: `the client sends mesh mTLS (${client.describe}) but ${noSidecar}: nothing terminates it`, decidedBy };
         }
         return client.appTerminatesTls
-            ? { state: "tls", reason: `${w.name} has no sidecar and terminates the client's TLS itself (${client.describe})`, decidedBy }
-            : { state: "unknown", reason: `the client sends TLS (${client.describe}) to ${w.name}, which has no sidecar; whether the application terminates TLS is not declared`, decidedBy };
+            ? { state: "tls", reason: `${noSidecar}; the application terminates the client's TLS itself (${client.describe})`, decidedBy }
+            : { state: "unknown", reason: `the client sends TLS (${client.describe}) and ${noSidecar}; whether the application terminates TLS is not declared`, decidedBy };
     }
     const pa = effectivePeerAuthentication(peerAuthenticationsFor(ix, w.namespace, mesh.rootNamespace), w.namespace, mesh.rootNamespace, w.labels, targetPort);
     for (const chosen of [pa.mesh, pa.namespace, pa.workload]) {
@@ -462,6 +574,9 @@ function serviceOutcome(ix: Index, svc: ServiceView, port: number, client: (w: W
     if (tainted.length > 0) {
         return { state: "unknown", reason: `objects the engine does not model may change this link: ${tainted.join(", ")}`, decidedBy: [svc.ref, ...tainted] };
     }
+    if (svc.invalid !== undefined) {
+        return { state: "unknown", reason: `${svc.ref}: ${svc.invalid}, which the API server rejects`, decidedBy: [svc.ref] };
+    }
     if (svc.selector === undefined) {
         return { state: "unknown", reason: `${svc.ref} has no selector (its endpoints are managed outside the objects)`, decidedBy: [svc.ref] };
     }
@@ -502,23 +617,61 @@ function targetPortOf(sp: ServiceView["ports"][number], w: WorkloadView): number
     return r.kind === "named" ? w.containerPorts.find((p) => p.name === r.name)?.containerPort : undefined;
 }
 
-/** What an injected mesh sidecar sends to `svc:port` on an endpoint of `w` (DestinationRule, else auto-mTLS). */
-function meshClient(ix: Index, svc: ServiceView, port: number, w: WorkloadView): ClientSide | Outcome {
+/**
+ * The DestinationRule a client in `clientNamespace` uses for `svc` (push_context.go lookup), merged as
+ * Istio merges several rules of one host in one namespace (istio 1.30.3 pilot/pkg/model/
+ * destination_rule.go, push_context.go setDestinationRules): sorted by creation time, the oldest rule's
+ * trafficPolicy wins (the next one's when it has none); `unknown` when that order is unknown and the
+ * candidates' policies differ.
+ */
+function ruleFor(ix: Index, svc: ServiceView, clientNamespace: string): { rule?: RuleView; unknown?: Outcome } {
+    const mesh = ix.mesh as MeshFacts;
+    const host = serviceHost(ix, svc);
+    // applicableDestinationRule reads the client's, the service's and the root namespace's rules only.
+    const rules = inNamespaces(ix.byNamespace.destinationRules, [clientNamespace, svc.namespace, mesh.rootNamespace]);
+    const found = applicableDestinationRule({ clientNamespace, host, serviceNamespace: svc.namespace, rootNamespace: mesh.rootNamespace }, rules) as RuleView | undefined;
+    if (found === undefined) {
+        return {};
+    }
+    const same = rules.filter((r) => r.namespace === found.namespace && r.host === found.host);
+    if (same.length === 1) {
+        return { rule: found };
+    }
+    const refs = same.map((r) => r.ref);
+    const policy = (r: RuleView) => JSON.stringify([r.tls, [...r.portTls]]);
+    if (same.some((r) => r.createdAt === undefined)) {
+        return new Set(same.filter((r) => r.hasTrafficPolicy).map(policy)).size <= 1
+            ? { rule: same.find((r) => r.hasTrafficPolicy) ?? found }
+            : { unknown: { state: "unknown", reason: `several DestinationRules for ${host} (${refs.join(", ")}) set different TLS and their creation order (which decides) is unknown`, decidedBy: refs } };
+    }
+    const ordered = [...same].sort((a, b) => (a.createdAt as number) - (b.createdAt as number) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return { rule: ordered.find((r) => r.hasTrafficPolicy) ?? ordered[0] };
+}
+
+/** What an injected mesh sidecar in `clientNamespace` sends to `svc:port` on an endpoint of `w` (DestinationRule, else auto-mTLS). */
+function meshClient(ix: Index, svc: ServiceView, port: number, w: WorkloadView, clientNamespace = NEUTRAL_CLIENT_NAMESPACE): ClientSide | Outcome {
     const mesh = ix.mesh;
     if (mesh === undefined) {
         return { state: "unknown", reason: "no Istio installation is declared, so mesh clients are unknown", decidedBy: [svc.ref] };
     }
-    const host = serviceHost(ix, svc);
-    // applicableDestinationRule reads the client's, the service's and the root namespace's rules only.
-    const rules = inNamespaces(ix.byNamespace.destinationRules, [NEUTRAL_CLIENT_NAMESPACE, svc.namespace, mesh.rootNamespace]);
-    const rule = applicableDestinationRule({ clientNamespace: NEUTRAL_CLIENT_NAMESPACE, host, serviceNamespace: svc.namespace, rootNamespace: mesh.rootNamespace }, rules);
-    const dr = rule === undefined ? undefined : rules.find((d) => d === rule);
+    const found = ruleFor(ix, svc, clientNamespace);
+    if (found.unknown !== undefined) {
+        return found.unknown;
+    }
+    const dr = found.rule;
     if (dr?.hasWorkloadSelector) {
         return { state: "unknown", reason: `${dr.ref} has a workloadSelector, which the engine does not model`, decidedBy: [dr.ref] };
     }
-    const mode = dr?.portTls.get(port) ?? dr?.tlsMode;
-    if (dr !== undefined && mode !== undefined) {
-        return clientForMode(mode, `${mode} from ${dr.ref}`, [dr.ref]);
+    if (dr?.subsetTls) {
+        return { state: "unknown", reason: `${dr.ref} sets TLS on a subset; routes that pick it use that TLS, and routes are not modelled`, decidedBy: [dr.ref] };
+    }
+    // A port entry replaces the policy for its port (util.go GetPortLevelTrafficPolicy): its tls, or none.
+    const tls = dr === undefined ? undefined : dr.portTls.has(port) ? dr.portTls.get(port) : dr.tls;
+    if (typeof tls === "object") {
+        return { state: "unknown", reason: `${dr?.ref ?? ""} has ${tls.invalid}, which the API server rejects`, decidedBy: dr ? [dr.ref] : [] };
+    }
+    if (dr !== undefined && tls !== undefined && tls !== "auto") {
+        return clientForMode(tls, `${tls} from ${dr.ref}${dr.portTls.has(port) ? ` (port ${port})` : ""}`, [dr.ref]);
     }
     const by = dr ? [dr.ref] : [];
     if (!mesh.enableAutoMtls) {
@@ -570,6 +723,28 @@ function link(kind: PostureLink["kind"], client: string, server: string, o: Outc
     return { id: `${client} -> ${server}`, client, server, kind, state: o.state, reason: o.reason, decidedBy: [...new Set(o.decidedBy)].sort() };
 }
 
+/**
+ * The namespaces whose own clients see another DestinationRule for `svc` than a client in a namespace
+ * without rules does (a rule in the client's namespace is looked up first: push_context.go): each gets
+ * its own link, so a rule private to one namespace is not hidden behind `mesh`.
+ */
+function clientNamespacesWithOwnRule(ix: Index, svc: ServiceView): string[] {
+    const mesh = ix.mesh;
+    if (mesh === undefined) {
+        return [];
+    }
+    const host = serviceHost(ix, svc);
+    const labels = host.split(".");
+    // The patterns that can match the host: itself, `*`, and `*.` + each of its suffixes (hostMatches).
+    const patterns = [host, "*", ...labels.slice(1).map((_, i) => `*.${labels.slice(i + 1).join(".")}`)];
+    const namespaces = new Set(patterns.flatMap((p) => (ix.rulesByHost.get(p) ?? []).map((r) => r.namespace)));
+    const neutral = ruleFor(ix, svc, NEUTRAL_CLIENT_NAMESPACE);
+    return [...namespaces].filter((ns) => {
+        const own = ruleFor(ix, svc, ns);
+        return own.rule !== neutral.rule || (own.unknown === undefined) !== (neutral.unknown === undefined);
+    });
+}
+
 function serviceLinks(ix: Index): PostureLink[] {
     const mesh = ix.mesh;
     const out: PostureLink[] = [];
@@ -578,8 +753,13 @@ function serviceLinks(ix: Index): PostureLink[] {
         if (mesh !== undefined && svc.namespace === mesh.istioNamespace && svc.selector?.app === "istiod") {
             continue;
         }
+        const own = clientNamespacesWithOwnRule(ix, svc);
         for (const p of svc.ports) {
-            out.push(link("service", "mesh", `${svc.namespace}/${svc.name}:${p.port}`, serviceOutcome(ix, svc, p.port, (w) => meshClient(ix, svc, p.port, w))));
+            const server = `${svc.namespace}/${svc.name}:${p.port}`;
+            out.push(link("service", "mesh", server, serviceOutcome(ix, svc, p.port, (w) => meshClient(ix, svc, p.port, w))));
+            for (const ns of own) {
+                out.push(link("service", `mesh ns/${ns}`, server, serviceOutcome(ix, svc, p.port, (w) => meshClient(ix, svc, p.port, w, ns))));
+            }
         }
     }
     return out;
@@ -662,12 +842,19 @@ function kuadrantLinks(ix: Index): PostureLink[] {
 
 /**
  * What Gloo's Envoy sends to an Upstream from its `sslConfig` (rules/glooUpstreamTls.ts); the certificate is
- * the mesh's when it comes from the istio-proxy sidecar's SDS (`istio_server_cert`). Gloo's own Istio
- * auto-mTLS (Settings) is not among the objects, so an Upstream without `sslConfig` is taken as plain text.
+ * the mesh's when it comes from the istio-proxy sidecar's SDS (`istio_server_cert`). Without `sslConfig`,
+ * Gloo's Istio auto-mTLS (Settings `istioOptions.enableAutoMtls`, not among the objects) decides for an
+ * endpoint with a sidecar, so that case is unknown; to one without, Gloo sends plain text either way.
  */
-function glooUpstreamClient(up: KubeObject): ClientSide | Outcome {
+function glooUpstreamClient(ix: Index, up: KubeObject, w: WorkloadView): ClientSide | Outcome {
     const spec = record(up.spec);
     const upRef = ref(up);
+    if (spec.sslConfig === undefined || spec.sslConfig === null) {
+        const inj = injected(ix, w);
+        if (inj === undefined || inj.injected) {
+            return { state: "unknown", reason: `${upRef} has no sslConfig: Gloo's Settings enableAutoMtls (not among the objects) decides what it sends to ${w.name}`, decidedBy: [upRef] };
+        }
+    }
     const r = glooUpstreamTls({ sslConfig: spec.sslConfig, disableIstioAutoMtls: spec.disableIstioAutoMtls === true });
     if (!r.known) {
         return { state: "unknown", reason: `${upRef}: ${r.reason}`, decidedBy: [upRef] };
@@ -690,8 +877,7 @@ function glooUpstreamLinks(ix: Index): PostureLink[] {
             out.push(link("gloo-upstream", client, server, { state: "unknown", reason: `${ref(up)} points at a Service that is not among the objects`, decidedBy: [ref(up)] }));
             continue;
         }
-        const c = glooUpstreamClient(up);
-        out.push(link("gloo-upstream", client, server, "state" in c ? c : serviceOutcome(ix, svc, port, () => c)));
+        out.push(link("gloo-upstream", client, server, serviceOutcome(ix, svc, port, (w) => glooUpstreamClient(ix, up, w))));
     }
     return out;
 }

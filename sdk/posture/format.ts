@@ -92,7 +92,7 @@ export function ignoredSummary(result: PostureResult): string {
     const entries = Object.keys(result.ignored)
         .sort(byCodePoint)
         .map((k) => `${result.ignored[k]} ${k}`);
-    return entries.length === 0 ? "ignored: none (every object read is modelled)" : `ignored (read but not modelled; they decide no link): ${entries.join(", ")}`;
+    return entries.length === 0 ? "ignored: none (every object read is modelled)" : `ignored (read but not modelled; no rule reads them): ${entries.join(", ")}`;
 }
 
 /** The posture in one of the formats, followed by the ignored kinds and `notes` (the loader's, e.g. defaults assumed). */

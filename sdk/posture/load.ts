@@ -248,7 +248,7 @@ interface Collected {
     meshFacts: { spec: Record<string, unknown>; place: Place }[];
     workloads: { fact: WorkloadFact; place: Place }[];
     declaredLinks: { fact: DeclaredLink; key: string; place: Place }[];
-    namespaces: NamespaceFact[];
+    namespaces: { fact: NamespaceFact; place: Place }[];
     notes: string[];
     errors: LoadProblem[];
 }
@@ -287,7 +287,7 @@ export function postureInputFromTexts(sources: PostureSource[]): LoadResult {
         ...(mesh === undefined ? {} : { mesh }),
         workloads: c.workloads.map((w) => w.fact),
         declaredLinks: c.declaredLinks.map((d) => d.fact),
-        namespaces: c.namespaces,
+        namespaces: c.namespaces.map((n) => n.fact),
     };
     return { ok: true, input, notes: c.notes, files };
 }
@@ -449,6 +449,9 @@ function duplicates(c: Collected): void {
     }
     for (const { key, place } of c.declaredLinks) {
         check(`declared ${key}`, `DeclaredLink ${key}`, place);
+    }
+    for (const { fact, place } of c.namespaces) {
+        check(`namespace labels ${fact.name}`, `NamespaceLabels ${fact.name}`, place);
     }
 }
 
@@ -626,7 +629,7 @@ function readFacts(value: Record<string, unknown>, object: KubeObject, place: Pl
             if (c.errors.length > before || name === undefined) {
                 return;
             }
-            c.namespaces.push({ name, labels: { ...(spec.labels as Record<string, string>) }, source: (spec.source as string | undefined) ?? `NamespaceLabels ${name}` });
+            c.namespaces.push({ fact: { name, labels: { ...(spec.labels as Record<string, string>) }, source: (spec.source as string | undefined) ?? `NamespaceLabels ${name}` }, place });
             return;
         }
         case "Workload": {

@@ -179,7 +179,7 @@ describe("meshtls CLI", () => {
             write("w.yaml", "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n");
             const r = run(["posture", dir]);
             assert.equal(r.code, EXIT_OK, r.stderr);
-            assert.match(r.stdout, /\nignored \(read but not modelled; they decide no link\): 1 example\.com\/v1 Widget\n/);
+            assert.match(r.stdout, /\nignored \(read but not modelled; no rule reads them\): 1 example\.com\/v1 Widget\n/);
         });
 
         it("reads a render-like directory of objects written from the plans", () => {

@@ -207,7 +207,7 @@ describe("posture engine: integration links", () => {
         assert.equal(only(shop([], { mesh: gone }), "mesh -> ext_authz x (nope.shop.svc.cluster.local:80)").state, "unknown");
     });
 
-    it("Gloo Upstream with the Istio SDS sslConfig and ALPN istio: mtls under PERMISSIVE; without sslConfig: plaintext under PERMISSIVE, refused under STRICT", () => {
+    it("Gloo Upstream with the Istio SDS sslConfig and ALPN istio: mtls under PERMISSIVE; without sslConfig: unknown to an injected endpoint (Gloo's Settings decide), plain text to one without a sidecar", () => {
         const up = (ssl: boolean): KubeObject => ({
             apiVersion: "gloo.solo.io/v1",
             kind: "Upstream",
@@ -216,8 +216,10 @@ describe("posture engine: integration links", () => {
         });
         const ID2 = "gateway-proxy gloo-system -> shop/web:80";
         assert.equal(only(shop([up(true)]), ID2).state, "mtls");
-        assert.equal(only(shop([up(false)]), ID2).state, "plaintext");
-        assert.equal(only(shop([up(false), pa("shop", "default", "STRICT")]), ID2).state, "refused");
+        const l = only(shop([up(false)]), ID2);
+        assert.equal(l.state, "unknown");
+        assert.match(l.reason, /enableAutoMtls/);
+        assert.equal(only(shop([up(false)], { injected: false }), ID2).state, "plaintext");
     });
 
     it("declared control-plane links: Gloo xDS with glooMtls is mtls (the chart's gateway-proxy presents gloo-mtls-certs, which gloo verifies), without it plaintext; istiod xDS is tls (JWT, no client certificate)", () => {
@@ -244,5 +246,124 @@ describe("posture engine: integration links", () => {
         assert.equal(only({ objects: objs("PERMISSIVE"), mesh: MESH, declaredLinks: [hook(true)] }, ID3).state, "tls");
         assert.equal(only({ objects: objs("STRICT"), mesh: MESH, declaredLinks: [hook(true)] }, ID3).state, "refused");
         assert.equal(only({ objects: objs("PERMISSIVE"), mesh: MESH, declaredLinks: [hook(false)] }, ID3).state, "refused");
+    });
+});
+
+describe("posture engine: what the independent review found (each against Istio 1.30.3)", () => {
+    const withTemplate = (meta: { labels?: Record<string, string>; annotations?: Record<string, string> }): KubeObject => ({
+        apiVersion: "apps/v1",
+        kind: "Deployment",
+        metadata: { name: "web", namespace: "shop" },
+        spec: { template: { metadata: { labels: { app: "web", ...meta.labels }, annotations: meta.annotations ?? {} }, spec: { containers: [{ name: "app", ports: [{ name: "http", containerPort: 8080 }] }] } } },
+    });
+    const replaceWeb = (input: PostureInput, d: KubeObject): PostureInput => ({ ...input, objects: input.objects.map((o) => (o.kind === "Deployment" ? d : o)) });
+
+    it("the pod annotation sidecar.istio.io/inject: false (no label) keeps the sidecar out (inject.go injectRequired): plain text, not mtls", () => {
+        const input = replaceWeb(shop([pa("istio-system", "default", "STRICT")]), withTemplate({ annotations: { "sidecar.istio.io/inject": "false" } }));
+        assert.equal(only(input, WEB).state, "plaintext");
+        // The label wins over the annotation when both are given.
+        const both = replaceWeb(shop([pa("istio-system", "default", "STRICT")]), withTemplate({ labels: { "sidecar.istio.io/inject": "true" }, annotations: { "sidecar.istio.io/inject": "false" } }));
+        assert.equal(only(both, WEB).state, "mtls");
+    });
+
+    it("a target port the sidecar does not capture (excludeInboundPorts, or not in includeInboundPorts) gets the client's mesh mTLS raw: refused", () => {
+        const variants: Array<Record<string, string>> = [{ "traffic.sidecar.istio.io/excludeInboundPorts": "9090,8080" }, { "traffic.sidecar.istio.io/includeInboundPorts": "9090" }];
+        assert.equal(variants.length, 2);
+        for (const annotations of variants) {
+            const l = only(replaceWeb(shop([pa("shop", "default", "STRICT")]), withTemplate({ annotations })), WEB);
+            assert.equal(l.state, "refused", JSON.stringify(annotations));
+            assert.match(l.reason, /does not capture port 8080/);
+        }
+        assert.equal(only(replaceWeb(shop([pa("shop", "default", "STRICT")]), withTemplate({ annotations: { "traffic.sidecar.istio.io/includeInboundPorts": "8080" } })), WEB).state, "mtls");
+    });
+
+    it("a live Pod is judged by the sidecar it has, not by today's namespace labels", () => {
+        const pod = (sidecar: boolean): KubeObject => ({
+            apiVersion: "v1",
+            kind: "Pod",
+            metadata: { name: "web-1", namespace: "shop", labels: { app: "web" } },
+            spec: { containers: [{ name: "app", ports: [{ name: "http", containerPort: 8080 }] }, ...(sidecar ? [{ name: "istio-proxy" }] : [])] },
+        });
+        const live = (sidecar: boolean): PostureInput => ({ objects: [injectedNs("shop"), pod(sidecar), service("shop", "web", { app: "web" }), pa("shop", "default", "PERMISSIVE")], mesh: MESH });
+        assert.equal(only(live(true), WEB).state, "mtls");
+        const l = only(live(false), WEB);
+        assert.equal(l.state, "plaintext", "labelled after the pod was created: no sidecar, auto-mTLS sends plain text");
+        assert.ok(l.decidedBy.includes("Pod shop/web-1 (has no istio-proxy)"), l.decidedBy.join(", "));
+    });
+
+    it("a DestinationRule tls without mode is DISABLE (the enum's zero value): refused by STRICT, never mtls; an unknown mode: unknown", () => {
+        const noMode: KubeObject = { apiVersion: "networking.istio.io/v1", kind: "DestinationRule", metadata: { name: "sni", namespace: "shop" }, spec: { host: "web.shop.svc.cluster.local", trafficPolicy: { tls: { sni: "web.example" } } } };
+        assert.equal(only(shop([pa("shop", "default", "STRICT"), noMode]), WEB).state, "refused");
+        assert.equal(only(shop([pa("shop", "default", "STRICT"), dr("shop", "bad", "web.shop.svc.cluster.local", "istio_mutual")]), WEB).state, "unknown");
+    });
+
+    it("a port-level entry replaces the whole policy (util.go GetPortLevelTrafficPolicy): no tls there means auto-mTLS, not the rule's tls", () => {
+        const rule = (top: string | undefined, port: Record<string, unknown>): KubeObject => ({
+            apiVersion: "networking.istio.io/v1",
+            kind: "DestinationRule",
+            metadata: { name: "web", namespace: "shop" },
+            spec: { host: "web.shop.svc.cluster.local", trafficPolicy: { ...(top ? { tls: { mode: top } } : {}), portLevelSettings: [{ port: { number: 80 }, ...port }] } },
+        });
+        // Namespace DISABLE turns auto-mTLS off; the workload is STRICT: the port entry without tls falls to
+        // auto-mTLS (plain text) and is refused, although the rule says ISTIO_MUTUAL.
+        const objs = [pa("shop", "default", "DISABLE"), pa("shop", "web", "STRICT", { selector: { app: "web" } })];
+        assert.equal(only(shop([...objs, rule("ISTIO_MUTUAL", { loadBalancer: { simple: "ROUND_ROBIN" } })]), WEB).state, "refused");
+        // And the other way: the rule DISABLE, the port entry's own ISTIO_MUTUAL wins.
+        assert.equal(only(shop([pa("shop", "default", "STRICT"), rule("DISABLE", { tls: { mode: "ISTIO_MUTUAL" } })]), WEB).state, "mtls");
+    });
+
+    it("several DestinationRules for one host: the oldest trafficPolicy wins (destination_rule.go merge); without creation times and disagreeing: unknown", () => {
+        const subsetsOnly = (created?: string): KubeObject => ({ apiVersion: "networking.istio.io/v1", kind: "DestinationRule", metadata: { name: "a", namespace: "shop", ...(created ? { creationTimestamp: created } : {}) }, spec: { host: "web.shop.svc.cluster.local", subsets: [{ name: "v1", labels: { version: "v1" } }] } });
+        const disable = (created?: string): KubeObject => ({ ...dr("shop", "b", "web.shop.svc.cluster.local", "DISABLE"), metadata: { name: "b", namespace: "shop", ...(created ? { creationTimestamp: created } : {}) } });
+        const mtls = (created?: string): KubeObject => ({ ...dr("shop", "c", "web.shop.svc.cluster.local", "ISTIO_MUTUAL"), metadata: { name: "c", namespace: "shop", ...(created ? { creationTimestamp: created } : {}) } });
+        // The oldest has no trafficPolicy: the next one's DISABLE decides; STRICT refuses it.
+        assert.equal(only(shop([pa("shop", "default", "STRICT"), subsetsOnly("2026-01-01T00:00:00Z"), disable("2026-02-01T00:00:00Z")]), WEB).state, "refused");
+        // The older ISTIO_MUTUAL wins over a newer DISABLE.
+        assert.equal(only(shop([pa("shop", "default", "STRICT"), disable("2026-02-01T00:00:00Z"), mtls("2026-01-01T00:00:00Z")]), WEB).state, "mtls");
+        assert.equal(only(shop([pa("shop", "default", "STRICT"), disable(), mtls()]), WEB).state, "unknown");
+    });
+
+    it("routing the engine does not model makes the link unknown: a VirtualService, a mesh HTTPRoute (Service parent), a subset with its own tls", () => {
+        const vs: KubeObject = { apiVersion: "networking.istio.io/v1", kind: "VirtualService", metadata: { name: "web", namespace: "shop" }, spec: { hosts: ["web"] } };
+        const route: KubeObject = { apiVersion: "gateway.networking.k8s.io/v1", kind: "HTTPRoute", metadata: { name: "web", namespace: "shop" }, spec: { parentRefs: [{ kind: "Service", name: "web" }] } };
+        const ingress: KubeObject = { apiVersion: "gateway.networking.k8s.io/v1", kind: "HTTPRoute", metadata: { name: "in", namespace: "shop" }, spec: { parentRefs: [{ kind: "Gateway", name: "gw" }] } };
+        const subset: KubeObject = { apiVersion: "networking.istio.io/v1", kind: "DestinationRule", metadata: { name: "s", namespace: "shop" }, spec: { host: "web.shop.svc.cluster.local", subsets: [{ name: "v1", labels: {}, trafficPolicy: { tls: { mode: "DISABLE" } } }] } };
+        assert.equal(only(shop([pa("shop", "default", "STRICT"), vs]), WEB).state, "unknown");
+        assert.equal(only(shop([pa("shop", "default", "STRICT"), route]), WEB).state, "unknown");
+        assert.equal(only(shop([pa("shop", "default", "STRICT"), ingress]), WEB).state, "mtls", "an ingress route does not change mesh calls");
+        assert.equal(only(shop([pa("shop", "default", "STRICT"), subset]), WEB).state, "unknown");
+    });
+
+    it("a DestinationRule private to a client namespace gets its own link (push_context.go looks in the client's namespace first)", () => {
+        const priv: KubeObject = { ...dr("shop", "off", "web.shop.svc.cluster.local", "DISABLE"), spec: { host: "web.shop.svc.cluster.local", exportTo: ["."], trafficPolicy: { tls: { mode: "DISABLE" } } } };
+        const input = shop([pa("shop", "default", "STRICT"), priv]);
+        assert.equal(only(input, WEB).state, "mtls", "clients elsewhere do not see the private rule");
+        assert.equal(only(input, "mesh ns/shop -> shop/web:80").state, "refused");
+        const elsewhere: KubeObject = dr("legacy", "web", "web.shop.svc.cluster.local", "DISABLE");
+        assert.equal(only(shop([pa("shop", "default", "STRICT"), elsewhere]), "mesh ns/legacy -> shop/web:80").state, "refused");
+        // No extra link when a namespace's rule is the one every client sees.
+        const links = computePosture(shop([pa("shop", "default", "STRICT"), dr("shop", "web", "web.shop.svc.cluster.local", "ISTIO_MUTUAL")])).links.map((l) => l.id);
+        assert.deepEqual(links, [WEB]);
+    });
+
+    it("objects the API server would reject are not read: their links are unknown, named", () => {
+        const badMode = pa("shop", "default", "strict");
+        const l = only(shop([badMode]), WEB);
+        assert.equal(l.state, "unknown");
+        assert.match(l.reason, /PeerAuthentication shop\/default \(invalid: mtls\.mode "strict"\)/);
+        const badKey: KubeObject = { apiVersion: "security.istio.io/v1", kind: "PeerAuthentication", metadata: { name: "web", namespace: "shop" }, spec: { selector: { matchLabels: { app: "web" } }, portLevelMtls: { "8080.0": { mode: "DISABLE" } } } };
+        assert.equal(only(shop([pa("shop", "default", "STRICT"), badKey]), WEB).state, "unknown");
+        const badPorts: KubeObject = { apiVersion: "v1", kind: "Service", metadata: { name: "web", namespace: "shop" }, spec: { selector: { app: "web" }, ports: [{ name: "http", port: 80, targetPort: 8080 }, { port: "81" }] } };
+        const input = shop([pa("shop", "default", "STRICT")]);
+        const svcInvalid = only({ ...input, objects: input.objects.map((o) => (o.kind === "Service" ? badPorts : o)) }, WEB);
+        assert.equal(svcInvalid.state, "unknown");
+        assert.match(svcInvalid.reason, /no integer port/);
+    });
+
+    it("namespaced objects without metadata.namespace are in default, as kubectl applies them (not in every client's namespace)", () => {
+        const nons: KubeObject = { apiVersion: "networking.istio.io/v1", kind: "DestinationRule", metadata: { name: "x" }, spec: { host: "web.shop.svc.cluster.local", trafficPolicy: { tls: { mode: "DISABLE" } } } };
+        const input = shop([pa("shop", "default", "STRICT"), nons]);
+        assert.equal(only(input, WEB).state, "mtls");
+        assert.equal(only(input, "mesh ns/default -> shop/web:80").state, "refused");
     });
 });

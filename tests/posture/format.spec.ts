@@ -44,7 +44,7 @@ describe("posture formats: table", () => {
         assert.deepEqual(lines.slice(lines.indexOf("")), [
             "",
             "4 links: 1 mtls, 1 tls, 1 plaintext, 1 refused",
-            "ignored (read but not modelled; they decide no link): 3 apps/v1 Deployment, 2 v1 ConfigMap",
+            "ignored (read but not modelled; no rule reads them): 3 apps/v1 Deployment, 2 v1 ConfigMap",
             "note: no MeshFacts document was given: assumed the defaults",
             "",
         ]);
@@ -74,7 +74,7 @@ describe("posture formats: markdown", () => {
     });
 
     it("ends with the counts, the ignored kinds and the notes", () => {
-        assert.ok(text.endsWith("\n4 links: 1 mtls, 1 tls, 1 plaintext, 1 refused.\n\nignored (read but not modelled; they decide no link): 3 apps/v1 Deployment, 2 v1 ConfigMap\n\n> **Note:** no MeshFacts document was given: assumed the defaults\n"), text);
+        assert.ok(text.endsWith("\n4 links: 1 mtls, 1 tls, 1 plaintext, 1 refused.\n\nignored (read but not modelled; no rule reads them): 3 apps/v1 Deployment, 2 v1 ConfigMap\n\n> **Note:** no MeshFacts document was given: assumed the defaults\n"), text);
     });
 
     it("no raw HTML from object names", () => {
@@ -133,7 +133,7 @@ describe("posture formats: mermaid (the links part of postureDiagram, with a not
     });
 
     it("shows the counts, the ignored kinds and the notes in a node of the diagram", () => {
-        assert.ok(lines.includes('    notes["4 links: 1 mtls, 1 tls, 1 plaintext, 1 refused<br/>ignored (read but not modelled; they decide no link): 3 apps/v1 Deployment, 2 v1 ConfigMap<br/>note: no MeshFacts document was given: assumed the defaults"]:::notes'), lines.join("\n"));
+        assert.ok(lines.includes('    notes["4 links: 1 mtls, 1 tls, 1 plaintext, 1 refused<br/>ignored (read but not modelled; no rule reads them): 3 apps/v1 Deployment, 2 v1 ConfigMap<br/>note: no MeshFacts document was given: assumed the defaults"]:::notes'), lines.join("\n"));
     });
 
     it("sanitizes ids (no reserved word, no collision) and escapes labels", () => {
@@ -211,7 +211,7 @@ describe("posture diff", () => {
                 "",
                 "Unchanged: 1 link. After: 3 links: 1 mtls, 2 refused.",
                 "",
-                "ignored (read but not modelled; they decide no link): 1 v1 ConfigMap",
+                "ignored (read but not modelled; no rule reads them): 1 v1 ConfigMap",
                 "",
                 "> **Note:** after: a note",
                 "",
@@ -225,7 +225,7 @@ describe("posture diff", () => {
         assert.match(md, /\nNo posture change: the 3 links keep their state\.\n/);
         assert.doesNotMatch(md, /###/);
         // The ignored kinds differ: both sides shown.
-        assert.match(md, /\nBefore: ignored \(read but not modelled; they decide no link\): 1 v1 ConfigMap\n\nAfter: ignored: none/);
+        assert.match(md, /\nBefore: ignored \(read but not modelled; no rule reads them\): 1 v1 ConfigMap\n\nAfter: ignored: none/);
         assert.match(formatPostureDiff(before, before, { verdict: "safe", reason: "no intermediate state breaks a link" }), /\n\*\*Transition safety: safe\.\*\* no intermediate state breaks a link\n/);
     });
 });

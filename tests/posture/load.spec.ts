@@ -222,10 +222,13 @@ describe("posture loader: facts documents", () => {
         assert.deepEqual(errors(fromText(facts("MeshFacts", "").replace("v1alpha1", "v1"))).map((p) => `${p.at ?? ""}: ${p.message}`), ['apiVersion: got "posture.meshtls.dev/v1"; the facts documents are posture.meshtls.dev/v1alpha1']);
     });
 
-    it("two MeshFacts, or two Workloads of one name, are errors", () => {
+    it("two MeshFacts, or two Workloads or NamespaceLabels of one name, are errors", () => {
         assert.deepEqual(errors(fromText(`${facts("MeshFacts", "")}---\n${facts("MeshFacts", "").replace("name: f", "name: g")}`)).map(describeLoadProblem), ["in.yaml: document 2 (line 7): a second MeshFacts document (the first is in in.yaml: document 1 (line 1)); give one per input"]);
         const w = facts("Workload", "spec: {labels: {}}\n");
         assert.deepEqual(errors(fromText(`${w}---\n${w}`)).map((p) => p.message), ["Workload ns/f is defined twice (also at in.yaml: document 1 (line 1))"]);
+        // NamespaceLabels too (two would make `posture diff` fail, and `posture` keep one silently).
+        const n = `apiVersion: ${POSTURE_FACTS_API_VERSION}\nkind: NamespaceLabels\nmetadata:\n  name: shop\nspec: {labels: {}}\n`;
+        assert.deepEqual(errors(fromText(`${n}---\n${n}`)).map((p) => p.message), ["NamespaceLabels shop is defined twice (also at in.yaml: document 1 (line 1))"]);
     });
 });
 

@@ -15,10 +15,14 @@
 //   `revisionTags` renders the same `rev.namespace.`/`rev.object.` pair for the tag name, and the tag
 //   `default` also renders `namespace.`/`object.` (and `auto.`).
 // - `pkg/kube/inject/inject.go` `injectRequired`: once called, the pod label `sidecar.istio.io/inject`
-//   (preferred over the annotation) "true"/"false" decides; otherwise the injector policy (chart default
-//   `enabled`) injects; host-network pods are never injected. The webhook selectors above already exclude
-//   `false`, so with the default policy the selectors decide (annotations and Never/AlwaysInjectSelector
-//   are not modelled).
+//   decides when present, else the (deprecated) annotation of the same name; "false" never injects,
+//   "true" injects; otherwise the injector policy (chart default `enabled`) injects; host-network pods are
+//   never injected. The webhook selectors above already exclude the label `false`; the annotation `false`
+//   is honoured here (Never/AlwaysInjectSelector are not modelled).
+// - `manifests/charts/istio-control/istio-discovery/files/injection-template.yaml` (istio-init args `-b`
+//   and `-d`): the sidecar captures the inbound ports of `traffic.sidecar.istio.io/includeInboundPorts`
+//   (chart default `*`: all) minus `traffic.sidecar.istio.io/excludeInboundPorts`; an uncaptured port
+//   reaches the application directly, as if the pod had no sidecar.
 // Pure: no Pulumi resources, no I/O.
 
 /** A label selector requirement, as the webhook templates render them. */
@@ -63,6 +67,8 @@ export interface SidecarInjectionInput {
     namespaceLabels: Record<string, string>;
     /** The pod's labels. */
     podLabels: Record<string, string>;
+    /** The pod's annotations (`sidecar.istio.io/inject` is read when the label is absent). @default {} */
+    podAnnotations?: Record<string, string>;
     /** The pod's `hostNetwork`. @default false */
     hostNetwork?: boolean;
 }
@@ -147,6 +153,26 @@ export function isSidecarInjected(input: SidecarInjectionInput): SidecarInjectio
         .flatMap(injectorWebhooks)
         .filter((h) => matchesRequirements(nsLabels, h.namespaceSelector) && matchesRequirements(input.podLabels, h.objectSelector))
         .map((h) => `${h.prefix}@${h.revision}`);
-    const required = !(input.hostNetwork ?? false) && input.podLabels["sidecar.istio.io/inject"] !== "false";
+    // The label when present, else the annotation (inject.go injectRequired).
+    const selector = input.podLabels["sidecar.istio.io/inject"] ?? input.podAnnotations?.["sidecar.istio.io/inject"];
+    const required = !(input.hostNetwork ?? false) && selector !== "false";
     return { injected: matchedBy.length > 0 && required, matchedBy };
+}
+
+/** Pod annotation listing the inbound ports the sidecar captures (`*`: all). */
+export const INCLUDE_INBOUND_PORTS_ANNOTATION = "traffic.sidecar.istio.io/includeInboundPorts";
+/** Pod annotation listing inbound ports the sidecar does not capture. */
+export const EXCLUDE_INBOUND_PORTS_ANNOTATION = "traffic.sidecar.istio.io/excludeInboundPorts";
+
+/**
+ * Whether an injected pod's sidecar captures inbound traffic to container port `port`
+ * (injection-template.yaml istio-init `-b` / `-d`); an uncaptured port reaches the application directly.
+ */
+export function inboundPortCaptured(podAnnotations: Readonly<Record<string, string>>, port: number): boolean {
+    const list = (v: string | undefined) => (v ?? "").split(",").map((x) => x.trim()).filter((x) => x !== "");
+    const include = podAnnotations[INCLUDE_INBOUND_PORTS_ANNOTATION] ?? "*";
+    if (list(podAnnotations[EXCLUDE_INBOUND_PORTS_ANNOTATION]).includes(String(port))) {
+        return false;
+    }
+    return include.trim() === "*" || list(include).includes(String(port));
 }
