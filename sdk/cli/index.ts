@@ -2,3 +2,4 @@
 export * from "./posture";
 export * from "./run";
 export * from "./render";
+export * from "./plan";

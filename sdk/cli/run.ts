@@ -3,6 +3,7 @@
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, parsePostureArgs, runPosture, runPostureDiff, UsageError } from "./posture";
 import type { CliIo, CliOptions } from "./posture";
 import { runRender } from "./render";
+import { runPlan } from "./plan";
 
 /** The help text (`meshtls --help`); docs/reference/cli.md shows it verbatim, and a test keeps them equal. */
 export const CLI_HELP = `meshtls: the effective mTLS posture of a mesh, computed from its Kubernetes objects
@@ -11,6 +12,7 @@ Usage:
   meshtls posture [paths...] [--format table|markdown|json|mermaid] [--fail-on STATES]
   meshtls posture diff <before> <after> [--fail-on STATES]
   meshtls render <Pulumi.<stack>.yaml> [--out DIR] [--name NAME]
+  meshtls plan [--stack-file FILE] [--out DIR]
   meshtls --help
 
 Paths are YAML or JSON files, or directories read recursively (.yaml, .yml, .json files, in
@@ -26,6 +28,9 @@ links added, removed, or whose state changed.
 render writes the posture input of the MtlsPlatform a stack file configures (its objects and
 facts, no Secret) as YAML: to DIR/posture.yaml with --out, else to stdout. Render the base and
 the head of a pull request, then run posture diff on the two.
+plan (npm run plan) writes what the main program would create from a stack file (default
+Pulumi.dev.yaml) to DIR (default plan/): objects.yaml (every object meshtls declares, not
+those the charts render), charts.yaml, posture.md and diagram.mmd; keys are placeholders.
 
 Options:
   --format FORMAT   posture only: table (default), markdown, json, mermaid
@@ -54,12 +59,26 @@ export function runCli(argv: string[], io: CliIo, options: CliOptions = {}): num
         return EXIT_USAGE;
     };
     if (argv.length === 0) {
-        return usage("no command; accepted: posture, posture diff, render, --help");
+        return usage("no command; accepted: posture, posture diff, render, plan, --help");
     }
     const [command, ...rest] = argv;
     if (command === "--help" || command === "-h" || command === "help") {
         io.stdout(CLI_HELP);
         return EXIT_OK;
+    }
+    if (command === "plan") {
+        if (rest.includes("--help") || rest.includes("-h")) {
+            io.stdout(CLI_HELP);
+            return EXIT_OK;
+        }
+        try {
+            return runPlan(rest, io);
+        } catch (e) {
+            if (e instanceof UsageError) {
+                return usage(e.message, " plan");
+            }
+            throw e;
+        }
     }
     if (command === "render") {
         if (rest.includes("--help") || rest.includes("-h")) {
@@ -76,7 +95,7 @@ export function runCli(argv: string[], io: CliIo, options: CliOptions = {}): num
         }
     }
     if (command !== "posture") {
-        return usage(`unknown command ${JSON.stringify(command)}; accepted: posture, posture diff, render, --help`);
+        return usage(`unknown command ${JSON.stringify(command)}; accepted: posture, posture diff, render, plan, --help`);
     }
     // `posture diff`: a directory named diff is `./diff`.
     const diff = rest[0] === "diff";

@@ -23,7 +23,7 @@ export type {
     GlooIstioValuesKey,
     GlooUpstreamPlan,
 } from "./plan";
-export { ISTIO_UPSTREAM_SSL_CONFIG } from "./manifests";
+export { ISTIO_UPSTREAM_SSL_CONFIG, glooHelmInstall, glooMtlsSecret, glooNamespace, glooUpstream } from "./manifests";
 
 // The posture engine's input this component declares (pure).
 export { glooPosture, glooPostureInput } from "./posture";

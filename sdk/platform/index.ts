@@ -7,3 +7,5 @@ export type { MtlsPlatformPlan, PlatformChild } from "./plan";
 export { platformPosture, platformPostureInput } from "./posture";
 export type { PlatformPostureChildren } from "./posture";
 export { platformTrust } from "./diagram";
+export { PLAN_PEM_PLACEHOLDER, platformManifests } from "./manifests";
+export type { PlannedChart, PlannedObject, PlatformManifests } from "./manifests";

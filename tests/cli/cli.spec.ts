@@ -84,8 +84,8 @@ describe("meshtls CLI", () => {
         });
 
         it("no command, or an unknown one: exit 2 naming what is accepted", () => {
-            assert.match(usageError(run([])), /^meshtls: no command; accepted: posture, posture diff, render, --help\nRun meshtls --help for usage\.\n$/);
-            assert.match(usageError(run(["postur", "x"])), /^meshtls: unknown command "postur"; accepted: posture, posture diff, render, --help\n/);
+            assert.match(usageError(run([])), /^meshtls: no command; accepted: posture, posture diff, render, plan, --help\nRun meshtls --help for usage\.\n$/);
+            assert.match(usageError(run(["postur", "x"])), /^meshtls: unknown command "postur"; accepted: posture, posture diff, render, plan, --help\n/);
         });
 
         it("an unknown flag: exit 2 naming the flag and the accepted ones", () => {
