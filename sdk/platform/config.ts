@@ -1,11 +1,14 @@
 // Stack config for the root program: `meshtls:*` keys checked against a JSON schema (ajv), so a typo
 // or a wrong type fails with the key named instead of being ignored. The schema is generated from the
 // component interfaces (configSchema.generated.ts, `npm run gen:schema`); a test fails when it is stale.
+// Keys outside the namespace are not ours, except a namespace a typo away from it (`meshtsl:target`),
+// which Pulumi would otherwise pass on silently and the run would go ahead without the setting.
 import type * as pulumi from "@pulumi/pulumi";
 import Ajv, { ErrorObject, ValidateFunction } from "ajv";
 import * as YAML from "yaml";
 import { GlooCertRotation } from "../gloo";
 import { HelmMode } from "../internal/chartValues";
+import { closestWithin, editDistance } from "../internal/editDistance";
 import { argsProblemsOf, formatArgsProblem } from "../internal/validation";
 import { KuadrantMtlsMode } from "../kuadrant";
 import { STACK_CONFIG_SCHEMA, YAML_TEXT_KEYS } from "./configSchema.generated";
@@ -50,6 +53,17 @@ export interface PlatformStackConfig {
 
 type Schema = Record<string, unknown>;
 
+/** How many edits away a namespace or key may be to count as a typo of ours (issue 17). */
+const TYPO_DISTANCE = 2;
+
+/**
+ * Config namespaces that belong to other packages and are never taken for a typo of `meshtls`, however
+ * close: the providers meshtls uses (`kubernetes`, `tls`, `random`), Pulumi's own (`pulumi:template`,
+ * `pulumi:tags`, ...), and providers a platform program commonly sits beside. A program's own project
+ * namespace is passed to readPlatformConfig as `otherNamespaces`.
+ */
+const KNOWN_CONFIG_NAMESPACES: readonly string[] = ["pulumi", "kubernetes", "tls", "random", "command", "docker", "aws", "azure", "azure-native", "gcp", "cloudflare", "vault", "github"];
+
 /**
  * The JSON schema of every `meshtls:*` key (structured values arrive as JSON text). Generated from the
  * component interfaces by `npm run gen:schema` (never at import: the analyzer needs TypeScript); the
@@ -90,8 +104,9 @@ function describeError(namespace: string, e: ErrorObject): string {
         case "additionalProperties": {
             const extra = (e.params as { additionalProperty: string }).additionalProperty;
             const parent = (e.parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties ?? {};
-            const where = segments.length === 0 ? `${namespace}:${extra}` : `${key}.${extra}`;
-            return `${where}: unknown key; accepted: ${Object.keys(parent).join(", ")}`;
+            const prefix = segments.length === 0 ? `${namespace}:` : `${key}.`;
+            const near = closestWithin(extra, Object.keys(parent), TYPO_DISTANCE);
+            return `${prefix}${extra}: unknown key; accepted: ${Object.keys(parent).join(", ")}${near === undefined ? "" : `; did you mean ${prefix}${near}?`}`;
         }
         case "enum":
             return `${key}: got ${JSON.stringify(e.data)}; expected one of ${((e.params as { allowedValues: unknown[] }).allowedValues).map((x) => JSON.stringify(x)).join(", ")}`;
@@ -107,14 +122,25 @@ function describeError(namespace: string, e: ErrorObject): string {
 /**
  * Parses and checks the `meshtls:*` stack config (as `pulumi.runtime.allConfig()` returns it: fully
  * qualified keys, structured values as JSON text). Every problem is reported at once, each naming
- * its key. Render target: every chart becomes a helm.v4.Chart (a Release cannot be rendered), and
- * what only a live cluster can do is refused.
+ * its key; an unknown key gets a "did you mean" when exactly one accepted key is within two edits.
+ * Keys of other namespaces are ignored, except a namespace within two edits of `namespace` (ignoring
+ * case) that is neither a KNOWN_CONFIG_NAMESPACES entry nor in `otherNamespaces`: that is a typo
+ * (`meshtsl:target: ...; did you mean meshtls:target?`). Render target: every chart becomes a
+ * helm.v4.Chart (a Release cannot be rendered), and what only a live cluster can do is refused.
+ * @param all every stack config key, fully qualified (`pulumi.runtime.allConfig()`)
+ * @param namespace the namespace of the platform's keys
+ * @param otherNamespaces namespaces that are the program's own and never a typo, e.g. its project
+ * name (`pulumi.getProject()`) when that is close to `namespace` (`mesh-tls`)
  */
-export function readPlatformConfig(all: Record<string, string>, namespace = "meshtls"): PlatformStackConfig {
+export function readPlatformConfig(all: Record<string, string>, namespace = "meshtls", otherNamespaces: readonly string[] = []): PlatformStackConfig {
     const raw: Record<string, unknown> = {};
     const problems: string[] = [];
     for (const [fullKey, text] of Object.entries(all)) {
         if (!fullKey.startsWith(`${namespace}:`)) {
+            const typo = namespaceTypo(fullKey, namespace, otherNamespaces);
+            if (typo !== undefined) {
+                problems.push(typo);
+            }
             continue;
         }
         const key = fullKey.slice(namespace.length + 1);
@@ -186,6 +212,26 @@ export function readPlatformConfig(all: Record<string, string>, namespace = "mes
         skipRotationGuard: (raw.skipRotationGuard as boolean | undefined) ?? false,
         platform,
     };
+}
+
+/**
+ * The problem line for a key whose namespace looks like a typo of `namespace`, or undefined: a key of
+ * `namespace` itself, of a known or given other namespace, or of one more than TYPO_DISTANCE edits away.
+ */
+function namespaceTypo(fullKey: string, namespace: string, otherNamespaces: readonly string[]): string | undefined {
+    const colon = fullKey.indexOf(":");
+    if (colon < 0) {
+        return undefined;
+    }
+    const ns = fullKey.slice(0, colon);
+    if (ns === namespace || KNOWN_CONFIG_NAMESPACES.includes(ns) || otherNamespaces.includes(ns)) {
+        return undefined;
+    }
+    // Case-insensitive: `Meshtls:target` is as silently ignored as `meshtsl:target`.
+    if (editDistance(ns.toLowerCase(), namespace.toLowerCase()) > TYPO_DISTANCE) {
+        return undefined;
+    }
+    return `${fullKey}: unknown namespace "${ns}", so no package reads this key; did you mean ${namespace}:${fullKey.slice(colon + 1)}?`;
 }
 
 /**
