@@ -5,7 +5,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { CaRotationState, DeployTarget, MtlsPlatform, readPlatformConfig } from "./sdk";
 
-const config = readPlatformConfig(pulumi.runtime.allConfig());
+// The project's own namespace is never taken for a typo of meshtls (a copy named, say, mesh-tls).
+const config = readPlatformConfig(pulumi.runtime.allConfig(), "meshtls", [pulumi.getProject()]);
 
 const provider =
     config.target === DeployTarget.Render
