@@ -92,7 +92,8 @@ export const RULES: Rule[] = [
         matches: (t) => t.prev === "??" && ENUMS.includes(t.text) && t.next === ".",
     },
     { what: "the version comparison", home: ["internal/values.ts", "gloo/plan.ts", "posture/rules/kuadrantOperatorMtls.ts"], matches: (t) => t.kind === ts.SyntaxKind.Identifier && t.text === "compareVersions" && t.next === "(" },
-    { what: "certificate parsing (fingerprints)", home: "pki/fingerprint.ts", matches: (t) => t.kind === ts.SyntaxKind.Identifier && (t.text === "X509Certificate" || t.text === "fingerprint256") },
+    // testing/tls.ts (meshtls/testing) is the mock tls provider: it parses the CA certificate it signs with.
+    { what: "certificate parsing (fingerprints)", home: ["pki/fingerprint.ts", "testing/tls.ts"], matches: (t) => t.kind === ts.SyntaxKind.Identifier && (t.text === "X509Certificate" || t.text === "fingerprint256") },
     {
         what: "building an ext_authz gRPC provider",
         home: "authz/provider.ts",

@@ -6,8 +6,8 @@ import * as fs from "node:fs";
 import { inspect } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
-import { mockRandom, randomTypes } from "./mocks/random";
-import { mockTls, tlsTypes } from "./mocks/tls";
+// The package's own testing mocks (meshtls/testing): real keys and certificates, deterministic random values.
+import { RANDOM_RESOURCE_TYPES, TLS_RESOURCE_TYPES, mockRandomResource, mockTlsResource } from "../sdk/testing";
 
 // Internal runtime hooks that the public d.ts does not declare. They are stable across 3.x and are
 // what Pulumi's own program runner uses to wait for outstanding work.
@@ -458,11 +458,11 @@ async function execute<T>(program: () => T | Promise<T>, options: RunOptions): P
                         if (args.type === "pulumi:pulumi:StackReference") {
                             return { id: args.id ?? args.name, state: { name: args.id ?? args.name, outputs: options.stackOutputs ?? {}, secretOutputNames: [] } };
                         }
-                        if (tlsTypes.has(args.type)) {
-                            return { id: `${args.name}-id`, state: await mockTls(args.type, args.name, inputs, preview) };
+                        if (TLS_RESOURCE_TYPES.has(args.type)) {
+                            return { id: `${args.name}-id`, state: await mockTlsResource(args.type, args.name, inputs, preview) };
                         }
-                        if (randomTypes.has(args.type)) {
-                            return { id: `${args.name}-id`, state: mockRandom(args.type, args.name, inputs, preview) };
+                        if (RANDOM_RESOURCE_TYPES.has(args.type)) {
+                            return { id: `${args.name}-id`, state: mockRandomResource(args.type, args.name, inputs, preview) };
                         }
                         if (args.custom === false) {
                             // Components: outputs come from registerOutputs, not from here.

@@ -1,7 +1,7 @@
 // The KyvernoAuthz component: registers what its plan (./plan.ts) and manifests describe, nothing else.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { installChart, retainCrdsTransform } from "../internal/helm";
+import { installChart, retainingCrds } from "../internal/helm";
 import { CUSTOM_RESOURCE_PLAIN_KEYS, HELM_INSTALL_PLAIN_KEYS, ResolvedArgs, resolveArgs } from "../internal/inputs";
 import { childOptions } from "../internal/options";
 import { ExtensionProvider, MTLS_POLICY_TYPE, MtlsPolicy, istioMutualDestinationRuleObject } from "../istio";
@@ -128,7 +128,7 @@ export class KyvernoAuthz extends pulumi.ComponentResource {
         if (policyCrdArgs(server)) {
             const crd = r.args((p) => policyCrdArgs(real(p)) ?? { files: [] });
             // Deleting the CRD would delete every ValidatingPolicy in the cluster.
-            deps.push(new k8s.yaml.v2.ConfigGroup(`${name}-policy-crd`, crd, { ...childOptions(this, opts), transforms: [retainCrdsTransform] }));
+            deps.push(new k8s.yaml.v2.ConfigGroup(`${name}-policy-crd`, crd, retainingCrds(childOptions(this, opts))));
         }
         const cert = webhookCertificateArgs(server) === undefined ? undefined : new Certificate(`${name}-webhook-cert`, r.child(CERTIFICATE_TYPE, (p) => webhookCertificateArgs(real(p)) as CertificateArgs), childOptions(this, opts));
         // The key stays a secret Output at its leaf of the chart values.

@@ -9,7 +9,13 @@ import type { CertificateArgs } from "./args";
 
 export type { CertificateArgs } from "./args";
 
-/** A leaf certificate signed by an IssuerMaterial, for TLS servers and/or clients. */
+/**
+ * A leaf certificate signed by an IssuerMaterial, for TLS servers and/or clients.
+ *
+ * Under mocks that echo a resource's inputs as its state (Pulumi's unit-testing guide), the tls provider
+ * returns no certificate: `fingerprintSha256`, `notAfter` and `serialNumber` are then ""
+ * (docs/testing.md; `meshtls/testing` makes real certificates).
+ */
 export class Certificate extends pulumi.ComponentResource {
     /** PEM of the leaf certificate. */
     public readonly certPem!: pulumi.Output<string>;

@@ -28,6 +28,10 @@ interface Generation {
  * generation 2 signs; (3) `Stable` without `previousGeneration`: generation 1 is deleted and only its
  * root leaves the bundle. Rolling back is the same move in reverse (swap the two numbers). Pass the
  * last deployment's `rotationState` as `previousRotationState` to have a step that breaks trust refused.
+ *
+ * Under mocks that echo a resource's inputs as its state (Pulumi's unit-testing guide), the tls provider
+ * returns no certificate: `fingerprintSha256`, `notAfter` and `serialNumber` are then "" and
+ * `trustBundleFingerprints` is empty (docs/testing.md; `meshtls/testing` makes real certificates).
  */
 export class CertificateAuthority extends pulumi.ComponentResource {
     /** PEM of the signing CA certificate (the intermediate when there is one) of the signing generation. */

@@ -1,9 +1,15 @@
 // The one home of certificate facts and fingerprints. Every component (CertificateAuthority,
 // Certificate, IstioMesh, GlooMtls, MtlsPlatform) reads them through here, so a PEM seen by several
 // of them (a trust bundle, a root) is parsed once.
+//
+// A PEM with no certificate in it (undefined, empty, or text without a `BEGIN CERTIFICATE` line) has
+// empty facts instead of an error: mocks written as Pulumi's unit-testing guide shows echo a tls
+// resource's inputs back as its state, so `certPem` is undefined there, and a component's construction
+// must not fail on it. A PEM that has a certificate block node cannot parse still throws: the tls
+// provider never returns one, so it is a defect worth failing the deployment for.
 import { X509Certificate } from "node:crypto";
 
-/** What meshtls reports about a certificate. */
+/** What meshtls reports about a certificate. Every field is "" when there is no certificate (see `certificateFacts`). */
 export interface CertificateFacts {
     /** SHA-256 over the DER, upper-case colon hex, as `openssl x509 -noout -fingerprint -sha256` prints it. */
     fingerprintSha256: string;
@@ -13,12 +19,28 @@ export interface CertificateFacts {
     serialNumber: string;
 }
 
+/** The facts of a PEM that holds no certificate: every field empty. */
+const NO_FACTS: Readonly<CertificateFacts> = Object.freeze({ fingerprintSha256: "", notAfter: "", serialNumber: "" });
+
+const PEM_CERTIFICATE_BEGIN = "-----BEGIN CERTIFICATE-----";
+
+/**
+ * Whether a PEM string holds a certificate to read. Typed loosely on purpose: an Output typed `string`
+ * resolves to undefined when a mock returns no such property.
+ */
+function hasCertificate(pem: string | undefined): pem is string {
+    return typeof pem === "string" && pem.includes(PEM_CERTIFICATE_BEGIN);
+}
+
 /** How many PEMs the facts cache keeps; the least recently used one leaves first. */
 export const FACTS_CACHE_SIZE = 512;
 
 const factsCache = new Map<string, Readonly<CertificateFacts>>();
 
-function factsOf(pem: string): Readonly<CertificateFacts> {
+function factsOf(pem: string | undefined): Readonly<CertificateFacts> {
+    if (!hasCertificate(pem)) {
+        return NO_FACTS;
+    }
     const hit = factsCache.get(pem);
     if (hit !== undefined) {
         // Re-insert so the Map's insertion order is the recency order.
@@ -45,27 +67,37 @@ function factsOf(pem: string): Readonly<CertificateFacts> {
 /**
  * Facts about the first certificate of a PEM string, read with node:crypto (no hand-parsed ASN.1).
  * Memoised by PEM: a pure function of its argument, each call returns a fresh object.
+ *
+ * Without a certificate in `pem` (undefined, "", or no `-----BEGIN CERTIFICATE-----` line, as under
+ * echo mocks that return a tls resource's inputs as its state) every field is "". Throws when `pem`
+ * has a certificate block that node:crypto cannot parse.
  */
-export function certificateFacts(pem: string): CertificateFacts {
+export function certificateFacts(pem: string | undefined): CertificateFacts {
     return { ...factsOf(pem) };
 }
 
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\s]+?-----END CERTIFICATE-----/g;
 
-/** The certificates of a PEM bundle, each as its own PEM (block boundaries only; no ASN.1 parsing). */
-export function pemCertificates(bundle: string): string[] {
-    return (bundle.match(PEM_CERTIFICATE) ?? []).map((block) => `${block}\n`);
+/**
+ * The certificates of a PEM bundle, each as its own PEM (block boundaries only; no ASN.1 parsing).
+ * None for an undefined or empty bundle.
+ */
+export function pemCertificates(bundle: string | undefined): string[] {
+    return (typeof bundle === "string" ? (bundle.match(PEM_CERTIFICATE) ?? []) : []).map((block) => `${block}\n`);
 }
 
-/** SHA-256 fingerprints of every certificate in a PEM bundle, in bundle order (memoised per certificate). */
-export function bundleFingerprints(bundle: string): string[] {
+/**
+ * SHA-256 fingerprints of every certificate in a PEM bundle, in bundle order (memoised per certificate).
+ * Empty for an undefined or empty bundle.
+ */
+export function bundleFingerprints(bundle: string | undefined): string[] {
     return pemCertificates(bundle).map((pem) => factsOf(pem).fingerprintSha256);
 }
 
-/** Joins PEM blocks with exactly one newline after each, skipping empty ones. */
-export function joinPem(...blocks: string[]): string {
+/** Joins PEM blocks with exactly one newline after each, skipping empty (and undefined) ones. */
+export function joinPem(...blocks: Array<string | undefined>): string {
     return blocks
-        .map((b) => b.trim())
+        .map((b) => (typeof b === "string" ? b.trim() : ""))
         .filter((b) => b.length > 0)
         .map((b) => `${b}\n`)
         .join("");
@@ -74,11 +106,11 @@ export function joinPem(...blocks: string[]): string {
 /**
  * The problem, if any, of a leaf whose certificate ends after its issuer's: peers stop trusting it when
  * the issuer expires, whatever the leaf says. Compares the issued certificates' own dates, so it holds
- * whenever the leaf was issued. Undefined when the issuer's PEM holds no certificate to compare with.
+ * whenever the leaf was issued. Undefined when either PEM holds no certificate to compare with.
  */
-export function leafOutlivesIssuer(leafPem: string, issuerPem: string): { leafNotAfter: string; issuerNotAfter: string } | undefined {
+export function leafOutlivesIssuer(leafPem: string | undefined, issuerPem: string | undefined): { leafNotAfter: string; issuerNotAfter: string } | undefined {
     const issuer = pemCertificates(issuerPem);
-    if (issuer.length === 0) {
+    if (issuer.length === 0 || !hasCertificate(leafPem)) {
         return undefined;
     }
     const leafNotAfter = factsOf(leafPem).notAfter;

@@ -85,7 +85,10 @@ export interface MtlsPlatformArgs {
     helmMode?: HelmMode;
 }
 
-/** What the platform reports about one certificate: no field changes with the passage of time alone. */
+/**
+ * What the platform reports about one certificate: no field changes with the passage of time alone.
+ * Every field is "" when the tls provider returned no certificate (mocks that echo inputs; see docs/testing.md).
+ */
 export interface CertificateInfo {
     /** SHA-256 fingerprint, upper-case colon hex. */
     fingerprintSha256: string;

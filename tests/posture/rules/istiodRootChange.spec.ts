@@ -40,7 +40,7 @@ describe("posture rule: istiod's root-cert.pem change (istio 1.30.3 istio_ca.go)
 
     /**
      * The roots in the bundle at each monthly `pulumi up` over one root lifetime, with the tls provider's
-     * renewal rule (tests/mocks/tls.ts: ready for renewal once now >= notAfter - earlyRenewalHours).
+     * renewal rule (sdk/testing/tls.ts: ready for renewal once now >= notAfter - earlyRenewalHours).
      */
     function bundlesOverLifetime(args: pulumi.Unwrap<CertificateAuthorityArgs>): string[][] {
         const plan = planCertificateAuthority("ca", args);

@@ -2,24 +2,26 @@
 // same program gives the same values (as a real stack gives what is in its state) and a changed
 // keeper gives a new value (as the real provider replaces the resource).
 import * as crypto from "node:crypto";
-import { canonicalJson } from "./tls";
+import { canonicalJson } from "./canonicalJson";
 
-type Inputs = Record<string, unknown>;
+/** The @pulumi/random resource types the random mock answers. */
+export const RANDOM_RESOURCE_TYPES: ReadonlySet<string> = new Set(["random:index/randomId:RandomId"]);
 
-/** The random resource types this mock answers. */
-export const randomTypes = new Set(["random:index/randomId:RandomId"]);
-
-/** Outputs of a random resource; in preview only the inputs come back (outputs unknown). */
-export function mockRandom(type: string, name: string, inputs: Inputs, preview: boolean): Inputs {
+/**
+ * Outputs of a @pulumi/random resource (`RandomId`: `hex`, `b64Std`, `b64Url`, `dec`, with `prefix`)
+ * from its plain inputs. In preview only the inputs come back, so computed outputs are unknown, as in a
+ * real preview of a create. Throws for a type not in `RANDOM_RESOURCE_TYPES`.
+ */
+export function mockRandomResource(type: string, name: string, inputs: Record<string, unknown>, preview: boolean): Record<string, unknown> {
     if (preview) {
         return { ...inputs };
     }
     if (type !== "random:index/randomId:RandomId") {
-        throw new Error(`random mock: unknown type ${type}`);
+        throw new Error(`meshtls/testing random mock: unknown type ${type}`);
     }
     const byteLength = inputs.byteLength;
     if (typeof byteLength !== "number" || byteLength < 1) {
-        throw new Error("random mock: byteLength must be a positive number");
+        throw new Error("meshtls/testing random mock: byteLength must be a positive number");
     }
     const bytes = Buffer.alloc(byteLength);
     let block = crypto.createHash("sha256").update(`${type}/${name}/${canonicalJson(inputs)}`).digest();
