@@ -25,6 +25,7 @@ import { platformPostureInput } from "../sdk/platform/posture";
 import { computePosture } from "../sdk/posture";
 import type { KubeObject, PostureInput, PostureResult } from "../sdk/posture";
 import { scenario } from "./scale";
+import { intArg } from "./args";
 
 /** The inputs timed per N. */
 export type PostureBenchInput = "platform" | "platform + apps";
@@ -176,13 +177,7 @@ function writeResults(body: string): void {
 
 function parseOptions(argv: string[]): PostureBenchOptions & { check: boolean; write: boolean } {
     const o = { sizes: [100, 300, 1000], warmup: 5, runs: 21, check: false, write: false };
-    const count = (flag: string, v: string | undefined, min: number): number => {
-        const x = Number(v);
-        if (!Number.isInteger(x) || x < min) {
-            throw new Error(`${flag} takes an integer >= ${min}, got ${String(v)}`);
-        }
-        return x;
-    };
+    const count = intArg;
     for (let i = 0; i < argv.length; i++) {
         const a = argv[i];
         switch (a) {

@@ -22,6 +22,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { MtlsPlatform, MtlsPlatformArgs } from "../sdk";
 import { runProgram } from "../tests/harness";
 import { ensureBuilt, ImportCost, measureImport } from "./import";
+import { intArg } from "./args";
 
 /** The scenario's platform arguments for N workloads. */
 export function scenario(n: number): MtlsPlatformArgs {
@@ -126,13 +127,7 @@ interface Options {
 
 function parseOptions(argv: string[]): Options {
     const o: Options = { sizes: [200, 1000], pairs: 3, warmup: 1, runs: 1, check: false, write: false, importCost: true };
-    const count = (flag: string, v: string | undefined, min: number): number => {
-        const x = Number(v);
-        if (!Number.isInteger(x) || x < min) {
-            throw new Error(`${flag} takes an integer >= ${min}, got ${String(v)}`);
-        }
-        return x;
-    };
+    const count = intArg;
     for (let i = 0; i < argv.length; i++) {
         const a = argv[i];
         switch (a) {

@@ -9,7 +9,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { KuadrantMtlsMode, KyvernoAuthzFlavor, MtlsPlatform, MtlsPlatformArgs, planMtlsPlatform, platformManifests, readPlatformConfig } from "../sdk";
 import { planFiles, runCli } from "../sdk/cli";
-import { RunOptions, loadProgram, readStackConfig, runProgram } from "./harness";
+import { RunOptions, liveReads, loadProgram, readStackConfig, runProgram } from "./harness";
+import { liveFilters } from "./mocks/kuadrantOperator";
 
 const ROOT = path.join(__dirname, "..");
 const DEV = path.join(ROOT, "Pulumi.dev.yaml");
@@ -25,9 +26,7 @@ function masked(o: unknown): unknown {
     return JSON.parse(JSON.stringify(o, (k, v: unknown) => (typeof v === "string" && (/-----BEGIN|<unknown>|<certificate>|<ec private key>|<made at deployment>/.test(v) || k.endsWith(".pem") || k === "tls.crt" || k === "tls.key" || k === "ca.crt") ? "<pem>" : v)));
 }
 
-const liveEnvoyFilters: RunOptions = {
-    newResource: (args) => (args.id ? { id: args.id, state: { apiVersion: "networking.istio.io/v1alpha3", kind: "EnvoyFilter", metadata: {}, spec: { configPatches: [{ applyTo: "CLUSTER", patch: { value: { name: args.id.includes("-auth-") ? "kuadrant-auth-service" : "kuadrant-ratelimit-service" } } }] } } } : undefined),
-};
+const liveEnvoyFilters: RunOptions = liveReads(liveFilters("gw", "gw-ns"));
 
 describe("npm run plan: the platform's objects and charts without Pulumi", () => {
     const variants: Array<[string, pulumi.Unwrap<MtlsPlatformArgs>]> = [

@@ -5,20 +5,9 @@
 import { strict as assert } from "node:assert";
 import { POSTURE_BENCH_INPUTS, benchPostureInput, growthRatios, postureBenchReport, runPostureBench } from "../../bench/posture";
 import type { DestinationRuleView, KubeObject, LinkState, MeshFacts, PeerAuthenticationObject, PostureInput } from "../../sdk/posture";
-import { computePosture } from "../../sdk/posture";
+import { DEFAULT_MESH_FACTS, computePosture } from "../../sdk/posture";
 
-const MESH: MeshFacts = {
-    revision: "",
-    revisionTags: [],
-    rootNamespace: "istio-system",
-    istioNamespace: "istio-system",
-    trustDomain: "cluster.local",
-    mode: "sidecar",
-    enableAutoMtls: true,
-    enableNamespacesByDefault: false,
-    extensionProviders: [],
-    clusterDomain: "cluster.local",
-};
+const MESH: MeshFacts = { ...DEFAULT_MESH_FACTS };
 
 const VARIANTS = 6;
 

@@ -1,20 +1,9 @@
 // The posture engine over small hand-written object sets. Each expectation is written from the upstream
 // rules (cited in sdk/posture/rules/ and the engine's header), not from the engine's output.
 import { strict as assert } from "node:assert";
-import { KubeObject, MeshFacts, PostureInput, PostureLink, computePosture } from "../../sdk/posture";
+import { DEFAULT_MESH_FACTS, KubeObject, MeshFacts, PostureInput, PostureLink, computePosture } from "../../sdk/posture";
 
-const MESH: MeshFacts = {
-    revision: "",
-    revisionTags: [],
-    rootNamespace: "istio-system",
-    istioNamespace: "istio-system",
-    trustDomain: "cluster.local",
-    mode: "sidecar",
-    enableAutoMtls: true,
-    enableNamespacesByDefault: false,
-    extensionProviders: [],
-    clusterDomain: "cluster.local",
-};
+const MESH: MeshFacts = { ...DEFAULT_MESH_FACTS };
 
 const ns = (name: string, labels: Record<string, string> = {}): KubeObject => ({ apiVersion: "v1", kind: "Namespace", metadata: { name, labels } });
 const injectedNs = (name: string) => ns(name, { "istio-injection": "enabled" });

@@ -8,42 +8,14 @@ import * as path from "node:path";
 import { IstioMesh, KuadrantMtls, KuadrantMtlsMode, MtlsMode, MtlsPlatform, MtlsPlatformArgs, RotationPhase } from "../../sdk";
 import type { KubeObject, TransitionVerdict } from "../../sdk/posture";
 import { changeSteps, computePosture, documentsInput, linkStates, objectKey, transitionSafety } from "../../sdk/posture";
-import { ProgramResult, RunOptions, runProgram } from "../harness";
+import { ProgramResult, RunOptions, liveReads, runProgram } from "../harness";
+import { liveFilters } from "../mocks/kuadrantOperator";
 import { programPostureInput } from "../posture/program";
 
 const ROOT = path.join(__dirname, "..", "..");
 
-/** The live EnvoyFilters the Kuadrant operator wrote (Manual mode reads and patches them). */
-const liveEnvoyFilters: RunOptions = {
-    newResource: (args) =>
-        args.id
-            ? {
-                  id: args.id,
-                  state: {
-                      apiVersion: "networking.istio.io/v1alpha3",
-                      kind: "EnvoyFilter",
-                      metadata: { name: args.id.split("/")[1], namespace: args.id.split("/")[0] },
-                      spec: {
-                          configPatches: [
-                              {
-                                  applyTo: "CLUSTER",
-                                  patch: {
-                                      operation: "ADD",
-                                      value: args.id.includes("-auth-")
-                                          ? { name: "kuadrant-auth-service", load_assignment: endpoint("authorino-authorino-authorization.kuadrant-system.svc.cluster.local", 50051) }
-                                          : { name: "kuadrant-ratelimit-service", load_assignment: endpoint("limitador-limitador.kuadrant-system.svc.cluster.local", 8081) },
-                                  },
-                              },
-                          ],
-                      },
-                  },
-              }
-            : undefined,
-};
-
-function endpoint(address: string, port: number): unknown {
-    return { endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address, port_value: port } } } }] }] };
-}
+/** The live EnvoyFilters the Kuadrant operator wrote for gateway gw-ns/gw (Manual mode reads and patches them). */
+const liveEnvoyFilters: RunOptions = liveReads(liveFilters("gw", "gw-ns"));
 
 /** The documents of a run and the owner of each, by document key. */
 function documents(r: ProgramResult<unknown>): { docs: KubeObject[]; owner: Map<string, string> } {
