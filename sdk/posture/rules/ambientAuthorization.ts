@@ -30,6 +30,7 @@
 // port 1-65535, protocol pattern accepting "HBONE").
 // Pure: no Pulumi, no I/O.
 import { matchesLabels } from "../../internal/values";
+import { CHART_ISTIO_NAMESPACE } from "./istioValidationWebhook";
 
 /** Where the facts above come from (cited in every result). */
 export const AMBIENT_AUTHORIZATION_SOURCE =
@@ -111,7 +112,7 @@ export interface AmbientServiceFact {
 
 /** What the cluster holds, as far as the rule needs it. Anything not listed is unknown. */
 export interface AmbientAuthorizationFacts {
-    /** The mesh root namespace. @default "istio-system" */
+    /** The mesh root namespace. @default CHART_ISTIO_NAMESPACE (istio-system) */
     rootNamespace?: string;
     /** Gateway API Gateways (waypoints and ingress gateways). */
     gateways?: AmbientGatewayFact[];
@@ -177,7 +178,7 @@ function waypointCaveats(services: AmbientServiceFact[], waypoint: { name: strin
 }
 
 function refVerdict(ref: AmbientTargetRef, policy: AmbientCustomPolicy, facts: AmbientAuthorizationFacts): AmbientCustomVerdict {
-    const root = facts.rootNamespace ?? "istio-system";
+    const root = facts.rootNamespace ?? CHART_ISTIO_NAMESPACE;
     const group = canonicalGroup(ref.group, ref.kind);
     const services = facts.services ?? [];
     if (ref.kind === "GatewayClass" && group === GATEWAY_API_GROUP) {
