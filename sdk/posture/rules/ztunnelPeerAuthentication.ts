@@ -65,7 +65,10 @@ export interface ZtunnelEnforcement {
     mode: "STRICT" | "PERMISSIVE";
     /** Why, naming the derived policies. */
     reason: string;
-    /** The derived policies ztunnel attaches to the workload (`istio_converted_static_strict`, `converted:<workload policy>`). */
+    /**
+     * The derived policies the workload references: `istio_converted_static_strict`, `converted:workload` (its
+     * workload policy's conversion), or `converted:workload (referenced, not sent)` when istiod converts nothing.
+     */
     policies: string[];
 }
 
@@ -200,8 +203,10 @@ export function ztunnelEnforcedMode(policies: AmbientPeerAuthentications, port: 
         groups.push([{ noPrincipal: true }]);
     }
     if (attached.converted && policies.workload !== undefined) {
-        names.push(CONVERTED);
-        groups.push(...(convertedGroups(policies.workload, policies.namespace, policies.mesh) ?? []));
+        const converted = convertedGroups(policies.workload, policies.namespace, policies.mesh);
+        // Referenced but not sent (nothing to deny): the workload has neither it nor the static STRICT policy.
+        names.push(converted === undefined ? `${CONVERTED} (referenced, not sent)` : CONVERTED);
+        groups.push(...(converted ?? []));
     }
     if (deniesPlaintext(groups, port)) {
         return { mode: "STRICT", reason: `plaintext to port ${port} is denied by ${names.join(" + ")}`, policies: names };

@@ -79,6 +79,7 @@ describe("rule: ztunnel PeerAuthentication enforcement (istio 1.30.3 ambient)", 
         // Mesh STRICT, namespace policy with mode UNSET, workload UNSET with a PERMISSIVE port: every port accepts plaintext.
         const unsetNs = { mesh: { mode: "STRICT" as const }, namespace: { mode: "UNSET" as const }, workload: { selector: SEL, portLevelMtls: { 8080: "PERMISSIVE" as const } } };
         assert.equal(mode(unsetNs, 9090), "PERMISSIVE");
+        assert.deepEqual(ztunnelEnforcedMode(unsetNs, 9090).policies, ["converted:workload (referenced, not sent)"]);
         // Mesh STRICT, no namespace policy, workload PERMISSIVE with a STRICT port: the port is not STRICT.
         const permissiveWl = { mesh: { mode: "STRICT" as const }, workload: { mode: "PERMISSIVE" as const, selector: SEL, portLevelMtls: { 9090: "STRICT" as const } } };
         assert.equal(mode(permissiveWl, 9090), "PERMISSIVE");
