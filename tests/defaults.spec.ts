@@ -91,7 +91,7 @@ export const RULES: Rule[] = [
         home: [],
         matches: (t) => t.prev === "??" && ENUMS.includes(t.text) && t.next === ".",
     },
-    { what: "the version comparison", home: ["internal/values.ts", "gloo/plan.ts", "posture/rules/kuadrantOperatorMtls.ts"], matches: (t) => t.kind === ts.SyntaxKind.Identifier && t.text === "compareVersions" && t.next === "(" },
+    { what: "the version comparison", home: ["internal/values.ts", "gloo/plan.ts", "istio/istioMeshPlan.ts", "posture/rules/kuadrantOperatorMtls.ts"], matches: (t) => t.kind === ts.SyntaxKind.Identifier && t.text === "compareVersions" && t.next === "(" },
     // testing/tls.ts (meshtls/testing) is the mock tls provider: it parses the CA certificate it signs with.
     { what: "certificate parsing (fingerprints)", home: ["pki/fingerprint.ts", "testing/tls.ts"], matches: (t) => t.kind === ts.SyntaxKind.Identifier && (t.text === "X509Certificate" || t.text === "fingerprint256") },
     {

@@ -99,17 +99,22 @@ export const ARG_SHAPES: Record<string, { plain: readonly string[]; kinds: Recor
     },
     "meshtls:index:IstioMesh": {
         "plain": [
+            "ambient",
             "cni",
             "createNamespace",
+            "dataPlaneMode",
             "gateway",
             "gateway.createNamespace",
             "helmMode",
             "values"
         ],
         "kinds": {
+            "ambient": "object",
+            "ambient.ztunnelName": "string",
             "chartRepository": "string",
             "cni": "boolean",
             "createNamespace": "boolean",
+            "dataPlaneMode": "enum",
             "extensionProviders": "array",
             "extensionProviders[]": "object",
             "extensionProviders[].envoyExtAuthzGrpc": "object",
@@ -162,6 +167,7 @@ export const ARG_SHAPES: Record<string, { plain: readonly string[]; kinds: Recor
             "values.cni": "string",
             "values.gateway": "string",
             "values.istiod": "string",
+            "values.ztunnel": "string",
             "version": "string"
         }
     },
@@ -362,8 +368,10 @@ export const ARG_SHAPES: Record<string, { plain: readonly string[]; kinds: Recor
             "gloo.xdsRotation",
             "helmMode",
             "istio",
+            "istio.ambient",
             "istio.cni",
             "istio.createNamespace",
+            "istio.dataPlaneMode",
             "istio.enabled",
             "istio.gateway",
             "istio.gateway.createNamespace",
@@ -527,9 +535,12 @@ export const ARG_SHAPES: Record<string, { plain: readonly string[]; kinds: Recor
             "gloo.xdsRotation": "enum",
             "helmMode": "enum",
             "istio": "object",
+            "istio.ambient": "object",
+            "istio.ambient.ztunnelName": "string",
             "istio.chartRepository": "string",
             "istio.cni": "boolean",
             "istio.createNamespace": "boolean",
+            "istio.dataPlaneMode": "enum",
             "istio.enabled": "boolean",
             "istio.extraExtensionProviders": "array",
             "istio.extraExtensionProviders[]": "object",
@@ -583,6 +594,7 @@ export const ARG_SHAPES: Record<string, { plain: readonly string[]; kinds: Recor
             "istio.values.cni": "string",
             "istio.values.gateway": "string",
             "istio.values.istiod": "string",
+            "istio.values.ztunnel": "string",
             "istio.version": "string",
             "kuadrant": "object",
             "kuadrant.authorino": "boolean",
@@ -641,6 +653,17 @@ export const ARG_SHAPES: Record<string, { plain: readonly string[]; kinds: Recor
             "portLevelMtls[].port": "number",
             "rootNamespace": "string",
             "selector": "object"
+        }
+    },
+    "meshtls:index:NamespaceEnrollment": {
+        "plain": [
+            "createNamespace"
+        ],
+        "kinds": {
+            "createNamespace": "boolean",
+            "dataPlaneMode": "enum",
+            "namespace": "string",
+            "revision": "string"
         }
     },
     "meshtls:index:SidecarInjection": {

@@ -1,7 +1,7 @@
 // Every Istio default, defined once. Plans resolve them; nothing else restates them (MtlsPlatform and
 // other products read the resolved values from a plan instead).
 import { HelmMode } from "../internal/chartValues";
-import { MtlsMode } from "./types";
+import { DataPlaneMode, MtlsMode } from "./types";
 
 /** The Istio release installed by default (latest stable 1.30 patch). */
 export const DEFAULT_ISTIO_VERSION = "1.30.3";
@@ -26,8 +26,23 @@ export const DEFAULT_HOLD_APPLICATION_UNTIL_PROXY_STARTS = true;
 export const DEFAULT_REWRITE_APP_HTTP_PROBE = true;
 /** With a plug-in CA, trust several roots at once so a root rotation needs no downtime. */
 export const DEFAULT_MULTI_ROOT_TRUST = true;
-/** Install the Istio CNI node agent. */
+/** Install the Istio CNI node agent (sidecar data plane; ambient always installs it). */
 export const DEFAULT_CNI = false;
+/** The data plane: sidecars, as every mesh meshtls installed before ambient support. */
+export const DEFAULT_DATA_PLANE_MODE = DataPlaneMode.Sidecar;
+/**
+ * The Helm profile (`files/profile-ambient.yaml` in the istiod, cni and ztunnel charts, from
+ * manifests/helm-profiles/ambient.yaml at 1.30.3) that turns ambient on in each chart.
+ */
+export const AMBIENT_PROFILE = "ambient";
+/**
+ * ztunnel's resource name (the ztunnel chart's `resourceName`, default `ztunnel`: its DaemonSet and
+ * ServiceAccount). istiod only issues certificates for other identities to this ServiceAccount
+ * (`trustedZtunnelName`, deployment.yaml `CA_TRUSTED_NODE_ACCOUNTS`), so the two are set together.
+ */
+export const DEFAULT_ZTUNNEL_NAME = "ztunnel";
+/** Helm release name of the ztunnel chart. */
+export const ZTUNNEL_RELEASE_NAME = "ztunnel";
 /** The mTLS mode of a PeerAuthentication, mesh-wide (IstioMesh) and elsewhere (MtlsPolicy). */
 export const DEFAULT_MTLS_MODE = MtlsMode.STRICT;
 /** Helm release name of the ingress gateway (the chart names its Deployment and Service after it). */

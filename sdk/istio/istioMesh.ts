@@ -10,7 +10,7 @@ import { cacertsSecret, istioMeshManifests, IstioChartInstall, IstioMeshManifest
 import { ISTIO_MESH_TYPE, IstioMeshArgs, planIstioMesh } from "./istioMeshPlan";
 import { MtlsPolicy } from "./mtlsPolicy";
 import { MTLS_POLICY_TYPE } from "./mtlsPolicyPlan";
-import { MtlsMode } from "./types";
+import { DataPlaneMode, MtlsMode } from "./types";
 
 // Defaults and argument types live in pure modules; re-exported here where other folders have
 // imported them.
@@ -19,7 +19,8 @@ export { istioInstallSettings } from "./istioMeshPlan";
 export type { IngressGatewayArgs, IstioChartValues, IstioInstallSettings, IstioMeshArgs } from "./istioMeshPlan";
 
 /**
- * Istio installed with Helm (`base`, `istiod`, optional `cni` and `gateway`), a mesh-wide
+ * Istio installed with Helm (`base`, `istiod`, optional `cni` and `gateway`; `cni` and `ztunnel` in
+ * ambient mode), a mesh-wide
  * PeerAuthentication, and optionally a plug-in CA from an IssuerMaterial.
  *
  * Other components' Istio resources should depend on this component (`dependsOn: [mesh]`): that waits
@@ -42,6 +43,13 @@ export class IstioMesh extends pulumi.ComponentResource {
      * default revision, `istio.io/rev: <revision>` otherwise.
      */
     public readonly injectionLabels!: pulumi.Output<{ [key: string]: string }>;
+    /** The data plane: `Sidecar` or `Ambient`. */
+    public readonly dataPlaneMode!: pulumi.Output<DataPlaneMode>;
+    /**
+     * The namespace labels that enroll a namespace in this mesh's data plane: the injection labels with
+     * sidecars, `istio.io/dataplane-mode: ambient` in ambient (NamespaceEnrollment applies them).
+     */
+    public readonly enrollmentLabels!: pulumi.Output<{ [key: string]: string }>;
     /** The pod labels that enroll one workload: `sidecar.istio.io/inject: "true"`, plus `istio.io/rev` with a revision. */
     public readonly podInjectionLabels!: pulumi.Output<{ [key: string]: string }>;
     /** Names of the registered extension providers. */
@@ -81,10 +89,17 @@ export class IstioMesh extends pulumi.ComponentResource {
             istiodDeps.push(new k8s.core.v1.Secret(secret.resourceName, r.args((p) => cacertsSecret(p, issuer).args), childOptions(this, opts, before)));
             rootFingerprints = issuer.trustBundlePem.apply(bundleFingerprints);
         }
-        if (m.cni) {
+        // Sidecars: the CNI agent before istiod, so injected pods never start without it. Ambient: base,
+        // istiod, cni, ztunnel (Istio's ambient Helm install order): ztunnel needs istiod's CA and the agent
+        // that redirects pods to it.
+        if (m.cni && !m.ztunnel) {
             istiodDeps.push(chart(m.cni, (x) => x.cni, [...before, base]));
         }
         const istiod = chart(m.istiod, (x) => x.istiod, istiodDeps);
+        if (m.cni && m.ztunnel) {
+            const cni = chart(m.cni, (x) => x.cni, [...before, base, istiod]);
+            chart(m.ztunnel, (x) => x.ztunnel, [...before, istiod, cni]);
+        }
 
         if (m.gateway) {
             const gwDeps: pulumi.Resource[] = [istiod];
@@ -102,6 +117,8 @@ export class IstioMesh extends pulumi.ComponentResource {
         this.mtlsMode = pulumi.output(r.from((p) => p.mtlsMode));
         this.trustDomain = pulumi.output(r.from((p) => p.trustDomain));
         this.injectionLabels = pulumi.output(r.from((p) => p.injectionLabels.namespace));
+        this.dataPlaneMode = pulumi.output(r.from((p) => p.dataPlaneMode));
+        this.enrollmentLabels = pulumi.output(r.from((p) => p.enrollmentLabels));
         this.podInjectionLabels = pulumi.output(r.from((p) => p.injectionLabels.pod));
         this.extensionProviderNames = pulumi.output(r.from((p) => p.extensionProviders.map((e) => e.name)));
         this.rootFingerprints = rootFingerprints;
@@ -115,6 +132,8 @@ export class IstioMesh extends pulumi.ComponentResource {
             mtlsMode: this.mtlsMode,
             trustDomain: this.trustDomain,
             injectionLabels: this.injectionLabels,
+            dataPlaneMode: this.dataPlaneMode,
+            enrollmentLabels: this.enrollmentLabels,
             podInjectionLabels: this.podInjectionLabels,
             extensionProviderNames: this.extensionProviderNames,
             rootFingerprints: this.rootFingerprints,

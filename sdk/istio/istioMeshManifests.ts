@@ -2,7 +2,7 @@
 // `cacerts` Secret and the mesh-wide policy's arguments, each with the resource name it is registered
 // under. The component only adds parents and dependencies.
 import { deepMerge, HelmInstall } from "../internal/chartValues";
-import { DEFAULT_ISTIO_NAMESPACE, VALIDATION_FAILURE_POLICY } from "./defaults";
+import { AMBIENT_PROFILE, DEFAULT_ISTIO_NAMESPACE, VALIDATION_FAILURE_POLICY, ZTUNNEL_RELEASE_NAME } from "./defaults";
 import { IstioMeshPlan } from "./istioMeshPlan";
 import type * as pulumi from "@pulumi/pulumi";
 import { MtlsPolicyArgs } from "./mtlsPolicyPlan";
@@ -29,10 +29,12 @@ export interface IstioMeshManifests {
     namespace?: IstioNamespaceObject;
     /** The `base` chart (CRDs, retained on delete). */
     base: IstioChartInstall;
-    /** The `cni` chart, when asked for. */
+    /** The `cni` chart, when asked for (always in ambient). */
     cni?: IstioChartInstall;
     /** The `istiod` chart. */
     istiod: IstioChartInstall;
+    /** The `ztunnel` chart (ambient only). */
+    ztunnel?: IstioChartInstall;
     /** The gateway's namespace, when a gateway is installed and its namespace does not exist. */
     gatewayNamespace?: IstioNamespaceObject;
     /** The `gateway` chart, when asked for. */
@@ -95,6 +97,35 @@ export function computeIstiodValues(plan: IstioMeshPlan): Record<string, unknown
     if (plan.cni) {
         values.cni = { enabled: true };
     }
+    if (plan.ztunnelName !== undefined) {
+        // The chart's zzz_profile.yaml merges files/profile-ambient.yaml under these values
+        // (PILOT_ENABLE_AMBIENT, HBONE for sidecars and gateways).
+        values.profile = AMBIENT_PROFILE;
+        // deployment.yaml: CA_TRUSTED_NODE_ACCOUNTS = <trustedZtunnelNamespace or release ns>/<trustedZtunnelName or "ztunnel">.
+        values.trustedZtunnelName = plan.ztunnelName;
+    }
+    return values;
+}
+
+/** The `cni` chart values meshtls computes: the ambient profile in ambient, the chart's defaults otherwise. */
+export function computeIstioCniValues(plan: IstioMeshPlan): Record<string, unknown> {
+    // profile-ambient.yaml sets cni.ambient.enabled; zzy_descope_legacy.yaml lifts `cni.*` to the top level.
+    return plan.ztunnelName !== undefined ? { profile: AMBIENT_PROFILE } : {};
+}
+
+/**
+ * The `ztunnel` chart values meshtls computes: its resource name (istiod's `trustedZtunnelName`), and the
+ * namespace and revision it finds istiod by (templates/daemonset.yaml CA_ADDRESS / XDS_ADDRESS:
+ * `istiod[-<revision>].<istioNamespace>.svc:15012`).
+ */
+export function computeZtunnelValues(plan: IstioMeshPlan): Record<string, unknown> {
+    const values: Record<string, unknown> = { resourceName: plan.ztunnelName };
+    if (plan.namespace !== DEFAULT_ISTIO_NAMESPACE) {
+        values.istioNamespace = plan.namespace;
+    }
+    if (plan.revision) {
+        values.revision = plan.revision;
+    }
     return values;
 }
 
@@ -108,9 +139,14 @@ export function istiodValues(plan: IstioMeshPlan): Record<string, unknown> {
     return deepMerge(computeIstiodValues(plan), plan.values.istiod);
 }
 
-/** The `cni` chart values as installed (only the escape hatch: the chart's defaults fit). */
+/** The `cni` chart values as installed (computed, then the escape hatch). */
 export function istioCniValues(plan: IstioMeshPlan): Record<string, unknown> {
-    return deepMerge({}, plan.values.cni);
+    return deepMerge(computeIstioCniValues(plan), plan.values.cni);
+}
+
+/** The `ztunnel` chart values as installed (computed, then the escape hatch). */
+export function ztunnelValues(plan: IstioMeshPlan): Record<string, unknown> {
+    return deepMerge(computeZtunnelValues(plan), plan.values.ztunnel);
 }
 
 /** The `gateway` chart values as installed: the revision to inject from, then the escape hatch. */
@@ -132,6 +168,7 @@ export function istioMeshManifests(plan: IstioMeshPlan): IstioMeshManifests {
         ...(plan.cni ? { cni: chart("cni", "cni", "istio-cni", plan.namespace, istioCniValues(plan)) } : {}),
         // The release is named like istiod's Service: `istiod`, or `istiod-<revision>`.
         istiod: chart("istiod", "istiod", plan.istiodService, plan.namespace, istiodValues(plan)),
+        ...(plan.ztunnelName !== undefined ? { ztunnel: chart("ztunnel", "ztunnel", ZTUNNEL_RELEASE_NAME, plan.namespace, ztunnelValues(plan)) } : {}),
         ...(gw?.createNamespace ? { gatewayNamespace: namespace(`${plan.name}-gateway-namespace`, gw.namespace) } : {}),
         ...(gw ? { gateway: chart("gateway", "gateway", gw.name, gw.namespace, istioGatewayValues(plan)) } : {}),
         meshPolicy: { resourceName: `${plan.name}-mesh-mtls`, args: { rootNamespace: plan.namespace, mode: plan.mtlsMode } },

@@ -3,10 +3,13 @@
 // MtlsPlatform reads the resolved settings (namespace, revision, mtlsMode, injection labels...) from it.
 import type * as pulumi from "@pulumi/pulumi";
 import { checkValuesOverride, compact, HelmMode, parseValuesYaml, SetValue } from "../internal/chartValues";
+import { compareVersions } from "../internal/values";
 import { ArgsValidator, isDnsLabel, isDnsName } from "../internal/validation";
 import type { IssuerMaterial } from "../pki";
 import {
+    AMBIENT_PROFILE,
     DEFAULT_CNI,
+    DEFAULT_DATA_PLANE_MODE,
     DEFAULT_CREATE_NAMESPACE,
     DEFAULT_GATEWAY_NAME,
     DEFAULT_GATEWAY_NAMESPACE,
@@ -19,11 +22,13 @@ import {
     DEFAULT_REVISION,
     DEFAULT_REWRITE_APP_HTTP_PROBE,
     DEFAULT_TRUST_DOMAIN,
+    DEFAULT_ZTUNNEL_NAME,
     ISTIO_CHART_REPO,
     VALIDATION_FAILURE_POLICY,
 } from "./defaults";
 import { namespaceInjectionLabels, podInjectionLabels } from "./labels";
-import { ExtensionProvider, MtlsMode } from "./types";
+import { enrollmentLabels } from "./namespaceEnrollmentPlan";
+import { DataPlaneMode, ExtensionProvider, MtlsMode } from "./types";
 
 /** IstioMesh's type token. */
 export const ISTIO_MESH_TYPE = "meshtls:index:IstioMesh";
@@ -62,7 +67,23 @@ export interface IstioChartValues {
     cni?: pulumi.Input<string>;
     /** YAML values for the `gateway` chart. */
     gateway?: pulumi.Input<string>;
+    /** YAML values for the `ztunnel` chart (ambient only). */
+    ztunnel?: pulumi.Input<string>;
 }
+
+/** Settings of the ambient data plane (only with `dataPlaneMode: Ambient`). */
+export interface IstioAmbientArgs {
+    /**
+     * Name of ztunnel's DaemonSet and ServiceAccount (the ztunnel chart's `resourceName`). meshtls sets
+     * istiod's `trustedZtunnelName` to the same name: istiod issues other identities' certificates only to
+     * that ServiceAccount, so a mismatch leaves every ambient pod without a certificate.
+     * @default "ztunnel"
+     */
+    ztunnelName?: pulumi.Input<string>;
+}
+
+/** The lowest Istio version meshtls installs in ambient mode: ambient is generally available from 1.24. */
+export const AMBIENT_MIN_ISTIO_VERSION = "1.24.0";
 
 /** How Istio is installed and configured: shared by IstioMesh and MtlsPlatform's `istio` section. */
 export interface IstioInstallSettings {
@@ -124,8 +145,18 @@ export interface IstioInstallSettings {
      */
     multiRootTrust?: pulumi.Input<boolean>;
     /**
-     * Install the Istio CNI node agent (`cni` chart) and tell istiod to use it.
-     * @default false
+     * The data plane: sidecars, or ambient (ztunnel). Ambient installs `base`, `istiod` with the ambient
+     * profile, `cni` with the ambient profile and `ztunnel`, in that order; namespaces join with
+     * NamespaceEnrollment (label `istio.io/dataplane-mode: ambient`). Plain: it decides which charts exist.
+     * @default DataPlaneMode.Sidecar
+     */
+    dataPlaneMode?: DataPlaneMode;
+    /** Ambient settings; only with `dataPlaneMode: Ambient`. */
+    ambient?: IstioAmbientArgs;
+    /**
+     * Install the Istio CNI node agent (`cni` chart) and tell istiod to use it for sidecars too. Ambient
+     * needs the agent (it redirects enrolled pods' traffic to ztunnel), so `false` is refused there.
+     * @default false with sidecars, true in ambient
      */
     cni?: boolean;
     /** Install an ingress gateway with the `gateway` chart. */
@@ -157,6 +188,8 @@ export function istioInstallSettings(s: pulumi.Unwrap<IstioInstallSettings>): pu
         rewriteAppHTTPProbe: s.rewriteAppHTTPProbe,
         mtlsMode: s.mtlsMode,
         multiRootTrust: s.multiRootTrust,
+        dataPlaneMode: s.dataPlaneMode,
+        ambient: s.ambient,
         cni: s.cni,
         gateway: s.gateway,
         values: s.values,
@@ -183,9 +216,11 @@ export interface IstioExtraValues {
     cni: Record<string, unknown>;
     /** Over the `gateway` chart's values. */
     gateway: Record<string, unknown>;
+    /** Over the `ztunnel` chart's values. */
+    ztunnel: Record<string, unknown>;
 }
 
-/** The labels that put workloads into this mesh's control plane. */
+/** The labels that put workloads into this mesh's control plane (sidecar injection). */
 export interface InjectionLabels {
     /** Namespace labels: `istio-injection: enabled`, or `istio.io/rev: <revision>` with a revision. */
     namespace: Record<string, string>;
@@ -223,6 +258,10 @@ export interface IstioMeshPlan {
     pluginCa: boolean;
     /** Multi-root trust in effect: only with a plug-in CA. */
     multiRootTrust: boolean;
+    /** The data plane. */
+    dataPlaneMode: DataPlaneMode;
+    /** ztunnel's resource name (ambient only): the ztunnel chart's `resourceName`, istiod's `trustedZtunnelName`. */
+    ztunnelName?: string;
     /** Install the CNI node agent. */
     cni: boolean;
     /** The ingress gateway, when one is installed. */
@@ -231,8 +270,13 @@ export interface IstioMeshPlan {
     extensionProviders: pulumi.Unwrap<ExtensionProvider>[];
     /** The parsed escape-hatch values. */
     values: IstioExtraValues;
-    /** The labels that enroll namespaces and pods in this mesh. */
+    /** The labels that enroll namespaces and pods in this mesh's sidecar data plane. */
     injectionLabels: InjectionLabels;
+    /**
+     * The namespace labels that enroll a namespace in this mesh's data plane: the injection labels with
+     * sidecars, `istio.io/dataplane-mode: ambient` in ambient.
+     */
+    enrollmentLabels: Record<string, string>;
     /** istiod's Service name (`istiod`, or `istiod-<revision>`). */
     istiodService: string;
     /** istiod's xDS/CA address for proxies outside the mesh's defaults: `<service>.<namespace>.svc:15012`. */
@@ -310,11 +354,15 @@ export function planIstioMesh(name: string, args: pulumi.Unwrap<IstioMeshArgs>):
     const istiod = parseValuesYaml(v, "values.istiod", args.values?.istiod);
     const cni = parseValuesYaml(v, "values.cni", args.values?.cni);
     const gateway = parseValuesYaml(v, "values.gateway", args.values?.gateway);
+    const ztunnel = parseValuesYaml(v, "values.ztunnel", args.values?.ztunnel);
+    validateDataPlane(v, args, { istiod, cni });
     v.throwIfInvalid();
 
     const namespace = args.namespace ?? DEFAULT_ISTIO_NAMESPACE;
     const revision = args.revision ?? DEFAULT_REVISION;
     const istiodService = revision ? `istiod-${revision}` : "istiod";
+    const dataPlaneMode = args.dataPlaneMode ?? DEFAULT_DATA_PLANE_MODE;
+    const ambient = dataPlaneMode === DataPlaneMode.Ambient;
     const plan: IstioMeshPlan = {
         name,
         version: args.version ?? DEFAULT_ISTIO_VERSION,
@@ -330,7 +378,9 @@ export function planIstioMesh(name: string, args: pulumi.Unwrap<IstioMeshArgs>):
         mtlsMode: args.mtlsMode ?? DEFAULT_MTLS_MODE,
         pluginCa,
         multiRootTrust: pluginCa && (args.multiRootTrust ?? DEFAULT_MULTI_ROOT_TRUST),
-        cni: args.cni ?? DEFAULT_CNI,
+        dataPlaneMode,
+        ...(ambient ? { ztunnelName: args.ambient?.ztunnelName ?? DEFAULT_ZTUNNEL_NAME } : {}),
+        cni: args.cni ?? (ambient || DEFAULT_CNI),
         ...(args.gateway
             ? {
                   gateway: {
@@ -341,14 +391,76 @@ export function planIstioMesh(name: string, args: pulumi.Unwrap<IstioMeshArgs>):
               }
             : {}),
         extensionProviders: providers.map((p) => compact(p)),
-        values: { base: base ?? {}, istiod: istiod ?? {}, cni: cni ?? {}, gateway: gateway ?? {} },
+        values: { base: base ?? {}, istiod: istiod ?? {}, cni: cni ?? {}, gateway: gateway ?? {}, ztunnel: ztunnel ?? {} },
         injectionLabels: { namespace: namespaceInjectionLabels(revision), pod: podInjectionLabels(revision, true) },
+        enrollmentLabels: enrollmentLabels(dataPlaneMode, revision),
         istiodService,
         discoveryAddress: `${istiodService}.${namespace}.svc:15012`,
     };
     checkIstioValuesOverrides(v, plan);
     v.throwIfInvalid();
     return plan;
+}
+
+/** Whether a values override asks for ambient in a chart (the ambient profile or the switches it sets). */
+function asksForAmbient(values: Record<string, unknown> | undefined, switches: string[][]): string | undefined {
+    if (values?.profile === AMBIENT_PROFILE) {
+        return "profile";
+    }
+    for (const path of switches) {
+        let at: unknown = values;
+        for (const key of path) {
+            at = at !== null && typeof at === "object" ? (at as Record<string, unknown>)[key] : undefined;
+        }
+        if (at === true || at === "true") {
+            return path.join(".");
+        }
+    }
+    return undefined;
+}
+
+/** The data-plane arguments: the mode, and ambient options only in ambient. */
+function validateDataPlane(v: ArgsValidator, args: pulumi.Unwrap<IstioMeshArgs>, parsed: { istiod?: Record<string, unknown>; cni?: Record<string, unknown> }): void {
+    if (!v.enumValue("dataPlaneMode", args.dataPlaneMode, DataPlaneMode)) {
+        return;
+    }
+    const ambient = (args.dataPlaneMode ?? DEFAULT_DATA_PLANE_MODE) === DataPlaneMode.Ambient;
+    if (!ambient) {
+        const fix = "set dataPlaneMode: Ambient to install ambient mode";
+        if (args.ambient !== undefined) {
+            v.fail("ambient", args.ambient, `ambient settings apply only with dataPlaneMode: Ambient (the data plane is ${DataPlaneMode.Sidecar}); remove ambient, or ${fix}`);
+        }
+        if (args.values?.ztunnel !== undefined) {
+            v.fail("values.ztunnel", args.values.ztunnel, `the ztunnel chart is installed only with dataPlaneMode: Ambient; remove values.ztunnel, or ${fix}`);
+        }
+        // Ambient turned on behind meshtls's back: istiod or the CNI agent in ambient mode with no ztunnel.
+        for (const [chart, switches] of [
+            ["istiod", [["pilot", "env", "PILOT_ENABLE_AMBIENT"], ["env", "PILOT_ENABLE_AMBIENT"]]],
+            ["cni", [["ambient", "enabled"], ["cni", "ambient", "enabled"]]],
+        ] as const) {
+            const key = asksForAmbient(parsed[chart], switches.map((p) => [...p]));
+            if (key !== undefined) {
+                v.fail(`values.${chart}`, `${key}: ${key === "profile" ? AMBIENT_PROFILE : "true"}`, `it turns ambient on in the ${chart} chart without ztunnel; ${fix} (meshtls then installs cni and ztunnel and enrolls namespaces by label)`);
+            }
+        }
+        return;
+    }
+    if (args.cni === false) {
+        v.fail("cni", false, "ambient mode needs the Istio CNI node agent (it redirects enrolled pods' traffic to ztunnel); remove cni or set it true");
+    }
+    if (args.version !== undefined && /^\d+\.\d+\.\d+/.test(args.version) && compareVersions(args.version, AMBIENT_MIN_ISTIO_VERSION) < 0) {
+        v.fail("version", args.version, `ambient mode needs Istio ${AMBIENT_MIN_ISTIO_VERSION} or later (ambient is generally available from 1.24); raise version or use dataPlaneMode: Sidecar`);
+    }
+    if (args.ambient?.ztunnelName !== undefined) {
+        v.dnsSubdomain("ambient.ztunnelName", args.ambient.ztunnelName);
+    }
+    if (args.mtlsMode === MtlsMode.DISABLE) {
+        v.fail(
+            "mtlsMode",
+            args.mtlsMode,
+            "ztunnel treats DISABLE as PERMISSIVE (istio 1.30.3 pilot/pkg/serviceregistry/ambient/authorization.go), so plain text would still be accepted and mTLS still sent; use PERMISSIVE to accept plain text, or STRICT",
+        );
+    }
 }
 
 const SET_REVISION = "the revision argument also names istiod's Service and decides the injection labels meshtls applies; set revision instead";
@@ -389,6 +501,30 @@ export function istiodSetValues(plan: IstioMeshPlan): SetValue[] {
     if (plan.cni) {
         set.push({ path: "cni.enabled", value: true, guard: "the cni chart is installed because cni is true; set cni: false instead" });
     }
+    if (plan.ztunnelName !== undefined) {
+        set.push({ path: "profile", value: AMBIENT_PROFILE, guard: AMBIENT_SET });
+        set.push({ path: "trustedZtunnelName", value: plan.ztunnelName, guard: ZTUNNEL_NAME });
+    }
+    return set;
+}
+
+const AMBIENT_SET = "dataPlaneMode: Ambient installs istiod and cni with the ambient profile; set dataPlaneMode instead";
+const ZTUNNEL_NAME = "istiod trusts only the ztunnel ServiceAccount meshtls installs; set ambient.ztunnelName instead (it sets both sides)";
+
+/** The `cni` chart values meshtls sets (istioMeshManifests.ts `computeIstioCniValues`). */
+export function istioCniSetValues(plan: IstioMeshPlan): SetValue[] {
+    return plan.ztunnelName !== undefined ? [{ path: "profile", value: AMBIENT_PROFILE, guard: AMBIENT_SET }] : [];
+}
+
+/** The `ztunnel` chart values meshtls sets (istioMeshManifests.ts `computeZtunnelValues`). */
+export function ztunnelSetValues(plan: IstioMeshPlan): SetValue[] {
+    const set: SetValue[] = [{ path: "resourceName", value: plan.ztunnelName ?? DEFAULT_ZTUNNEL_NAME, guard: ZTUNNEL_NAME }];
+    if (plan.namespace !== DEFAULT_ISTIO_NAMESPACE) {
+        set.push({ path: "istioNamespace", value: plan.namespace, guard: `ztunnel finds istiod's CA and xDS there; ${SET_NAMESPACE}` });
+    }
+    if (plan.revision) {
+        set.push({ path: "revision", value: plan.revision, guard: `ztunnel takes its certificates and configuration from this revision's istiod; ${SET_REVISION}` });
+    }
     return set;
 }
 
@@ -417,4 +553,6 @@ function checkIstioValuesOverrides(v: ArgsValidator, plan: IstioMeshPlan): void 
     checkValuesOverride(v, "values.base", istioBaseSetValues(plan), plan.values.base);
     checkValuesOverride(v, "values.istiod", istiodSetValues(plan), plan.values.istiod);
     checkValuesOverride(v, "values.gateway", istioGatewaySetValues(plan), plan.values.gateway);
+    checkValuesOverride(v, "values.cni", istioCniSetValues(plan), plan.values.cni);
+    checkValuesOverride(v, "values.ztunnel", ztunnelSetValues(plan), plan.values.ztunnel);
 }

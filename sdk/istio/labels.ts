@@ -10,6 +10,20 @@ export const REVISION_LABEL = "istio.io/rev";
 /** Namespace label that enrolls a namespace in the default revision (value `enabled`). */
 export const NAMESPACE_INJECTION_LABEL = "istio-injection";
 
+// The ambient label and value are defined with the rule that reads them (sdk/posture/rules/ambientEnrollment.ts).
+import { DATAPLANE_MODE_AMBIENT, DATAPLANE_MODE_LABEL } from "../posture";
+export { DATAPLANE_MODE_AMBIENT, DATAPLANE_MODE_LABEL };
+
+/**
+ * The namespace labels that enroll a namespace in the ambient data plane: `istio.io/dataplane-mode:
+ * ambient` only. Never `istio.io/rev`: the revisioned sidecar injector's `rev.namespace.` webhook selects
+ * any namespace with that label (istio 1.30.3 istio-discovery templates/mutatingwebhook.yaml has no
+ * dataplane-mode exclusion), so the label would inject sidecars into an ambient namespace.
+ */
+export function ambientNamespaceLabels(): Record<string, string> {
+    return { [DATAPLANE_MODE_LABEL]: DATAPLANE_MODE_AMBIENT };
+}
+
 /**
  * The namespace labels that enroll a namespace in the control plane of `revision`: `istio-injection:
  * enabled` for the default revision (""), `istio.io/rev: <revision>` otherwise (only that one: the

@@ -12,6 +12,21 @@ export enum MtlsMode {
     STRICT = "STRICT",
 }
 
+/**
+ * How workloads join the mesh. The sidecar data plane injects an Envoy proxy into each pod; the ambient
+ * data plane captures enrolled pods' traffic in a per-node ztunnel (HBONE mTLS on port 15008), with
+ * optional waypoint proxies for L7 policy.
+ */
+export enum DataPlaneMode {
+    /** An Envoy sidecar per pod, injected by istiod's webhook (namespace or pod injection labels). */
+    Sidecar = "Sidecar",
+    /**
+     * Istio ambient mode: the `cni` and `ztunnel` charts, and istiod with the `ambient` profile;
+     * namespaces join with the label `istio.io/dataplane-mode: ambient`.
+     */
+    Ambient = "Ambient",
+}
+
 /** The request body sent to an external authorizer (`EnvoyExternalAuthorizationRequestBody`). */
 export interface ExtAuthzRequestBody {
     /** Buffer at most this many bytes of the body. */

@@ -130,6 +130,23 @@ export const STACK_CONFIG_SCHEMA: Record<string, Record<string, unknown>> = {
             "multiRootTrust": {
                 "type": "boolean"
             },
+            "dataPlaneMode": {
+                "type": "string",
+                "enum": [
+                    "Sidecar",
+                    "Ambient"
+                ]
+            },
+            "ambient": {
+                "type": "object",
+                "properties": {
+                    "ztunnelName": {
+                        "type": "string"
+                    }
+                },
+                "required": [],
+                "additionalProperties": false
+            },
             "cni": {
                 "type": "boolean"
             },
@@ -175,6 +192,9 @@ export const STACK_CONFIG_SCHEMA: Record<string, Record<string, unknown>> = {
                             "object",
                             "string"
                         ]
+                    },
+                    "ztunnel": {
+                        "type": "string"
                     }
                 },
                 "required": [],

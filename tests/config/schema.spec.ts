@@ -85,7 +85,7 @@ describe("stack config: one source for argument shapes", function () {
         const all = Object.values(PLATFORM_CONFIG_SCHEMA).flatMap(nodes);
         const objects = all.filter((n) => n.type === "object");
         assert.ok(objects.length >= 30, `objects: ${objects.length}`);
-        assert.equal(objects.length, 33);
+        assert.equal(objects.length, 34);
         for (const o of objects) {
             assert.ok(o.additionalProperties === false || typeof o.additionalProperties === "object", JSON.stringify(o).slice(0, 120));
         }

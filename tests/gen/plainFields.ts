@@ -18,7 +18,9 @@ const CA: Reasons = {
 };
 
 const ISTIO: Reasons = {
+    ambient: SECTION,
     cni: "decides whether the cni chart is installed",
+    dataPlaneMode: "decides whether the ztunnel chart is installed, and the install order",
     createNamespace: CREATE_NAMESPACE,
     gateway: "decides whether the gateway chart is installed",
     "gateway.createNamespace": "decides whether the gateway's Namespace resource exists",
@@ -83,6 +85,7 @@ export const PLAIN_FIELDS: Record<string, Reasons> = {
     "meshtls:index:IstioMesh": ISTIO,
     "meshtls:index:MtlsPolicy": MTLS_POLICY,
     "meshtls:index:SidecarInjection": {},
+    "meshtls:index:NamespaceEnrollment": { createNamespace: "decides whether a Namespace or a NamespacePatch is registered" },
     "meshtls:index:KuadrantMtls": KUADRANT,
     "meshtls:index:GlooMtls": {
         createNamespace: CREATE_NAMESPACE,

@@ -3,6 +3,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { strict as assert } from "node:assert";
 import * as YAML from "yaml";
 import {
+    DataPlaneMode,
     HelmMode,
     IssuerMaterial,
     IstioMeshArgs,
@@ -46,10 +47,12 @@ const DEFAULT_PLAN: IstioMeshPlan = {
     mtlsMode: MtlsMode.STRICT,
     pluginCa: false,
     multiRootTrust: false,
+    dataPlaneMode: DataPlaneMode.Sidecar,
     cni: false,
     extensionProviders: [],
-    values: { base: {}, istiod: {}, cni: {}, gateway: {} },
+    values: { base: {}, istiod: {}, cni: {}, gateway: {}, ztunnel: {} },
     injectionLabels: { namespace: { "istio-injection": "enabled" }, pod: { "sidecar.istio.io/inject": "true" } },
+    enrollmentLabels: { "istio-injection": "enabled" },
     istiodService: "istiod",
     discoveryAddress: "istiod.istio-system.svc:15012",
 };
@@ -102,6 +105,7 @@ describe("istio (pure): planIstioMesh", () => {
             mtlsMode: MtlsMode.PERMISSIVE,
             pluginCa: false,
             multiRootTrust: false,
+            dataPlaneMode: DataPlaneMode.Sidecar,
             cni: true,
             gateway: { name: "edge", namespace: "edge-system", createNamespace: true },
             // Undefined fields are dropped, so values stay minimal and diffs quiet.
@@ -109,8 +113,9 @@ describe("istio (pure): planIstioMesh", () => {
                 { name: "kyverno-authz", envoyExtAuthzGrpc: { service: "kyverno-authz-server.kyverno.svc.cluster.local", port: 9081, timeout: "0.5s" } },
                 { name: "http-authz", envoyExtAuthzHttp: { service: "authz/ext.authz.svc.cluster.local", port: 8000, pathPrefix: "/check", includeRequestHeadersInCheck: ["x-user"] } },
             ],
-            values: { base: {}, istiod: { meshConfig: { accessLogFile: "/dev/stdout" }, pilot: { resources: { requests: { cpu: "100m" } } } }, cni: {}, gateway: { service: { type: "ClusterIP" } } },
+            values: { base: {}, istiod: { meshConfig: { accessLogFile: "/dev/stdout" }, pilot: { resources: { requests: { cpu: "100m" } } } }, cni: {}, gateway: { service: { type: "ClusterIP" } }, ztunnel: {} },
             injectionLabels: { namespace: { "istio.io/rev": "canary" }, pod: { "sidecar.istio.io/inject": "true", "istio.io/rev": "canary" } },
+            enrollmentLabels: { "istio.io/rev": "canary" },
             istiodService: "istiod-canary",
             discoveryAddress: "istiod-canary.mesh-system.svc:15012",
         });
@@ -132,7 +137,7 @@ describe("istio (pure): planIstioMesh", () => {
     });
 
     it("reads empty escape-hatch text as no values", () => {
-        assert.deepEqual(planIstioMesh("mesh", { values: { base: "", istiod: "# nothing\n", cni: "{}", gateway: "null" } }).values, { base: {}, istiod: {}, cni: {}, gateway: {} });
+        assert.deepEqual(planIstioMesh("mesh", { values: { base: "", istiod: "# nothing\n", cni: "{}", gateway: "null" } }).values, { base: {}, istiod: {}, cni: {}, gateway: {}, ztunnel: {} });
     });
 
     it("is deterministic plain data and leaves the arguments alone", () => {

@@ -3,7 +3,7 @@
 import { strict as assert } from "node:assert";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { CertificateAuthority, IstioMesh, MtlsMode, MtlsPolicy, MtlsScope, SidecarInjection } from "../../sdk";
+import { CertificateAuthority, DataPlaneMode, IstioMesh, MtlsMode, MtlsPolicy, MtlsScope, NamespaceEnrollment, SidecarInjection } from "../../sdk";
 import { RegisteredResource, assertRejected, runProgram, valueOf } from "../harness";
 
 const CHART = "kubernetes:helm.sh/v4:Chart";
@@ -50,6 +50,20 @@ describe("istio (registration): IstioMesh", () => {
         assert.ok(!depends(base, istiod), "no edge the other way");
     });
 
+    it("ambient: base, istiod, cni, ztunnel in that order, cacerts before istiod", async () => {
+        const result = await runProgram(() => new IstioMesh("mesh", { dataPlaneMode: DataPlaneMode.Ambient, pluginCa: new CertificateAuthority("ca", {}).issuer }));
+        const charts = result.resources.filter((r) => r.type === CHART);
+        assert.deepEqual(charts.map((c) => c.name).sort(), ["mesh-base", "mesh-cni", "mesh-istiod", "mesh-ztunnel"]);
+        const [base, istiod, cni, ztunnel] = ["mesh-base", "mesh-istiod", "mesh-cni", "mesh-ztunnel"].map((n) => result.get(CHART, n));
+        const secret = result.get("kubernetes:core/v1:Secret", "mesh-cacerts");
+        assert.ok(depends(istiod, base) && depends(istiod, secret));
+        assert.ok(depends(cni, istiod) && depends(cni, base));
+        assert.ok(depends(ztunnel, cni) && depends(ztunnel, istiod));
+        assert.ok(!depends(istiod, cni), "ambient installs the CNI agent after istiod");
+        const mesh = result.value;
+        assert.deepEqual(await valueOf(pulumi.all([mesh.dataPlaneMode, mesh.enrollmentLabels])), [DataPlaneMode.Ambient, { "istio.io/dataplane-mode": "ambient" }]);
+    });
+
     it("passes the component's dependsOn to every child", async () => {
         const result = await runProgram(() => {
             const first = new k8s.core.v1.Namespace("first", {});
@@ -85,6 +99,29 @@ describe("istio (registration): IstioMesh", () => {
 });
 
 describe("istio (registration): MtlsPolicy and SidecarInjection", () => {
+    it("NamespaceEnrollment patches an existing namespace's labels, or creates it, and outputs the labels", async () => {
+        const result = await runProgram(() => [
+            new NamespaceEnrollment("shop", { namespace: "shop", dataPlaneMode: DataPlaneMode.Ambient }),
+            new NamespaceEnrollment("web", { namespace: "web", revision: "blue", createNamespace: true }),
+        ]);
+        const shop = result.get("meshtls:index:NamespaceEnrollment", "shop");
+        assert.deepEqual(result.childrenOf(shop).map((r) => `${r.type}::${r.name}`), ["kubernetes:core/v1:NamespacePatch::shop-labels"]);
+        assert.deepEqual(result.get("kubernetes:core/v1:NamespacePatch", "shop-labels").inputs.metadata, {
+            name: "shop",
+            labels: { "istio.io/dataplane-mode": "ambient" },
+            annotations: { "pulumi.com/patchForce": "true" },
+        });
+        const web = result.get("meshtls:index:NamespaceEnrollment", "web");
+        assert.deepEqual(result.childrenOf(web).map((r) => `${r.type}::${r.name}`), [`${NAMESPACE}::web-namespace`]);
+        assert.deepEqual(result.get(NAMESPACE, "web-namespace").inputs.metadata, { name: "web", labels: { "istio.io/rev": "blue" } });
+        const [enrolled] = result.value;
+        assert.deepEqual(await valueOf(pulumi.all([enrolled.namespace, enrolled.dataPlaneMode, enrolled.labels])), ["shop", DataPlaneMode.Ambient, { "istio.io/dataplane-mode": "ambient" }]);
+    });
+
+    it("a rejected NamespaceEnrollment registers nothing", async () => {
+        await assertRejected(() => new NamespaceEnrollment("shop", { namespace: "shop", dataPlaneMode: DataPlaneMode.Ambient, revision: "blue" }), "meshtls:index:NamespaceEnrollment", "shop", /revision: got "blue"; ambient enrollment takes no revision/);
+    });
+
     it("MtlsPolicy parents its objects to itself and outputs its plan", async () => {
         const result = await runProgram(() => new MtlsPolicy("shop", { namespace: "shop", destinationRule: { hosts: ["a.shop.svc.cluster.local", "b.shop.svc.cluster.local"] } }));
         const policy = result.get("meshtls:index:MtlsPolicy", "shop");

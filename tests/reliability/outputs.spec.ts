@@ -12,7 +12,9 @@ import {
     CertificateAuthority,
     GlooCertRotation,
     GlooMtls,
+    DataPlaneMode,
     IstioMesh,
+    NamespaceEnrollment,
     KeyAlgorithm,
     KuadrantMtls,
     KuadrantMtlsMode,
@@ -172,6 +174,24 @@ const BASES: Base[] = [
         make: (a) => new IstioMesh("lab-mesh", a),
     },
     {
+        token: "meshtls:index:IstioMesh",
+        what: "an ambient mesh with its ztunnel name and values",
+        args: () => ({
+            namespace: "mesh-system",
+            revision: "blue",
+            dataPlaneMode: DataPlaneMode.Ambient,
+            ambient: { ztunnelName: "lab-ztunnel" },
+            values: { ztunnel: "logLevel: debug\n" },
+        }),
+        make: (a) => new IstioMesh("lab-ambient", a),
+    },
+    {
+        token: "meshtls:index:NamespaceEnrollment",
+        what: "a revisioned sidecar enrollment of an existing namespace",
+        args: () => ({ namespace: "shop", dataPlaneMode: DataPlaneMode.Sidecar, revision: "blue", createNamespace: false }),
+        make: (a) => new NamespaceEnrollment("shop-enrollment", a as never),
+    },
+    {
         token: "meshtls:index:MtlsPolicy",
         what: "a workload policy with port-level modes and a DestinationRule",
         args: () => ({
@@ -291,6 +311,14 @@ const BASES: Base[] = [
     },
     {
         token: "meshtls:index:MtlsPlatform",
+        what: "an ambient mesh",
+        args: () => ({
+            istio: { dataPlaneMode: DataPlaneMode.Ambient, ambient: { ztunnelName: "lab-ztunnel" }, values: { ztunnel: "logLevel: debug\n" } },
+        }),
+        make: (a) => new MtlsPlatform("lab-ambient", a),
+    },
+    {
+        token: "meshtls:index:MtlsPlatform",
         what: "Gloo CronJob rotation and the authz server's own provider settings",
         args: () => ({
             gloo: { xdsRotation: GlooCertRotation.CronJob, cronSchedule: "15 3 * * 1", rotationDuration: "90s", istioIntegration: false },
@@ -382,7 +410,7 @@ describe("reliability: every non-plain argument accepts an Output (issue 14 item
 
     it("covers every non-plain field of every component in the inferred schema", async () => {
         const tokens = Object.keys(ARG_SHAPES).sort();
-        assert.equal(tokens.length, 9);
+        assert.equal(tokens.length, 10);
         assert.deepEqual([...new Set(BASES.map((b) => b.token))].sort(), tokens);
         for (const token of tokens) {
             const shape = ARG_SHAPES[token];
@@ -407,7 +435,7 @@ describe("reliability: every non-plain argument accepts an Output (issue 14 item
         }
     });
 
-    assert.equal(BASES.length, 14);
+    assert.equal(BASES.length, 17);
     for (const base of BASES) {
         describe(`${base.token.replace("meshtls:index:", "")}: ${base.what}`, () => {
             for (const depth of ["outermost", "innermost"] as const) {

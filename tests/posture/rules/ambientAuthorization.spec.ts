@@ -2,8 +2,6 @@
 // pilot/pkg/model/policyattachment.go, pilot/pkg/serviceregistry/ambient/waypoints.go) and the waypoint objects
 // (istioctl/pkg/waypoint/waypoint.go), the Gateway checked against gateway-api v1.6.1's Gateway CRD when present.
 import { strict as assert } from "node:assert";
-import * as fs from "node:fs";
-import * as path from "node:path";
 import {
     AmbientAuthorizationFacts,
     customAuthorizationInAmbient,
@@ -141,13 +139,8 @@ describe("waypoint objects (istioctl 1.30.3 waypoint generate)", () => {
         assert.deepEqual(useWaypointLabels("waypoint", "shared", "demo"), { "istio.io/use-waypoint": "waypoint", "istio.io/use-waypoint-namespace": "shared" });
     });
 
-    it("the Gateway validates against gateway-api v1.6.1's Gateway CRD (/work/shared/upstream), and a bad port does not", function () {
-        // The CRD is not in tests/fixtures yet (this helper may not add fixtures): read it from the shared upstream copy.
-        const rel = "../../../../shared/upstream/gateway-api/config/crd/standard/gateway.networking.k8s.io_gateways.yaml";
-        if (!fs.existsSync(path.join(__dirname, "../../fixtures", rel))) {
-            this.skip();
-        }
-        loadCrd(rel);
+    it("the Gateway validates against gateway-api v1.6.1's Gateway CRD (tests/fixtures/gateway-api), and a bad port does not", () => {
+        loadCrd("gateway-api/Gateway.crd.yaml");
         const gw = waypointGatewayObject("waypoint", "demo", "all", "canary");
         assert.deepEqual(schemaErrors(gw as never), []);
         const bad = { ...gw, spec: { gatewayClassName: "istio-waypoint", listeners: [{ name: "mesh", port: 0, protocol: "HBONE" }] } };
