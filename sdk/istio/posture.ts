@@ -7,6 +7,7 @@ import { istiodValues, istioMeshManifests } from "./istioMeshManifests";
 import { IstioMeshPlan } from "./istioMeshPlan";
 import { mtlsPolicyObjects } from "./mtlsPolicyManifests";
 import { planMtlsPolicy } from "./mtlsPolicyPlan";
+import { DataPlaneMode } from "./types";
 
 function rec(v: unknown): Record<string, unknown> {
     return v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
@@ -28,7 +29,7 @@ export function istioMeshFacts(plan: IstioMeshPlan): MeshFacts {
         rootNamespace: typeof meshConfig.rootNamespace === "string" ? meshConfig.rootNamespace : plan.namespace,
         istioNamespace: plan.namespace,
         trustDomain: typeof meshConfig.trustDomain === "string" ? meshConfig.trustDomain : "cluster.local",
-        mode: "sidecar",
+        mode: plan.dataPlaneMode === DataPlaneMode.Ambient ? "ambient" : "sidecar",
         enableAutoMtls: meshConfig.enableAutoMtls !== false,
         enableNamespacesByDefault: rec(values.sidecarInjectorWebhook).enableNamespacesByDefault === true,
         extensionProviders: providers.flatMap((p) => {
