@@ -91,8 +91,9 @@ export interface WebhookCertificatePems {
 /**
  * Records the AuthzServer-only problems and resolves the chart install.
  * @param revision the Istio revision whose injector the server pods select ("" = the default one)
+ * @param ambient the mesh is ambient: the pods get no sidecar labels
  */
-export function planAuthzServer(v: ArgsValidator, args: pulumi.Unwrap<KyvernoAuthzArgs>, provider: KyvernoProviderPlan, revision: string): AuthzServerPlan {
+export function planAuthzServer(v: ArgsValidator, args: pulumi.Unwrap<KyvernoAuthzArgs>, provider: KyvernoProviderPlan, revision: string, ambient = false): AuthzServerPlan {
     v.check(args.image === undefined, "image", args.image, "image only applies to flavor EnvoyPlugin; the chart's image follows its version");
     const certWays = [args.webhookIssuer, args.webhookCertManagerIssuer].filter((x) => x !== undefined).length;
     v.check(
@@ -132,7 +133,8 @@ export function planAuthzServer(v: ArgsValidator, args: pulumi.Unwrap<KyvernoAut
         namespace: ns,
         policyApiVersion: args.policyApiVersion ?? DEFAULT_KYVERNO_POLICY_API_VERSION,
         webhook,
-        podLabels: podInjectionLabels(revision, true),
+        // In ambient the namespace label enrolls the pods; a sidecar label would take them out of ambient.
+        podLabels: ambient ? {} : podInjectionLabels(revision, true),
     };
     if (provider.serviceName !== KYVERNO_FLAVOR_DEFAULTS[KyvernoAuthzFlavor.AuthzServer].serviceName) {
         // The chart names its Service (and the webhook, <name>-validation) after nameOverride.

@@ -48,8 +48,9 @@ const CHART_ONLY = ["version", "chartRepository", "helmMode", "webhookIssuer", "
 /**
  * Records the EnvoyPlugin-only problems and resolves the deployment.
  * @param revision the Istio revision whose injector the plugin pods select ("" = the default one)
+ * @param ambient the mesh is ambient: the pods get no sidecar labels
  */
-export function planEnvoyPlugin(v: ArgsValidator, args: pulumi.Unwrap<KyvernoAuthzArgs>, provider: KyvernoProviderPlan, revision: string): EnvoyPluginPlan {
+export function planEnvoyPlugin(v: ArgsValidator, args: pulumi.Unwrap<KyvernoAuthzArgs>, provider: KyvernoProviderPlan, revision: string, ambient = false): EnvoyPluginPlan {
     for (const field of CHART_ONLY) {
         v.check(args[field] === undefined, field, field === "webhookIssuer" ? "<IssuerMaterial>" : args[field], `${field} only applies to flavor AuthzServer (the kyverno-authz-server chart)`);
     }
@@ -64,7 +65,7 @@ export function planEnvoyPlugin(v: ArgsValidator, args: pulumi.Unwrap<KyvernoAut
         grpcPort: provider.port,
         configMapName: `${provider.serviceName}-policies`,
         labels: { app: provider.serviceName },
-        podLabels: podInjectionLabels(revision, true),
+        podLabels: ambient ? {} : podInjectionLabels(revision, true),
     };
 }
 

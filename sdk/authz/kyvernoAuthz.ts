@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { installChart, retainingCrds } from "../internal/helm";
 import { CUSTOM_RESOURCE_PLAIN_KEYS, HELM_INSTALL_PLAIN_KEYS, ResolvedArgs, resolveArgs } from "../internal/inputs";
 import { childOptions } from "../internal/options";
-import { ExtensionProvider, MTLS_POLICY_TYPE, MtlsPolicy, istioMutualDestinationRuleObject } from "../istio";
+import { DataPlaneMode, ExtensionProvider, MTLS_POLICY_TYPE, MtlsPolicy, istioMutualDestinationRuleObject } from "../istio";
 import { CERTIFICATE_TYPE, Certificate, CertificateArgs, publicIssuer } from "../pki";
 import { AuthzServerPlan, authzServerInstall, policyCrdArgs, webhookCertificateArgs, webhookStaticCrt } from "./authzServer";
 import { EnvoyPluginObjects, EnvoyPluginPlan, envoyPluginObjects } from "./envoyPlugin";
@@ -65,7 +65,7 @@ export class KyvernoAuthz extends pulumi.ComponentResource {
 
         const before: pulumi.Resource[] = [];
         if (plan.createNamespace) {
-            before.push(new k8s.core.v1.Namespace(`${name}-namespace`, r.args((p) => authzNamespaceObject(p.provider, p.revision)) as k8s.core.v1.NamespaceArgs, childOptions(this, opts)));
+            before.push(new k8s.core.v1.Namespace(`${name}-namespace`, r.args((p) => authzNamespaceObject(p.provider, p.revision, p.dataPlaneMode)) as k8s.core.v1.NamespaceArgs, childOptions(this, opts)));
         }
 
         let server: pulumi.Resource[] = [];
@@ -78,21 +78,25 @@ export class KyvernoAuthz extends pulumi.ComponentResource {
             server = this.envoyPlugin(name, r, before, opts);
         }
 
-        kyvernoMtlsPolicies(plan.provider, plan.server, plan.appMtls).forEach((policy, i) => {
-            const policyArgs = r.child(MTLS_POLICY_TYPE, (p) => kyvernoMtlsPolicies(p.provider, p.server, p.appMtls)[i].args);
+        kyvernoMtlsPolicies(plan.provider, plan.server, plan.appMtls, plan.dataPlaneMode).forEach((policy, i) => {
+            const policyArgs = r.child(MTLS_POLICY_TYPE, (p) => kyvernoMtlsPolicies(p.provider, p.server, p.appMtls, p.dataPlaneMode)[i].args);
             new MtlsPolicy(`${name}-${policy.id}`, policyArgs, childOptions(this, opts, policy.inAuthzNamespace ? before : []));
         });
 
-        // The authorizer's host is called with Istio mTLS only (fails closed); in place before any request goes there.
-        const dr = r.args((p) => istioMutualDestinationRuleObject(kyvernoDestinationRule(p.provider).spec), CUSTOM_RESOURCE_PLAIN_KEYS);
-        const authzDr = new k8s.apiextensions.CustomResource(`${name}-${kyvernoDestinationRule(plan.provider).id}`, dr as unknown as k8s.apiextensions.CustomResourceArgs, childOptions(this, opts, before));
+        // The authorizer's host is called with Istio mTLS only (fails closed); in place before any request goes
+        // there. Not in ambient: ztunnel never reads DestinationRules and carries the calls over HBONE.
+        const authzDr: pulumi.Resource[] = [];
+        if (plan.dataPlaneMode !== DataPlaneMode.Ambient) {
+            const dr = r.args((p) => istioMutualDestinationRuleObject(kyvernoDestinationRule(p.provider).spec), CUSTOM_RESOURCE_PLAIN_KEYS);
+            authzDr.push(new k8s.apiextensions.CustomResource(`${name}-${kyvernoDestinationRule(plan.provider).id}`, dr as unknown as k8s.apiextensions.CustomResourceArgs, childOptions(this, opts, before)));
+        }
 
         plan.targets.forEach((target, i) => {
             new k8s.apiextensions.CustomResource(
                 `${name}-authz-${target.namespace}-${target.name}`,
                 r.args((p) => authorizationPolicyObject(p.targets[i], p.provider.providerName), CUSTOM_RESOURCE_PLAIN_KEYS),
                 // Requests are sent to the authorizer only once it is serving (failOpen is false by default).
-                childOptions(this, opts, [...server, authzDr]),
+                childOptions(this, opts, [...server, ...authzDr]),
             );
         });
 

@@ -3,7 +3,8 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { ArgsValidator, isDnsName, isLabelValue, isRequestHost } from "../internal/validation";
 import { sortKeys } from "../internal/values";
-import { AUTHORIZATION_POLICY_API, DEFAULT_ISTIO_NAMESPACE, MtlsMode, namespaceInjectionLabels } from "../istio";
+import { AUTHORIZATION_POLICY_API, DataPlaneMode, DEFAULT_ISTIO_NAMESPACE, MtlsMode, enrollmentLabels } from "../istio";
+import { AMBIENT_WAYPOINT_CLASS, customAuthorizationInAmbient, USE_WAYPOINT_LABEL } from "../posture";
 import type { IstioMutualDestinationRuleSpec, MtlsPolicyArgs } from "../istio";
 import type { AuthzServerPlan } from "./authzServer";
 import { CORE_API_GROUP, GATEWAY_API_GROUP } from "./defaults";
@@ -49,7 +50,7 @@ export interface KyvernoMtlsPolicy {
 const HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"];
 
 /** Checks the targets and resolves their names and target-ref groups. */
-export function planKyvernoTargets(v: ArgsValidator, targets: pulumi.Unwrap<KyvernoAuthzTarget>[] | undefined, providerName: string): KyvernoTargetPlan[] {
+export function planKyvernoTargets(v: ArgsValidator, targets: pulumi.Unwrap<KyvernoAuthzTarget>[] | undefined, providerName: string, ambient = false): KyvernoTargetPlan[] {
     const apNames = new Set<string>();
     return (targets ?? []).map((t, i) => {
         const at = `targets[${i}]`;
@@ -60,6 +61,15 @@ export function planKyvernoTargets(v: ArgsValidator, targets: pulumi.Unwrap<Kyve
             apNames.add(`${t.namespace}/${apName}`);
         }
         v.check(!(t.selector && t.targetRefs), at, { selector: t.selector, targetRefs: t.targetRefs }, "Istio allows only one of selector and targetRefs on an AuthorizationPolicy");
+        if (ambient && (t.targetRefs ?? []).length === 0) {
+            // ztunnel drops CUSTOM policies: a selector or namespace-wide one would check nothing.
+            const verdict = customAuthorizationInAmbient({ namespace: t.namespace, selector: t.selector });
+            v.fail(
+                t.selector ? `${at}.selector` : at,
+                t.selector ?? { namespace: t.namespace },
+                `in ambient ${verdict.reason} (${verdict.source}); target a waypoint Gateway (gatewayClassName ${AMBIENT_WAYPOINT_CLASS}) or an ingress Gateway with targetRefs`,
+            );
+        }
         if (t.selector) {
             v.check(Object.keys(t.selector).length > 0, `${at}.selector`, t.selector, "expected at least one label; omit it for the whole namespace");
             v.labels(`${at}.selector`, t.selector);
@@ -73,7 +83,9 @@ export function planKyvernoTargets(v: ArgsValidator, targets: pulumi.Unwrap<Kyve
                     ref.kind === "Gateway",
                     `${at}.targetRefs[${j}].kind`,
                     ref.kind,
-                    "in a sidecar mesh Istio honours only kind Gateway (gateway.networking.k8s.io, a Gateway API gateway in the target's namespace); " +
+                    ambient
+                        ? `in ambient only a waypoint or gateway enforces CUSTOM; a ${ref.kind} target works only through a waypoint bound with ${USE_WAYPOINT_LABEL}, which meshtls cannot see: target the waypoint Gateway (gatewayClassName ${AMBIENT_WAYPOINT_CLASS}) that serves it, or an ingress Gateway (sdk/posture/rules/ambientAuthorization.ts)`
+                        : "in a sidecar mesh Istio honours only kind Gateway (gateway.networking.k8s.io, a Gateway API gateway in the target's namespace); " +
                         "Service, ServiceEntry and GatewayClass targets attach only to waypoints and sidecars ignore any targetRefs policy: use selector for workloads",
                 );
             }
@@ -125,9 +137,10 @@ export function planKyvernoAppMtls(v: ArgsValidator, appMtls: pulumi.Unwrap<Kyve
  * `istio-injection: enabled` for the default revision, only `istio.io/rev: <revision>` otherwise (the
  * revisioned injector skips namespaces labelled `istio-injection`; sdk/posture/rules/sidecarInjection.ts).
  * @param revision the plan's `revision` ("" = the default revision)
+ * @param dataPlaneMode the plan's data plane: in ambient, `istio.io/dataplane-mode: ambient` instead
  */
-export function authzNamespaceObject(provider: KyvernoProviderPlan, revision = ""): KyvernoKubernetesObject {
-    return { apiVersion: "v1", kind: "Namespace", metadata: { name: provider.namespace, labels: namespaceInjectionLabels(revision) } };
+export function authzNamespaceObject(provider: KyvernoProviderPlan, revision = "", dataPlaneMode = DataPlaneMode.Sidecar): KyvernoKubernetesObject {
+    return { apiVersion: "v1", kind: "Namespace", metadata: { name: provider.namespace, labels: enrollmentLabels(dataPlaneMode, revision) } };
 }
 
 /** The AuthorizationPolicy (action CUSTOM, naming the provider) of one target. */
@@ -161,7 +174,12 @@ export function authorizationPolicyObject(target: KyvernoTargetPlan, providerNam
  * without mesh mTLS); each application namespace STRICT, and each listed app STRICT with its ports
  * PERMISSIVE (the seed's layout).
  */
-export function kyvernoMtlsPolicies(provider: KyvernoProviderPlan, server: AuthzServerPlan | undefined, appMtls: KyvernoAppMtlsPlan[]): KyvernoMtlsPolicy[] {
+export function kyvernoMtlsPolicies(provider: KyvernoProviderPlan, server: AuthzServerPlan | undefined, appMtls: KyvernoAppMtlsPlan[], dataPlaneMode = DataPlaneMode.Sidecar): KyvernoMtlsPolicy[] {
+    // In ambient each policy is checked as ztunnel reads it (MtlsPolicy's dataPlaneMode); sidecar arguments stay as they were.
+    return kyvernoSidecarMtlsPolicies(provider, server, appMtls).map((p) => (dataPlaneMode === DataPlaneMode.Ambient ? { ...p, args: { ...p.args, dataPlaneMode } } : p));
+}
+
+function kyvernoSidecarMtlsPolicies(provider: KyvernoProviderPlan, server: AuthzServerPlan | undefined, appMtls: KyvernoAppMtlsPlan[]): KyvernoMtlsPolicy[] {
     // One namespace-wide policy per namespace: Istio honours only the oldest (sdk/posture/rules/
     // peerAuthenticationPrecedence.ts). When the apps share the authorizer's namespace (the seed's
     // plugin layout), their `mtls-<namespace>` (STRICT too) is the one.

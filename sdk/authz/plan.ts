@@ -3,7 +3,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { HelmMode } from "../internal/chartValues";
 import { ArgsValidator } from "../internal/validation";
-import { DEFAULT_ISTIO_NAMESPACE } from "../istio";
+import { DataPlaneMode, DEFAULT_ISTIO_NAMESPACE } from "../istio";
 import { AuthzServerPlan, planAuthzServer } from "./authzServer";
 import { DEFAULT_KYVERNO_CREATE_NAMESPACE, DEFAULT_KYVERNO_REVISION, KUBERNETES_OBJECT_MAX_BYTES } from "./defaults";
 import { EnvoyPluginPlan, envoyPluginObjects, planEnvoyPlugin } from "./envoyPlugin";
@@ -20,6 +20,8 @@ export interface KyvernoAuthzPlan {
     createNamespace: boolean;
     /** The Istio revision the authorizer pods are injected by ("" = the default revision). */
     revision: string;
+    /** The mesh's data plane. */
+    dataPlaneMode: DataPlaneMode;
     /** The chart install (flavor AuthzServer only). */
     server?: AuthzServerPlan;
     /** The plugin deployment (flavor EnvoyPlugin only). */
@@ -47,16 +49,22 @@ export function planKyvernoAuthz(name: string, args: pulumi.Unwrap<KyvernoAuthzA
     const provider = resolveKyvernoProvider(args);
     v.version("version", args.version);
     v.enumValue("helmMode", args.helmMode, HelmMode);
+    const ambient = v.enumValue("dataPlaneMode", args.dataPlaneMode, DataPlaneMode) && args.dataPlaneMode === DataPlaneMode.Ambient;
     if (args.revision !== undefined && args.revision !== "") {
-        // The value of the `istio.io/rev` label (a label value; Istio's revisions are DNS labels).
-        v.dnsLabel("revision", args.revision);
+        if (ambient) {
+            v.fail("revision", args.revision, "ambient workloads carry no revision label (ztunnel is the node's, and istio.io/rev on the namespace would make the revisioned injector add sidecars); remove revision");
+        } else {
+            // The value of the `istio.io/rev` label (a label value; Istio's revisions are DNS labels).
+            v.dnsLabel("revision", args.revision);
+        }
     }
-    const revision = args.revision ?? DEFAULT_KYVERNO_REVISION;
-    const plan: KyvernoAuthzPlan = { provider, createNamespace: args.createNamespace ?? DEFAULT_KYVERNO_CREATE_NAMESPACE, revision, policies: [], targets: [], appMtls: [] };
+    const revision = ambient ? DEFAULT_KYVERNO_REVISION : (args.revision ?? DEFAULT_KYVERNO_REVISION);
+    const dataPlaneMode = ambient ? DataPlaneMode.Ambient : DataPlaneMode.Sidecar;
+    const plan: KyvernoAuthzPlan = { provider, createNamespace: args.createNamespace ?? DEFAULT_KYVERNO_CREATE_NAMESPACE, revision, dataPlaneMode, policies: [], targets: [], appMtls: [] };
     if (provider.flavor === KyvernoAuthzFlavor.AuthzServer) {
-        plan.server = planAuthzServer(v, args, provider, revision);
+        plan.server = planAuthzServer(v, args, provider, revision, ambient);
     } else {
-        plan.plugin = planEnvoyPlugin(v, args, provider, revision);
+        plan.plugin = planEnvoyPlugin(v, args, provider, revision, ambient);
     }
     // In Istio's root namespace the authorizer's namespace-wide PeerAuthentication would be the mesh-wide
     // one, and the webhook's selector policy would be ignored (sdk/posture/rules/peerAuthenticationPrecedence.ts).
@@ -68,7 +76,7 @@ export function planKyvernoAuthz(name: string, args: pulumi.Unwrap<KyvernoAuthzA
     );
     plan.policies = planKyvernoPolicies(v, args.policies, plan.server);
     checkObjectSizes(v, plan);
-    plan.targets = planKyvernoTargets(v, args.targets, provider.providerName);
+    plan.targets = planKyvernoTargets(v, args.targets, provider.providerName, ambient);
     plan.appMtls = planKyvernoAppMtls(v, args.appMtls);
     checkAppMtlsDuplicates(v, args);
     checkMeshRegistration(v, provider, args.meshExtensionProviders);

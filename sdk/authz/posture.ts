@@ -7,7 +7,7 @@
 // templates/_labels.tpl): labels `app.kubernetes.io/instance: <release>` and `app.kubernetes.io/component:
 // authz-server | validation-webhook` (both in the Service selector) plus `pod.labels`; the server's
 // Service port `grpc` -> container port `authz` (9081), the webhook's `webhook` 9443 -> `webhook` (9443).
-import { istioMutualDestinationRuleObject, mtlsPolicyObjects, planMtlsPolicy } from "../istio";
+import { DataPlaneMode, istioMutualDestinationRuleObject, mtlsPolicyObjects, planMtlsPolicy } from "../istio";
 import type { DeclaredLink, KubeObject, LinkPosture, PostureInput, WorkloadFact } from "../posture";
 import { DEFAULT_MESH_FACTS, ownPosture } from "../posture";
 import { envoyPluginObjects } from "./envoyPlugin";
@@ -23,12 +23,14 @@ export function kyvernoPostureInput(name: string, plan: KyvernoAuthzPlan): Requi
     const workloads: WorkloadFact[] = [];
     const declaredLinks: DeclaredLink[] = [];
     if (plan.createNamespace) {
-        objects.push(authzNamespaceObject(plan.provider, plan.revision));
+        objects.push(authzNamespaceObject(plan.provider, plan.revision, plan.dataPlaneMode));
     }
-    for (const p of kyvernoMtlsPolicies(plan.provider, plan.server, plan.appMtls)) {
+    for (const p of kyvernoMtlsPolicies(plan.provider, plan.server, plan.appMtls, plan.dataPlaneMode)) {
         objects.push(...mtlsPolicyObjects(planMtlsPolicy(`${name}-${p.id}`, p.args)).map((o) => o.object as unknown as KubeObject));
     }
-    objects.push(istioMutualDestinationRuleObject(kyvernoDestinationRule(plan.provider).spec) as unknown as KubeObject);
+    if (plan.dataPlaneMode !== DataPlaneMode.Ambient) {
+        objects.push(istioMutualDestinationRuleObject(kyvernoDestinationRule(plan.provider).spec) as unknown as KubeObject);
+    }
     const server = plan.server;
     if (server !== undefined) {
         const release = server.releaseName;

@@ -2,7 +2,7 @@
 // `@default` tags live in ./defaults.ts.
 import * as pulumi from "@pulumi/pulumi";
 import type { HelmMode } from "../internal/chartValues";
-import type { ExtensionProvider } from "../istio";
+import type { DataPlaneMode, ExtensionProvider } from "../istio";
 import type { IssuerMaterial } from "../pki";
 
 /** The component's type token (also the prefix of its validation errors). */
@@ -179,6 +179,15 @@ export interface KyvernoAuthzArgs extends KyvernoExtensionProviderArgs {
      * @default ""
      */
     revision?: pulumi.Input<string>;
+    /**
+     * The mesh's data plane (IstioMesh's `dataPlaneMode`). In ambient the namespace is enrolled with
+     * `istio.io/dataplane-mode: ambient`, the pods get no sidecar labels, no DestinationRule is written
+     * (ztunnel never reads one) and a target must be a Gateway: ztunnel ignores CUSTOM policies, so only a
+     * waypoint or an ingress Gateway named in `targetRefs` calls the authorizer
+     * (sdk/posture/rules/ambientAuthorization.ts). Plain: it decides which resources exist.
+     * @default DataPlaneMode.Sidecar
+     */
+    dataPlaneMode?: DataPlaneMode;
     /**
      * kyverno-authz-server chart version (AuthzServer).
      * @default "0.4.0"

@@ -4,6 +4,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { checkValuesOverride, HelmMode, parseValuesYaml, SetValue } from "../internal/chartValues";
 import { ArgsValidator, isDnsLabel, durationSeconds } from "../internal/validation";
 import { compareVersions } from "../internal/values";
+import { DataPlaneMode } from "../istio";
 import { KeyAlgorithm, MAX_VALIDITY_HOURS } from "../pki";
 import {
     DEFAULT_GLOO_CRON_SCHEDULE,
@@ -318,6 +319,13 @@ function planIstio(v: ArgsValidator, istio: pulumi.Unwrap<GlooIstioArgs>, chartV
     v.check(typeof version === "string" && /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(version), "istio.istioVersion", version, "the mesh's Istio version is required for the istio-proxy sidecar image, e.g. \"1.30.3\" (IstioMesh.version)");
     if (istio.enableAutoMtls !== undefined && valuesKey !== "istioIntegration") {
         v.fail("istio.enableAutoMtls", istio.enableAutoMtls, `it needs chart ${ISTIO_INTEGRATION_SINCE} or later (global.istioIntegration); chart ${chartVersion} only has global.istioSDS`);
+    }
+    if (istio.dataPlaneMode !== undefined && v.enumValue("istio.dataPlaneMode", istio.dataPlaneMode, DataPlaneMode) && istio.dataPlaneMode === DataPlaneMode.Ambient) {
+        v.fail(
+            "istio.dataPlaneMode",
+            istio.dataPlaneMode,
+            "Gloo Edge's Istio integration is sidecar-only: gateway-proxy's istio-proxy agent and sds sidecar write Istio certificates for Envoy's own TLS and nothing speaks HBONE (solo-io/gloo v1.22.1 install/helm/gloo/templates/7-gateway-proxy-deployment.yaml), so ztunnel would take that TLS as plain text; leave the Istio integration off in an ambient mesh (xDS mTLS still works) and move mesh ingress to kgateway, Gloo Edge's successor (Edge reaches end of life 2026-12-31)",
+        );
     }
     if (istio.istioDiscoveryAddress !== undefined) {
         v.hostPort("istio.istioDiscoveryAddress", istio.istioDiscoveryAddress, "istiod.istio-system.svc:15012");

@@ -1,6 +1,7 @@
 // GlooMtls's argument types: the public contract shared by the component, its plan and MtlsPlatform.
 import type * as pulumi from "@pulumi/pulumi";
 import type { HelmMode } from "../internal/chartValues";
+import type { DataPlaneMode } from "../istio";
 import type { IssuerMaterial, KeyAlgorithm } from "../pki";
 
 /** Who rotates the xDS certificate. */
@@ -105,6 +106,13 @@ export interface GlooIstioArgs {
      * @default false
      */
     strictUpstreamNamespaces?: boolean;
+    /**
+     * The mesh's data plane (IstioMesh's `dataPlaneMode`). Gloo Edge's Istio integration is sidecar-only
+     * (an istio-proxy agent and an SDS sidecar in gateway-proxy write Istio certificates for Envoy's TLS;
+     * nothing speaks HBONE), so `Ambient` is refused: use kgateway for an ambient mesh.
+     * @default DataPlaneMode.Sidecar
+     */
+    dataPlaneMode?: pulumi.Input<DataPlaneMode>;
 }
 
 /** How the Gloo chart is installed: shared by GlooMtls and MtlsPlatform's `gloo` section. */

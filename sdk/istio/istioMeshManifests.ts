@@ -4,6 +4,7 @@
 import { deepMerge, HelmInstall } from "../internal/chartValues";
 import { AMBIENT_PROFILE, DEFAULT_ISTIO_NAMESPACE, VALIDATION_FAILURE_POLICY, ZTUNNEL_RELEASE_NAME } from "./defaults";
 import { IstioMeshPlan } from "./istioMeshPlan";
+import { DataPlaneMode } from "./types";
 import type * as pulumi from "@pulumi/pulumi";
 import { MtlsPolicyArgs } from "./mtlsPolicyPlan";
 
@@ -171,7 +172,11 @@ export function istioMeshManifests(plan: IstioMeshPlan): IstioMeshManifests {
         ...(plan.ztunnelName !== undefined ? { ztunnel: chart("ztunnel", "ztunnel", ZTUNNEL_RELEASE_NAME, plan.namespace, ztunnelValues(plan)) } : {}),
         ...(gw?.createNamespace ? { gatewayNamespace: namespace(`${plan.name}-gateway-namespace`, gw.namespace) } : {}),
         ...(gw ? { gateway: chart("gateway", "gateway", gw.name, gw.namespace, istioGatewayValues(plan)) } : {}),
-        meshPolicy: { resourceName: `${plan.name}-mesh-mtls`, args: { rootNamespace: plan.namespace, mode: plan.mtlsMode } },
+        // The mode is passed only in ambient, so a sidecar mesh's policy records the same inputs as before.
+        meshPolicy: {
+            resourceName: `${plan.name}-mesh-mtls`,
+            args: { rootNamespace: plan.namespace, mode: plan.mtlsMode, ...(plan.dataPlaneMode === DataPlaneMode.Ambient ? { dataPlaneMode: plan.dataPlaneMode } : {}) },
+        },
     };
 }
 

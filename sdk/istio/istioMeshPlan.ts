@@ -4,6 +4,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { checkValuesOverride, compact, HelmMode, parseValuesYaml, SetValue } from "../internal/chartValues";
 import { compareVersions } from "../internal/values";
+import { ambientPolicyProblems } from "../posture";
 import { ArgsValidator, isDnsLabel, isDnsName } from "../internal/validation";
 import type { IssuerMaterial } from "../pki";
 import {
@@ -454,12 +455,9 @@ function validateDataPlane(v: ArgsValidator, args: pulumi.Unwrap<IstioMeshArgs>,
     if (args.ambient?.ztunnelName !== undefined) {
         v.dnsSubdomain("ambient.ztunnelName", args.ambient.ztunnelName);
     }
-    if (args.mtlsMode === MtlsMode.DISABLE) {
-        v.fail(
-            "mtlsMode",
-            args.mtlsMode,
-            "ztunnel treats DISABLE as PERMISSIVE (istio 1.30.3 pilot/pkg/serviceregistry/ambient/authorization.go), so plain text would still be accepted and mTLS still sent; use PERMISSIVE to accept plain text, or STRICT",
-        );
+    // The mesh-wide policy, checked as ztunnel reads it (sdk/posture/rules/ztunnelPeerAuthentication.ts).
+    for (const problem of ambientPolicyProblems({ mode: args.mtlsMode }, "mesh")) {
+        v.fail("mtlsMode", args.mtlsMode, `in ambient, rule ${problem.rule}: ${problem.reason} (${problem.source})`);
     }
 }
 

@@ -2,9 +2,10 @@
 // and returns plain data that mtlsPolicyManifests.ts turns into objects.
 import * as pulumi from "@pulumi/pulumi";
 import { ArgsValidator, isDnsName } from "../internal/validation";
-import { API_SERVER_SERVICE, DEFAULT_CLUSTER_DOMAIN, DEFAULT_ISTIO_NAMESPACE, DEFAULT_MTLS_MODE, DEFAULT_POLICY_NAME } from "./defaults";
+import { ambientPolicyProblems } from "../posture";
+import { API_SERVER_SERVICE, DEFAULT_CLUSTER_DOMAIN, DEFAULT_DATA_PLANE_MODE, DEFAULT_ISTIO_NAMESPACE, DEFAULT_MTLS_MODE, DEFAULT_POLICY_NAME } from "./defaults";
 import { rejectLegacyPolicy } from "./removedApis";
-import { MtlsMode } from "./types";
+import { DataPlaneMode, MtlsMode } from "./types";
 
 /** MtlsPolicy's type token. */
 export const MTLS_POLICY_TYPE = "meshtls:index:MtlsPolicy";
@@ -68,6 +69,14 @@ export interface MtlsPolicyArgs {
      * @default "cluster.local"
      */
     clusterDomain?: pulumi.Input<string>;
+    /**
+     * The mesh's data plane (an IstioMesh's `dataPlaneMode` output works). In ambient, ztunnel enforces the
+     * policy with its own rules, so what would not do what it says there is refused: `DISABLE` (ztunnel
+     * treats it as PERMISSIVE), port-level modes it ignores or reads differently, and `destinationRule`
+     * (ztunnel never reads DestinationRules).
+     * @default DataPlaneMode.Sidecar
+     */
+    dataPlaneMode?: pulumi.Input<DataPlaneMode>;
 }
 
 /** The scope of a resolved policy. */
@@ -110,6 +119,8 @@ export interface MtlsPolicyPlan {
     clusterDomain: string;
     /** The client-side DestinationRules, one per host (empty without `destinationRule`). */
     destinationRules: MtlsDestinationRulePlan[];
+    /** The mesh's data plane the policy was checked against. */
+    dataPlaneMode: DataPlaneMode;
 }
 
 /**
@@ -202,6 +213,10 @@ export function planMtlsPolicy(name: string, args: pulumi.Unwrap<MtlsPolicyArgs>
             hosts = [`*.${namespace}.svc.${clusterDomain}`];
         }
     }
+    const dataPlaneMode = v.enumValue("dataPlaneMode", args.dataPlaneMode, DataPlaneMode) ? (args.dataPlaneMode ?? DEFAULT_DATA_PLANE_MODE) : DEFAULT_DATA_PLANE_MODE;
+    if (dataPlaneMode === DataPlaneMode.Ambient) {
+        checkAmbient(v, args, scope);
+    }
     v.throwIfInvalid();
     return {
         name,
@@ -214,7 +229,35 @@ export function planMtlsPolicy(name: string, args: pulumi.Unwrap<MtlsPolicyArgs>
         portLevelMtls: ports.map((p) => ({ port: p.port, mode: p.mode })),
         clusterDomain,
         destinationRules: hosts.map((host, i) => ({ name: i === 0 ? ruleName : `${ruleName}-${i}`, host })),
+        dataPlaneMode,
     };
+}
+
+/**
+ * In ambient, refuses each part of the policy ztunnel would not enforce as written, naming the rule and its
+ * upstream source (sdk/posture/rules/ztunnelPeerAuthentication.ts; the parents' modes are not known here,
+ * so only problems that hold whatever they are: MtlsPlatform checks a workload policy against its parents).
+ */
+function checkAmbient(v: ArgsValidator, args: pulumi.Unwrap<MtlsPolicyArgs>, scope: MtlsScope): void {
+    const ports = args.portLevelMtls ?? [];
+    const spec = {
+        mode: args.mode,
+        selector: args.selector,
+        portLevelMtls: ports.length > 0 ? Object.fromEntries(ports.map((p) => [p.port, p.mode])) : undefined,
+    };
+    const ambientScope = scope === MtlsScope.Mesh ? "mesh" : scope === MtlsScope.Namespace ? "namespace" : "workload";
+    for (const problem of ambientPolicyProblems(spec, ambientScope)) {
+        const field = problem.rule === "disable-is-permissive" ? "mode" : "portLevelMtls";
+        const value = field === "mode" ? args.mode : ports.map((p) => `${p.port}: ${p.mode}`);
+        v.fail(field, value, `in ambient (dataPlaneMode Ambient), rule ${problem.rule}: ${problem.reason} (${problem.source})`);
+    }
+    if (args.destinationRule !== undefined) {
+        v.fail(
+            "destinationRule",
+            args.destinationRule,
+            "in ambient (dataPlaneMode Ambient), ztunnel never reads DestinationRules (it subscribes only to workload addresses and authorizations: istio/ztunnel 1.30.3 src/xds/types.rs) and sends HBONE mTLS for every enrolled client, so ISTIO_MUTUAL here would not do what it says; remove destinationRule",
+        );
+    }
 }
 
 /** Whether DestinationRule host `pattern` covers `host` (Istio: `*` all, `*.x` by suffix `.x`, else exact). */

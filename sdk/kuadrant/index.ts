@@ -19,7 +19,7 @@ export {
     RATELIMIT_CLUSTER,
 } from "./defaults";
 export { KUADRANT_DISABLE_ORDER, KUADRANT_ENABLE_ORDER, KUADRANT_MTLS_TYPE, kuadrantEnvoyFilterName, planKuadrantMtls } from "./plan";
-export type { KuadrantComponent, KuadrantEnvoyFilterPlan, KuadrantManualPlan, KuadrantMtlsPlan, KuadrantOperatorPlan, KuadrantPeerAuthenticationPlan, KuadrantRevisionLabelPlan, KuadrantServerPlan, KuadrantStep } from "./plan";
+export type { KuadrantAmbientPlan, KuadrantComponent, KuadrantEnvoyFilterPlan, KuadrantManualPlan, KuadrantMtlsPlan, KuadrantOperatorPlan, KuadrantPeerAuthenticationPlan, KuadrantRevisionLabelPlan, KuadrantServerPlan, KuadrantStep } from "./plan";
 export { KUADRANT_TLS_TRANSPORT_SOCKET, kuadrantEnvoyFilterPatch, kuadrantEnvoyFilterPatchSpec, kuadrantEnvoyFilterReadArgs, kuadrantCrPatch, kuadrantPeerAuthentication, kuadrantRevisionLabelPatch, withTransportSocket } from "./manifests";
 
 // The posture engine's input this component declares (pure).

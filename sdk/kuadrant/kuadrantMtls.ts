@@ -2,9 +2,9 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { CUSTOM_RESOURCE_PLAIN_KEYS, ResolvedArgs, resolveArgs } from "../internal/inputs";
 import { childOptions, plainOutputs } from "../internal/options";
-import { SidecarInjection } from "../istio";
+import { NamespaceEnrollment, SidecarInjection } from "../istio";
 import { kuadrantEnvoyFilterPatch, kuadrantEnvoyFilterPatchSpec, kuadrantEnvoyFilterReadArgs, kuadrantCrPatch, kuadrantPeerAuthentication, kuadrantRevisionLabelPatch } from "./manifests";
-import { KUADRANT_MTLS_TYPE, KuadrantManualPlan, KuadrantMtlsPlan, KuadrantOperatorPlan, KuadrantStep, planKuadrantMtls } from "./plan";
+import { KUADRANT_MTLS_TYPE, KuadrantAmbientPlan, KuadrantManualPlan, KuadrantMtlsPlan, KuadrantOperatorPlan, KuadrantStep, planKuadrantMtls } from "./plan";
 import { KuadrantMtlsArgs, KuadrantMtlsMode } from "./types";
 import type { LinkPosture } from "../posture";
 import { kuadrantPosture } from "./posture";
@@ -58,9 +58,10 @@ export class KuadrantMtls extends pulumi.ComponentResource {
         const plan = r.shape;
         super(KUADRANT_MTLS_TYPE, name, args, opts);
 
+        const before: pulumi.Resource[] = [];
         if (plan.operator) {
             const patch = r.args((p) => (p.operator ? kuadrantCrPatch(p, p.operator) : {}), CUSTOM_RESOURCE_PLAIN_KEYS);
-            new k8s.apiextensions.CustomResourcePatch(plan.operator.resourceName, patch as k8s.apiextensions.CustomResourcePatchArgs, childOptions(this, opts));
+            before.push(new k8s.apiextensions.CustomResourcePatch(plan.operator.resourceName, patch as k8s.apiextensions.CustomResourcePatchArgs, childOptions(this, opts)));
             plan.operator.revisionLabels.forEach((label, k) => {
                 const labelPatch = r.args((p) => (p.operator ? kuadrantRevisionLabelPatch(p, p.operator, p.operator.revisionLabels[k]) : kuadrantRevisionLabelPatch(p, plan.operator as KuadrantOperatorPlan, label)));
                 new k8s.apps.v1.DeploymentPatch(label.resourceName, labelPatch, childOptions(this, opts));
@@ -69,8 +70,27 @@ export class KuadrantMtls extends pulumi.ComponentResource {
         if (plan.manual) {
             this.manual(r, plan.manual, opts);
         }
+        if (plan.ambient) {
+            this.ambient(r, plan.ambient, opts, before);
+        }
 
         this.registerOutputs(plainOutputs<KuadrantMtls>(this, { enabled: plan.enabled, mode: plan.mode, posture: r.from((p) => kuadrantPosture(p)) }));
+    }
+
+    /**
+     * Ambient: after the CR patch (spec.mtls off, so the operator drops its sidecar labels), the namespaces
+     * enrolled, then the servers' policies (a STRICT policy before the gateway's namespace is enrolled would
+     * refuse the gateway's plain-text calls).
+     */
+    private ambient(r: ResolvedArgs<KuadrantMtlsPlan>, ambient: KuadrantAmbientPlan, opts: pulumi.ComponentResourceOptions | undefined, before: pulumi.Resource[]): void {
+        const real = <T>(f: (a: KuadrantAmbientPlan, p: KuadrantMtlsPlan) => T) => r.from((p) => f(p.ambient ?? ambient, p));
+        const enrolled = ambient.enrollments.map(
+            (e, i) => new NamespaceEnrollment(e.name, { namespace: real((a) => a.enrollments[i].namespace), dataPlaneMode: e.dataPlaneMode }, childOptions(this, opts, before)),
+        );
+        ambient.peerAuthentications.forEach((pa, i) => {
+            const object = r.args((p) => kuadrantPeerAuthentication((p.ambient ?? ambient).peerAuthentications[i]), CUSTOM_RESOURCE_PLAIN_KEYS);
+            new k8s.apiextensions.CustomResource(pa.resourceName, object as unknown as k8s.apiextensions.CustomResourceArgs, childOptions(this, opts, enrolled));
+        });
     }
 
     /** Registers the steps in the plan's order, each step waiting for every resource of the earlier ones. */

@@ -67,7 +67,8 @@ export function kuadrantCrPatch(plan: KuadrantMtlsPlan, operator: KuadrantOperat
         apiVersion: KUADRANT_API_VERSION,
         kind: "Kuadrant",
         metadata: { name: operator.kuadrantName, namespace: plan.namespace, annotations: { ...PATCH_FORCE_ANNOTATIONS } },
-        spec: { mtls: plan.enabled ? { enable: true, authorino: plan.authorino, limitador: plan.limitador } : { enable: false } },
+        // In ambient the operator's spec.mtls stays off: its sidecar labels would take the servers out of ambient.
+        spec: { mtls: plan.enabled && plan.ambient === undefined ? { enable: true, authorino: plan.authorino, limitador: plan.limitador } : { enable: false } },
     };
 }
 

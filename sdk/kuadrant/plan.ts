@@ -2,7 +2,7 @@
 // says which resources exist, their names and contents, and in which order they are applied.
 import type * as pulumi from "@pulumi/pulumi";
 import { ArgsValidator } from "../internal/validation";
-import { MtlsMode } from "../istio";
+import { DataPlaneMode, MtlsMode, NamespaceEnrollmentPlan, planNamespaceEnrollment } from "../istio";
 import { kuadrantOperatorOwnsMtls } from "../posture";
 import {
     AUTHORINO_SELECTOR,
@@ -152,6 +152,19 @@ export interface KuadrantManualPlan {
     order: KuadrantStep[];
 }
 
+/**
+ * What ambient mode registers: the CR patch keeping `spec.mtls` off, the namespaces enrolled in ambient
+ * and one workload-selector PeerAuthentication per protected server, in that order.
+ */
+export interface KuadrantAmbientPlan {
+    /** Kuadrant's namespace, then each gateway's namespace (once each), enrolled in ambient. */
+    enrollments: NamespaceEnrollmentPlan[];
+    /** One per protected server (STRICT when enabled, PERMISSIVE when not), Authorino first. */
+    peerAuthentications: KuadrantPeerAuthenticationPlan[];
+    /** The Gateways that call Authorino and Limitador. */
+    gateways: KuadrantGatewayRef[];
+}
+
 /** KuadrantMtls's validated, fully defaulted plan. */
 export interface KuadrantMtlsPlan {
     /** The component's resource name. */
@@ -174,6 +187,10 @@ export interface KuadrantMtlsPlan {
     operator: KuadrantOperatorPlan | undefined;
     /** Set in Manual mode. */
     manual: KuadrantManualPlan | undefined;
+    /** The mesh's data plane. */
+    dataPlaneMode: DataPlaneMode;
+    /** Set in ambient (with `operator`, whose CR patch then keeps `spec.mtls` off). */
+    ambient: KuadrantAmbientPlan | undefined;
 }
 
 /** Validates KuadrantMtls's arguments (every problem at once) and resolves every default. */
@@ -186,8 +203,12 @@ export function planKuadrantMtls(name: string, args: pulumi.Unwrap<KuadrantMtlsA
     const authorino = args.authorino ?? DEFAULT_KUADRANT_PROTECTED.authorino;
     const limitador = args.limitador ?? DEFAULT_KUADRANT_PROTECTED.limitador;
     const serverMode = enabled ? MtlsMode.STRICT : MtlsMode.PERMISSIVE;
-    const base = { name, enabled, mode, kuadrantVersion, namespace, authorino, limitador, serverMode };
+    const dataPlaneMode = args.dataPlaneMode ?? DataPlaneMode.Sidecar;
+    const base = { name, enabled, mode, kuadrantVersion, namespace, authorino, limitador, serverMode, dataPlaneMode };
     const revision = args.revision ?? DEFAULT_KUADRANT_REVISION;
+    if (dataPlaneMode === DataPlaneMode.Ambient) {
+        return { ...base, operator: { resourceName: `${name}-kuadrant-mtls`, kuadrantName: args.kuadrantName ?? DEFAULT_KUADRANT_NAME, revision: "", revisionLabels: [] }, manual: undefined, ambient: planAmbient(name, args, base) };
+    }
     if (mode === KuadrantMtlsMode.Operator) {
         const revisionLabels: KuadrantRevisionLabelPlan[] = [];
         if (revision !== "" && authorino) {
@@ -196,7 +217,7 @@ export function planKuadrantMtls(name: string, args: pulumi.Unwrap<KuadrantMtlsA
         if (revision !== "" && limitador) {
             revisionLabels.push({ component: "limitador", deployment: args.limitadorDeployment ?? DEFAULT_LIMITADOR_DEPLOYMENT, resourceName: `${name}-limitador-revision` });
         }
-        return { ...base, operator: { resourceName: `${name}-kuadrant-mtls`, kuadrantName: args.kuadrantName ?? DEFAULT_KUADRANT_NAME, revision, revisionLabels }, manual: undefined };
+        return { ...base, operator: { resourceName: `${name}-kuadrant-mtls`, kuadrantName: args.kuadrantName ?? DEFAULT_KUADRANT_NAME, revision, revisionLabels }, manual: undefined, ambient: undefined };
     }
 
     const servers: KuadrantServerPlan[] = [];
@@ -242,7 +263,46 @@ export function planKuadrantMtls(name: string, args: pulumi.Unwrap<KuadrantMtlsA
             peerAuthentications,
             order: [...(enabled ? KUADRANT_ENABLE_ORDER : KUADRANT_DISABLE_ORDER)],
         },
+        ambient: undefined,
     };
+}
+
+/** Ambient mode's enrollments and policies (validated arguments). */
+function planAmbient(name: string, args: pulumi.Unwrap<KuadrantMtlsArgs>, base: { namespace: string; authorino: boolean; limitador: boolean; serverMode: MtlsMode }): KuadrantAmbientPlan {
+    const gateways = (args.gateways ?? []).map((g) => ({ name: g.name, namespace: g.namespace }));
+    const namespaces = [base.namespace, ...gateways.map((g) => g.namespace)].filter((n, i, all) => all.indexOf(n) === i);
+    const selectors: Array<[KuadrantComponent, Record<string, string>]> = [
+        ...(base.authorino ? [["authorino", AUTHORINO_SELECTOR] as [KuadrantComponent, Record<string, string>]] : []),
+        ...(base.limitador ? [["limitador", LIMITADOR_SELECTOR] as [KuadrantComponent, Record<string, string>]] : []),
+    ];
+    return {
+        enrollments: namespaces.map((ns) => planNamespaceEnrollment(`${name}-${ns}-ambient`, { namespace: ns, dataPlaneMode: DataPlaneMode.Ambient })),
+        // Per server, not namespace-wide: the operators' own pods (and their webhooks) share the namespace.
+        peerAuthentications: selectors.map(([c, selector]) => ({ resourceName: `${name}-${c}-peer-authentication`, name: `${c}-mtls`, namespace: base.namespace, mode: base.serverMode, selector: { ...selector } })),
+        gateways,
+    };
+}
+
+/**
+ * Ambient: Operator mode only (meshtls keeps `spec.mtls` off), no revision labels, and the calling gateways
+ * named so their namespaces are enrolled: the operator's clusters reach Authorino and Limitador directly
+ * (STRICT_DNS to the pod port, never HBONE), so only a gateway pod ztunnel captures sends them mTLS, and a
+ * STRICT server refuses any other (sdk/posture/rules/kuadrantAmbient.ts, kuadrant-operator v1.5.2).
+ */
+function validateAmbient(v: ArgsValidator, args: pulumi.Unwrap<KuadrantMtlsArgs>): void {
+    if (args.mode === KuadrantMtlsMode.Manual) {
+        v.fail("mode", args.mode, "Manual mode injects sidecars into Authorino and Limitador and adds TLS to the gateways' clusters, which takes them out of ambient (istio-cni skips pods with a sidecar); in ambient ztunnel carries the mTLS: use mode: Operator (meshtls keeps spec.mtls off)");
+    }
+    if (args.revision !== undefined && args.revision !== "") {
+        v.fail("revision", args.revision, "ambient workloads carry no revision label (ztunnel is the node's); remove revision");
+    }
+    if ((args.enabled ?? DEFAULT_KUADRANT_MTLS_ENABLED) && (args.gateways ?? []).length === 0) {
+        v.fail(
+            "gateways",
+            args.gateways,
+            "in ambient, list the Gateways ({ name, namespace }) that call Authorino and Limitador: their namespaces are enrolled so ztunnel carries the gateway's calls over HBONE; an unenrolled gateway's plain-text call is refused by the STRICT servers",
+        );
+    }
 }
 
 function validate(name: string, args: pulumi.Unwrap<KuadrantMtlsArgs>): void {
@@ -260,7 +320,10 @@ function validate(name: string, args: pulumi.Unwrap<KuadrantMtlsArgs>): void {
     if ((args.enabled ?? DEFAULT_KUADRANT_MTLS_ENABLED) && args.authorino === false && args.limitador === false) {
         v.fail("authorino/limitador", { authorino: false, limitador: false }, "with enabled: true at least one of authorino and limitador must be protected; set enabled: false to turn mTLS off");
     }
-    if (mode === KuadrantMtlsMode.Manual) {
+    const ambient = v.enumValue("dataPlaneMode", args.dataPlaneMode, DataPlaneMode) && args.dataPlaneMode === DataPlaneMode.Ambient;
+    if (ambient) {
+        validateAmbient(v, args);
+    } else if (mode === KuadrantMtlsMode.Manual) {
         // Kuadrant >= 1.3 (kuadrant-operator authorino_/limitador_istio_integration_reconciler.go and the
         // istio_*_cluster_reconciler.go) rewrites the sidecar label and the EnvoyFilters from spec.mtls.
         if (versionOk && kuadrantOperatorOwnsMtls(version)) {
@@ -275,7 +338,7 @@ function validate(name: string, args: pulumi.Unwrap<KuadrantMtlsArgs>): void {
         // Before 1.3 the Kuadrant CRD has no spec.mtls (api/v1beta1/kuadrant_types.go at v1.2.0).
         v.fail("mode", args.mode ?? mode, `Operator mode needs Kuadrant 1.3 or later (spec.mtls of the Kuadrant CR), and kuadrantVersion is ${JSON.stringify(version)}; use mode: Manual for older Kuadrant`);
     }
-    if (mode !== KuadrantMtlsMode.Manual) {
+    if (mode !== KuadrantMtlsMode.Manual && !ambient) {
         v.check(args.gateways === undefined, "gateways", args.gateways, "gateways only apply in Manual mode (the operator configures every gateway itself); remove them or set mode: Manual");
         v.check(args.removeSidecars === undefined, "removeSidecars", args.removeSidecars, "removeSidecars only applies in Manual mode (the operator manages the sidecar labels)");
     }

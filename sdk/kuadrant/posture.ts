@@ -73,7 +73,9 @@ export function kuadrantPostureInput(plan: KuadrantMtlsPlan): Required<Pick<Post
     const selector = (c: KuadrantComponent) => (c === "authorino" ? AUTHORINO_SELECTOR : LIMITADOR_SELECTOR);
     const objects: KubeObject[] = [];
     const workloads: WorkloadFact[] = [];
-    const namespaces: NamespaceFact[] = [{ name: ns, labels: {}, source: "created by the Kuadrant install, without injection labels" }];
+    const namespaces: NamespaceFact[] = plan.ambient
+        ? plan.ambient.enrollments.map((e) => ({ name: e.namespace, labels: { ...e.labels }, source: `enrolled in ambient by ${e.name}` }))
+        : [{ name: ns, labels: {}, source: "created by the Kuadrant install, without injection labels" }];
     const server = (c: KuadrantComponent, labels: Record<string, string>, source: string): WorkloadFact => ({
         name: c,
         namespace: ns,
@@ -93,7 +95,14 @@ export function kuadrantPostureInput(plan: KuadrantMtlsPlan): Required<Pick<Post
             if (kuadrantOperatorClusterTls(plan.kuadrantVersion, mtls, c)) {
                 (patch.patch as { value: Record<string, unknown> }).value.transport_socket = OPERATOR_MTLS_TRANSPORT_SOCKET;
             }
-            objects.push({ apiVersion: ENVOY_FILTER_API_VERSION, kind: "EnvoyFilter", metadata: { name: kuadrantEnvoyFilterName(c, "*"), namespace: "*" }, spec: { configPatches: [patch] } });
+            // The operator writes one EnvoyFilter per gateway, in the gateway's namespace; in ambient that
+            // namespace decides whether ztunnel captures the gateway, so the gateways are named there.
+            for (const gw of plan.ambient?.gateways ?? [{ name: "*", namespace: "*" }]) {
+                objects.push({ apiVersion: ENVOY_FILTER_API_VERSION, kind: "EnvoyFilter", metadata: { name: kuadrantEnvoyFilterName(c, gw.name), namespace: gw.namespace }, spec: { configPatches: [patch] } });
+            }
+        }
+        for (const p of plan.ambient?.peerAuthentications ?? []) {
+            objects.push(kuadrantPeerAuthentication(p) as unknown as KubeObject);
         }
         if (components.length > 0 && mtls?.enable) {
             objects.push({

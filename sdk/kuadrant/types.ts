@@ -1,5 +1,6 @@
 // The public argument types of KuadrantMtls: read by the plan and the component.
 import type * as pulumi from "@pulumi/pulumi";
+import type { DataPlaneMode } from "../istio";
 
 /** How KuadrantMtls turns mTLS on. */
 export enum KuadrantMtlsMode {
@@ -83,7 +84,20 @@ export interface KuadrantMtlsArgs {
      * @default ""
      */
     revision?: string;
-    /** Gateways whose `kuadrant-auth-<gateway>` / `kuadrant-ratelimiting-<gateway>` EnvoyFilters get TLS (Manual mode, required there). */
+    /**
+     * The mesh's data plane (IstioMesh's `dataPlaneMode`). In ambient, ztunnel carries the mTLS: meshtls
+     * keeps the operator's `spec.mtls` off (its sidecar labels would take Authorino and Limitador out of
+     * ambient), enrolls Kuadrant's namespace and each gateway's namespace in ambient (the gateway's calls
+     * leave over HBONE only when ztunnel captures the gateway pod) and makes Authorino and Limitador STRICT.
+     * Plain: it decides which resources exist.
+     * @default DataPlaneMode.Sidecar
+     */
+    dataPlaneMode?: DataPlaneMode;
+    /**
+     * Gateways whose `kuadrant-auth-<gateway>` / `kuadrant-ratelimiting-<gateway>` EnvoyFilters get TLS
+     * (Manual mode, required there); in ambient, the Gateways that call Authorino and Limitador, whose
+     * namespaces are enrolled (required there while mTLS is on).
+     */
     gateways?: KuadrantGatewayRef[];
     /**
      * When disabled in Manual mode, also take the sidecars out (`sidecar.istio.io/inject: "false"`).

@@ -194,7 +194,10 @@ export const STACK_CONFIG_SCHEMA: Record<string, Record<string, unknown>> = {
                         ]
                     },
                     "ztunnel": {
-                        "type": "string"
+                        "type": [
+                            "object",
+                            "string"
+                        ]
                     }
                 },
                 "required": [],
@@ -333,6 +336,24 @@ export const STACK_CONFIG_SCHEMA: Record<string, Record<string, unknown>> = {
                     },
                     "required": [
                         "name"
+                    ],
+                    "additionalProperties": false
+                }
+            },
+            "enroll": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "namespace": {
+                            "type": "string"
+                        },
+                        "createNamespace": {
+                            "type": "boolean"
+                        }
+                    },
+                    "required": [
+                        "namespace"
                     ],
                     "additionalProperties": false
                 }
@@ -888,5 +909,6 @@ export const YAML_TEXT_KEYS: readonly string[] = [
     "istio.values.istiod",
     "istio.values.cni",
     "istio.values.gateway",
+    "istio.values.ztunnel",
     "gloo.values"
 ];

@@ -15,7 +15,7 @@ import {
 } from "../authz";
 import { GlooCertRotation, glooHelmInstall, glooMtlsSecret, glooNamespace, glooUpstream } from "../gloo";
 import type { HelmInstall } from "../internal/chartValues";
-import { cacertsSecret, istioMeshManifests, istioMutualDestinationRuleObject, mtlsPolicyObjects, planMtlsPolicy, planSidecarInjection, sidecarPatch } from "../istio";
+import { cacertsSecret, DataPlaneMode, istioMeshManifests, istioMutualDestinationRuleObject, mtlsPolicyObjects, namespaceEnrollmentObject, planMtlsPolicy, planSidecarInjection, sidecarPatch } from "../istio";
 import type { MtlsPolicyPlan } from "../istio";
 import { kuadrantCrPatch, kuadrantEnvoyFilterPatch, kuadrantPeerAuthentication, kuadrantRevisionLabelPatch } from "../kuadrant";
 import type { PlatformPostureChildren } from "./posture";
@@ -74,7 +74,8 @@ export function platformManifests(plan: PlatformPostureChildren): PlatformManife
             const secret = cacertsSecret(plan.istio.plan, { certPem: PEM, privateKeyPem: PEM, trustBundlePem: PEM, caChainPem: PEM });
             obj(secret.resourceName, { apiVersion: "v1", kind: "Secret", ...secret.args });
         }
-        for (const c of [m.base, m.cni, m.istiod, m.gateway]) {
+        // In registration order: with sidecars the CNI agent precedes istiod, in ambient it follows it.
+        for (const c of m.ztunnel ? [m.base, m.istiod, m.cni, m.ztunnel, m.gateway] : [m.base, m.cni, m.istiod, m.gateway]) {
             if (c !== undefined) {
                 charts.push({ resource: c.resourceName, install: c.install });
             }
@@ -86,6 +87,15 @@ export function platformManifests(plan: PlatformPostureChildren): PlatformManife
         obj(k.operator.resourceName, kuadrantCrPatch(k, k.operator), "patch");
         for (const label of k.operator.revisionLabels) {
             obj(label.resourceName, { apiVersion: "apps/v1", kind: "Deployment", ...kuadrantRevisionLabelPatch(k, k.operator, label) }, "patch");
+        }
+    }
+    if (k?.ambient) {
+        for (const e of k.ambient.enrollments) {
+            const o = namespaceEnrollmentObject(e);
+            obj(o.resourceName, { apiVersion: "v1", kind: "Namespace", ...o.args }, o.kind === "NamespacePatch" ? "patch" : "object");
+        }
+        for (const pa of k.ambient.peerAuthentications) {
+            obj(pa.resourceName, kuadrantPeerAuthentication(pa));
         }
     }
     if (k?.manual) {
@@ -129,7 +139,7 @@ export function platformManifests(plan: PlatformPostureChildren): PlatformManife
     if (a) {
         const p = a.plan;
         if (p.createNamespace) {
-            obj(`${a.name}-namespace`, authzNamespaceObject(p.provider, p.revision));
+            obj(`${a.name}-namespace`, authzNamespaceObject(p.provider, p.revision, p.dataPlaneMode));
         }
         if (p.server) {
             const crd = policyCrdArgs(p.server);
@@ -148,15 +158,21 @@ export function platformManifests(plan: PlatformPostureChildren): PlatformManife
             obj(`${a.name}-deployment`, o.deployment);
             obj(`${a.name}-service`, o.service);
         }
-        for (const mp of kyvernoMtlsPolicies(p.provider, p.server, p.appMtls)) {
+        for (const mp of kyvernoMtlsPolicies(p.provider, p.server, p.appMtls, p.dataPlaneMode)) {
             const name = `${a.name}-${mp.id}`;
             objects.push(...policy(planMtlsPolicy(name, mp.args)));
         }
-        const dr = kyvernoDestinationRule(p.provider);
-        obj(`${a.name}-${dr.id}`, istioMutualDestinationRuleObject(dr.spec));
+        if (p.dataPlaneMode !== DataPlaneMode.Ambient) {
+            const dr = kyvernoDestinationRule(p.provider);
+            obj(`${a.name}-${dr.id}`, istioMutualDestinationRuleObject(dr.spec));
+        }
         for (const t of p.targets) {
             obj(`${a.name}-authz-${t.namespace}-${t.name}`, authorizationPolicyObject(t, p.provider.providerName));
         }
+    }
+    for (const e of plan.enrollments) {
+        const o = namespaceEnrollmentObject(e.plan);
+        obj(o.resourceName, { apiVersion: "v1", kind: "Namespace", ...o.args }, o.kind === "NamespacePatch" ? "patch" : "object");
     }
     for (const pol of plan.policies) {
         objects.push(...policy(pol.plan));

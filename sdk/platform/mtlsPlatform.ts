@@ -3,7 +3,7 @@ import { KYVERNO_AUTHZ_TYPE, KyvernoAuthz } from "../authz";
 import { GLOO_MTLS_TYPE, GlooMtls } from "../gloo";
 import { resolveArgs } from "../internal/inputs";
 import { childOptions } from "../internal/options";
-import { ExtensionProvider, ISTIO_MESH_TYPE, IstioMesh, MTLS_POLICY_TYPE, MtlsPolicy } from "../istio";
+import { ExtensionProvider, ISTIO_MESH_TYPE, IstioMesh, MTLS_POLICY_TYPE, MtlsPolicy, NAMESPACE_ENROLLMENT_TYPE, NamespaceEnrollment } from "../istio";
 import { KUADRANT_MTLS_TYPE, KuadrantMtls } from "../kuadrant";
 import { CERTIFICATE_AUTHORITY_TYPE, CaRotationState, CertificateAuthority, CertificateFacts, certificateFacts, publicIssuer } from "../pki";
 import type { LinkPosture } from "../posture";
@@ -56,6 +56,8 @@ export class MtlsPlatform extends pulumi.ComponentResource {
             mesh = new IstioMesh(meshName, { ...meshArgs, pluginCa: usesPlatformCa ? ca.issuer : undefined }, childOptions(this, opts));
         }
         const afterMesh = mesh ? [mesh] : [];
+        // Enrolled after the mesh exists; the platform's own policies (STRICT ones) after the enrollments.
+        const enrolled = plan.enrollments.map((e, i) => new NamespaceEnrollment(e.name, r.child(NAMESPACE_ENROLLMENT_TYPE, (p) => p.enrollments[i].args), childOptions(this, opts, afterMesh)));
 
         if (plan.kuadrant) {
             new KuadrantMtls(plan.kuadrant.name, r.child(KUADRANT_MTLS_TYPE, (p) => p.kuadrant?.args ?? {}), childOptions(this, opts, afterMesh));
@@ -81,7 +83,7 @@ export class MtlsPlatform extends pulumi.ComponentResource {
         }
 
         plan.policies.forEach((policy, i) => {
-            new MtlsPolicy(policy.name, r.child(MTLS_POLICY_TYPE, (p) => p.policies[i].args), childOptions(this, opts, afterMesh));
+            new MtlsPolicy(policy.name, r.child(MTLS_POLICY_TYPE, (p) => p.policies[i].args), childOptions(this, opts, [...afterMesh, ...enrolled]));
         });
 
         this.certificates = pulumi.output(certificates);

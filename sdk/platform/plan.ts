@@ -3,13 +3,17 @@
 // extension provider, Gloo's rotation) are read from their plans, never restated here. Pure: no
 // resource, no mock runtime.
 import type * as pulumi from "@pulumi/pulumi";
-import { KyvernoAuthzArgs, KyvernoAuthzFlavor, KyvernoAuthzPlan, kyvernoDestinationRule, kyvernoMtlsPolicies, planKyvernoAuthz, resolveKyvernoProvider, webhookCertificateArgs } from "../authz";
+import { authzNamespaceObject, KyvernoAuthzArgs, KyvernoAuthzFlavor, KyvernoAuthzPlan, kyvernoDestinationRule, kyvernoMtlsPolicies, planKyvernoAuthz, resolveKyvernoProvider, webhookCertificateArgs } from "../authz";
 import { GlooCertRotation, GlooMtlsArgs, GlooMtlsPlan, glooInstallSettings, planGlooMtls, resolveGlooRotation } from "../gloo";
 import { HelmMode } from "../internal/chartValues";
 import { ArgsValidator, argsProblemsOf, withMappedFields } from "../internal/validation";
 import {
+    DataPlaneMode,
     DEFAULT_ISTIO_NAMESPACE,
     DEFAULT_ISTIO_VERSION,
+    NamespaceEnrollmentArgs,
+    NamespaceEnrollmentPlan,
+    planNamespaceEnrollment,
     ExtensionProvider,
     MtlsMode,
     IstioMeshArgs,
@@ -27,6 +31,7 @@ import { KuadrantMtlsArgs, KuadrantMtlsPlan, planKuadrantMtls } from "../kuadran
 import { CertificateArgs, CertificateAuthorityArgs, CertificateAuthorityPlan, IssuerMaterial, caSigningValidityHours, checkLeafWithinCa, planCertificate, planCertificateAuthority } from "../pki";
 import { DEFAULT_GLOO_ISTIO_INTEGRATION, DEFAULT_GLOO_XDS, DEFAULT_ISTIO_ENABLED, DEFAULT_USE_PLATFORM_CA, MTLS_PLATFORM_TYPE } from "./defaults";
 import type { LinkPosture } from "../posture";
+import { namespaceEnrollmentConflict } from "../posture";
 import { platformPosture } from "./posture";
 import type { MtlsPlatformArgs } from "./types";
 
@@ -64,6 +69,8 @@ export interface MtlsPlatformPlan {
     authz?: PlatformChild<pulumi.Unwrap<KyvernoAuthzArgs>, KyvernoAuthzPlan>;
     /** The extra policies, in the order given (names are the platform's entry names). */
     policies: Array<PlatformChild<pulumi.Unwrap<MtlsPolicyArgs>, MtlsPolicyPlan> & { entryName: string }>;
+    /** The namespaces `istio.enroll` puts in the mesh's data plane, in the order given. */
+    enrollments: Array<PlatformChild<pulumi.Unwrap<NamespaceEnrollmentArgs>, NamespaceEnrollmentPlan>>;
     /** The extension providers registered in the mesh: the authorizer's first, then the extra ones. */
     extensionProviders: pulumi.Unwrap<ExtensionProvider>[];
     /**
@@ -127,7 +134,7 @@ function meshPolicyObjects(v: ArgsValidator, plan: PlannedChildren): MeshPolicyO
         const mesh = istioMeshManifests(plan.istio.plan).meshPolicy;
         out.push(...policyObjects(v, mesh.resourceName, mesh.args, "istio.mtlsMode (the mesh-wide policy)"));
     }
-    for (const p of plan.kuadrant?.plan.manual?.peerAuthentications ?? []) {
+    for (const p of [...(plan.kuadrant?.plan.manual?.peerAuthentications ?? []), ...(plan.kuadrant?.plan.ambient?.peerAuthentications ?? [])]) {
         out.push({ kind: "PeerAuthentication", namespace: p.namespace, name: p.name, namespaceWide: p.selector === undefined, mode: p.mode, source: "kuadrant" });
     }
     for (const ns of plan.gloo?.plan.istio?.strictNamespaces ?? []) {
@@ -137,7 +144,7 @@ function meshPolicyObjects(v: ArgsValidator, plan: PlannedChildren): MeshPolicyO
         const appMtls = plan.authz.plan.appMtls;
         // The entry an application namespace's policy comes from (the policies follow appMtls's order).
         let next = 0;
-        for (const p of kyvernoMtlsPolicies(plan.authz.plan.provider, plan.authz.plan.server, appMtls)) {
+        for (const p of kyvernoMtlsPolicies(plan.authz.plan.provider, plan.authz.plan.server, appMtls, plan.authz.plan.dataPlaneMode)) {
             let source = "authz.namespace (the authorizer's namespace)";
             const i = p.args.selector === undefined ? appMtls.findIndex((a, k) => k >= next && a.namespace === p.args.namespace) : -1;
             if (i >= 0) {
@@ -330,6 +337,35 @@ function checkSingleOwners(v: ArgsValidator, plan: PlannedChildren): void {
     if (plan.authz?.plan.createNamespace) {
         namespaces.push([plan.authz.plan.provider.namespace, "authz.namespace"]);
     }
+    // Enrollment labels have one owner too: a namespace enrolled by two children, or labelled by one while
+    // another creates it with its own labels, would have its labels fought over (or enrolled both ways).
+    const labelled: Array<[string, string, Record<string, string>]> = [];
+    plan.enrollments.forEach((e, i) => labelled.push([e.plan.namespace, `istio.enroll[${i}].namespace`, e.plan.labels]));
+    (plan.kuadrant?.plan.ambient?.enrollments ?? []).forEach((e, i) =>
+        labelled.push([e.namespace, i === 0 ? "kuadrant.namespace (enrolled in ambient)" : "kuadrant.gateways (a gateway namespace enrolled in ambient)", e.labels]),
+    );
+    const labelledBy = new Map<string, string>();
+    for (const [ns, source, labels] of labelled) {
+        const first = labelledBy.get(ns);
+        if (first !== undefined) {
+            v.fail(source, ns, `namespace ${ns} is already enrolled by ${first}; one object has one owner: enroll it once`);
+        } else {
+            labelledBy.set(ns, source);
+        }
+        // The authorizer creates its namespace with the enrollment labels itself.
+        if (plan.authz?.plan.createNamespace && plan.authz.plan.provider.namespace === ns) {
+            v.fail(source, ns, `namespace ${ns} is created by authz.namespace with its own enrollment labels (${JSON.stringify(authzNamespaceObject(plan.authz.plan.provider, plan.authz.plan.revision, plan.authz.plan.dataPlaneMode).metadata.labels)}); do not enroll it again`);
+        }
+        const dual = namespaceEnrollmentConflict(labels);
+        if (dual !== undefined) {
+            v.fail(source, labels, dual);
+        }
+    }
+    plan.enrollments.forEach((e, i) => {
+        if (e.plan.createNamespace) {
+            namespaces.push([e.plan.namespace, `istio.enroll[${i}].createNamespace`]);
+        }
+    });
     const createdBy = new Map<string, string>();
     for (const [ns, source] of namespaces) {
         const first = createdBy.get(ns);
@@ -472,11 +508,22 @@ export function planMtlsPlatform(name: string, args: pulumi.Unwrap<MtlsPlatformA
         }
     }
     const istioSettingsOk = istio !== undefined || !(istioSection.enabled ?? DEFAULT_ISTIO_ENABLED);
+    // The mesh's data plane, which every integration follows (the given one when the mesh's own settings
+    // are invalid, so the integrations are still checked against it).
+    const givenMode = Object.values(DataPlaneMode).includes(istioSection.dataPlaneMode as DataPlaneMode) ? istioSection.dataPlaneMode : undefined;
+    const dataPlaneMode = istio?.plan.dataPlaneMode ?? givenMode ?? DataPlaneMode.Sidecar;
+    const ambient = dataPlaneMode === DataPlaneMode.Ambient;
 
     let kuadrant: MtlsPlatformPlan["kuadrant"];
     if (args.kuadrant) {
-        // Authorino and Limitador join the platform's mesh revision unless told otherwise.
-        const kuadrantArgs: pulumi.Unwrap<KuadrantMtlsArgs> = { ...args.kuadrant, revision: args.kuadrant.revision ?? (istio?.plan.revision || undefined) };
+        // Authorino and Limitador join the platform's mesh (its data plane, and its revision with sidecars)
+        // unless told otherwise.
+        const k = args.kuadrant;
+        const kuadrantArgs: pulumi.Unwrap<KuadrantMtlsArgs> = {
+            ...k,
+            ...(ambient ? { dataPlaneMode: DataPlaneMode.Ambient } : { revision: k.revision ?? (istio?.plan.revision || undefined) }),
+        };
+        checkMeshMode(v, "kuadrant.dataPlaneMode", k.dataPlaneMode, dataPlaneMode);
         const plan = attempt(v, under("kuadrant."), () => planKuadrantMtls(`${name}-kuadrant`, kuadrantArgs));
         if (plan) {
             kuadrant = { name: `${name}-kuadrant`, args: kuadrantArgs, plan, usesPlatformCa: false };
@@ -507,6 +554,7 @@ export function planMtlsPlatform(name: string, args: pulumi.Unwrap<MtlsPlatformA
                       istioDiscoveryAddress: mesh.revision || mesh.namespace !== DEFAULT_ISTIO_NAMESPACE ? mesh.discoveryAddress : undefined,
                       upstreams: g.istioUpstreams,
                       strictUpstreamNamespaces: g.strictUpstreamNamespaces,
+                      ...(ambient ? { dataPlaneMode: DataPlaneMode.Ambient } : {}),
                   }
                 : undefined,
         };
@@ -524,6 +572,7 @@ export function planMtlsPlatform(name: string, args: pulumi.Unwrap<MtlsPlatformA
                 "istio.enableAutoMtls": "gloo.enableAutoMtls",
                 "istio.upstreams": "gloo.istioUpstreams",
                 "istio.strictUpstreamNamespaces": "gloo.strictUpstreamNamespaces",
+                "istio.dataPlaneMode": g.istioIntegration === undefined ? "gloo.istioIntegration (true by default with istio)" : "gloo.istioIntegration",
                 istio: "gloo.istioIntegration",
                 xds: "gloo.xds",
                 ...(g.helmMode === undefined && g.install !== false ? { helmMode: "helmMode" } : {}),
@@ -544,9 +593,11 @@ export function planMtlsPlatform(name: string, args: pulumi.Unwrap<MtlsPlatformA
             ...a,
             helmMode: server ? (a.helmMode ?? args.helmMode) : undefined,
             meshExtensionProviders: a.meshExtensionProviders ?? (istio ? providers : undefined),
-            // The authorizer's pods and namespace join the platform's mesh revision unless told otherwise.
-            revision: a.revision ?? (istio?.plan.revision || undefined),
+            // The authorizer's pods and namespace join the platform's mesh (its data plane, and its revision
+            // with sidecars) unless told otherwise.
+            ...(ambient ? { dataPlaneMode: DataPlaneMode.Ambient } : { revision: a.revision ?? (istio?.plan.revision || undefined) }),
         };
+        checkMeshMode(v, "authz.dataPlaneMode", a.dataPlaneMode, dataPlaneMode);
         const map = under("authz.", {
             ...(a.meshExtensionProviders === undefined ? { meshExtensionProviders: "istio.extraExtensionProviders" } : {}),
             ...(a.revision === undefined ? { revision: "istio.revision" } : {}),
@@ -569,14 +620,37 @@ export function planMtlsPlatform(name: string, args: pulumi.Unwrap<MtlsPlatformA
             // Reported, and the entry still planned: which resources exist never depends on a check's outcome.
             v.fail(`policies[${i}].args.rootNamespace`, given.rootNamespace, `the platform's mesh has its root namespace in istio.namespace (${istio.plan.namespace}); remove rootNamespace or set it to ${istio.plan.namespace}`);
         }
-        const policyArgs = rootNamespace !== undefined && given.rootNamespace === undefined ? { ...given, rootNamespace } : given;
+        checkMeshMode(v, `policies[${i}].args.dataPlaneMode`, given.dataPlaneMode, dataPlaneMode);
+        const policyArgs = {
+            ...given,
+            ...(rootNamespace !== undefined && given.rootNamespace === undefined ? { rootNamespace } : {}),
+            // Checked as the mesh's data plane reads it; sidecar policies keep their arguments as given.
+            ...(ambient ? { dataPlaneMode: DataPlaneMode.Ambient } : {}),
+        };
         const plan = attempt(v, under(`policies[${i}].args.`), () => planMtlsPolicy(policyName, policyArgs));
         if (plan) {
             policies.push({ name: policyName, entryName: p.name, args: policyArgs, plan, usesPlatformCa: false });
         }
     });
 
-    const planned: PlannedChildren = { name, ca: { name: `${name}-ca`, args: caArgs, plan: caPlan as CertificateAuthorityPlan, usesPlatformCa: false }, istio, kuadrant, gloo, authz, policies };
+    const enrollments: MtlsPlatformPlan["enrollments"] = [];
+    (istio ? (istioSection.enroll ?? []) : []).forEach((e, i) => {
+        const enrollName = `${name}-enroll-${e.namespace}`;
+        const enrollArgs: pulumi.Unwrap<NamespaceEnrollmentArgs> = {
+            namespace: e.namespace,
+            dataPlaneMode,
+            ...(ambient || !istio?.plan.revision ? {} : { revision: istio.plan.revision }),
+            ...(e.createNamespace !== undefined ? { createNamespace: e.createNamespace } : {}),
+        };
+        const first = (istioSection.enroll ?? []).findIndex((x) => x.namespace === e.namespace);
+        v.check(first === i, `istio.enroll[${i}].namespace`, e.namespace, `istio.enroll[${first}] already lists namespace ${e.namespace}; list each namespace once`);
+        const plan = attempt(v, (f) => (f === "revision" ? "istio.revision" : `istio.enroll[${i}].${f}`), () => planNamespaceEnrollment(enrollName, enrollArgs));
+        if (plan && first === i) {
+            enrollments.push({ name: enrollName, args: enrollArgs, plan, usesPlatformCa: false });
+        }
+    });
+
+    const planned: PlannedChildren = { name, ca: { name: `${name}-ca`, args: caArgs, plan: caPlan as CertificateAuthorityPlan, usesPlatformCa: false }, istio, kuadrant, gloo, authz, policies, enrollments };
     checkSingleOwners(v, planned);
     if (caPlan) {
         // An invalid CA is reported by its own plan; comparing leaves with it would only add noise.
@@ -587,6 +661,13 @@ export function planMtlsPlatform(name: string, args: pulumi.Unwrap<MtlsPlatformA
     const namespacePeerAuthentications = oneNamespaceWidePerNamespace(v, objects);
     v.throwIfInvalid();
     return { ...planned, extensionProviders: providers, posture: platformPosture(planned), namespacePeerAuthentications };
+}
+
+/** A child's own data-plane setting must agree with the platform's mesh (the platform passes the mesh's). */
+function checkMeshMode(v: ArgsValidator, field: string, given: DataPlaneMode | undefined, mesh: DataPlaneMode): void {
+    if (given !== undefined && given !== mesh) {
+        v.fail(field, given, `the platform's mesh runs the ${mesh} data plane (istio.dataPlaneMode) and passes it to every integration; remove ${field}`);
+    }
 }
 
 /** The platform path of a field of the authorizer's extension provider (resolved from `authz.*`). */

@@ -8,7 +8,7 @@ import { kuadrantPostureInput } from "../kuadrant";
 import type { KubeObject, LinkPosture, PostureInput } from "../posture";
 import { computePosture, mergePostureInputs, postureRecord } from "../posture";
 import type { GlooMtlsPlan } from "../gloo";
-import type { IstioMeshPlan, MtlsPolicyPlan } from "../istio";
+import type { IstioMeshPlan, MtlsPolicyPlan, NamespaceEnrollmentPlan } from "../istio";
 import type { KuadrantMtlsPlan } from "../kuadrant";
 import type { KyvernoAuthzPlan } from "../authz";
 
@@ -24,6 +24,8 @@ export interface PlatformPostureChildren {
     authz?: { name: string; plan: KyvernoAuthzPlan };
     /** The extra policies. */
     policies: ReadonlyArray<{ plan: MtlsPolicyPlan }>;
+    /** The namespaces `istio.enroll` enrolls. */
+    enrollments: ReadonlyArray<{ name: string; plan: NamespaceEnrollmentPlan }>;
 }
 
 /** The posture engine's input for a planned platform (no Istio: no mesh facts, so mesh links are unknown). */
@@ -42,6 +44,8 @@ export function platformPostureInput(plan: PlatformPostureChildren): PostureInpu
         parts.push(kyvernoPostureInput(plan.authz.name, plan.authz.plan));
     }
     parts.push({ objects: plan.policies.flatMap((p) => mtlsPolicyObjects(p.plan).map((o) => o.object as unknown as KubeObject)) });
+    // An enrolled namespace is known by its labels (the rest of a patched namespace is not declared).
+    parts.push({ namespaces: plan.enrollments.map((e) => ({ name: e.plan.namespace, labels: { ...e.plan.labels }, source: `enrolled by ${e.name}` })) });
     return mergePostureInputs(parts);
 }
 

@@ -29,6 +29,22 @@ export interface PlatformIstioArgs extends IstioInstallSettings {
     revision?: string;
     /** Extension providers besides the ones the integrations register. */
     extraExtensionProviders?: pulumi.Input<ExtensionProvider[]>;
+    /**
+     * Namespaces enrolled in the mesh's data plane (sidecar injection labels, or
+     * `istio.io/dataplane-mode: ambient`), one NamespaceEnrollment each (`<platform>-enroll-<namespace>`).
+     */
+    enroll?: PlatformEnrollment[];
+}
+
+/** A namespace the platform enrolls in its mesh. */
+export interface PlatformEnrollment {
+    /** The namespace. */
+    namespace: string;
+    /**
+     * Create the Namespace with the labels; otherwise the existing namespace's labels are patched.
+     * @default false
+     */
+    createNamespace?: boolean;
 }
 
 /** The Gloo part of the platform: GlooMtls's install settings, xDS mTLS from the platform CA. */

@@ -3,7 +3,7 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { HelmMode, IssuerMaterial } from "../../sdk";
+import { DataPlaneMode, HelmMode, IssuerMaterial } from "../../sdk";
 import { KyvernoAuthzArgs, KyvernoAuthzFlavor, KyvernoExtensionProviderArgs, kyvernoExtensionProvider, planKyvernoAuthz, resolveKyvernoProvider } from "../../sdk/authz";
 import * as defaults from "../../sdk/authz/defaults";
 import { planProblems } from "../planErrors";
@@ -44,6 +44,7 @@ describe("authz plan (pure)", () => {
                     extensionProvider: { name: "kyverno-authz-server", envoyExtAuthzGrpc: { service: "kyverno-authz-server.kyverno.svc.cluster.local", port: 9081 } },
                 },
                 createNamespace: true,
+                dataPlaneMode: DataPlaneMode.Sidecar,
                 revision: "",
                 server: {
                     chart: "kyverno-authz-server",

@@ -85,7 +85,7 @@ describe("stack config: one source for argument shapes", function () {
         const all = Object.values(PLATFORM_CONFIG_SCHEMA).flatMap(nodes);
         const objects = all.filter((n) => n.type === "object");
         assert.ok(objects.length >= 30, `objects: ${objects.length}`);
-        assert.equal(objects.length, 34);
+        assert.equal(objects.length, 35);
         for (const o of objects) {
             assert.ok(o.additionalProperties === false || typeof o.additionalProperties === "object", JSON.stringify(o).slice(0, 120));
         }
@@ -98,7 +98,7 @@ describe("stack config: one source for argument shapes", function () {
     });
 
     it("YAML-text keys take a mapping or text, and readPlatformConfig turns a mapping into YAML text", () => {
-        assert.equal(YAML_TEXT.length, 5);
+        assert.equal(YAML_TEXT.length, 6);
         const config = readPlatformConfig({
             "meshtls:istio": JSON.stringify({ values: { istiod: { pilot: { replicaCount: 2 } }, base: "a: 1\n" } }),
             "meshtls:gloo": JSON.stringify({ values: { gloo: { deployment: { replicas: 2 } } } }),
@@ -184,6 +184,7 @@ describe("stack config: pulumi.Unwrap<PlatformGlooArgs> and GlooMtlsArgs do not 
         "GlooIstioArgs.istioVersion": "the platform's Istio version",
         "GlooIstioArgs.istioDiscoveryAddress": "derived from the platform's Istio namespace and revision",
         "GlooIstioArgs.customSidecarsYaml": "not offered by the platform",
+        "GlooIstioArgs.dataPlaneMode": "the platform's istio.dataPlaneMode",
     };
     const shape = (p: SchemaProperty | undefined): unknown => (p ? { type: p.type, $ref: p.$ref, items: shape(p.items), additionalProperties: shape(p.additionalProperties) } : undefined);
 

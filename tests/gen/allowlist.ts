@@ -45,6 +45,9 @@ export const OMITTED: PathDifference[] = [
     { path: "authz.webhookIssuer", reason: "the platform CA issues the webhook certificate; private keys do not belong in stack config (`webhookCertManagerIssuer` is accepted)" },
     { path: "ca.previousRotationState", reason: "the root program reads it from the stack's own `rotationState` output (README, rotation runbook); `skipRotationGuard` turns the check off" },
     { path: "authz.meshExtensionProviders", reason: "the platform passes the mesh's own providers (its integrations' and `istio.extraExtensionProviders`)" },
+    { path: "policies[].args.dataPlaneMode", reason: "the platform checks each policy against its mesh's `istio.dataPlaneMode`" },
+    { path: "kuadrant.dataPlaneMode", reason: "the platform passes its mesh's `istio.dataPlaneMode`" },
+    { path: "authz.dataPlaneMode", reason: "the platform passes its mesh's `istio.dataPlaneMode`" },
 ];
 
 /**
@@ -57,6 +60,7 @@ export const YAML_TEXT: PathDifference[] = [
     { path: "istio.values.istiod", reason: "raw chart values: written as a YAML mapping in the stack file" },
     { path: "istio.values.cni", reason: "raw chart values: written as a YAML mapping in the stack file" },
     { path: "istio.values.gateway", reason: "raw chart values: written as a YAML mapping in the stack file" },
+    { path: "istio.values.ztunnel", reason: "raw chart values: written as a YAML mapping in the stack file" },
     { path: "gloo.values", reason: "raw chart values: written as a YAML mapping in the stack file" },
 ];
 

@@ -137,7 +137,7 @@ describe("istio (pure): IstioMesh in ambient mode", () => {
             ["PILOT_ENABLE_AMBIENT through pilot.env", { values: { istiod: "pilot:\n  env:\n    PILOT_ENABLE_AMBIENT: \"true\"\n" } }, /^values\.istiod: got "pilot\.env\.PILOT_ENABLE_AMBIENT: true"/],
             ["ambient without the CNI agent", { ...AMBIENT, cni: false }, /^cni: got false; ambient mode needs the Istio CNI node agent/],
             ["ambient on an Istio before 1.24", { ...AMBIENT, version: "1.23.4" }, /^version: got "1\.23\.4"; ambient mode needs Istio 1\.24\.0 or later/],
-            ["DISABLE mesh-wide in ambient", { ...AMBIENT, mtlsMode: MtlsMode.DISABLE }, /^mtlsMode: got "DISABLE"; ztunnel treats DISABLE as PERMISSIVE \(istio 1\.30\.3 pilot\/pkg\/serviceregistry\/ambient\/authorization\.go\)/],
+            ["DISABLE mesh-wide in ambient", { ...AMBIENT, mtlsMode: MtlsMode.DISABLE }, /^mtlsMode: got "DISABLE"; in ambient, rule disable-is-permissive: mode DISABLE: ztunnel has no plaintext-only mode; DISABLE is treated as PERMISSIVE .*write PERMISSIVE \(istio\/istio 1\.30\.3 pilot\/pkg\/serviceregistry\/ambient\/authorization\.go\)$/],
             ["a bad ztunnel name", { ...AMBIENT, ambient: { ztunnelName: "Zt_1" } }, /^ambient\.ztunnelName: got "Zt_1"; expected a DNS-1123 name/],
             ["a different ztunnel name through values", { ...AMBIENT, values: { ztunnel: "resourceName: other\n" } }, /^values\.ztunnel: .*resourceName.*set ambient\.ztunnelName instead/],
             ["istiod trusting another ztunnel through values", { ...AMBIENT, values: { istiod: "trustedZtunnelName: other\n" } }, /^values\.istiod: .*trustedZtunnelName.*set ambient\.ztunnelName instead/],

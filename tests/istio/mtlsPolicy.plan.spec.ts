@@ -1,7 +1,7 @@
 // MtlsPolicy's plan and manifests as plain functions: no mock runtime, nothing registered.
 import type * as pulumi from "@pulumi/pulumi";
 import { strict as assert } from "node:assert";
-import { MtlsMode, MtlsPolicyArgs, MtlsScope, mtlsPolicyObjects, planMtlsPolicy } from "../../sdk";
+import { DataPlaneMode, MtlsMode, MtlsPolicyArgs, MtlsScope, mtlsPolicyObjects, planMtlsPolicy } from "../../sdk";
 import { K8sObject } from "../harness";
 import { ISTIO_GROUPS, assertValidObjects, loadIstioCrds, schemaErrors } from "../schema";
 import { planProblems, rejectionOf } from "../planErrors";
@@ -29,6 +29,7 @@ describe("istio (pure): planMtlsPolicy", () => {
             portLevelMtls: [],
             clusterDomain: "cluster.local",
             destinationRules: [],
+            dataPlaneMode: DataPlaneMode.Sidecar,
         });
     });
 
@@ -51,6 +52,7 @@ describe("istio (pure): planMtlsPolicy", () => {
             portLevelMtls: [],
             clusterDomain: "cluster.local",
             destinationRules: [{ name: "default", host: "*.bookinfo.svc.cluster.local" }],
+            dataPlaneMode: DataPlaneMode.Sidecar,
         });
         assert.deepEqual(planMtlsPolicy("b", { namespace: "bookinfo", clusterDomain: "corp.internal", destinationRule: {} }).destinationRules, [
             { name: "default", host: "*.bookinfo.svc.corp.internal" },
@@ -84,6 +86,7 @@ describe("istio (pure): planMtlsPolicy", () => {
             portLevelMtls: [{ port: 9090, mode: MtlsMode.DISABLE }, { port: 8080, mode: MtlsMode.PERMISSIVE }],
             clusterDomain: "cluster.local",
             destinationRules: [{ name: "reviews", host: "reviews.bookinfo.svc.cluster.local" }],
+            dataPlaneMode: DataPlaneMode.Sidecar,
         });
         assert.equal(planMtlsPolicy("reviews", { namespace: "bookinfo", selector: { app: "reviews" }, name: "reviews-strict" }).policyName, "reviews-strict");
     });

@@ -2,7 +2,7 @@
 // names, the enable/disable order, every validation error, determinism.
 import type * as pulumi from "@pulumi/pulumi";
 import { strict as assert } from "node:assert";
-import { KuadrantGatewayRef, KuadrantMtlsArgs, KuadrantMtlsMode, KuadrantMtlsPlan, MtlsMode, kuadrantEnvoyFilterName, kuadrantPosture, planKuadrantMtls } from "../../sdk";
+import { DataPlaneMode, KuadrantGatewayRef, KuadrantMtlsArgs, KuadrantMtlsMode, KuadrantMtlsPlan, MtlsMode, kuadrantEnvoyFilterName, kuadrantPosture, planKuadrantMtls } from "../../sdk";
 import { OPERATOR_AUTHORINO, OPERATOR_LIMITADOR, postureStates } from "../posture/states";
 import { assertInvalid as assertInvalidPlan } from "../planErrors";
 
@@ -29,6 +29,8 @@ describe("kuadrant (pure): planKuadrantMtls", () => {
                 serverMode: MtlsMode.STRICT,
                 operator: { resourceName: "kuadrant-kuadrant-mtls", kuadrantName: "kuadrant", revision: "", revisionLabels: [] },
                 manual: undefined,
+                dataPlaneMode: DataPlaneMode.Sidecar,
+                ambient: undefined,
             };
             assert.deepEqual(planKuadrantMtls("kuadrant", {}), expected);
         });

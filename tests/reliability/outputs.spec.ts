@@ -197,6 +197,7 @@ const BASES: Base[] = [
         args: () => ({
             namespace: "shop",
             rootNamespace: "mesh-system",
+            dataPlaneMode: DataPlaneMode.Sidecar,
             name: "api-mtls",
             selector: { app: "api" },
             mode: MtlsMode.STRICT,
@@ -247,6 +248,7 @@ const BASES: Base[] = [
                 enableAutoMtls: true,
                 istioDiscoveryAddress: "istiod-blue.mesh-system.svc:15012",
                 customSidecarsYaml: "- name: istio-proxy\n  image: docker.io/istio/proxyv2:1.30.3\n",
+                dataPlaneMode: DataPlaneMode.Sidecar,
                 upstreams: [{ serviceName: "api", serviceNamespace: "shop", port: 8080 }],
             },
         }),
@@ -313,7 +315,8 @@ const BASES: Base[] = [
         token: "meshtls:index:MtlsPlatform",
         what: "an ambient mesh",
         args: () => ({
-            istio: { dataPlaneMode: DataPlaneMode.Ambient, ambient: { ztunnelName: "lab-ztunnel" }, values: { ztunnel: "logLevel: debug\n" } },
+            istio: { dataPlaneMode: DataPlaneMode.Ambient, ambient: { ztunnelName: "lab-ztunnel" }, values: { ztunnel: "logLevel: debug\n" }, enroll: [{ namespace: "shop" }] },
+            policies: [{ name: "shop", args: { namespace: "shop", dataPlaneMode: DataPlaneMode.Ambient } }],
         }),
         make: (a) => new MtlsPlatform("lab-ambient", a),
     },

@@ -1,0 +1,123 @@
+// MtlsPlatform with an ambient mesh: the plan (pure), the bad inputs of issue 18, and the root program
+// with Pulumi.ambient.yaml under the harness. Upstream data: the Istio CRDs and Kuadrant CRD in
+// tests/fixtures (objects), tests/fixtures/istio/{istiod,cni,ztunnel}.values.yaml (values keys).
+import type * as pulumi from "@pulumi/pulumi";
+import { strict as assert } from "node:assert";
+import * as path from "node:path";
+import { DataPlaneMode, MtlsMode, MtlsPlatformArgs, planMtlsPlatform } from "../../sdk";
+import { loadProgram, readStackConfig, runProgram } from "../harness";
+import { planProblems } from "../planErrors";
+import { ISTIO_GROUPS, assertValidObjects, loadCrd, loadIstioCrds, unknownValuesKeys } from "../schema";
+
+loadIstioCrds();
+loadCrd("kuadrant/Kuadrant.crd.yaml");
+
+const ROOT = path.join(__dirname, "..", "..");
+const TYPE = "meshtls:index:MtlsPlatform";
+const AMBIENT = { dataPlaneMode: DataPlaneMode.Ambient };
+const GATEWAY = { name: "external", namespace: "gateway-system" };
+const problems = (args: pulumi.Unwrap<MtlsPlatformArgs>): string[] => planProblems(() => planMtlsPlatform("p", args), TYPE, "p");
+
+describe("platform (ambient): plan", () => {
+    it("passes the mesh's data plane to every integration and policy, and enrolls istio.enroll's namespaces", () => {
+        const plan = planMtlsPlatform("p", {
+            istio: { ...AMBIENT, enroll: [{ namespace: "shop", createNamespace: true }, { namespace: "web" }] },
+            kuadrant: { gateways: [GATEWAY] },
+            authz: { targets: [{ namespace: "gateway-system", targetRefs: [{ kind: "Gateway", name: "external" }] }] },
+            policies: [{ name: "shop", args: { namespace: "shop" } }],
+        });
+        assert.equal(plan.istio?.plan.dataPlaneMode, DataPlaneMode.Ambient);
+        assert.equal(plan.kuadrant?.plan.dataPlaneMode, DataPlaneMode.Ambient);
+        assert.equal(plan.authz?.plan.dataPlaneMode, DataPlaneMode.Ambient);
+        assert.equal(plan.policies[0].plan.dataPlaneMode, DataPlaneMode.Ambient);
+        assert.deepEqual(
+            plan.enrollments.map((e) => [e.name, e.plan.namespace, e.plan.createNamespace, e.plan.labels]),
+            [
+                ["p-enroll-shop", "shop", true, { "istio.io/dataplane-mode": "ambient" }],
+                ["p-enroll-web", "web", false, { "istio.io/dataplane-mode": "ambient" }],
+            ],
+        );
+        // The authorizer's namespace is enrolled by its own labels, and its pods get no sidecar labels.
+        assert.deepEqual(plan.authz?.plan.server?.podLabels, {});
+    });
+
+    it("a sidecar mesh enrolls with the revision's injection labels and leaves the integrations' arguments as they were", () => {
+        const plan = planMtlsPlatform("p", { istio: { revision: "blue", enroll: [{ namespace: "shop" }] }, kuadrant: {} });
+        assert.deepEqual(plan.enrollments.map((e) => e.plan.labels), [{ "istio.io/rev": "blue" }]);
+        assert.equal(plan.kuadrant?.args.dataPlaneMode, undefined);
+        assert.equal(plan.kuadrant?.args.revision, "blue");
+    });
+
+    describe("refuses, naming the argument as written and the fix, before registering anything", () => {
+        const cases: Array<[string, pulumi.Unwrap<MtlsPlatformArgs>, RegExp[]]> = [
+            [
+                "ambient with Gloo Edge's Istio integration (on by default)",
+                { istio: AMBIENT, gloo: { istioUpstreams: [{ serviceName: "api", serviceNamespace: "shop", port: 8080 }] } },
+                [/^gloo\.istioIntegration \(true by default with istio\): got "Ambient"; Gloo Edge's Istio integration is sidecar-only: .* move mesh ingress to kgateway/],
+            ],
+            ["ambient with DISABLE mesh-wide", { istio: { ...AMBIENT, mtlsMode: MtlsMode.DISABLE } }, [/^istio\.mtlsMode: got "DISABLE"; in ambient, rule disable-is-permissive/]],
+            ["ambient with a DISABLE policy", { istio: AMBIENT, policies: [{ name: "legacy", args: { namespace: "legacy", mode: MtlsMode.DISABLE } }] }, [/^policies\[0\]\.args\.mode: got "DISABLE"; in ambient \(dataPlaneMode Ambient\), rule disable-is-permissive/]],
+            [
+                "ambient with a policy's DestinationRule",
+                { istio: AMBIENT, policies: [{ name: "shop", args: { namespace: "shop", destinationRule: {} } }] },
+                [/^policies\[0\]\.args\.destinationRule: got \{\}; in ambient \(dataPlaneMode Ambient\), ztunnel never reads DestinationRules/],
+            ],
+            [
+                "a namespace enrolled twice (istio.enroll and Kuadrant's ambient enrollment)",
+                { istio: { ...AMBIENT, enroll: [{ namespace: "kuadrant-system" }] }, kuadrant: { gateways: [GATEWAY] } },
+                [/^kuadrant\.namespace \(enrolled in ambient\): got "kuadrant-system"; namespace kuadrant-system is already enrolled by istio\.enroll\[0\]\.namespace/],
+            ],
+            ["a namespace listed twice in istio.enroll", { istio: { enroll: [{ namespace: "shop" }, { namespace: "shop" }] } }, [/^istio\.enroll\[1\]\.namespace: got "shop"; istio\.enroll\[0\] already lists namespace shop/]],
+            [
+                "an enrolled namespace the authorizer creates with its own labels",
+                { istio: { enroll: [{ namespace: "kyverno" }] }, authz: {} },
+                [/^istio\.enroll\[0\]\.namespace: got "kyverno"; namespace kyverno is created by authz\.namespace with its own enrollment labels/],
+            ],
+            ["an ambient option in sidecar mode", { istio: { ambient: { ztunnelName: "zt" } } }, [/^istio\.ambient: got \{"ztunnelName":"zt"\}; ambient settings apply only with dataPlaneMode: Ambient/]],
+            ["ztunnel values in sidecar mode", { istio: { values: { ztunnel: "logLevel: debug\n" } } }, [/^istio\.values\.ztunnel: got "logLevel: debug\\n"; the ztunnel chart is installed only with dataPlaneMode: Ambient/]],
+            ["Kuadrant told another data plane than the mesh's", { istio: AMBIENT, kuadrant: { dataPlaneMode: DataPlaneMode.Sidecar, gateways: [GATEWAY] } }, [/^kuadrant\.dataPlaneMode: got "Sidecar"; the platform's mesh runs the Ambient data plane/]],
+            ["a policy told another data plane than the mesh's", { policies: [{ name: "x", args: { namespace: "x", dataPlaneMode: DataPlaneMode.Ambient } }] }, [/^policies\[0\]\.args\.dataPlaneMode: got "Ambient"; the platform's mesh runs the Sidecar data plane/]],
+            ["Kuadrant in ambient without its gateways", { istio: AMBIENT, kuadrant: {} }, [/^kuadrant\.gateways: got nothing; in ambient, list the Gateways/]],
+            [
+                "a selector target for the authorizer in ambient",
+                { istio: AMBIENT, authz: { targets: [{ namespace: "shop", selector: { app: "api" } }] } },
+                [/^authz\.targets\[0\]\.selector: got \{"app":"api"\}; in ambient ztunnel does not support the CUSTOM action .* target a waypoint Gateway \(gatewayClassName istio-waypoint\) or an ingress Gateway with targetRefs$/],
+            ],
+        ];
+        assert.equal(cases.length, 13);
+        for (const [what, args, expected] of cases) {
+            it(what, () => {
+                const lines = problems(args);
+                assert.equal(lines.length, expected.length, lines.join("\n"));
+                expected.forEach((e, i) => assert.match(lines[i], e));
+            });
+        }
+    });
+});
+
+describe("platform (ambient): the root program with Pulumi.ambient.yaml", () => {
+    const run = () => runProgram(() => loadProgram(path.join(ROOT, "index.ts")), { config: readStackConfig(path.join(ROOT, "Pulumi.ambient.yaml")) });
+
+    it("installs base, istiod, cni and ztunnel in that order, enrolls the namespaces, and writes no sidecar-mode object", async () => {
+        const result = await run();
+        assert.equal(result.get("pulumi:providers:kubernetes", "k8s").inputs.renderYamlToDirectory, "rendered-ambient");
+        const charts = result.ofType("kubernetes:helm.sh/v4:Chart");
+        assert.deepEqual(charts.map((c) => c.name).sort(), ["meshtls-authz-server", "meshtls-istio-base", "meshtls-istio-cni", "meshtls-istio-istiod", "meshtls-istio-ztunnel"]);
+        const [base, istiod, cni, ztunnel] = ["base", "istiod", "cni", "ztunnel"].map((c) => result.get("kubernetes:helm.sh/v4:Chart", `meshtls-istio-${c}`));
+        assert.ok(istiod.dependencies.includes(base.urn) && cni.dependencies.includes(istiod.urn) && ztunnel.dependencies.includes(cni.urn));
+        assert.deepEqual(unknownValuesKeys(ztunnel.inputs.values as Record<string, unknown>, "istio/ztunnel.values.yaml"), []);
+        assert.equal((istiod.inputs.values as Record<string, unknown>).profile, "ambient");
+        // Enrolled: bookinfo (created), Kuadrant's namespace and its gateway's (patched), the authorizer's (created with the label).
+        const labelled = [...result.ofType("kubernetes:core/v1:Namespace"), ...result.ofType("kubernetes:core/v1:NamespacePatch")]
+            .map((r) => r.inputs.metadata as { name: string; labels?: Record<string, string> })
+            .filter((m) => m.labels?.["istio.io/dataplane-mode"] === "ambient")
+            .map((m) => m.name)
+            .sort();
+        assert.deepEqual(labelled, ["bookinfo", "gateway-system", "kuadrant-system", "kyverno"]);
+        assert.deepEqual(result.ofType("kubernetes:networking.istio.io/v1:DestinationRule"), []);
+        assert.deepEqual(result.ofType("kubernetes:apps/v1:DeploymentPatch"), []);
+        const noSidecarLabels = JSON.stringify(result.resources.map((r) => r.inputs));
+        assert.ok(!noSidecarLabels.includes("sidecar.istio.io/inject") && !noSidecarLabels.includes("istio-injection"), "no sidecar injection label anywhere");
+        assert.ok(assertValidObjects(result.k8sObjects(), [...ISTIO_GROUPS, "kuadrant.io"]) >= 5);
+    });
+});
