@@ -5,6 +5,7 @@ import { liveReads, RunOptions, loadProgram, runExpectingError, runProgram, valu
 import { ISTIO_GROUPS, assertValidObjects, loadCrd, loadIstioCrds } from "./schema";
 import { OPERATOR_AUTHORINO, OPERATOR_LIMITADOR, postureStates } from "./posture/states";
 import type { LinkPosture } from "../sdk/posture";
+import { unknownValuesKeys } from "./schema";
 
 loadIstioCrds();
 loadCrd("gloo/Upstream.crd.yaml");
@@ -215,6 +216,87 @@ describe("examples", () => {
             assert.deepEqual(Object.keys(data), ["policy1.yaml", "policy2.yaml"]);
             assert.match(data["policy1.yaml"], /deny-external-calls-testapp-1/);
             assert.match(data["policy2.yaml"], /path: '\/movie'/);
+        });
+    });
+
+    describe("ambient-mesh (issue 18)", () => {
+        const CHART = "kubernetes:helm.sh/v4:Chart";
+        const run = (config: Record<string, string> = {}): RunOptions => ({
+            project: "ambient-mesh",
+            config: Object.fromEntries(Object.entries(config).map(([k, v]) => [`ambient-mesh:${k}`, v])),
+        });
+        const values = (result: Awaited<ReturnType<typeof runProgram>>, chart: string) => result.get(CHART, chart).inputs.values as Record<string, unknown>;
+
+        it("installs base, istiod, cni and ztunnel in that order (ambient profile, one ztunnel name), cacerts before istiod, STRICT mesh-wide, no sidecar objects", async () => {
+            const result = await runProgram(example("ambient-mesh"), run());
+            const order = ["mesh-base", "mesh-istiod", "mesh-cni", "mesh-ztunnel"];
+            assert.deepEqual(result.ofType(CHART).map((c) => c.name).sort(), [...order].sort());
+            const charts = order.map((n) => result.get(CHART, n));
+            assert.equal(charts.length, 4);
+            for (let later = 1; later < charts.length; later++) {
+                assert.ok(result.dependsOn(charts[later], charts[later - 1]), `${order[later]} waits for ${order[later - 1]}`);
+                assert.ok(!result.dependsOn(charts[later - 1], charts[later]), `${order[later - 1]} does not wait for ${order[later]}`);
+            }
+            assert.ok(result.dependsOn(charts[1], result.k8sResource("Secret", "cacerts", "istio-system")), "istiod starts with the plug-in CA");
+            const istiod = values(result, "mesh-istiod");
+            assert.deepEqual([istiod.profile, values(result, "mesh-cni").profile], ["ambient", "ambient"]);
+            assert.equal(values(result, "mesh-ztunnel").resourceName, istiod.trustedZtunnelName, "istiod trusts the ztunnel it installs");
+            assert.equal(istiod.trustedZtunnelName, "ztunnel");
+            // `profile` names the chart's files/profile-ambient.yaml (tests/fixtures/istio/ambient.profile.yaml), not a values.yaml key.
+            assert.deepEqual(unknownValuesKeys(istiod, "istio/istiod.values.yaml", ["profile", "meshConfig", "env", "base.validationFailurePolicy"]), []);
+            assert.deepEqual(unknownValuesKeys(values(result, "mesh-cni"), "istio/cni.values.yaml", ["profile"]), []);
+            assert.deepEqual(unknownValuesKeys(values(result, "mesh-ztunnel"), "istio/ztunnel.values.yaml"), []);
+            assert.deepEqual(result.k8sObject("PeerAuthentication", "default", "istio-system").spec, { mtls: { mode: "STRICT" } });
+            assert.deepEqual(result.ofType("kubernetes:apps/v1:DeploymentPatch"), [], "ambient has no sidecars to inject");
+            assert.deepEqual(result.k8sObjects("DestinationRule"), [], "ztunnel originates HBONE mTLS itself");
+            assert.equal(assertValidObjects(result.k8sObjects(), ISTIO_GROUPS), 1);
+            assert.deepEqual(await valueOf(result.value.dataPlaneMode), "Ambient");
+            assert.deepEqual(await valueOf(result.value.meshMode), "STRICT");
+        });
+
+        it("enrolls bookinfo by the ambient label alone, after the whole mesh and before the application", async () => {
+            const result = await runProgram(example("ambient-mesh"), run());
+            const ns = result.k8sObject("Namespace", "bookinfo");
+            assert.deepEqual(ns.metadata.labels, { "istio.io/dataplane-mode": "ambient" });
+            const nsResource = result.k8sResource("Namespace", "bookinfo");
+            assert.equal(nsResource.parent, result.get("meshtls:index:NamespaceEnrollment", "bookinfo").urn);
+            assert.ok(result.dependsOn(nsResource, result.get(CHART, "mesh-ztunnel")), "enrolled only once ztunnel is installed");
+            assert.ok(result.dependsOn(result.get("kubernetes:yaml/v2:ConfigGroup", "bookinfo-app"), nsResource), "the application lands in an enrolled namespace");
+            assert.deepEqual(await valueOf(result.value.enrollmentLabels), { "istio.io/dataplane-mode": "ambient" });
+            assert.equal(await valueOf(result.value.enrolledNamespace), "bookinfo");
+        });
+
+        it("honours the namespace config", async () => {
+            const result = await runProgram(example("ambient-mesh"), run({ namespace: "shop" }));
+            assert.deepEqual(result.k8sObject("Namespace", "shop").metadata.labels, { "istio.io/dataplane-mode": "ambient" });
+        });
+
+        it("walks the plug-in CA rotation by config: root-cert.pem holds every trusted root at each step; the dwell time is exported", async () => {
+            const step = async (config: Record<string, string>) => {
+                const result = await runProgram(example("ambient-mesh"), run(config));
+                const rootCert = (result.k8sObject("Secret", "cacerts", "istio-system").stringData as Record<string, string>)["root-cert.pem"];
+                return {
+                    pemRoots: (rootCert.match(/BEGIN CERTIFICATE/g) ?? []).length,
+                    trusted: (await valueOf(result.value.trustedRoots)) as string[],
+                    inRootCert: (await valueOf(result.value.rootCertFingerprints)) as string[],
+                    signing: await valueOf(result.value.signingGeneration),
+                    dwell: await valueOf(result.value.rotationDwellSeconds),
+                };
+            };
+            const steps = [
+                await step({}),
+                await step({ generation: "2", previousGeneration: "1", rotationPhase: "TrustNew" }),
+                await step({ generation: "2", previousGeneration: "1", rotationPhase: "ServeNew" }),
+                await step({ generation: "2", rotationPhase: "Stable" }),
+            ];
+            assert.deepEqual(steps.map((s) => s.pemRoots), [1, 2, 2, 1]);
+            assert.deepEqual(steps.map((s) => s.signing), [1, 1, 2, 2]);
+            assert.equal(steps.length, 4);
+            for (const s of steps) {
+                assert.equal(s.trusted.length, s.pemRoots);
+                assert.deepEqual(s.inRootCert, s.trusted, "root-cert.pem holds exactly the roots the CA trusts");
+                assert.equal(s.dwell, 46800, "13 h between steps (ztunnel refreshes at half its 24 h certificate, plus 1 h)");
+            }
         });
     });
 });
