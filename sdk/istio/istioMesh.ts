@@ -39,8 +39,9 @@ export class IstioMesh extends pulumi.ComponentResource {
     /** The SPIFFE trust domain of the mesh. */
     public readonly trustDomain!: pulumi.Output<string>;
     /**
-     * The namespace labels that enroll a namespace in this mesh: `istio-injection: enabled` for the
-     * default revision, `istio.io/rev: <revision>` otherwise.
+     * The namespace labels that turn on sidecar injection from this mesh's control plane:
+     * `istio-injection: enabled` for the default revision, `istio.io/rev: <revision>` otherwise. In
+     * ambient, namespaces join with `enrollmentLabels` instead (these would give their pods sidecars).
      */
     public readonly injectionLabels!: pulumi.Output<{ [key: string]: string }>;
     /** The data plane: `Sidecar` or `Ambient`. */

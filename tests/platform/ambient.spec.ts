@@ -38,7 +38,7 @@ describe("platform (ambient): plan", () => {
             ],
         );
         // The authorizer's namespace is enrolled by its own labels, and its pods get no sidecar labels.
-        assert.deepEqual(plan.authz?.plan.server?.podLabels, {});
+        assert.deepEqual(plan.authz.plan.server?.podLabels, {});
     });
 
     it("a sidecar mesh enrolls with the revision's injection labels and leaves the integrations' arguments as they were", () => {
@@ -89,7 +89,9 @@ describe("platform (ambient): plan", () => {
             it(what, () => {
                 const lines = problems(args);
                 assert.equal(lines.length, expected.length, lines.join("\n"));
-                expected.forEach((e, i) => assert.match(lines[i], e));
+                expected.forEach((e, i) => {
+                    assert.match(lines[i], e);
+                });
             });
         }
     });

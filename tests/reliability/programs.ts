@@ -34,6 +34,7 @@ const example = (name: string, hasKeys: boolean, charts: Record<string, boolean>
 const MESH = { "mesh-base": false, "mesh-istiod": false };
 const GLOO_XDS_EXPORTS = ["xdsCertFingerprint", "xdsCertNotAfter", "trustedRoots", "signingGeneration"];
 const KYVERNO_EXPORTS = ["extensionProvider", "authorizationPolicies"];
+const AMBIENT_EXPORTS = ["meshMode", "dataPlaneMode", "enrolledNamespace", "enrollmentLabels", "trustedRoots", "signingGeneration", "rootCertFingerprints", "rotationDwellSeconds"];
 
 /** The root program and every example (each example's config variants included). */
 export const PROGRAMS: NamedProgram[] = [
@@ -45,6 +46,14 @@ export const PROGRAMS: NamedProgram[] = [
         charts: { "meshtls-istio-base": false, "meshtls-istio-istiod": false, "meshtls-istio-gateway": false, "meshtls-authz-server": true, "meshtls-gloo-gloo": false },
         exports: ["certificates", "posture", "trustBundleFingerprints", "target", "rotationState"],
     },
+    {
+        name: "root program (Pulumi.ambient.yaml)",
+        program: () => loadProgram(path.join(ROOT, "index.ts")),
+        options: { config: readStackConfig(path.join(ROOT, "Pulumi.ambient.yaml")) },
+        hasKeys: true,
+        charts: { "meshtls-istio-base": false, "meshtls-istio-istiod": false, "meshtls-istio-cni": false, "meshtls-istio-ztunnel": false, "meshtls-authz-server": true },
+        exports: ["certificates", "posture", "trustBundleFingerprints", "target", "rotationState"],
+    },
     example("istio-strict-mesh", false, MESH, ["meshMode", "strictNamespace", "clientHosts", "exception"]),
     example("kuadrant-mtls", false, MESH, ["posture", "kuadrantMode"]),
     example("gloo-xds-mtls", true, { "gloo-gloo": false }, GLOO_XDS_EXPORTS),
@@ -52,4 +61,6 @@ export const PROGRAMS: NamedProgram[] = [
     example("gloo-istio-upstream", false, { ...MESH, "gloo-gloo": false }, ["upstreams", "glooValues"]),
     example("kyverno-extauthz", true, { ...MESH, "kyverno-server": true }, KYVERNO_EXPORTS),
     example("kyverno-extauthz", false, MESH, KYVERNO_EXPORTS, { flavor: "EnvoyPlugin" }),
+    example("ambient-mesh", true, { ...MESH, "mesh-cni": false, "mesh-ztunnel": false }, AMBIENT_EXPORTS),
+    example("ambient-mesh", true, { ...MESH, "mesh-cni": false, "mesh-ztunnel": false }, AMBIENT_EXPORTS, { generation: "2", previousGeneration: "1", rotationPhase: "ServeNew" }),
 ];
