@@ -869,7 +869,8 @@ function ambientExtAuthzOutcome(ix: Index, p: { name: string; port: number }, sv
     const outcomes = by.map((b): Outcome => {
         const who = enforced.filter((x) => x.v.by === b).map((x) => x.ref);
         if (b === "waypoint") {
-            // A waypoint is an istiod-programmed Envoy that tunnels (HBONE) to HBONE endpoints and sends plain text to others, as ztunnel does.
+            // A waypoint is an istiod-programmed Envoy: its EDS endpoints are tunnelled (HBONE) when the endpoint supports it, whatever the
+            // proxy (istio 1.30.3 pilot/pkg/xds/endpoints/endpoint_builder.go supportTunnel; only proxyless gRPC is excluded), as ztunnel does.
             const o = overWorkloads(ix, svc, p.port, (w, sp) => ambientServerOutcome(ix, svc, w, sp, { end: "ambient", describe: `the waypoint enforcing ${who.join(", ")} (an HBONE client)` }));
             return o;
         }
