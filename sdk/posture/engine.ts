@@ -4,7 +4,9 @@
 // Links:
 // - `service`: an injected mesh client (in a namespace without DestinationRules of its own) calling each
 //   Service port; the client's TLS comes from the DestinationRule or auto-mTLS, the server's acceptance
-//   from injection, PeerAuthentication and the inbound filter chains;
+//   from injection, PeerAuthentication and the inbound filter chains. In an ambient mesh the clients are
+//   ztunnel (`mesh`), a sidecar (`mesh sidecar`, when some workload has one) and a pod outside the mesh
+//   (`unenrolled`), and an ambient server's side is ztunnel's (see "Ambient mode" below);
 // - `ext-authz`: the mesh's proxies calling each ext_authz extension provider (an outbound cluster to
 //   the provider's service, so the same client rules as `service`);
 // - `kuadrant`: a gateway calling Authorino / Limitador through the Kuadrant EnvoyFilter clusters;
@@ -25,6 +27,13 @@ import { glooUpstreamTls } from "./rules/glooUpstreamTls";
 import { extAuthzCluster } from "./rules/extAuthzCluster";
 import { webhookLinkState } from "./rules/webhookLink";
 import { inboundPortCaptured, isSidecarInjected } from "./rules/sidecarInjection";
+import { namespaceEnrollmentConflict, podDataplane } from "./rules/ambientEnrollment";
+import { ztunnelEnforcedMode } from "./rules/ztunnelPeerAuthentication";
+import type { AmbientPeerAuthenticationSpec } from "./rules/ztunnelPeerAuthentication";
+import { ambientLinkState } from "./rules/ambientTransport";
+import { USE_WAYPOINT_LABEL, USE_WAYPOINT_NAMESPACE_LABEL, INGRESS_USE_WAYPOINT_LABEL, WAYPOINT_FOR_LABEL, customAuthorizationInAmbient } from "./rules/ambientAuthorization";
+import type { AmbientAuthorizationFacts, AmbientCustomPolicy, AmbientCustomResult, AmbientTargetRef, WaypointTrafficType } from "./rules/ambientAuthorization";
+import { kuadrantAmbientLink } from "./rules/kuadrantAmbient";
 import { matchesLabels } from "../internal/values";
 import type { DeclaredLink, KubeObject, LinkPosture, LinkState, MeshFacts, PostureInput, PostureLink, PostureResult, WorkloadFact } from "./model";
 
@@ -58,6 +67,8 @@ interface ServiceView {
     namespace: string;
     name: string;
     selector?: Record<string, string>;
+    /** The Service's own labels (`istio.io/use-waypoint`); a chart fact's Service has none known. @default {} */
+    labels?: Record<string, string>;
     ports: Array<{ port: number; targetPort?: number | string; name?: string; appProtocol?: string; protocol?: string }>;
     ref: string;
     /** Why the Service's ports cannot be read as the API server would store them (then its links are unknown). */
@@ -110,6 +121,10 @@ interface Index {
     workloads: WorkloadView[];
     envoyFilters: KubeObject[];
     upstreams: KubeObject[];
+    /** Ambient mesh only (otherwise ignored): AuthorizationPolicies with `action: CUSTOM`, read for the ext-authz links. */
+    customPolicies: KubeObject[];
+    /** Ambient mesh only (otherwise ignored): Gateway API Gateways (waypoints, Istio gateways) a CUSTOM policy can target. */
+    gateways: KubeObject[];
     /** Objects that could change mesh links and are not modelled, by namespace. */
     unmodelled: Map<string, string[]>;
     ignored: Record<string, number>;
@@ -239,6 +254,8 @@ function index(input: PostureInput): Index {
         workloads: [],
         envoyFilters: [],
         upstreams: [],
+        customPolicies: [],
+        gateways: [],
         unmodelled: new Map(),
         ignored: {},
         byNamespace: { peerAuthentications: new Map(), destinationRules: new Map(), workloads: new Map() },
@@ -247,6 +264,7 @@ function index(input: PostureInput): Index {
         serviceByHost: new Map(),
     };
     const domain = input.mesh?.clusterDomain ?? "cluster.local";
+    const ambient = input.mesh?.mode === "ambient";
     for (const o of input.objects) {
         const g = group(o.apiVersion);
         const ns = o.metadata.namespace ?? (NAMESPACED_MODELLED_KINDS.has(o.kind) || WORKLOAD_KINDS.has(o.kind) ? "default" : "");
@@ -327,6 +345,7 @@ function index(input: PostureInput): Index {
                 namespace: ns,
                 name: o.metadata.name,
                 selector: Object.keys(selector).length ? selector : undefined,
+                labels: { ...(o.metadata.labels ?? {}) },
                 ...(bad.length > 0 ? { invalid: `${bad.length} port entr${bad.length === 1 ? "y has" : "ies have"} no integer port` } : {}),
                 ports: raw
                     .map(record)
@@ -364,6 +383,12 @@ function index(input: PostureInput): Index {
             }
         } else if (o.kind === "Upstream" && g === "gloo.solo.io") {
             ix.upstreams.push(o);
+        } else if (ambient && o.kind === "AuthorizationPolicy" && g === "security.istio.io" && record(o.spec).action === "CUSTOM") {
+            // In a sidecar mesh the sidecar builds the ext_authz filter whatever the policy says, so these
+            // decide nothing there (and stay counted as ignored); in ambient they decide who calls the provider.
+            ix.customPolicies.push({ ...o, metadata: { ...o.metadata, namespace: ns || "default" } });
+        } else if (ambient && o.kind === "Gateway" && g === "gateway.networking.k8s.io") {
+            ix.gateways.push({ ...o, metadata: { ...o.metadata, namespace: ns || "default" } });
         } else if (UNMODELLED_MESH_KINDS.has(o.kind) && g === "networking.istio.io") {
             addUnmodelled(ix, ns, ref(o));
         } else if (ROUTE_KINDS.has(o.kind) && g === "gateway.networking.k8s.io" && list(record(o.spec).parentRefs).some((p) => record(p).kind === "Service")) {
@@ -563,12 +588,38 @@ function serverOutcome(ix: Index, w: WorkloadView, targetPort: number, protocol:
 
 /** The server side of a call to `service:port`, over every workload the Service selects. */
 function serviceOutcome(ix: Index, svc: ServiceView, port: number, client: (w: WorkloadView) => ClientSide | Outcome): Outcome {
+    if (ix.mesh?.mode === "ambient") {
+        // A client that is neither ztunnel nor a mesh sidecar (the API server, Gloo's gateway-proxy).
+        return overWorkloads(ix, svc, port, (w, sp) => ambientServerOutcome(ix, svc, w, sp, { end: "none", side: client }));
+    }
+    return overWorkloads(ix, svc, port, (w, sp) => {
+        const c = client(w);
+        if ("state" in c) {
+            return c;
+        }
+        const tp = targetAndProtocol(svc, sp, w);
+        return "state" in tp ? tp : serverOutcome(ix, w, tp.target, tp.protocol, c);
+    });
+}
+
+/** The container port and listener protocol a Service port reaches on `w`, or why they are unknown. */
+function targetAndProtocol(svc: ServiceView, sp: ServiceView["ports"][number], w: WorkloadView): { target: number; protocol: InboundPortProtocol } | Outcome {
+    const target = targetPortOf(sp, w);
+    if (target === undefined) {
+        return { state: "unknown", reason: `the target port of ${svc.ref} port ${sp.port} is a name ${w.name} does not declare`, decidedBy: [svc.ref, w.ref] };
+    }
+    const protocol = servicePortProtocol(sp);
+    if (protocol === undefined) {
+        return { state: "unknown", reason: `${svc.ref} port ${sp.port} is ${sp.protocol ?? ""}, which the sidecar does not capture`, decidedBy: [svc.ref] };
+    }
+    return { target, protocol };
+}
+
+/** One decision per workload the Service selects, combined: the same state everywhere, else unknown. */
+function overWorkloads(ix: Index, svc: ServiceView, port: number, decide: (w: WorkloadView, sp: ServiceView["ports"][number]) => Outcome): Outcome {
     const sp = svc.ports.find((p) => p.port === port);
     if (sp === undefined) {
         return { state: "unknown", reason: `${svc.ref} has no port ${port}`, decidedBy: [svc.ref] };
-    }
-    if (ix.mesh?.mode === "ambient") {
-        return { state: "unknown", reason: "ambient mode is not modelled yet", decidedBy: [svc.ref] };
     }
     const tainted = taint(ix, svc.namespace);
     if (tainted.length > 0) {
@@ -585,27 +636,301 @@ function serviceOutcome(ix: Index, svc: ServiceView, port: number, client: (w: W
     if (workloads.length === 0) {
         return { state: "unknown", reason: `${svc.ref} selects no workload among the objects`, decidedBy: [svc.ref] };
     }
-    const outcomes = workloads.map((w): Outcome => {
-        const c = client(w);
-        if ("state" in c) {
-            return c;
-        }
-        const target = targetPortOf(sp, w);
-        if (target === undefined) {
-            return { state: "unknown", reason: `the target port of ${svc.ref} port ${port} is a name ${w.name} does not declare`, decidedBy: [svc.ref, w.ref] };
-        }
-        const protocol = servicePortProtocol(sp);
-        if (protocol === undefined) {
-            return { state: "unknown", reason: `${svc.ref} port ${port} is ${sp.protocol ?? ""}, which the sidecar does not capture`, decidedBy: [svc.ref] };
-        }
-        return serverOutcome(ix, w, target, protocol, c);
-    });
+    const outcomes = workloads.map((w) => decide(w, sp));
     const states = new Set(outcomes.map((o) => o.state));
     const decidedBy = [svc.ref, ...outcomes.flatMap((o) => o.decidedBy)];
     if (states.size === 1) {
         return { state: outcomes[0].state, reason: outcomes.length === 1 ? outcomes[0].reason : `every selected workload: ${outcomes[0].reason}`, decidedBy };
     }
     return { state: "unknown", reason: `the selected workloads differ: ${outcomes.map((o, i) => `${workloads[i].name} ${o.state}`).join(", ")}`, decidedBy };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Ambient mode (MeshFacts.mode "ambient"). Each end of a link is ambient (ztunnel captures the pod), a
+// sidecar, or outside the mesh (rules/ambientEnrollment.ts); an ambient server's PeerAuthentications are
+// enforced by ztunnel (rules/ztunnelPeerAuthentication.ts); what the link carries comes from
+// rules/ambientTransport.ts, or from the sidecar rules when neither end is ambient. ztunnel subscribes only
+// to `istio.workload.Address` and `istio.security.Authorization` (istio/ztunnel 1.30.3 src/xds/types.rs), so
+// it never reads a DestinationRule.
+
+/** A link's client in an ambient mesh: ztunnel (or a waypoint: an HBONE client), a mesh sidecar, or a client outside the mesh. */
+type AmbientClient =
+    | { end: "ambient"; describe: string }
+    | { end: "sidecar" | "none"; side: (w: WorkloadView) => ClientSide | Outcome };
+
+/** A workload's data plane in an ambient mesh, and what decided it. */
+interface Dataplane {
+    mode: "ambient" | "sidecar" | "none";
+    reason: string;
+    decidedBy: string[];
+}
+
+/**
+ * The data plane of `w` in an ambient mesh (rules/ambientEnrollment.ts podDataplane, with the injector's
+ * decision from `injected`); unknown when its namespace's labels are unknown, for a host-network pod (the
+ * CNI plugin is not run for it: not modelled) and in a namespace enrolled both ways (namespaceEnrollmentConflict:
+ * the injector wins for its pods, but istioctl analyze calls it undefined behaviour and meshtls refuses it).
+ */
+function dataplane(ix: Index, w: WorkloadView): Dataplane | Outcome {
+    if (w.hostNetwork) {
+        return { state: "unknown", reason: `${w.name} uses hostNetwork: istio-cni does not run for it and the engine does not model its ambient capture`, decidedBy: [w.ref] };
+    }
+    const inj = injected(ix, w);
+    const labels = ix.namespaces.get(w.namespace);
+    const nsRef = ix.namespaceRefs.get(w.namespace) ?? `Namespace ${w.namespace}`;
+    if (inj === undefined || (labels === undefined && !inj.injected)) {
+        return { state: "unknown", reason: `namespace ${w.namespace} is not among the objects, so ${w.name}'s data plane (ambient, sidecar or none) is unknown`, decidedBy: [w.ref] };
+    }
+    const conflict = labels === undefined ? undefined : namespaceEnrollmentConflict(labels);
+    if (conflict !== undefined) {
+        return { state: "unknown", reason: `${w.namespace}: ${conflict}`, decidedBy: [nsRef, w.ref] };
+    }
+    const d = podDataplane({ namespace: w.namespace, namespaceLabels: labels ?? {}, podLabels: w.labels, podAnnotations: w.annotations, sidecarInjected: inj.injected });
+    return { mode: d.mode, reason: d.reason, decidedBy: [...inj.decidedBy, ...(labels === undefined ? [] : [nsRef]), w.ref] };
+}
+
+/**
+ * Whether the injector gives any workload among the input a sidecar (then `mesh sidecar` clients exist). The
+ * injector's decision alone: it does not read `istio.io/dataplane-mode`, so it counts in a namespace enrolled
+ * both ways too.
+ */
+function hasSidecarWorkloads(ix: Index): boolean {
+    return ix.workloads.some((w) => injected(ix, w)?.injected === true);
+}
+
+/** What ztunnel enforces on `port` of an ambient workload (rules/ztunnelPeerAuthentication.ts), from the oldest PeerAuthentication per scope. */
+function ztunnelMode(ix: Index, w: WorkloadView, port: number): { mode: "STRICT" | "PERMISSIVE"; reason: string; decidedBy: string[] } | Outcome {
+    const root = (ix.mesh as MeshFacts).rootNamespace;
+    const pa = effectivePeerAuthentication(peerAuthenticationsFor(ix, w.namespace, root), w.namespace, root, w.labels, port);
+    const chosen = [pa.mesh, pa.namespace, pa.workload];
+    if (chosen.includes("unknown")) {
+        return { state: "unknown", reason: `several same-scope PeerAuthentications apply to ${w.name} and their creation order (which decides what ztunnel enforces) is unknown`, decidedBy: [w.ref] };
+    }
+    const spec = (p: PeerAuthenticationObject | undefined): AmbientPeerAuthenticationSpec | undefined =>
+        p === undefined ? undefined : { mode: p.mode, ...(p.portLevelMtls === undefined ? {} : { portLevelMtls: p.portLevelMtls }), ...(p.selector === undefined ? {} : { selector: p.selector }) };
+    const as = (c: typeof pa.mesh) => (c === "unknown" ? undefined : c);
+    const z = ztunnelEnforcedMode({ mesh: spec(as(pa.mesh)), namespace: spec(as(pa.namespace)), workload: spec(as(pa.workload)) }, port);
+    return { mode: z.mode, reason: z.reason, decidedBy: chosen.flatMap((c) => (c === undefined || c === "unknown" ? [] : [paRef(c)])) };
+}
+
+/** A DestinationRule that would set TLS for `svc:port` (a sidecar client's), which ztunnel does not apply: named in the reason. */
+function ignoredRuleNote(ix: Index, svc: ServiceView, port: number): { note: string; decidedBy: string[] } {
+    const found = ruleFor(ix, svc, NEUTRAL_CLIENT_NAMESPACE);
+    const dr = found.rule;
+    const tls = dr === undefined ? undefined : dr.portTls.has(port) ? dr.portTls.get(port) : dr.tls;
+    if (dr === undefined || tls === undefined || tls === "auto") {
+        return { note: "", decidedBy: [] };
+    }
+    return { note: `; ${dr.ref} sets tls, which ztunnel does not apply (it reads no DestinationRule)`, decidedBy: [dr.ref] };
+}
+
+/** The server side of a call from `client` to one workload `w` behind `svc` in an ambient mesh. */
+function ambientServerOutcome(ix: Index, svc: ServiceView, w: WorkloadView, sp: ServiceView["ports"][number], client: AmbientClient): Outcome {
+    const tp = targetAndProtocol(svc, sp, w);
+    if ("state" in tp) {
+        return tp;
+    }
+    const dp = dataplane(ix, w);
+    if ("state" in dp) {
+        return dp;
+    }
+    const side = client.end === "ambient" ? undefined : client.side(w);
+    if (side !== undefined && "state" in side) {
+        return side;
+    }
+    const clientBy = side?.decidedBy ?? [];
+    const clientName = client.end === "ambient" ? client.describe : client.end === "sidecar" ? "a mesh sidecar" : `a client outside the mesh (${(side as ClientSide).describe})`;
+    if (dp.mode === "ambient") {
+        const z = ztunnelMode(ix, w, tp.target);
+        if ("state" in z) {
+            return { ...z, decidedBy: [...dp.decidedBy, ...z.decidedBy] };
+        }
+        const decidedBy = [...dp.decidedBy, ...z.decidedBy, ...clientBy];
+        const server = `${w.name} is ambient; ztunnel enforces ${z.mode} on port ${tp.target} (${z.reason})`;
+        if (client.end === "none") {
+            const c = side as ClientSide;
+            const r = ambientLinkState({ client: "none", clientSendsTls: c.transport.kind === "tls", server: "ambient", serverMode: z.mode });
+            if (r.state === "tls" && !c.appTerminatesTls) {
+                return c.meshCert
+                    ? { state: "refused", reason: `${server}; ${clientName}: ${r.reason}, and the application does not terminate the mesh handshake`, decidedBy }
+                    : { state: "unknown", reason: `${server}; ${clientName}: ${r.reason}; whether the application terminates TLS is not declared`, decidedBy };
+            }
+            return { state: r.state, reason: `${server}; ${clientName}: ${r.reason}`, decidedBy };
+        }
+        const r = ambientLinkState({ client: client.end, clientHbone: true, server: "ambient", serverMode: z.mode });
+        const dr = client.end === "ambient" ? ignoredRuleNote(ix, svc, sp.port) : { note: "", decidedBy: [] };
+        return { state: r.state, reason: `${server}; ${clientName}: ${r.reason}${dr.note}`, decidedBy: [...decidedBy, ...dr.decidedBy] };
+    }
+    if (client.end === "ambient") {
+        // The ambient profile sets ISTIO_META_ENABLE_HBONE, so an injected server listens for HBONE (ambientTransport.ts);
+        // serverMode is read only for a sidecar without HBONE.
+        const r = ambientLinkState({ client: "ambient", server: dp.mode, serverHbone: true, serverMode: "STRICT" });
+        const dr = ignoredRuleNote(ix, svc, sp.port);
+        const server = dp.mode === "sidecar" ? `${w.name} runs a sidecar` : `${w.name} is outside the mesh (${dp.reason})`;
+        return { state: r.state, reason: `${server}; ${clientName}: ${r.reason}${dr.note}`, decidedBy: [...dp.decidedBy, ...dr.decidedBy] };
+    }
+    // Neither end is ambient: the sidecar rules (ambientTransport.ts leaves these links to them).
+    return serverOutcome(ix, w, tp.target, tp.protocol, side as ClientSide);
+}
+
+/** What a client outside the mesh sends: plain text, no certificate. */
+const UNENROLLED_CLIENT: ClientSide = Object.freeze({ transport: { kind: "plaintext" }, meshCert: false, describe: "plain text", decidedBy: [] }) as ClientSide;
+
+/** The `service` links of one Service port in an ambient mesh: ztunnel (`mesh`), a sidecar (`mesh sidecar`, in a mixed mesh) and `unenrolled` clients. */
+function ambientServiceLinks(ix: Index, svc: ServiceView, port: number, sidecars: boolean): PostureLink[] {
+    const server = `${svc.namespace}/${svc.name}:${port}`;
+    const out = [link("service", "mesh", server, overWorkloads(ix, svc, port, (w, sp) => ambientServerOutcome(ix, svc, w, sp, { end: "ambient", describe: "an ambient client" })))];
+    if (sidecars) {
+        out.push(link("service", "mesh sidecar", server, overWorkloads(ix, svc, port, (w, sp) => ambientServerOutcome(ix, svc, w, sp, { end: "sidecar", side: (x) => meshClient(ix, svc, port, x) }))));
+    }
+    out.push(link("service", "unenrolled", server, overWorkloads(ix, svc, port, (w, sp) => ambientServerOutcome(ix, svc, w, sp, { end: "none", side: () => UNENROLLED_CLIENT }))));
+    return out;
+}
+
+/** A `targetRefs[]` entry (or the older singular `targetRef`) as the ambient authorization rule reads it. */
+function targetRefs(spec: Record<string, unknown>): AmbientTargetRef[] {
+    return [...list(spec.targetRefs), ...(spec.targetRef === undefined ? [] : [spec.targetRef])].map(record).map((r) => ({
+        ...(typeof r.group === "string" ? { group: r.group } : {}),
+        kind: typeof r.kind === "string" ? r.kind : "",
+        name: typeof r.name === "string" ? r.name : "",
+        ...(typeof r.namespace === "string" ? { namespace: r.namespace } : {}),
+    }));
+}
+
+/** A label's value, or undefined when the object does not carry it. */
+function label(labels: Record<string, string>, key: string): string | undefined {
+    return Object.prototype.hasOwnProperty.call(labels, key) ? labels[key] : undefined;
+}
+
+const WAYPOINT_FOR: readonly string[] = ["service", "workload", "all", "none"];
+
+/** The facts rules/ambientAuthorization.ts reads, from the objects: Gateways, Services with their waypoint, the sidecar pods of `namespace`. */
+function ambientAuthorizationFacts(ix: Index, namespace: string): AmbientAuthorizationFacts {
+    const gateways = ix.gateways.map((g) => {
+        const wf = g.metadata.labels?.[WAYPOINT_FOR_LABEL];
+        return {
+            namespace: g.metadata.namespace ?? "default",
+            name: g.metadata.name,
+            gatewayClassName: typeof record(g.spec).gatewayClassName === "string" ? (record(g.spec).gatewayClassName as string) : "",
+            ...(wf !== undefined && WAYPOINT_FOR.includes(wf) ? { waypointFor: wf as WaypointTrafficType } : {}),
+        };
+    });
+    const services = ix.services.map((s) => {
+        // waypoints.go: the Service's label, else its namespace's; "none" binds nothing.
+        const nsLabels = ix.namespaces.get(s.namespace) ?? {};
+        const svcLabels = s.labels ?? {};
+        const from = label(svcLabels, USE_WAYPOINT_LABEL) !== undefined ? svcLabels : nsLabels;
+        const name = label(from, USE_WAYPOINT_LABEL);
+        const ingress = label(svcLabels, INGRESS_USE_WAYPOINT_LABEL) ?? label(nsLabels, INGRESS_USE_WAYPOINT_LABEL);
+        return {
+            namespace: s.namespace,
+            name: s.name,
+            ...(name !== undefined && name !== "none" ? { waypoint: { name, namespace: label(from, USE_WAYPOINT_NAMESPACE_LABEL) ?? s.namespace } } : {}),
+            ingressUseWaypoint: ingress === "true",
+        };
+    });
+    const facts: AmbientAuthorizationFacts = { rootNamespace: (ix.mesh as MeshFacts).rootNamespace, gateways, services };
+    const dps = (ix.byNamespace.workloads.get(namespace) ?? []).map((w) => ({ w, d: dataplane(ix, w) }));
+    if (ix.namespaces.has(namespace) && dps.every((x) => !("state" in x.d))) {
+        facts.sidecarPodLabels = dps.filter((x) => (x.d as Dataplane).mode === "sidecar").map((x) => x.w.labels);
+    }
+    return facts;
+}
+
+/**
+ * The ext-authz link to provider `p` (Service `svc`) in an ambient mesh: the proxies that enforce a CUSTOM
+ * policy naming `p` call it (rules/ambientAuthorization.ts). A policy no proxy enforces puts nothing on the
+ * data path: with no enforced policy the link is `unknown`, its reason starting "not enforced:".
+ */
+function ambientExtAuthzOutcome(ix: Index, p: { name: string; port: number }, svc: ServiceView, clusterExists: boolean | undefined, cluster: string): Outcome {
+    const policies = ix.customPolicies.filter((o) => record(record(o.spec).provider).name === p.name);
+    if (policies.length === 0) {
+        return { state: "unknown", reason: `not enforced: no CUSTOM AuthorizationPolicy names provider ${p.name} among the objects, so no proxy calls it`, decidedBy: [svc.ref] };
+    }
+    const verdicts: Array<{ ref: string; v: AmbientCustomResult }> = policies.map((o) => {
+        const spec = record(o.spec);
+        const selector = stringMap(record(spec.selector).matchLabels);
+        const refs = targetRefs(spec);
+        const policy: AmbientCustomPolicy = { namespace: o.metadata.namespace ?? "default", ...(Object.keys(selector).length ? { selector } : {}), ...(refs.length ? { targetRefs: refs } : {}) };
+        return { ref: ref(o), v: customAuthorizationInAmbient(policy, ambientAuthorizationFacts(ix, policy.namespace)) };
+    });
+    const refs = verdicts.map((x) => x.ref);
+    const enforced = verdicts.filter((x) => x.v.enforced === true);
+    const unknown = verdicts.filter((x) => x.v.enforced === "unknown");
+    if (enforced.length === 0) {
+        return unknown.length > 0
+            ? { state: "unknown", reason: `whether a proxy enforces ${unknown.map((x) => `${x.ref} (${x.v.reason})`).join("; ")} is unknown`, decidedBy: refs }
+            : { state: "unknown", reason: `not enforced: ${verdicts.map((x) => `${x.ref}: ${x.v.reason}`).join("; ")}`, decidedBy: refs };
+    }
+    if (clusterExists === false) {
+        return { state: "refused", reason: `${svc.ref} has no port ${p.port}, so the cluster ${cluster} does not exist and the CUSTOM policies deny`, decidedBy: [svc.ref, ...refs] };
+    }
+    const by = [...new Set(enforced.map((x) => x.v.by))].sort();
+    const outcomes = by.map((b): Outcome => {
+        const who = enforced.filter((x) => x.v.by === b).map((x) => x.ref);
+        if (b === "waypoint") {
+            // A waypoint is an istiod-programmed Envoy: its EDS endpoints are tunnelled (HBONE) when the endpoint supports it, whatever the
+            // proxy (istio 1.30.3 pilot/pkg/xds/endpoints/endpoint_builder.go supportTunnel; only proxyless gRPC is excluded), as ztunnel does.
+            const o = overWorkloads(ix, svc, p.port, (w, sp) => ambientServerOutcome(ix, svc, w, sp, { end: "ambient", describe: `the waypoint enforcing ${who.join(", ")} (an HBONE client)` }));
+            return o;
+        }
+        if (b === "sidecar") {
+            return overWorkloads(ix, svc, p.port, (w, sp) => ambientServerOutcome(ix, svc, w, sp, { end: "sidecar", side: (x) => meshClient(ix, svc, p.port, x) }));
+        }
+        return { state: "unknown", reason: `${who.join(", ")} is enforced by an Istio gateway, whose connection to the provider in an ambient mesh the engine does not model`, decidedBy: [] };
+    });
+    const notEnforced = verdicts.filter((x) => x.v.enforced !== true).map((x) => `${x.ref} is not enforced (${x.v.reason})`);
+    const extra = notEnforced.length > 0 ? `; ${notEnforced.join("; ")}` : "";
+    const decidedBy = [...refs, ...outcomes.flatMap((o) => o.decidedBy)];
+    if (new Set(outcomes.map((o) => o.state)).size === 1) {
+        return { state: outcomes[0].state, reason: `enforced by ${by.join(", ")} (${enforced.map((x) => x.ref).join(", ")}): ${outcomes.map((o) => o.reason).join("; ")}${extra}`, decidedBy };
+    }
+    return { state: "unknown", reason: `the enforcing proxies differ: ${by.map((b, i) => `${b ?? "?"} ${outcomes[i].state}`).join(", ")}${extra}`, decidedBy };
+}
+
+/**
+ * The gateway -> Authorino / Limitador link in an ambient mesh (rules/kuadrantAmbient.ts). The gateway pod is
+ * captured by ztunnel when its namespace is ambient (the class-istio gateway template sets no
+ * `istio.io/dataplane-mode: none`; the pod's own labels are not among the objects); unknown for an EnvoyFilter
+ * in `*` (every gateway) or a namespace whose labels are unknown.
+ */
+function ambientKuadrantOutcome(ix: Index, ef: KubeObject, cluster: string, svc: ServiceView, port: number, c: ClientSide): Outcome {
+    const gwNs = ef.metadata.namespace ?? "default";
+    const gwLabels = ix.namespaces.get(gwNs);
+    const captured = gwLabels === undefined ? undefined : podDataplane({ namespace: gwNs, namespaceLabels: gwLabels, podLabels: {} }).mode === "ambient";
+    const gwBy = gwLabels === undefined ? [] : [ix.namespaceRefs.get(gwNs) ?? `Namespace ${gwNs}`];
+    const component = cluster === "kuadrant-auth-service" ? "authorino" : "limitador";
+    return overWorkloads(ix, svc, port, (w, sp) => {
+        const tp = targetAndProtocol(svc, sp, w);
+        if ("state" in tp) {
+            return tp;
+        }
+        const dp = dataplane(ix, w);
+        if ("state" in dp) {
+            return dp;
+        }
+        let serverMode: PeerAuthenticationModeName = "PERMISSIVE";
+        const by = [...c.decidedBy, ...gwBy, ...dp.decidedBy];
+        if (dp.mode === "ambient") {
+            const z = ztunnelMode(ix, w, tp.target);
+            if ("state" in z) {
+                return { ...z, decidedBy: [...by, ...z.decidedBy] };
+            }
+            serverMode = z.mode;
+            by.push(...z.decidedBy);
+        } else if (dp.mode === "sidecar") {
+            const root = (ix.mesh as MeshFacts).rootNamespace;
+            const pa = effectivePeerAuthentication(peerAuthenticationsFor(ix, w.namespace, root), w.namespace, root, w.labels, tp.target);
+            if (pa.mode === "unknown") {
+                return { state: "unknown", reason: `several same-scope PeerAuthentications apply to ${w.name} and their creation order (which decides) is unknown`, decidedBy: by };
+            }
+            serverMode = pa.mode;
+            by.push(...[pa.mesh, pa.namespace, pa.workload].flatMap((x) => (x === undefined || x === "unknown" ? [] : [paRef(x)])));
+        }
+        const r = kuadrantAmbientLink({ component, clusterTls: c.transport.kind === "tls", serverDataplane: dp.mode, serverMode, gatewayCapturedByZtunnel: captured, serverPortProtocol: tp.protocol });
+        const gw = captured === undefined ? `gateway namespace ${gwNs === "*" ? "* (every gateway)" : gwNs} labels unknown` : `gateway namespace ${gwNs} ${captured ? "is" : "is not"} ambient`;
+        return { state: r.state, reason: `${c.describe}; ${gw}; ${w.name} is ${dp.mode === "none" ? "outside the mesh" : dp.mode}: ${r.reason}`, decidedBy: by };
+    });
 }
 
 /** The container port a Service port reaches on `w` (a named targetPort is looked up in its container ports). */
@@ -748,9 +1073,15 @@ function clientNamespacesWithOwnRule(ix: Index, svc: ServiceView): string[] {
 function serviceLinks(ix: Index): PostureLink[] {
     const mesh = ix.mesh;
     const out: PostureLink[] = [];
+    const sidecars = mesh?.mode === "ambient" && hasSidecarWorkloads(ix);
     for (const svc of ix.services) {
         // istiod's own Service: proxies reach it through their bootstrap, not as a mesh service (istiod-xds).
         if (mesh !== undefined && svc.namespace === mesh.istioNamespace && svc.selector?.app === "istiod") {
+            continue;
+        }
+        if (mesh?.mode === "ambient") {
+            // ztunnel reads no DestinationRule, so there is no `mesh ns/<ns>` client per namespace here.
+            out.push(...svc.ports.flatMap((p) => ambientServiceLinks(ix, svc, p.port, sidecars)));
             continue;
         }
         const own = clientNamespacesWithOwnRule(ix, svc);
@@ -780,6 +1111,11 @@ function extAuthzLinks(ix: Index): PostureLink[] {
             continue;
         }
         const svc = ix.services.find((s) => s.namespace === found.namespace && serviceHost(ix, s) === found.hostname) as ServiceView;
+        if (ix.mesh?.mode === "ambient") {
+            const o = ambientExtAuthzOutcome(ix, p, svc, found.clusterExists, found.cluster);
+            out.push(link("ext-authz", "mesh", server, o.state === "refused" ? o : { ...o, reason: `ext_authz uses the outbound cluster of ${svc.namespace}/${svc.name}: ${o.reason}` }));
+            continue;
+        }
         if (found.clusterExists === false) {
             out.push(link("ext-authz", "mesh", server, { state: "refused", reason: `${svc.ref} has no port ${p.port}, so the cluster ${found.cluster} does not exist and the CUSTOM policies deny`, decidedBy: [svc.ref] }));
             continue;
@@ -834,7 +1170,8 @@ function kuadrantLinks(ix: Index): PostureLink[] {
                 continue;
             }
             const c = transportSocketClient(value.transport_socket, `${efRef} cluster ${String(value.name)}`, [efRef]);
-            out.push(link("kuadrant", client, `${svc.namespace}/${svc.name}:${ep.port}`, "state" in c ? c : serviceOutcome(ix, svc, ep.port, () => c)));
+            const outcome = "state" in c ? c : ix.mesh?.mode === "ambient" ? ambientKuadrantOutcome(ix, ef, String(value.name), svc, ep.port, c) : serviceOutcome(ix, svc, ep.port, () => c);
+            out.push(link("kuadrant", client, `${svc.namespace}/${svc.name}:${ep.port}`, outcome));
         }
     }
     return out;

@@ -61,7 +61,12 @@ export interface MeshFacts {
     istioNamespace: string;
     /** `meshConfig.trustDomain`. @default "cluster.local" */
     trustDomain: string;
-    /** The data-plane mode. Only `sidecar` is modelled; `ambient` makes mesh links `unknown`. @default "sidecar" */
+    /**
+     * The data-plane mode. `ambient`: istio-cni and ztunnel are installed (the ambient profile), so each
+     * workload is ambient, a sidecar or outside the mesh, and an ambient server's PeerAuthentications are
+     * enforced by ztunnel (docs/reference/posture.md, "Ambient mode"); in `sidecar` the ambient label does nothing.
+     * @default "sidecar"
+     */
     mode: "sidecar" | "ambient";
     /** `meshConfig.enableAutoMtls`. @default true */
     enableAutoMtls: boolean;
@@ -193,7 +198,10 @@ export type LinkKind = (typeof LINK_KINDS)[number];
 export interface PostureLink {
     /** Stable key, `<client> -> <server>`, e.g. `mesh -> kyverno/kyverno-authz-server:9081`. */
     id: string;
-    /** The client side, e.g. `mesh` (any injected sidecar), `gateway gw-ns/gw`, `kube-apiserver`. */
+    /**
+     * The client side, e.g. `mesh` (any injected sidecar; in an ambient mesh, a ztunnel-captured pod), `mesh sidecar`
+     * and `unenrolled` (ambient mesh only: a sidecar, a pod outside the mesh), `gateway gw-ns/gw`, `kube-apiserver`.
+     */
     client: string;
     /** The server side, `namespace/service:port` or a control-plane name. */
     server: string;
