@@ -11,7 +11,7 @@ import { DataPlaneMode, istioMutualDestinationRuleObject, mtlsPolicyObjects, pla
 import type { DeclaredLink, KubeObject, LinkPosture, PostureInput, WorkloadFact } from "../posture";
 import { DEFAULT_MESH_FACTS, ownPosture } from "../posture";
 import { envoyPluginObjects } from "./envoyPlugin";
-import { authzNamespaceObject, kyvernoDestinationRule, kyvernoMtlsPolicies } from "./meshPolicies";
+import { authorizationPolicyObject, authzNamespaceObject, kyvernoDestinationRule, kyvernoMtlsPolicies } from "./meshPolicies";
 import { KyvernoAuthzPlan } from "./plan";
 
 /** The chart's container port for the authorization server (values.yaml `authzServer.container.ports`, name `authz`). */
@@ -30,6 +30,11 @@ export function kyvernoPostureInput(name: string, plan: KyvernoAuthzPlan): Requi
     }
     if (plan.dataPlaneMode !== DataPlaneMode.Ambient) {
         objects.push(istioMutualDestinationRuleObject(kyvernoDestinationRule(plan.provider).spec) as unknown as KubeObject);
+    }
+    // In ambient the CUSTOM policies decide which proxies call the authorizer (ztunnel ignores them; a
+    // waypoint or gateway they target enforces them). With sidecars the engine does not read them.
+    if (plan.dataPlaneMode === DataPlaneMode.Ambient) {
+        objects.push(...plan.targets.map((t) => authorizationPolicyObject(t, plan.provider.providerName)));
     }
     const server = plan.server;
     if (server !== undefined) {

@@ -53,6 +53,13 @@ const example = (name: string, config: Record<string, string>, expected: Record<
     expected,
 });
 
+/**
+ * An ambient server under STRICT (rules/ztunnelPeerAuthentication.ts, ambientTransport.ts): a ztunnel-captured
+ * client arrives over HBONE (mtls); a pod outside the mesh arrives in plain text at ztunnel's port 15006 with
+ * no identity, which the derived STRICT DENY policy refuses.
+ */
+const AMBIENT_STRICT = (service: string): Record<string, string> => ({ [`mesh -> ${service}`]: "mtls", [`unenrolled -> ${service}`]: "refused" });
+
 const CASES: Case[] = [
     {
         name: "dev stack (Pulumi.dev.yaml)",
@@ -70,6 +77,32 @@ const CASES: Case[] = [
             "gateway-proxy gloo-system -> gloo gloo-system (xDS)": "mtls",
         },
     },
+    {
+        name: "ambient stack (Pulumi.ambient.yaml)",
+        program: path.join(ROOT, "index.ts"),
+        dir: ROOT,
+        project: "meshtls",
+        config: readStackConfig(path.join(ROOT, "Pulumi.ambient.yaml")),
+        expected: {
+            ...ISTIOD,
+            // Kuadrant's namespace and its gateway's are enrolled: the operator's plain cluster leaves the
+            // captured gateway through ztunnel over HBONE; Authorino and Limitador are STRICT (rules/kuadrantAmbient.ts).
+            "gateway gateway-system/external -> kuadrant-system/authorino-authorino-authorization:50051": "mtls",
+            "gateway gateway-system/external -> kuadrant-system/limitador-limitador:8081": "mtls",
+            ...AMBIENT_STRICT("kuadrant-system/authorino-authorino-authorization:50051"),
+            ...AMBIENT_STRICT("kuadrant-system/limitador-limitador:8081"),
+            // The authorizer's namespace is ambient and STRICT.
+            ...AMBIENT_STRICT("kyverno/kyverno-authz-server:9081"),
+            // The webhook port stays PERMISSIVE: HBONE from the mesh, plain text from outside is forwarded,
+            // and the API server's own TLS is passed through to the webhook (ambientTransport.ts, webhookLink.ts).
+            "mesh -> kyverno/kyverno-authz-server-validation:9443": "mtls",
+            "unenrolled -> kyverno/kyverno-authz-server-validation:9443": "plaintext",
+            "kube-apiserver -> kyverno-authz-server-validation (kyverno/kyverno-authz-server-validation:9443)": "tls",
+            // ztunnel ignores CUSTOM; the policy targets Kuadrant's Gateway (class istio), which is not among
+            // the objects, so which proxy calls the authorizer is not known (rules/ambientAuthorization.ts).
+            "mesh -> ext_authz kyverno-authz-server (kyverno-authz-server.kyverno.svc.cluster.local:9081)": "unknown",
+        },
+    },
     example(
         "istio-strict-mesh",
         { bookinfoManifest: BOOKINFO },
@@ -84,6 +117,14 @@ const CASES: Case[] = [
         },
     ),
     example("kuadrant-mtls", {}, { ...ISTIOD, ...KUADRANT_OPERATOR }),
+    example("ambient-mesh", { bookinfoManifest: BOOKINFO }, {
+        ...ISTIOD,
+        // bookinfo enrolled in ambient, STRICT mesh-wide: no sidecars, ztunnel on both ends.
+        ...AMBIENT_STRICT("bookinfo/details:9080"),
+        ...AMBIENT_STRICT("bookinfo/productpage:9080"),
+        ...AMBIENT_STRICT("bookinfo/ratings:9080"),
+        ...AMBIENT_STRICT("bookinfo/reviews:9080"),
+    }),
     example("gloo-xds-mtls", {}, { "gateway-proxy gloo-system -> gloo gloo-system (xDS)": "mtls" }),
     example(
         "gloo-istio-upstream",
@@ -110,10 +151,11 @@ const CASES: Case[] = [
 ];
 
 describe("posture: every example and the dev stack, computed from what the program declares", () => {
-    it("covers the dev stack and every TypeScript example (examples/yaml-platform is YAML: its objects are the same components')", () => {
+    it("covers the dev and ambient stacks and every TypeScript example (examples/yaml-platform is YAML: its objects are the same components')", () => {
         const programs = fs.readdirSync(path.join(ROOT, "examples")).filter((d) => fs.existsSync(path.join(ROOT, "examples", d, "index.ts")));
-        assert.equal(CASES.length, programs.length + 1);
-        assert.deepEqual(CASES.slice(1).map((c) => c.project).sort(), programs.sort());
+        // The two stacks of the root program, then one case per example.
+        assert.equal(CASES.length, programs.length + 2);
+        assert.deepEqual(CASES.slice(2).map((c) => c.project).sort(), programs.sort());
     });
 
     for (const c of CASES) {

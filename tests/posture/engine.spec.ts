@@ -123,7 +123,6 @@ describe("posture engine: mesh service links", () => {
         const l = only(shop([pa("shop", "default", "STRICT"), sidecar]), WEB);
         assert.equal(l.state, "unknown");
         assert.ok(l.decidedBy.includes("Sidecar shop/s"));
-        assert.equal(only(shop([], { mesh: { ...MESH, mode: "ambient" } }), WEB).state, "unknown");
     });
 
     it("named targetPort resolves through the container port name", () => {
