@@ -4,8 +4,8 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { strict as assert } from "node:assert";
 import * as path from "node:path";
-import { DataPlaneMode, MtlsMode, MtlsPlatformArgs, planMtlsPlatform } from "../../sdk";
-import { loadProgram, readStackConfig, runProgram } from "../harness";
+import { DataPlaneMode, MtlsMode, MtlsPlatform, MtlsPlatformArgs, planMtlsPlatform } from "../../sdk";
+import { assertRejected, loadProgram, readStackConfig, runProgram } from "../harness";
 import { planProblems } from "../planErrors";
 import { ISTIO_GROUPS, assertValidObjects, loadCrd, loadIstioCrds, unknownValuesKeys } from "../schema";
 
@@ -85,6 +85,15 @@ describe("platform (ambient): plan", () => {
             ],
         ];
         assert.equal(cases.length, 13);
+
+        it("a refused ambient platform registers nothing", async () => {
+            await assertRejected(
+                () => new MtlsPlatform("p", { istio: AMBIENT, gloo: { istioUpstreams: [{ serviceName: "api", serviceNamespace: "shop", port: 8080 }] } }),
+                TYPE,
+                "p",
+                /gloo\.istioIntegration \(true by default with istio\): got "Ambient"/,
+            );
+        });
         for (const [what, args, expected] of cases) {
             it(what, () => {
                 const lines = problems(args);
