@@ -50,7 +50,7 @@ export interface KyvernoMtlsPolicy {
 const HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"];
 
 /** Checks the targets and resolves their names and target-ref groups. */
-export function planKyvernoTargets(v: ArgsValidator, targets: pulumi.Unwrap<KyvernoAuthzTarget>[] | undefined, providerName: string, ambient = false): KyvernoTargetPlan[] {
+export function planKyvernoTargets(v: ArgsValidator, targets: pulumi.Unwrap<KyvernoAuthzTarget>[] | undefined, providerName: string, ambient?: { gatewayNamespaces: readonly string[] }): KyvernoTargetPlan[] {
     const apNames = new Set<string>();
     return (targets ?? []).map((t, i) => {
         const at = `targets[${i}]`;
@@ -61,13 +61,13 @@ export function planKyvernoTargets(v: ArgsValidator, targets: pulumi.Unwrap<Kyve
             apNames.add(`${t.namespace}/${apName}`);
         }
         v.check(!(t.selector && t.targetRefs), at, { selector: t.selector, targetRefs: t.targetRefs }, "Istio allows only one of selector and targetRefs on an AuthorizationPolicy");
-        if (ambient && (t.targetRefs ?? []).length === 0) {
-            // ztunnel drops CUSTOM policies: a selector or namespace-wide one would check nothing.
-            const verdict = customAuthorizationInAmbient({ namespace: t.namespace, selector: t.selector });
+        if (ambient && (t.targetRefs ?? []).length === 0 && !ambient.gatewayNamespaces.includes(t.namespace)) {
+            // ztunnel drops CUSTOM policies: only an Envoy the selector matches (a gateway here) enforces one.
+            const source = customAuthorizationInAmbient({ namespace: t.namespace, selector: t.selector }).source;
             v.fail(
                 t.selector ? `${at}.selector` : at,
                 t.selector ?? { namespace: t.namespace },
-                `in ambient ${verdict.reason} (${verdict.source}); target a waypoint Gateway (gatewayClassName ${AMBIENT_WAYPOINT_CLASS}) or an ingress Gateway with targetRefs`,
+                `in ambient ztunnel ignores CUSTOM policies (${source}): only an Envoy the policy selects enforces it. If ${t.namespace} runs an Istio gateway this selects, list ${t.namespace} in gatewayNamespaces; otherwise target a waypoint Gateway (gatewayClassName ${AMBIENT_WAYPOINT_CLASS}) or an ingress Gateway with targetRefs`,
             );
         }
         if (t.selector) {
@@ -79,17 +79,22 @@ export function planKyvernoTargets(v: ArgsValidator, targets: pulumi.Unwrap<Kyve
                 // Istio 1.30 (pilot/pkg/model/policyattachment.go) ignores a targetRefs policy on a sidecar and
                 // attaches Service, ServiceEntry and GatewayClass targets only to waypoints: the policy would
                 // protect nothing in a sidecar mesh.
+                // In ambient, GatewayClass istio-waypoint from the root namespace attaches to every waypoint
+                // (istio 1.30.3 pilot/pkg/model/policyattachment.go).
+                const everyWaypoint = ambient !== undefined && ref.kind === "GatewayClass" && ref.name === AMBIENT_WAYPOINT_CLASS && t.namespace === DEFAULT_ISTIO_NAMESPACE;
                 v.check(
-                    ref.kind === "Gateway",
+                    ref.kind === "Gateway" || everyWaypoint,
                     `${at}.targetRefs[${j}].kind`,
                     ref.kind,
-                    ambient
-                        ? `in ambient only a waypoint or gateway enforces CUSTOM; a ${ref.kind} target works only through a waypoint bound with ${USE_WAYPOINT_LABEL}, which meshtls cannot see: target the waypoint Gateway (gatewayClassName ${AMBIENT_WAYPOINT_CLASS}) that serves it, or an ingress Gateway (sdk/posture/rules/ambientAuthorization.ts)`
+                    ref.kind.toLowerCase() === "gateway"
+                        ? "kind is case-sensitive: write Gateway"
+                        : ambient
+                        ? `in ambient only a waypoint or gateway enforces CUSTOM; a ${ref.kind} target works only through a waypoint bound with ${USE_WAYPOINT_LABEL}, which meshtls cannot see: target the waypoint Gateway (gatewayClassName ${AMBIENT_WAYPOINT_CLASS}) that serves it, an ingress Gateway, or every waypoint (kind GatewayClass, name ${AMBIENT_WAYPOINT_CLASS}, in ${DEFAULT_ISTIO_NAMESPACE}) (sdk/posture/rules/ambientAuthorization.ts)`
                         : "in a sidecar mesh Istio honours only kind Gateway (gateway.networking.k8s.io, a Gateway API gateway in the target's namespace); " +
                         "Service, ServiceEntry and GatewayClass targets attach only to waypoints and sidecars ignore any targetRefs policy: use selector for workloads",
                 );
             }
-            if (ref.kind === "Gateway" && ref.group !== undefined) {
+            if ((ref.kind === "Gateway" || ref.kind === "GatewayClass") && ref.group !== undefined) {
                 v.check(ref.group === GATEWAY_API_GROUP, `${at}.targetRefs[${j}].group`, ref.group, `expected ${GATEWAY_API_GROUP} (Istio matches kind Gateway of that group only) or leave it out`);
             }
             v.dnsSubdomain(`${at}.targetRefs[${j}].name`, ref.name, true);
@@ -103,7 +108,7 @@ export function planKyvernoTargets(v: ArgsValidator, targets: pulumi.Unwrap<Kyve
             plan.selector = { ...t.selector };
         }
         if (t.targetRefs) {
-            plan.targetRefs = t.targetRefs.map((ref) => ({ group: ref.group ?? (ref.kind === "Gateway" ? GATEWAY_API_GROUP : CORE_API_GROUP), kind: ref.kind, name: ref.name }));
+            plan.targetRefs = t.targetRefs.map((ref) => ({ group: ref.group ?? (ref.kind === "Gateway" || ref.kind === "GatewayClass" ? GATEWAY_API_GROUP : CORE_API_GROUP), kind: ref.kind, name: ref.name }));
         }
         return plan;
     });

@@ -76,7 +76,11 @@ export function planKyvernoAuthz(name: string, args: pulumi.Unwrap<KyvernoAuthzA
     );
     plan.policies = planKyvernoPolicies(v, args.policies, plan.server);
     checkObjectSizes(v, plan);
-    plan.targets = planKyvernoTargets(v, args.targets, provider.providerName, ambient);
+    (args.gatewayNamespaces ?? []).forEach((ns, i) => v.dnsLabel(`gatewayNamespaces[${i}]`, ns, true));
+    if (!ambient && args.gatewayNamespaces !== undefined) {
+        v.fail("gatewayNamespaces", args.gatewayNamespaces, "it only applies with dataPlaneMode: Ambient (with sidecars every selected pod's sidecar enforces the policy); remove it");
+    }
+    plan.targets = planKyvernoTargets(v, args.targets, provider.providerName, ambient ? { gatewayNamespaces: args.gatewayNamespaces ?? [] } : undefined);
     plan.appMtls = planKyvernoAppMtls(v, args.appMtls);
     checkAppMtlsDuplicates(v, args);
     checkMeshRegistration(v, provider, args.meshExtensionProviders);

@@ -189,6 +189,14 @@ export interface KyvernoAuthzArgs extends KyvernoExtensionProviderArgs {
      */
     dataPlaneMode?: DataPlaneMode;
     /**
+     * Ambient only: namespaces whose pods a target's `selector` picks are Istio gateway Envoys (e.g.
+     * IstioMesh's `gateway` namespace). ztunnel ignores CUSTOM policies, but an Envoy a selector matches
+     * enforces them (istio 1.30.3 pilot/pkg/model/policyattachment.go), so a selector target is accepted in
+     * these namespaces only. MtlsPlatform passes its `istio.gateway` namespace.
+     * @default []
+     */
+    gatewayNamespaces?: pulumi.Input<string[]>;
+    /**
      * kyverno-authz-server chart version (AuthzServer).
      * @default "0.4.0"
      */

@@ -173,6 +173,65 @@ export function checkValuesOverride(v: ArgsValidator, field: string, set: readon
     }
 }
 
+/**
+ * A chart value an override must leave at the chart's default, or set only to one of `allowed`: what
+ * meshtls relies on without setting it (setting it would add noise to every install's values).
+ */
+export interface ReservedValue {
+    /** Dotted path in the chart values. */
+    path: string;
+    /** Why it must stay, and what to do instead. */
+    reason: string;
+    /** The values an override may still give (compared after `normalize`). @default none */
+    allowed?: readonly unknown[];
+    /** Maps a given value before comparing (e.g. Go's boolean parsing of an env string). */
+    normalize?: (value: unknown) => unknown;
+}
+
+/** The value at a dotted path, or undefined when a step is missing or not a mapping. */
+export function valueAt(values: Record<string, unknown> | undefined, path: string): unknown {
+    let cur: unknown = values;
+    for (const key of path.split(".")) {
+        if (!isObject(cur) || !Object.prototype.hasOwnProperty.call(cur, key)) {
+            return undefined;
+        }
+        cur = cur[key];
+    }
+    return cur;
+}
+
+/** Refuses an override that sets a reserved value to anything but an allowed one, naming the path and why. */
+export function checkReservedValues(v: ArgsValidator, field: string, reserved: readonly ReservedValue[], override: Record<string, unknown> | undefined): void {
+    for (const r of reserved) {
+        const given = valueAt(override, r.path);
+        if (given === undefined) {
+            continue;
+        }
+        const value = r.normalize ? r.normalize(given) : given;
+        if (!(r.allowed ?? []).some((a) => JSON.stringify(a) === JSON.stringify(value))) {
+            v.fail(field, `${r.path}: ${JSON.stringify(given)}`, r.reason);
+        }
+    }
+}
+
+/**
+ * A boolean as Go's strconv.ParseBool reads an env string or flag (`1`, `t`, `T`, `TRUE`, `true`, `True`
+ * and their false forms); anything else is returned as given.
+ */
+export function goBool(value: unknown): unknown {
+    if (typeof value === "boolean") {
+        return value;
+    }
+    const text = String(value);
+    if (["1", "t", "T", "TRUE", "true", "True"].includes(text)) {
+        return true;
+    }
+    if (["0", "f", "F", "FALSE", "false", "False"].includes(text)) {
+        return false;
+    }
+    return value;
+}
+
 /** The leaves of chart values as dotted paths and values (lists are leaves), for checking `SetValue` declarations. */
 export function valueLeaves(values: Record<string, unknown>, prefix = ""): Array<{ path: string; value: unknown }> {
     return Object.entries(values).flatMap(([k, val]) => (isObject(val) ? valueLeaves(val, `${prefix}${k}.`) : [{ path: `${prefix}${k}`, value: val }]));

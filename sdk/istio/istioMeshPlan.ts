@@ -2,7 +2,7 @@
 // and returns plain data: istioMeshManifests.ts turns it into chart installs and objects, and
 // MtlsPlatform reads the resolved settings (namespace, revision, mtlsMode, injection labels...) from it.
 import type * as pulumi from "@pulumi/pulumi";
-import { checkValuesOverride, compact, HelmMode, parseValuesYaml, SetValue } from "../internal/chartValues";
+import { checkReservedValues, checkValuesOverride, compact, goBool, HelmMode, parseValuesYaml, ReservedValue, SetValue, valueAt } from "../internal/chartValues";
 import { compareVersions } from "../internal/values";
 import { ambientPolicyProblems } from "../posture";
 import { ArgsValidator, isDnsLabel, isDnsName } from "../internal/validation";
@@ -403,21 +403,25 @@ export function planIstioMesh(name: string, args: pulumi.Unwrap<IstioMeshArgs>):
     return plan;
 }
 
-/** Whether a values override asks for ambient in a chart (the ambient profile or the switches it sets). */
-function asksForAmbient(values: Record<string, unknown> | undefined, switches: string[][]): string | undefined {
-    if (values?.profile === AMBIENT_PROFILE) {
-        return "profile";
-    }
-    for (const path of switches) {
-        let at: unknown = values;
-        for (const key of path) {
-            at = at !== null && typeof at === "object" ? (at as Record<string, unknown>)[key] : undefined;
+/** The ambient switches of each chart: the profile (the charts read `profile`, else `global.profile`) and the flags it sets. */
+const AMBIENT_SWITCHES: Readonly<Record<"istiod" | "cni", readonly string[]>> = {
+    istiod: ["pilot.env.PILOT_ENABLE_AMBIENT", "env.PILOT_ENABLE_AMBIENT"],
+    cni: ["ambient.enabled", "cni.ambient.enabled"],
+};
+
+/**
+ * Whether a values override turns ambient on in a chart: the ambient profile by `profile` or
+ * `global.profile` (each chart's zzz_profile.yaml reads `coalesce .Values.profile .Values.global.profile`),
+ * or a switch the profile sets, true as Go's ParseBool reads it.
+ */
+function asksForAmbient(values: Record<string, unknown> | undefined, switches: readonly string[]): string | undefined {
+    for (const path of ["profile", "global.profile"]) {
+        if (valueAt(values, path) === AMBIENT_PROFILE) {
+            return `${path}: ${AMBIENT_PROFILE}`;
         }
-        if (at === true || at === "true") {
-            return path.join(".");
-        }
     }
-    return undefined;
+    const on = switches.find((path) => goBool(valueAt(values, path)) === true);
+    return on === undefined ? undefined : `${on}: true`;
 }
 
 /** The data-plane arguments: the mode, and ambient options only in ambient. */
@@ -435,13 +439,10 @@ function validateDataPlane(v: ArgsValidator, args: pulumi.Unwrap<IstioMeshArgs>,
             v.fail("values.ztunnel", args.values.ztunnel, `the ztunnel chart is installed only with dataPlaneMode: Ambient; remove values.ztunnel, or ${fix}`);
         }
         // Ambient turned on behind meshtls's back: istiod or the CNI agent in ambient mode with no ztunnel.
-        for (const [chart, switches] of [
-            ["istiod", [["pilot", "env", "PILOT_ENABLE_AMBIENT"], ["env", "PILOT_ENABLE_AMBIENT"]]],
-            ["cni", [["ambient", "enabled"], ["cni", "ambient", "enabled"]]],
-        ] as const) {
-            const key = asksForAmbient(parsed[chart], switches.map((p) => [...p]));
+        for (const chart of ["istiod", "cni"] as const) {
+            const key = asksForAmbient(parsed[chart], AMBIENT_SWITCHES[chart]);
             if (key !== undefined) {
-                v.fail(`values.${chart}`, `${key}: ${key === "profile" ? AMBIENT_PROFILE : "true"}`, `it turns ambient on in the ${chart} chart without ztunnel; ${fix} (meshtls then installs cni and ztunnel and enrolls namespaces by label)`);
+                v.fail(`values.${chart}`, key, `it turns ambient on in the ${chart} chart without ztunnel; ${fix} (meshtls then installs cni and ztunnel and enrolls namespaces by label)`);
             }
         }
         return;
@@ -452,8 +453,12 @@ function validateDataPlane(v: ArgsValidator, args: pulumi.Unwrap<IstioMeshArgs>,
     if (args.version !== undefined && /^\d+\.\d+\.\d+/.test(args.version) && compareVersions(args.version, AMBIENT_MIN_ISTIO_VERSION) < 0) {
         v.fail("version", args.version, `ambient mode needs Istio ${AMBIENT_MIN_ISTIO_VERSION} or later (ambient is generally available from 1.24); raise version or use dataPlaneMode: Sidecar`);
     }
-    if (args.ambient?.ztunnelName !== undefined) {
-        v.dnsSubdomain("ambient.ztunnelName", args.ambient.ztunnelName);
+    if (args.ambient?.ztunnelName !== undefined && v.dnsSubdomain("ambient.ztunnelName", args.ambient.ztunnelName)) {
+        // ztunnel names its ServiceAccount, ClusterRole and ClusterRoleBinding after resourceName (ztunnel
+        // templates/rbac.yaml, _helpers.tpl): the other Istio charts' names would collide.
+        const revision = args.revision ?? DEFAULT_REVISION;
+        const taken = ["istiod", revision ? `istiod-${revision}` : "istiod", "istio-cni", "istio-cni-node", "istio-reader-service-account", "istiod-gateway-controller"];
+        v.check(!taken.includes(args.ambient.ztunnelName), "ambient.ztunnelName", args.ambient.ztunnelName, `ztunnel's ServiceAccount and RBAC objects are named after it, and ${taken.filter((t, i, a) => a.indexOf(t) === i).join(", ")} belong to the other Istio charts; choose another name`);
     }
     // The mesh-wide policy, checked as ztunnel reads it (sdk/posture/rules/ztunnelPeerAuthentication.ts).
     for (const problem of ambientPolicyProblems({ mode: args.mtlsMode }, "mesh")) {
@@ -553,4 +558,60 @@ function checkIstioValuesOverrides(v: ArgsValidator, plan: IstioMeshPlan): void 
     checkValuesOverride(v, "values.gateway", istioGatewaySetValues(plan), plan.values.gateway);
     checkValuesOverride(v, "values.cni", istioCniSetValues(plan), plan.values.cni);
     checkValuesOverride(v, "values.ztunnel", ztunnelSetValues(plan), plan.values.ztunnel);
+    if (plan.ztunnelName !== undefined) {
+        const unset = (set: SetValue[], reserved: ReservedValue[]) => reserved.filter((r) => !set.some((s) => s.path === r.path));
+        checkReservedValues(v, "values.istiod", unset(istiodSetValues(plan), ambientReservedIstiod(plan)), plan.values.istiod);
+        checkReservedValues(v, "values.cni", unset(istioCniSetValues(plan), ambientReservedCni()), plan.values.cni);
+        checkReservedValues(v, "values.ztunnel", unset(ztunnelSetValues(plan), ambientReservedZtunnel(plan)), plan.values.ztunnel);
+    }
+}
+
+const AMBIENT_OFF = "it would turn ambient off while namespaces are enrolled, so their pods' traffic leaves uncaptured (plain text) while meshtls reports ztunnel mTLS; remove it (dataPlaneMode decides)";
+
+/**
+ * istiod values ambient depends on at their chart defaults (istio 1.30.3 istio-discovery
+ * templates/deployment.yaml: CA_TRUSTED_NODE_ACCOUNTS = <trustedZtunnelNamespace or release ns>/<trustedZtunnelName>,
+ * unless env sets it): either override stops istiod issuing certificates through ztunnel.
+ */
+function ambientReservedIstiod(plan: IstioMeshPlan): ReservedValue[] {
+    const trusted = "istiod issues ambient pods' certificates only to the ztunnel ServiceAccount meshtls installs (in this namespace, named ambient.ztunnelName); remove it";
+    return [
+        { path: "trustedZtunnelNamespace", reason: trusted, allowed: ["", plan.namespace] },
+        { path: "env.CA_TRUSTED_NODE_ACCOUNTS", reason: trusted, allowed: [`${plan.namespace}/${plan.ztunnelName ?? ""}`] },
+        { path: "pilot.env.PILOT_ENABLE_AMBIENT", reason: AMBIENT_OFF, allowed: [true], normalize: goBool },
+        { path: "env.PILOT_ENABLE_AMBIENT", reason: AMBIENT_OFF, allowed: [true], normalize: goBool },
+        { path: "global.profile", reason: AMBIENT_OFF, allowed: [AMBIENT_PROFILE] },
+    ];
+}
+
+/**
+ * cni values ambient depends on: the ambient switch (the profile's `cni.ambient.enabled`, which
+ * zzy_descope_legacy.yaml lifts over a top-level `ambient.enabled`) and the enablement selectors the
+ * enrollment label relies on (values.yaml `ambient.enablementSelectors`: istio.io/dataplane-mode=ambient).
+ */
+function ambientReservedCni(): ReservedValue[] {
+    return [
+        { path: "cni.ambient.enabled", reason: AMBIENT_OFF, allowed: [true], normalize: goBool },
+        { path: "ambient.enabled", reason: AMBIENT_OFF, allowed: [true], normalize: goBool },
+        { path: "global.profile", reason: AMBIENT_OFF, allowed: [AMBIENT_PROFILE] },
+        {
+            path: "ambient.enablementSelectors",
+            reason: "NamespaceEnrollment enrolls by the label istio.io/dataplane-mode=ambient, which the chart's default selectors capture; other selectors would leave enrolled namespaces uncaptured; remove it",
+        },
+        {
+            path: "cni.ambient.enablementSelectors",
+            reason: "NamespaceEnrollment enrolls by the label istio.io/dataplane-mode=ambient, which the chart's default selectors capture; other selectors would leave enrolled namespaces uncaptured; remove it",
+        },
+    ];
+}
+
+/** ztunnel values that locate istiod (templates/daemonset.yaml CA_ADDRESS / XDS_ADDRESS): they must name this mesh's istiod. */
+function ambientReservedZtunnel(plan: IstioMeshPlan): ReservedValue[] {
+    const locate = `ztunnel takes its certificates and configuration from this mesh's istiod (${plan.discoveryAddress}); remove it`;
+    return [
+        { path: "revision", reason: `${locate} (set revision on the mesh instead)`, allowed: [plan.revision] },
+        { path: "istioNamespace", reason: `${locate} (set namespace on the mesh instead)`, allowed: [plan.namespace] },
+        { path: "caAddress", reason: locate, allowed: ["", plan.discoveryAddress] },
+        { path: "xdsAddress", reason: locate, allowed: ["", plan.discoveryAddress] },
+    ];
 }

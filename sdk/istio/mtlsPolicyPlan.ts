@@ -70,10 +70,12 @@ export interface MtlsPolicyArgs {
      */
     clusterDomain?: pulumi.Input<string>;
     /**
-     * The mesh's data plane (an IstioMesh's `dataPlaneMode` output works). In ambient, ztunnel enforces the
-     * policy with its own rules, so what would not do what it says there is refused: `DISABLE` (ztunnel
-     * treats it as PERMISSIVE), port-level modes it ignores or reads differently, and `destinationRule`
-     * (ztunnel never reads DestinationRules).
+     * The data plane of the workloads the policy covers: the mesh's (an IstioMesh's `dataPlaneMode` output
+     * works), or `Sidecar` for a namespace that runs sidecars inside an ambient mesh. In ambient, ztunnel
+     * enforces the policy with its own rules, so what would not do what it says there is refused: `DISABLE`
+     * (ztunnel treats it as PERMISSIVE), port-level modes it ignores or reads differently, and
+     * `destinationRule` (ztunnel never reads DestinationRules). A workload policy's port-level modes also
+     * depend on the mesh-wide and namespace-wide policies, which only MtlsPlatform sees and checks.
      * @default DataPlaneMode.Sidecar
      */
     dataPlaneMode?: pulumi.Input<DataPlaneMode>;
@@ -235,8 +237,9 @@ export function planMtlsPolicy(name: string, args: pulumi.Unwrap<MtlsPolicyArgs>
 
 /**
  * In ambient, refuses each part of the policy ztunnel would not enforce as written, naming the rule and its
- * upstream source (sdk/posture/rules/ztunnelPeerAuthentication.ts; the parents' modes are not known here,
- * so only problems that hold whatever they are: MtlsPlatform checks a workload policy against its parents).
+ * upstream source (sdk/posture/rules/ztunnelPeerAuthentication.ts). The parents' modes are not known here,
+ * so only problems that hold whatever they are; MtlsPlatform also checks a workload policy's port-level
+ * modes against the mesh-wide and namespace-wide policies it plans.
  */
 function checkAmbient(v: ArgsValidator, args: pulumi.Unwrap<MtlsPolicyArgs>, scope: MtlsScope): void {
     const ports = args.portLevelMtls ?? [];
@@ -255,7 +258,7 @@ function checkAmbient(v: ArgsValidator, args: pulumi.Unwrap<MtlsPolicyArgs>, sco
         v.fail(
             "destinationRule",
             args.destinationRule,
-            "in ambient (dataPlaneMode Ambient), ztunnel never reads DestinationRules (it subscribes only to workload addresses and authorizations: istio/ztunnel 1.30.3 src/xds/types.rs) and sends HBONE mTLS for every enrolled client, so ISTIO_MUTUAL here would not do what it says; remove destinationRule",
+            "in ambient (dataPlaneMode Ambient), ztunnel never reads DestinationRules (it subscribes only to workload addresses and authorizations: istio/ztunnel 1.30.3 src/xds/types.rs) and carries every enrolled client's traffic over HBONE mTLS itself, so ISTIO_MUTUAL here protects none of the ambient workloads' traffic; remove destinationRule (or, if these workloads run sidecars, set dataPlaneMode: Sidecar)",
         );
     }
 }

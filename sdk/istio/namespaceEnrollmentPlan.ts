@@ -2,6 +2,7 @@
 // validated, and the object that applies them.
 import * as pulumi from "@pulumi/pulumi";
 import { ArgsValidator } from "../internal/validation";
+import { DEFAULT_CNI_EXCLUDE_NAMESPACES } from "../posture";
 import { DEFAULT_DATA_PLANE_MODE, DEFAULT_REVISION } from "./defaults";
 import { ambientNamespaceLabels, namespaceInjectionLabels, REVISION_LABEL } from "./labels";
 import { DataPlaneMode } from "./types";
@@ -61,6 +62,9 @@ export function planNamespaceEnrollment(name: string, args: pulumi.Unwrap<Namesp
     v.dnsLabel("namespace", args.namespace, true);
     const modeOk = v.enumValue("dataPlaneMode", args.dataPlaneMode, DataPlaneMode);
     const dataPlaneMode = modeOk ? (args.dataPlaneMode ?? DEFAULT_DATA_PLANE_MODE) : DEFAULT_DATA_PLANE_MODE;
+    if (dataPlaneMode === DataPlaneMode.Ambient && typeof args.namespace === "string" && DEFAULT_CNI_EXCLUDE_NAMESPACES.includes(args.namespace)) {
+        v.fail("namespace", args.namespace, `the Istio CNI agent never redirects pods in ${DEFAULT_CNI_EXCLUDE_NAMESPACES.join(", ")} (the cni chart's default excludeNamespaces; istio 1.30.3 cni/pkg/plugin/plugin.go), so the label would enroll nothing; run the workloads in another namespace`);
+    }
     if (args.revision !== undefined && args.revision !== "") {
         if (dataPlaneMode === DataPlaneMode.Ambient) {
             v.fail(

@@ -3,7 +3,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { ArgsValidator } from "../internal/validation";
 import { DataPlaneMode, MtlsMode, NamespaceEnrollmentPlan, planNamespaceEnrollment } from "../istio";
-import { kuadrantOperatorOwnsMtls } from "../posture";
+import { DEFAULT_CNI_EXCLUDE_NAMESPACES, kuadrantOperatorOwnsMtls } from "../posture";
 import {
     AUTHORINO_SELECTOR,
     AUTH_CLUSTER,
@@ -296,6 +296,14 @@ function validateAmbient(v: ArgsValidator, args: pulumi.Unwrap<KuadrantMtlsArgs>
     if (args.revision !== undefined && args.revision !== "") {
         v.fail("revision", args.revision, "ambient workloads carry no revision label (ztunnel is the node's); remove revision");
     }
+    (args.gateways ?? []).forEach((g, i) => {
+        v.check(
+            !DEFAULT_CNI_EXCLUDE_NAMESPACES.includes(g.namespace),
+            `gateways[${i}].namespace`,
+            g.namespace,
+            `the Istio CNI agent never redirects pods in ${DEFAULT_CNI_EXCLUDE_NAMESPACES.join(", ")} (its default excludeNamespaces), so the gateway would call the STRICT servers in plain text; run the gateway in another namespace`,
+        );
+    });
     if ((args.enabled ?? DEFAULT_KUADRANT_MTLS_ENABLED) && (args.gateways ?? []).length === 0) {
         v.fail(
             "gateways",

@@ -203,7 +203,8 @@ export function readPlatformConfig(all: Record<string, string>, namespace = "mes
     }
     problems.push(...platformProblems(platform, namespace, problems.length > 0));
     if (problems.length > 0) {
-        throw new Error(`invalid stack config:\n  - ${problems.join("\n  - ")}`);
+        // The schema and the platform's plan both check enum values: say each problem once.
+        throw new Error(`invalid stack config:\n  - ${[...new Set(problems)].join("\n  - ")}`);
     }
     return {
         target,

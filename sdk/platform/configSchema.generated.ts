@@ -570,6 +570,12 @@ export const STACK_CONFIG_SCHEMA: Record<string, Record<string, unknown>> = {
             "revision": {
                 "type": "string"
             },
+            "gatewayNamespaces": {
+                "type": "array",
+                "items": {
+                    "type": "string"
+                }
+            },
             "version": {
                 "type": "string"
             },
@@ -881,6 +887,13 @@ export const STACK_CONFIG_SCHEMA: Record<string, Record<string, unknown>> = {
                         },
                         "clusterDomain": {
                             "type": "string"
+                        },
+                        "dataPlaneMode": {
+                            "type": "string",
+                            "enum": [
+                                "Sidecar",
+                                "Ambient"
+                            ]
                         }
                     },
                     "required": [],

@@ -5,7 +5,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { authzNamespaceObject, KyvernoAuthzArgs, KyvernoAuthzFlavor, KyvernoAuthzPlan, kyvernoDestinationRule, kyvernoMtlsPolicies, planKyvernoAuthz, resolveKyvernoProvider, webhookCertificateArgs } from "../authz";
 import { GlooCertRotation, GlooMtlsArgs, GlooMtlsPlan, glooInstallSettings, planGlooMtls, resolveGlooRotation } from "../gloo";
-import { HelmMode } from "../internal/chartValues";
+import { HelmMode, valueAt } from "../internal/chartValues";
 import { ArgsValidator, argsProblemsOf, withMappedFields } from "../internal/validation";
 import {
     DataPlaneMode,
@@ -31,7 +31,7 @@ import { KuadrantMtlsArgs, KuadrantMtlsPlan, planKuadrantMtls } from "../kuadran
 import { CertificateArgs, CertificateAuthorityArgs, CertificateAuthorityPlan, IssuerMaterial, caSigningValidityHours, checkLeafWithinCa, planCertificate, planCertificateAuthority } from "../pki";
 import { DEFAULT_GLOO_ISTIO_INTEGRATION, DEFAULT_GLOO_XDS, DEFAULT_ISTIO_ENABLED, DEFAULT_USE_PLATFORM_CA, MTLS_PLATFORM_TYPE } from "./defaults";
 import type { LinkPosture } from "../posture";
-import { namespaceEnrollmentConflict } from "../posture";
+import { ambientPolicyProblems, DEFAULT_CNI_EXCLUDE_NAMESPACES, namespaceEnrollmentConflict } from "../posture";
 import { platformPosture } from "./posture";
 import type { MtlsPlatformArgs } from "./types";
 
@@ -514,8 +514,12 @@ export function planMtlsPlatform(name: string, args: pulumi.Unwrap<MtlsPlatformA
     const dataPlaneMode = istio?.plan.dataPlaneMode ?? givenMode ?? DataPlaneMode.Sidecar;
     const ambient = dataPlaneMode === DataPlaneMode.Ambient;
 
+    // An invalid istio.dataPlaneMode (reported by the mesh's plan) leaves the integrations' mode unknown:
+    // their mode-dependent checks would only add noise.
+    const modeKnown = istioSection.dataPlaneMode === undefined || givenMode !== undefined || !(istioSection.enabled ?? DEFAULT_ISTIO_ENABLED);
+
     let kuadrant: MtlsPlatformPlan["kuadrant"];
-    if (args.kuadrant) {
+    if (args.kuadrant && modeKnown) {
         // Authorino and Limitador join the platform's mesh (its data plane, and its revision with sidecars)
         // unless told otherwise.
         const k = args.kuadrant;
@@ -554,7 +558,6 @@ export function planMtlsPlatform(name: string, args: pulumi.Unwrap<MtlsPlatformA
                       istioDiscoveryAddress: mesh.revision || mesh.namespace !== DEFAULT_ISTIO_NAMESPACE ? mesh.discoveryAddress : undefined,
                       upstreams: g.istioUpstreams,
                       strictUpstreamNamespaces: g.strictUpstreamNamespaces,
-                      ...(ambient ? { dataPlaneMode: DataPlaneMode.Ambient } : {}),
                   }
                 : undefined,
         };
@@ -572,12 +575,19 @@ export function planMtlsPlatform(name: string, args: pulumi.Unwrap<MtlsPlatformA
                 "istio.enableAutoMtls": "gloo.enableAutoMtls",
                 "istio.upstreams": "gloo.istioUpstreams",
                 "istio.strictUpstreamNamespaces": "gloo.strictUpstreamNamespaces",
-                "istio.dataPlaneMode": g.istioIntegration === undefined ? "gloo.istioIntegration (true by default with istio)" : "gloo.istioIntegration",
                 istio: "gloo.istioIntegration",
                 xds: "gloo.xds",
                 ...(g.helmMode === undefined && g.install !== false ? { helmMode: "helmMode" } : {}),
             },
         );
+        if (ambient && withIstio) {
+            // GlooMtls refuses the same with istio.dataPlaneMode; here it is named as the platform's user wrote it.
+            v.fail(
+                "gloo.istioIntegration",
+                g.istioIntegration ?? `${String(DEFAULT_GLOO_ISTIO_INTEGRATION)} (the default with istio)`,
+                "Gloo Edge's Istio integration is sidecar-only: gateway-proxy's istio-proxy agent and sds sidecar write Istio certificates for Envoy's own TLS and nothing speaks HBONE (solo-io/gloo v1.22.1 install/helm/gloo/templates/7-gateway-proxy-deployment.yaml), and the mesh is ambient (istio.dataPlaneMode); set gloo.istioIntegration: false (xDS mTLS still works) and move mesh ingress to kgateway, Gloo Edge's successor (Edge reaches end of life 2026-12-31)",
+            );
+        }
         const plan = attempt(v, map, () => planGlooMtls(`${name}-gloo`, planned), [["xds.certificate.", "gloo.xdsCertificate."]]);
         if (plan && istioSettingsOk) {
             gloo = { name: `${name}-gloo`, args: glooArgs, plan, usesPlatformCa };
@@ -585,7 +595,7 @@ export function planMtlsPlatform(name: string, args: pulumi.Unwrap<MtlsPlatformA
     }
 
     let authz: MtlsPlatformPlan["authz"];
-    if (args.authz) {
+    if (args.authz && modeKnown) {
         const a = args.authz;
         const server = resolveKyvernoProvider(a).flavor === KyvernoAuthzFlavor.AuthzServer;
         const usesPlatformCa = server && a.webhookIssuer === undefined && a.webhookCertManagerIssuer === undefined;
@@ -595,7 +605,13 @@ export function planMtlsPlatform(name: string, args: pulumi.Unwrap<MtlsPlatformA
             meshExtensionProviders: a.meshExtensionProviders ?? (istio ? providers : undefined),
             // The authorizer's pods and namespace join the platform's mesh (its data plane, and its revision
             // with sidecars) unless told otherwise.
-            ...(ambient ? { dataPlaneMode: DataPlaneMode.Ambient } : { revision: a.revision ?? (istio?.plan.revision || undefined) }),
+            ...(ambient
+                ? {
+                      dataPlaneMode: DataPlaneMode.Ambient,
+                      // The mesh's own ingress gateway is an Envoy: a selector target there is enforced.
+                      gatewayNamespaces: a.gatewayNamespaces ?? (istio?.plan.gateway ? [istio.plan.gateway.namespace] : undefined),
+                  }
+                : { revision: a.revision ?? (istio?.plan.revision || undefined) }),
         };
         checkMeshMode(v, "authz.dataPlaneMode", a.dataPlaneMode, dataPlaneMode);
         const map = under("authz.", {
@@ -620,12 +636,16 @@ export function planMtlsPlatform(name: string, args: pulumi.Unwrap<MtlsPlatformA
             // Reported, and the entry still planned: which resources exist never depends on a check's outcome.
             v.fail(`policies[${i}].args.rootNamespace`, given.rootNamespace, `the platform's mesh has its root namespace in istio.namespace (${istio.plan.namespace}); remove rootNamespace or set it to ${istio.plan.namespace}`);
         }
-        checkMeshMode(v, `policies[${i}].args.dataPlaneMode`, given.dataPlaneMode, dataPlaneMode);
+        // A policy's namespace may run sidecars in an ambient mesh (say so with dataPlaneMode: Sidecar), but
+        // an ambient namespace needs an ambient mesh.
+        if (given.dataPlaneMode === DataPlaneMode.Ambient && !ambient) {
+            v.fail(`policies[${i}].args.dataPlaneMode`, given.dataPlaneMode, "the platform's mesh runs the Sidecar data plane (istio.dataPlaneMode), so no namespace is ambient; remove it, or set istio.dataPlaneMode: Ambient");
+        }
         const policyArgs = {
             ...given,
             ...(rootNamespace !== undefined && given.rootNamespace === undefined ? { rootNamespace } : {}),
             // Checked as the mesh's data plane reads it; sidecar policies keep their arguments as given.
-            ...(ambient ? { dataPlaneMode: DataPlaneMode.Ambient } : {}),
+            ...(ambient && given.dataPlaneMode === undefined ? { dataPlaneMode: DataPlaneMode.Ambient } : {}),
         };
         const plan = attempt(v, under(`policies[${i}].args.`), () => planMtlsPolicy(policyName, policyArgs));
         if (plan) {
@@ -642,6 +662,16 @@ export function planMtlsPlatform(name: string, args: pulumi.Unwrap<MtlsPlatformA
             ...(ambient || !istio?.plan.revision ? {} : { revision: istio.plan.revision }),
             ...(e.createNamespace !== undefined ? { createNamespace: e.createNamespace } : {}),
         };
+        // kube-system (the chart's default exclusion) is refused by NamespaceEnrollment itself.
+        if (ambient && istio && cniExcluded(istio.plan).includes(e.namespace) && !DEFAULT_CNI_EXCLUDE_NAMESPACES.includes(e.namespace)) {
+            v.fail(
+                `istio.enroll[${i}].namespace`,
+                e.namespace,
+                e.namespace === istio.plan.namespace
+                    ? "the control plane's namespace stays out of ambient (istiod and ztunnel run there; the CNI agent skips it); enroll the workloads' namespaces"
+                    : `the Istio CNI agent never redirects pods in ${e.namespace} (its excludeNamespaces), so the label would enroll nothing; run the workloads in another namespace`,
+            );
+        }
         const first = (istioSection.enroll ?? []).findIndex((x) => x.namespace === e.namespace);
         v.check(first === i, `istio.enroll[${i}].namespace`, e.namespace, `istio.enroll[${first}] already lists namespace ${e.namespace}; list each namespace once`);
         const plan = attempt(v, (f) => (f === "revision" ? "istio.revision" : `istio.enroll[${i}].${f}`), () => planNamespaceEnrollment(enrollName, enrollArgs));
@@ -659,8 +689,44 @@ export function planMtlsPlatform(name: string, args: pulumi.Unwrap<MtlsPlatformA
     const objects = meshPolicyObjects(v, planned);
     checkObjectNames(v, objects);
     const namespacePeerAuthentications = oneNamespaceWidePerNamespace(v, objects);
+    if (istio && ambient) {
+        checkAmbientWorkloadPolicies(v, istio.plan.mtlsMode, policies, namespacePeerAuthentications);
+    }
     v.throwIfInvalid();
     return { ...planned, extensionProviders: providers, posture: platformPosture(planned), namespacePeerAuthentications };
+}
+
+/**
+ * In ambient, a workload policy's port-level modes checked against the mesh-wide and namespace-wide
+ * policies in force (the checks MtlsPolicy cannot make alone: it does not see its parents). istiod derives
+ * ztunnel's DENY policies from the three together, and some combinations leave a declared STRICT port open
+ * or a DISABLE port STRICT (sdk/posture/rules/ztunnelPeerAuthentication.ts).
+ */
+function checkAmbientWorkloadPolicies(v: ArgsValidator, meshMode: MtlsMode, policies: MtlsPlatformPlan["policies"], namespaceWide: NamespacePeerAuthentication[]): void {
+    policies.forEach((p, i) => {
+        if (p.plan.scope !== MtlsScope.Workload || p.plan.dataPlaneMode !== DataPlaneMode.Ambient || p.plan.portLevelMtls.length === 0) {
+            return;
+        }
+        const ns = namespaceWide.find((n) => n.namespace === p.plan.namespace && n.namespace !== p.plan.rootNamespace);
+        const spec = { mode: p.plan.mode, selector: p.plan.selector, portLevelMtls: Object.fromEntries(p.plan.portLevelMtls.map((x) => [x.port, x.mode])) };
+        const parents = { mesh: { mode: meshMode }, ...(ns ? { namespace: { mode: ns.mode } } : {}) };
+        for (const problem of ambientPolicyProblems(spec, "workload", parents).filter((x) => x.rule === "port-disable-stays-strict" || x.rule === "strict-not-enforced")) {
+            v.fail(
+                `policies[${i}].args.portLevelMtls`,
+                p.plan.portLevelMtls.map((x) => `${x.port}: ${x.mode}`),
+                `in ambient, with the mesh-wide ${meshMode}${ns ? ` and namespace ${ns.namespace}'s ${ns.mode} (${ns.source})` : " and no namespace-wide policy"}, rule ${problem.rule}: ${problem.reason} (${problem.source})`,
+            );
+        }
+    });
+}
+
+/**
+ * The namespaces the Istio CNI agent never redirects: its `excludeNamespaces` (chart default kube-system,
+ * or the mesh's `values.cni`), and the control plane's own namespace.
+ */
+function cniExcluded(mesh: IstioMeshPlan): string[] {
+    const given = valueAt(mesh.values.cni, "excludeNamespaces") ?? valueAt(mesh.values.cni, "cni.excludeNamespaces");
+    return [...(Array.isArray(given) ? given.map(String) : DEFAULT_CNI_EXCLUDE_NAMESPACES), mesh.namespace];
 }
 
 /** A child's own data-plane setting must agree with the platform's mesh (the platform passes the mesh's). */

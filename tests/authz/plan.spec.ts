@@ -271,6 +271,26 @@ describe("authz plan (pure)", () => {
             ]);
         });
 
+        it("in ambient: Gateway targets, every waypoint from the root namespace, selectors only on listed gateway namespaces", () => {
+            const ambient = { ...cm, dataPlaneMode: DataPlaneMode.Ambient };
+            const plan = planKyvernoAuthz("authz", {
+                ...ambient,
+                gatewayNamespaces: ["istio-ingress"],
+                targets: [
+                    { namespace: "edge", targetRefs: [{ kind: "Gateway", name: "public" }] },
+                    { namespace: "istio-system", name: "waypoints", targetRefs: [{ kind: "GatewayClass", name: "istio-waypoint" }] },
+                    { namespace: "istio-ingress", selector: { istio: "ingressgateway" } },
+                ],
+            });
+            assert.deepEqual(plan.targets[1].targetRefs, [{ group: "gateway.networking.k8s.io", kind: "GatewayClass", name: "istio-waypoint" }]);
+            assert.equal(plan.dataPlaneMode, DataPlaneMode.Ambient);
+            const refused = (args: pulumi.Unwrap<KyvernoAuthzArgs>) => planProblems(() => planKyvernoAuthz("authz", args), TYPE, "authz");
+            assert.match(refused({ ...ambient, targets: [{ namespace: "shop", selector: { app: "api" } }] })[0], /^targets\[0\]\.selector: got \{"app":"api"\}; in ambient ztunnel ignores CUSTOM policies/);
+            assert.match(refused({ ...ambient, targets: [{ namespace: "shop", targetRefs: [{ kind: "GatewayClass", name: "istio-waypoint" }] }] })[0], /^targets\[0\]\.targetRefs\[0\]\.kind: got "GatewayClass"; in ambient only a waypoint or gateway enforces CUSTOM/);
+            assert.match(refused({ ...ambient, targets: [{ namespace: "shop", targetRefs: [{ kind: "gateway", name: "x" }] }] })[0], /^targets\[0\]\.targetRefs\[0\]\.kind: got "gateway"; kind is case-sensitive: write Gateway$/);
+            assert.match(refused({ ...cm, gatewayNamespaces: ["istio-ingress"] })[0], /^gatewayNamespaces: got \["istio-ingress"\]; it only applies with dataPlaneMode: Ambient/);
+        });
+
         it("groups PERMISSIVE ports by app, apps in name order, ports in the order given", () => {
             const plan = planKyvernoAuthz("authz", {
                 ...cm,

@@ -45,7 +45,6 @@ export const OMITTED: PathDifference[] = [
     { path: "authz.webhookIssuer", reason: "the platform CA issues the webhook certificate; private keys do not belong in stack config (`webhookCertManagerIssuer` is accepted)" },
     { path: "ca.previousRotationState", reason: "the root program reads it from the stack's own `rotationState` output (README, rotation runbook); `skipRotationGuard` turns the check off" },
     { path: "authz.meshExtensionProviders", reason: "the platform passes the mesh's own providers (its integrations' and `istio.extraExtensionProviders`)" },
-    { path: "policies[].args.dataPlaneMode", reason: "the platform checks each policy against its mesh's `istio.dataPlaneMode`" },
     { path: "kuadrant.dataPlaneMode", reason: "the platform passes its mesh's `istio.dataPlaneMode`" },
     { path: "authz.dataPlaneMode", reason: "the platform passes its mesh's `istio.dataPlaneMode`" },
 ];

@@ -142,8 +142,20 @@ describe("istio (pure): IstioMesh in ambient mode", () => {
             ["a different ztunnel name through values", { ...AMBIENT, values: { ztunnel: "resourceName: other\n" } }, /^values\.ztunnel: .*resourceName.*set ambient\.ztunnelName instead/],
             ["istiod trusting another ztunnel through values", { ...AMBIENT, values: { istiod: "trustedZtunnelName: other\n" } }, /^values\.istiod: .*trustedZtunnelName.*set ambient\.ztunnelName instead/],
             ["the profile removed through values", { ...AMBIENT, values: { cni: "profile: default\n" } }, /^values\.cni: .*profile.*set dataPlaneMode instead/],
+            // Values meshtls leaves at their defaults but ambient depends on (istio-discovery deployment.yaml
+            // CA_TRUSTED_NODE_ACCOUNTS; ztunnel daemonset.yaml CA_ADDRESS/XDS_ADDRESS; cni zzy_descope_legacy.yaml).
+            ["istiod trusting ztunnel in another namespace", { ...AMBIENT, values: { istiod: "trustedZtunnelNamespace: kube-system\n" } }, /^values\.istiod: got "trustedZtunnelNamespace: \\"kube-system\\""; istiod issues ambient pods' certificates only to the ztunnel ServiceAccount meshtls installs/],
+            ["CA_TRUSTED_NODE_ACCOUNTS set by hand", { ...AMBIENT, values: { istiod: "env:\n  CA_TRUSTED_NODE_ACCOUNTS: x/y\n" } }, /^values\.istiod: got "env\.CA_TRUSTED_NODE_ACCOUNTS: \\"x\/y\\""/],
+            ["PILOT_ENABLE_AMBIENT turned off (Go spelling False)", { ...AMBIENT, values: { istiod: "pilot:\n  env:\n    PILOT_ENABLE_AMBIENT: \"False\"\n" } }, /^values\.istiod: got "pilot\.env\.PILOT_ENABLE_AMBIENT: \\"False\\""; it would turn ambient off/],
+            ["the CNI's ambient switch turned off", { ...AMBIENT, values: { cni: "cni:\n  ambient:\n    enabled: false\n" } }, /^values\.cni: got "cni\.ambient\.enabled: false"; it would turn ambient off/],
+            ["other enablement selectors", { ...AMBIENT, values: { cni: "ambient:\n  enablementSelectors: []\n" } }, /^values\.cni: got "ambient\.enablementSelectors: \[\]"; NamespaceEnrollment enrolls by the label/],
+            ["ztunnel pointed at another revision", { ...AMBIENT, values: { ztunnel: "revision: canary\n" } }, /^values\.ztunnel: got "revision: \\"canary\\""; ztunnel takes its certificates and configuration from this mesh's istiod \(istiod\.istio-system\.svc:15012\)/],
+            ["ztunnel pointed at another CA", { ...AMBIENT, values: { ztunnel: "caAddress: ca.example:15012\n" } }, /^values\.ztunnel: got "caAddress: \\"ca\.example:15012\\""/],
+            ["a ztunnel name istiod owns", { ...AMBIENT, ambient: { ztunnelName: "istiod" } }, /^ambient\.ztunnelName: got "istiod"; ztunnel's ServiceAccount and RBAC objects are named after it/],
+            ["the ambient profile through global.profile with sidecars", { values: { istiod: "global:\n  profile: ambient\n" } }, /^values\.istiod: got "global\.profile: ambient"; it turns ambient on in the istiod chart without ztunnel/],
+            ["PILOT_ENABLE_AMBIENT spelt 1 with sidecars", { values: { istiod: "env:\n  PILOT_ENABLE_AMBIENT: \"1\"\n" } }, /^values\.istiod: got "env\.PILOT_ENABLE_AMBIENT: true"; it turns ambient on/],
         ];
-        assert.equal(cases.length, 13);
+        assert.equal(cases.length, 23);
         for (const [what, args, expected] of cases) {
             it(what, () => {
                 const lines = problems(args);
@@ -193,5 +205,8 @@ describe("istio (pure): NamespaceEnrollment", () => {
         assert.match(enrollProblems({ namespace: "shop", dataPlaneMode: "ambient" as unknown as DataPlaneMode })[0], /^dataPlaneMode: got "ambient"; expected one of "Sidecar", "Ambient"$/);
         assert.match(enrollProblems({ namespace: "shop", dataPlaneMode: DataPlaneMode.Ambient, revision: "blue" })[0], /^revision: got "blue"; ambient enrollment takes no revision/);
         assert.match(enrollProblems({ namespace: "shop", revision: "Blue" })[0], /^revision: got "Blue"; expected a DNS-1123 label/);
+        // The CNI agent skips kube-system (cni chart excludeNamespaces): the label would enroll nothing.
+        assert.match(enrollProblems({ namespace: "kube-system", dataPlaneMode: DataPlaneMode.Ambient })[0], /^namespace: got "kube-system"; the Istio CNI agent never redirects pods in kube-system/);
+        assert.equal(planNamespaceEnrollment("k", { namespace: "kube-system" }).namespace, "kube-system", "sidecar injection there is the injector's business");
     });
 });

@@ -65,8 +65,9 @@ describe("kuadrant (ambient): KuadrantMtls", () => {
             ["a revision", { ...AMBIENT, revision: "blue" }, /^revision: got "blue"; ambient workloads carry no revision label/],
             ["no gateways while mTLS is on", { dataPlaneMode: DataPlaneMode.Ambient }, /^gateways: got nothing; in ambient, list the Gateways .* refused by the STRICT servers$/],
             ["an unknown data plane", { dataPlaneMode: "Mesh" as unknown as DataPlaneMode }, /^dataPlaneMode: got "Mesh"; expected one of "Sidecar", "Ambient"$/],
+            ["a gateway where the CNI agent never redirects", { ...AMBIENT, gateways: [{ name: "gw", namespace: "kube-system" }] }, /^gateways\[0\]\.namespace: got "kube-system"; the Istio CNI agent never redirects pods in kube-system/],
         ];
-        assert.equal(cases.length, 4);
+        assert.equal(cases.length, 5);
         for (const [what, args, expected] of cases) {
             it(what, () => {
                 const lines = problems(args);

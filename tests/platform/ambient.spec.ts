@@ -53,8 +53,20 @@ describe("platform (ambient): plan", () => {
             [
                 "ambient with Gloo Edge's Istio integration (on by default)",
                 { istio: AMBIENT, gloo: { istioUpstreams: [{ serviceName: "api", serviceNamespace: "shop", port: 8080 }] } },
-                [/^gloo\.istioIntegration \(true by default with istio\): got "Ambient"; Gloo Edge's Istio integration is sidecar-only: .* move mesh ingress to kgateway/],
+                [/^gloo\.istioIntegration: got "true \(the default with istio\)"; Gloo Edge's Istio integration is sidecar-only: .* set gloo\.istioIntegration: false \(xDS mTLS still works\) and move mesh ingress to kgateway/],
             ],
+            [
+                // Quirk C of sdk/posture/rules/ztunnelPeerAuthentication.ts (ambient/authorization.go L280-284).
+                "a PERMISSIVE workload with a STRICT port under a STRICT mesh, no namespace policy",
+                { istio: AMBIENT, policies: [{ name: "w", args: { namespace: "shop", selector: { app: "r" }, mode: MtlsMode.PERMISSIVE, portLevelMtls: [{ port: 9080, mode: MtlsMode.STRICT }] } }] },
+                [/^policies\[0\]\.args\.portLevelMtls: got \["9080: STRICT"\]; in ambient, with the mesh-wide STRICT and no namespace-wide policy, rule strict-not-enforced: port 9080 would be STRICT with sidecars but ztunnel accepts plaintext there/],
+            ],
+            [
+                "the control plane's namespace enrolled in ambient",
+                { istio: { ...AMBIENT, enroll: [{ namespace: "istio-system" }] } },
+                [/^istio\.enroll\[0\]\.namespace: got "istio-system"; the control plane's namespace stays out of ambient/],
+            ],
+            ["an invalid data plane, reported once and nothing cascading from it", { istio: { dataPlaneMode: "ambient" as unknown as DataPlaneMode }, kuadrant: { gateways: [GATEWAY] } }, [/^istio\.dataPlaneMode: got "ambient"; expected one of "Sidecar", "Ambient"$/]],
             ["ambient with DISABLE mesh-wide", { istio: { ...AMBIENT, mtlsMode: MtlsMode.DISABLE } }, [/^istio\.mtlsMode: got "DISABLE"; in ambient, rule disable-is-permissive/]],
             ["ambient with a DISABLE policy", { istio: AMBIENT, policies: [{ name: "legacy", args: { namespace: "legacy", mode: MtlsMode.DISABLE } }] }, [/^policies\[0\]\.args\.mode: got "DISABLE"; in ambient \(dataPlaneMode Ambient\), rule disable-is-permissive/]],
             [
@@ -81,18 +93,29 @@ describe("platform (ambient): plan", () => {
             [
                 "a selector target for the authorizer in ambient",
                 { istio: AMBIENT, authz: { targets: [{ namespace: "shop", selector: { app: "api" } }] } },
-                [/^authz\.targets\[0\]\.selector: got \{"app":"api"\}; in ambient ztunnel does not support the CUSTOM action .* target a waypoint Gateway \(gatewayClassName istio-waypoint\) or an ingress Gateway with targetRefs$/],
+                [/^authz\.targets\[0\]\.selector: got \{"app":"api"\}; in ambient ztunnel ignores CUSTOM policies \(istio\/istio 1\.30\.3 .*only an Envoy the policy selects enforces it\. If shop runs an Istio gateway this selects, list shop in gatewayNamespaces; otherwise target a waypoint Gateway \(gatewayClassName istio-waypoint\) or an ingress Gateway with targetRefs$/],
             ],
         ];
-        assert.equal(cases.length, 13);
+        assert.equal(cases.length, 16);
 
         it("a refused ambient platform registers nothing", async () => {
             await assertRejected(
                 () => new MtlsPlatform("p", { istio: AMBIENT, gloo: { istioUpstreams: [{ serviceName: "api", serviceNamespace: "shop", port: 8080 }] } }),
                 TYPE,
                 "p",
-                /gloo\.istioIntegration \(true by default with istio\): got "Ambient"/,
+                /gloo\.istioIntegration: got "true \(the default with istio\)"/,
             );
+        });
+
+        it("accepts what works: a sidecar namespace's DISABLE policy in an ambient mesh, a selector target on the mesh's gateway", () => {
+            const plan = planMtlsPlatform("p", {
+                istio: { ...AMBIENT, gateway: {} },
+                authz: { targets: [{ namespace: "istio-ingress", selector: { istio: "ingressgateway" } }] },
+                policies: [{ name: "legacy", args: { namespace: "legacy", mode: MtlsMode.DISABLE, dataPlaneMode: DataPlaneMode.Sidecar } }],
+            });
+            assert.equal(plan.policies[0].plan.dataPlaneMode, DataPlaneMode.Sidecar);
+            assert.deepEqual(plan.authz?.args.gatewayNamespaces, ["istio-ingress"]);
+            assert.deepEqual(plan.authz.plan.targets.map((t) => t.selector), [{ istio: "ingressgateway" }]);
         });
         for (const [what, args, expected] of cases) {
             it(what, () => {

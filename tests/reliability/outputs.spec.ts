@@ -273,6 +273,12 @@ const BASES: Base[] = [
         make: (a) => new KyvernoAuthz("authz", a),
     },
     {
+        token: "meshtls:index:KyvernoAuthz",
+        what: "the envoy plugin in ambient, a selector target on a gateway namespace",
+        args: () => ({ flavor: KyvernoAuthzFlavor.EnvoyPlugin, namespace: "authz", dataPlaneMode: DataPlaneMode.Ambient, gatewayNamespaces: ["edge"], targets: [{ namespace: "edge", selector: { istio: "ingressgateway" } }] }),
+        make: (a) => new KyvernoAuthz("authz-ambient", a),
+    },
+    {
         token: "meshtls:index:MtlsPlatform",
         what: "every section",
         args: () => ({
@@ -317,6 +323,7 @@ const BASES: Base[] = [
         args: () => ({
             istio: { dataPlaneMode: DataPlaneMode.Ambient, ambient: { ztunnelName: "lab-ztunnel" }, values: { ztunnel: "logLevel: debug\n" }, enroll: [{ namespace: "shop" }] },
             policies: [{ name: "shop", args: { namespace: "shop", dataPlaneMode: DataPlaneMode.Ambient } }],
+            authz: { flavor: KyvernoAuthzFlavor.EnvoyPlugin, namespace: "authz", gatewayNamespaces: ["edge"], targets: [{ namespace: "edge", selector: { istio: "ingressgateway" } }] },
         }),
         make: (a) => new MtlsPlatform("lab-ambient", a),
     },
@@ -438,7 +445,7 @@ describe("reliability: every non-plain argument accepts an Output (issue 14 item
         }
     });
 
-    assert.equal(BASES.length, 17);
+    assert.equal(BASES.length, 18);
     for (const base of BASES) {
         describe(`${base.token.replace("meshtls:index:", "")}: ${base.what}`, () => {
             for (const depth of ["outermost", "innermost"] as const) {
