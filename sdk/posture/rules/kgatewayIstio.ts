@@ -48,6 +48,7 @@
 // from DestinationRules), waypoints (`KGW_ENABLE_WAYPOINT`), gateways both auto-mTLS and ambient-enrolled.
 // Pure: no Pulumi, no I/O.
 import { type AmbientLinkStateName, ambientLinkState } from "./ambientTransport";
+import { CHART_ISTIO_NAMESPACE } from "./istioValidationWebhook";
 
 /** Controller env (through the chart's `controller.extraEnv` map) enabling Istio auto mTLS in gateway proxies. */
 export const KGW_ENV_ENABLE_ISTIO_AUTO_MTLS = "KGW_ENABLE_ISTIO_AUTO_MTLS";
@@ -99,7 +100,7 @@ export const KGATEWAY_ISTIO_PROXY_DEFAULTS: Readonly<KgatewayIstioProxyContainer
  * @param istioNamespace @default "istio-system"
  * @param revision empty or absent: the default (unrevisioned) istiod
  */
-export function istiodDiscoveryAddress(istioNamespace = "istio-system", revision?: string): string {
+export function istiodDiscoveryAddress(istioNamespace = CHART_ISTIO_NAMESPACE, revision?: string): string {
     const rev = revision ?? "";
     const dns = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
     if (!dns.test(istioNamespace)) {
