@@ -39,3 +39,4 @@ export * from "./ambientEnrollment";
 export * from "./ztunnelPeerAuthentication";
 export * from "./ztunnelTrust";
 export * from "./ambientTransport";
+export * from "./kgatewayIstio";

@@ -20,15 +20,11 @@ import {
 } from "../../../sdk/posture/rules/kgatewayIstio";
 
 const state = (input: KgatewayLinkInput) => kgatewayLinkState(input).state;
-// Upstream data: the verbatim copies in <checkout>/../shared/upstream (SOURCES.md there; a worktree sits one level
-// deeper). Not yet under tests/fixtures: a test reading them skips (visibly) where that folder is absent.
-const ROOT = path.resolve(__dirname, "../../..");
-function upstreamYaml(ctx: Mocha.Context, rel: string): unknown {
-    const file = [path.join(ROOT, "../shared/upstream", rel), path.join(ROOT, "../../shared/upstream", rel)].find((f) => fs.existsSync(f));
-    if (file === undefined) {
-        ctx.skip();
-    }
-    return YAML.parse(fs.readFileSync(file, "utf8"));
+// Upstream data: tests/fixtures/kgateway (kgateway v2.4.3 values.yaml and the GatewayParameters CRD) and
+// tests/fixtures/gateway-api (v1.6.1 CRDs); tests/fixtures/SOURCES.md.
+const FIXTURES = path.resolve(__dirname, "../../fixtures");
+function fixtureYaml(rel: string): unknown {
+    return YAML.parse(fs.readFileSync(path.join(FIXTURES, rel), "utf8"));
 }
 
 describe("rule: kgateway proxy -> mesh backend (kgateway v2.4.3, istio 1.30.3)", () => {
@@ -135,8 +131,8 @@ describe("kgateway settings and GatewayParameters fields (kgateway v2.4.3)", () 
         assert.deepEqual(Object.keys(kgatewayControllerExtraEnv({ autoMtls: true, istioIntegration: true })), ["KGW_ENABLE_ISTIO_AUTO_MTLS", "KGW_ENABLE_ISTIO_INTEGRATION"]);
     });
 
-    it("the chart's values file has controller.extraEnv as a map", function () {
-        const values = upstreamYaml(this, "kgateway/install/helm/kgateway/values.yaml") as { controller: { extraEnv: unknown } };
+    it("the chart's values file has controller.extraEnv as a map", () => {
+        const values = fixtureYaml("kgateway/kgateway.values.yaml") as { controller: { extraEnv: unknown } };
         assert.deepEqual(values.controller.extraEnv, {});
     });
 
@@ -148,11 +144,11 @@ describe("kgateway settings and GatewayParameters fields (kgateway v2.4.3)", () 
         assert.throws(() => istiodDiscoveryAddress("Istio_System"), /istioNamespace/);
     });
 
-    it("istioProxyContainerFields returns the three fields, and every field name is in the GatewayParameters CRD", function () {
+    it("istioProxyContainerFields returns the three fields, and every field name is in the GatewayParameters CRD", () => {
         const fields = istioProxyContainerFields("istiod-canary.istio-system.svc:15012", "mesh1", "cluster-a");
         assert.deepEqual(fields, { istioDiscoveryAddress: "istiod-canary.istio-system.svc:15012", istioMetaMeshId: "mesh1", istioMetaClusterId: "cluster-a" });
         type Node = { properties: Record<string, Node | undefined>; type?: string };
-        const crd = upstreamYaml(this, "kgateway/install/helm/kgateway-crds/templates/gateway.kgateway.dev_gatewayparameters.yaml") as { spec: { versions: { schema: { openAPIV3Schema: Node } }[] } };
+        const crd = fixtureYaml("kgateway/GatewayParameters.crd.yaml") as { spec: { versions: { schema: { openAPIV3Schema: Node } }[] } };
         const at = (node: Node | undefined, key: string): Node | undefined => node?.properties[key];
         const container = ["spec", "kube", "istio", "istioProxyContainer"].reduce<Node | undefined>(at, crd.spec.versions[0]?.schema.openAPIV3Schema);
         const props = container?.properties ?? {};
@@ -196,8 +192,8 @@ describe("kgateway ReferenceGrant check (pkg/krtcollections/policy.go, Gateway A
         assert.equal(kgatewayBackendRefAllowed(ref, [{ ...grant, to: [{ group: "core", kind: "Service" }] }]), true);
     });
 
-    it("the grant's field names are those of the v1.6.1 ReferenceGrant CRD", function () {
-        const crd = upstreamYaml(this, "gateway-api/config/crd/standard/gateway.networking.k8s.io_referencegrants.yaml") as { spec: { versions: unknown } };
+    it("the grant's field names are those of the v1.6.1 ReferenceGrant CRD", () => {
+        const crd = fixtureYaml("gateway-api/ReferenceGrant.crd.yaml") as { spec: { versions: unknown } };
         const versions = (crd.spec.versions as { name: string; served: boolean; schema: { openAPIV3Schema: { properties: { spec: { properties: Record<string, { items: { properties: Record<string, unknown>; required: string[] } }> } } } } }[]);
         const v1beta1 = versions.find((v) => v.name === "v1beta1");
         assert.ok(v1beta1?.served);
