@@ -3,6 +3,7 @@ export * from "./pki";
 export * from "./istio";
 export * from "./kuadrant";
 export * from "./gloo";
+export * from "./kgateway";
 export * from "./authz";
 export * from "./platform";
 export { HelmMode } from "./internal/helm";

@@ -78,7 +78,9 @@ export function installChart(resourceName: string, spec: HelmInstall, opts: pulu
         chart: spec.chart,
         version: spec.version,
         namespace: spec.namespace,
-        repositoryOpts: { repo: spec.repo },
+        // An empty repo: `chart` is a full reference (an OCI registry has no repository index). The repo
+        // may be an Output (a chartRepository argument), so the choice is made on its value.
+        repositoryOpts: pulumi.output(spec.repo).apply((repo) => (repo === "" ? undefined : { repo })),
         values: spec.values,
     };
     if (spec.mode === HelmMode.Release) {

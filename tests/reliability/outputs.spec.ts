@@ -14,6 +14,7 @@ import {
     GlooMtls,
     DataPlaneMode,
     IstioMesh,
+    KgatewayMtls,
     NamespaceEnrollment,
     KeyAlgorithm,
     KuadrantMtls,
@@ -279,6 +280,20 @@ const BASES: Base[] = [
         make: (a) => new KyvernoAuthz("authz-ambient", a),
     },
     {
+        token: "meshtls:index:KgatewayMtls",
+        what: "sidecar auto mTLS with every setting and a cross-namespace backend",
+        args: () => ({
+            version: "v2.4.3",
+            chartRepository: "oci://cr.kgateway.dev/kgateway-dev/charts",
+            namespace: "kgw",
+            gateway: { name: "edge", namespace: "edge", port: 8080 },
+            istio: { istioVersion: "1.30.3", discoveryAddress: "istiod-blue.mesh-system.svc:15012", meshId: "lab-mesh", clusterId: "lab" },
+            backends: [{ serviceName: "api", serviceNamespace: "shop", port: 8080, pathPrefix: "/api", hostnames: ["shop.example.com"] }],
+            values: "controller:\n  logLevel: debug\n",
+        }),
+        make: (a) => new KgatewayMtls("kgw", a as never),
+    },
+    {
         token: "meshtls:index:MtlsPlatform",
         what: "every section",
         args: () => ({
@@ -420,7 +435,7 @@ describe("reliability: every non-plain argument accepts an Output (issue 14 item
 
     it("covers every non-plain field of every component in the inferred schema", async () => {
         const tokens = Object.keys(ARG_SHAPES).sort();
-        assert.equal(tokens.length, 10);
+        assert.equal(tokens.length, 11);
         assert.deepEqual([...new Set(BASES.map((b) => b.token))].sort(), tokens);
         for (const token of tokens) {
             const shape = ARG_SHAPES[token];
@@ -445,7 +460,7 @@ describe("reliability: every non-plain argument accepts an Output (issue 14 item
         }
     });
 
-    assert.equal(BASES.length, 18);
+    assert.equal(BASES.length, 19);
     for (const base of BASES) {
         describe(`${base.token.replace("meshtls:index:", "")}: ${base.what}`, () => {
             for (const depth of ["outermost", "innermost"] as const) {
