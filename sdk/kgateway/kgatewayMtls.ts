@@ -35,7 +35,7 @@ export class KgatewayMtls extends pulumi.ComponentResource {
         const object = (o: KgatewayObject, pick: (x: KgatewayManifests) => KgatewayObject | undefined, dependsOn: pulumi.Resource[]) =>
             new k8s.apiextensions.CustomResource(
                 o.resourceName,
-                r.args((p) => (pick(kgatewayManifests(p)) ?? o).object, CUSTOM_RESOURCE_PLAIN_KEYS) as unknown as k8s.apiextensions.CustomResourceArgs,
+                r.args((p) => (pick(kgatewayManifests(p)) ?? o).object, CUSTOM_RESOURCE_PLAIN_KEYS),
                 childOptions(this, opts, dependsOn),
             );
 

@@ -291,7 +291,7 @@ const BASES: Base[] = [
             backends: [{ serviceName: "api", serviceNamespace: "shop", port: 8080, pathPrefix: "/api", hostnames: ["shop.example.com"] }],
             values: "controller:\n  logLevel: debug\n",
         }),
-        make: (a) => new KgatewayMtls("kgw", a as never),
+        make: (a) => new KgatewayMtls("kgw", a),
     },
     {
         token: "meshtls:index:MtlsPlatform",
