@@ -1414,7 +1414,6 @@ function kgatewayOutcome(ix: Index, d: KgatewayDeclared, mode: KgatewayIstioMode
     if ("state" in gw) {
         return { ...gw, decidedBy: [...by, ...gw.decidedBy] };
     }
-    const flags = mode === "auto-mtls" ? "KGW_ENABLE_ISTIO_AUTO_MTLS" : mode === "ambient-integration" ? "KGW_ENABLE_ISTIO_INTEGRATION" : "neither Istio setting";
     const o = overWorkloads(ix, svc, backend.port, (w, sp) => {
         const tp = targetAndProtocol(svc, sp, w);
         if ("state" in tp) {
@@ -1433,7 +1432,8 @@ function kgatewayOutcome(ix: Index, d: KgatewayDeclared, mode: KgatewayIstioMode
             backendDisablesAutoMtls: annotation !== undefined && GO_TRUE.has(annotation),
             referenceAllowed: true,
         });
-        return { state: r.state, reason: `${flags}; ${gw.describe}; ${b.describe}: ${r.reason}`, decidedBy: [...gw.decidedBy, ...b.decidedBy] };
+        // The rule's reason names the mode (auto mTLS, the integration flag, or no Istio setting).
+        return { state: r.state, reason: `${gw.describe}; ${b.describe}: ${r.reason}`, decidedBy: [...gw.decidedBy, ...b.decidedBy] };
     });
     return { ...o, decidedBy: [...by, ...o.decidedBy] };
 }

@@ -154,9 +154,9 @@ describe("posture engine: kgateway links (rules/kgatewayIstio.ts)", () => {
     });
 
     it("the reasons name the rule's cause", () => {
-        assert.match(only(input({ mode: "STRICT" })).reason, /^KGW_ENABLE_ISTIO_AUTO_MTLS; the gateway namespace gw-ns is not sidecar-injected; web runs a sidecar; STRICT on port 8080: auto mTLS: .*security\.istio\.io\/tlsMode/);
+        assert.match(only(input({ mode: "STRICT" })).reason, /^the gateway namespace gw-ns is not sidecar-injected; web runs a sidecar; STRICT on port 8080: auto mTLS: .*security\.istio\.io\/tlsMode/);
         assert.match(only(input({ gatewayNs: INJECTED, mode: "STRICT" })).reason, /kgateway-dev\/kgateway#14493/);
-        assert.match(only(input({ mesh: AMBIENT, link: AMBIENT_INTEGRATION, backendNs: ENROLLED, mode: "STRICT" })).reason, /^KGW_ENABLE_ISTIO_INTEGRATION; the gateway pods in gw-ns are outside the mesh .*; web is ambient; ztunnel enforces STRICT on port 8080 .*not enrolled/);
+        assert.match(only(input({ mesh: AMBIENT, link: AMBIENT_INTEGRATION, backendNs: ENROLLED, mode: "STRICT" })).reason, /^the gateway pods in gw-ns are outside the mesh .*; web is ambient; ztunnel enforces STRICT on port 8080 .*KGW_ENABLE_ISTIO_INTEGRATION does not change .*not enrolled/);
         assert.match(only(input({ withService: false })).reason, /Service shop\/web, which is not among the objects/);
     });
 
@@ -270,7 +270,7 @@ describe("posture engine: kgateway links (rules/kgatewayIstio.ts)", () => {
             );
             // edge's route is allowed and refused by the STRICT sidecar (no Istio setting); gw-ns's has no grant (it is from edge).
             const [edge, gwNs] = kgatewayLinks(i);
-            assert.match(edge.reason, /^neither Istio setting; .*STRICT sidecar refuses/);
+            assert.match(edge.reason, /^the gateway namespace edge is not sidecar-injected; .*: no Istio setting; .*STRICT sidecar refuses/);
             assert.match(gwNs.reason, /no ReferenceGrant in shop/);
         });
     });
