@@ -93,7 +93,7 @@ describe("docs: the posture engine reference stays true", () => {
             .map((f) => f.replace(/\.ts$/, ""));
         assert.ok(rules.length >= 20);
         assert.deepEqual(rules.filter((r) => !doc.includes(`| \`${r}\` |`)), []);
-        assert.equal(LINK_KINDS.length, 7);
+        assert.equal(LINK_KINDS.length, 8);
         assert.deepEqual(LINK_KINDS.filter((k) => !doc.includes(`| \`${k}\` |`)), []);
     });
 });

@@ -9,9 +9,16 @@ function doc(kind: string, name: string, namespace: string | undefined, spec: ob
     return { apiVersion: POSTURE_FACTS_API_VERSION, kind, metadata: { name, ...(namespace === undefined ? {} : { namespace }) }, spec: JSON.parse(JSON.stringify(spec)) as unknown };
 }
 
-/** The document name of a declared link: its kind (one per namespace), or the webhook's name. */
+/** The document name of a declared link: its kind (one per namespace), the webhook's name, or the kgateway Gateway. */
 function linkName(d: DeclaredLink): { name: string; namespace?: string } {
-    return d.kind === "webhook" ? { name: d.name } : { name: d.kind, namespace: d.namespace };
+    switch (d.kind) {
+        case "webhook":
+            return { name: d.name };
+        case "kgateway":
+            return { name: d.gateway.name, namespace: d.gateway.namespace };
+        default:
+            return { name: d.kind, namespace: d.namespace };
+    }
 }
 
 /** `input` as documents: the objects, then the facts (which `meshtls posture` and `documentsInput` read back). */
@@ -29,6 +36,7 @@ export function postureDocuments(input: PostureInput): KubeObject[] {
         const spec: Record<string, unknown> = { ...d };
         delete spec.name;
         delete spec.namespace;
+        delete spec.gateway;
         docs.push(doc("DeclaredLink", name, namespace, spec));
     }
     for (const n of input.namespaces ?? []) {
@@ -58,7 +66,11 @@ export function documentsInput(docs: readonly KubeObject[]): PostureInput {
                 break;
             case "DeclaredLink":
                 input.declaredLinks.push(
-                    (spec.kind === "webhook" ? { ...spec, name: d.metadata.name } : { ...spec, namespace: d.metadata.namespace ?? "" }) as unknown as DeclaredLink,
+                    (spec.kind === "webhook"
+                        ? { ...spec, name: d.metadata.name }
+                        : spec.kind === "kgateway"
+                          ? { ...spec, gateway: { name: d.metadata.name, namespace: d.metadata.namespace ?? "" } }
+                          : { ...spec, namespace: d.metadata.namespace ?? "" }) as unknown as DeclaredLink,
                 );
                 break;
             case "NamespaceLabels":

@@ -11,7 +11,9 @@
 //   the provider's service, so the same client rules as `service`);
 // - `kuadrant`: a gateway calling Authorino / Limitador through the Kuadrant EnvoyFilter clusters;
 // - `gloo-upstream`: Gloo's gateway-proxy calling a Service through an Upstream's `sslConfig`;
-// - `gloo-xds`, `istiod-xds`, `webhook`: control-plane links the plans declare (`declaredLinks`).
+// - `gloo-xds`, `istiod-xds`, `webhook`: control-plane links the plans declare (`declaredLinks`);
+// - `kgateway`: a declared kgateway Gateway's proxy calling each backendRef of the HTTPRoutes attached to it
+//   (rules/kgatewayIstio.ts decides, from the ends' data planes computed here as for the other links).
 // Where an object the engine does not model could change a link (a Sidecar, a foreign EnvoyFilter, a
 // ServiceEntry in the server's or the root namespace), the link is `unknown` with the reason.
 import type { ClientTransport, InboundPortProtocol, PeerAuthenticationModeName } from "./rules/inboundFilterChain";
@@ -34,6 +36,8 @@ import { ambientLinkState } from "./rules/ambientTransport";
 import { USE_WAYPOINT_LABEL, USE_WAYPOINT_NAMESPACE_LABEL, INGRESS_USE_WAYPOINT_LABEL, WAYPOINT_FOR_LABEL, customAuthorizationInAmbient } from "./rules/ambientAuthorization";
 import type { AmbientAuthorizationFacts, AmbientCustomPolicy, AmbientCustomResult, AmbientTargetRef, WaypointTrafficType } from "./rules/ambientAuthorization";
 import { kuadrantAmbientLink } from "./rules/kuadrantAmbient";
+import { KGATEWAY_DISABLE_AUTO_MTLS_ANNOTATION, kgatewayBackendRefAllowed, kgatewayLinkState } from "./rules/kgatewayIstio";
+import type { KgatewayIstioMode, KgatewayLinkInput, ReferenceGrantView } from "./rules/kgatewayIstio";
 import { matchesLabels } from "../internal/values";
 import type { DeclaredLink, KubeObject, LinkPosture, LinkState, MeshFacts, PostureInput, PostureLink, PostureResult, WorkloadFact } from "./model";
 
@@ -69,6 +73,8 @@ interface ServiceView {
     selector?: Record<string, string>;
     /** The Service's own labels (`istio.io/use-waypoint`); a chart fact's Service has none known. @default {} */
     labels?: Record<string, string>;
+    /** The Service's annotations (`kgateway.dev/disable-istio-auto-mtls`); a chart fact's Service has none known. @default {} */
+    annotations?: Record<string, string>;
     ports: Array<{ port: number; targetPort?: number | string; name?: string; appProtocol?: string; protocol?: string }>;
     ref: string;
     /** Why the Service's ports cannot be read as the API server would store them (then its links are unknown). */
@@ -123,8 +129,15 @@ interface Index {
     upstreams: KubeObject[];
     /** Ambient mesh only (otherwise ignored): AuthorizationPolicies with `action: CUSTOM`, read for the ext-authz links. */
     customPolicies: KubeObject[];
-    /** Ambient mesh only (otherwise ignored): Gateway API Gateways (waypoints, Istio gateways) a CUSTOM policy can target. */
+    /**
+     * Gateway API Gateways: in an ambient mesh every one (waypoints, Istio gateways a CUSTOM policy can target); in a
+     * sidecar mesh only those a `kgateway` declared link names (otherwise ignored).
+     */
     gateways: KubeObject[];
+    /** HTTPRoutes with a parentRef to a Gateway a `kgateway` declared link names (the others are ignored). */
+    kgatewayRoutes: KubeObject[];
+    /** ReferenceGrants, read only when some `kgateway` link is declared (otherwise ignored). */
+    referenceGrants: Array<ReferenceGrantView & { ref: string }>;
     /** Objects that could change mesh links and are not modelled, by namespace. */
     unmodelled: Map<string, string[]>;
     ignored: Record<string, number>;
@@ -152,8 +165,31 @@ const UNMODELLED_MESH_KINDS = new Set(["Sidecar", "ServiceEntry", "WorkloadEntry
 /** Gateway API routes: with a Service parent (mesh routing, GAMMA) they change where a mesh client's calls go. */
 const ROUTE_KINDS = new Set(["HTTPRoute", "GRPCRoute", "TCPRoute", "TLSRoute"]);
 /** Kinds the engine reads that live in a namespace: without one, kubectl puts them in `default`. */
-const NAMESPACED_MODELLED_KINDS = new Set(["PeerAuthentication", "DestinationRule", "Service", "EnvoyFilter", "Upstream", ...UNMODELLED_MESH_KINDS, ...ROUTE_KINDS]);
+const NAMESPACED_MODELLED_KINDS = new Set(["PeerAuthentication", "DestinationRule", "Service", "EnvoyFilter", "Upstream", "ReferenceGrant", ...UNMODELLED_MESH_KINDS, ...ROUTE_KINDS]);
 const KUADRANT_CLUSTERS = new Set(["kuadrant-auth-service", "kuadrant-ratelimit-service"]);
+const GATEWAY_API_GROUP = "gateway.networking.k8s.io";
+
+/**
+ * The Gateways (`namespace/name`) a route's parentRefs name: Gateway API v1.6.1 ParentReference defaults `group`
+ * to gateway.networking.k8s.io, `kind` to Gateway and `namespace` to the route's.
+ */
+function gatewayParents(route: KubeObject, routeNamespace: string): string[] {
+    return list(record(route.spec).parentRefs)
+        .map(record)
+        .filter((p) => (p.group ?? GATEWAY_API_GROUP) === GATEWAY_API_GROUP && (p.kind ?? "Gateway") === "Gateway" && typeof p.name === "string")
+        .map((p) => `${typeof p.namespace === "string" ? p.namespace : routeNamespace}/${p.name as string}`);
+}
+
+/** A ReferenceGrant as rules/kgatewayIstio.ts reads it (missing fields read as "", which matches nothing but the core group). */
+function referenceGrantView(o: KubeObject, namespace: string): ReferenceGrantView {
+    const spec = record(o.spec);
+    const str = (v: unknown): string => (typeof v === "string" ? v : "");
+    return {
+        namespace,
+        from: list(spec.from).map(record).map((f) => ({ group: str(f.group), kind: str(f.kind), namespace: str(f.namespace) })),
+        to: list(spec.to).map(record).map((t) => ({ group: str(t.group), kind: str(t.kind), ...(typeof t.name === "string" ? { name: t.name } : {}) })),
+    };
+}
 
 function group(apiVersion: string): string {
     return apiVersion.includes("/") ? apiVersion.split("/")[0] : "";
@@ -256,6 +292,8 @@ function index(input: PostureInput): Index {
         upstreams: [],
         customPolicies: [],
         gateways: [],
+        kgatewayRoutes: [],
+        referenceGrants: [],
         unmodelled: new Map(),
         ignored: {},
         byNamespace: { peerAuthentications: new Map(), destinationRules: new Map(), workloads: new Map() },
@@ -265,6 +303,8 @@ function index(input: PostureInput): Index {
     };
     const domain = input.mesh?.clusterDomain ?? "cluster.local";
     const ambient = input.mesh?.mode === "ambient";
+    // The Gateways `kgateway` links are declared for (`namespace/name`): their routes and the ReferenceGrants are read.
+    const kgatewayGateways = new Set((input.declaredLinks ?? []).flatMap((d) => (d.kind === "kgateway" ? [`${d.gateway.namespace}/${d.gateway.name}`] : [])));
     for (const o of input.objects) {
         const g = group(o.apiVersion);
         const ns = o.metadata.namespace ?? (NAMESPACED_MODELLED_KINDS.has(o.kind) || WORKLOAD_KINDS.has(o.kind) ? "default" : "");
@@ -346,6 +386,7 @@ function index(input: PostureInput): Index {
                 name: o.metadata.name,
                 selector: Object.keys(selector).length ? selector : undefined,
                 labels: { ...(o.metadata.labels ?? {}) },
+                annotations: { ...(o.metadata.annotations ?? {}) },
                 ...(bad.length > 0 ? { invalid: `${bad.length} port entr${bad.length === 1 ? "y has" : "ies have"} no integer port` } : {}),
                 ports: raw
                     .map(record)
@@ -387,10 +428,18 @@ function index(input: PostureInput): Index {
             // In a sidecar mesh the sidecar builds the ext_authz filter whatever the policy says, so these
             // decide nothing there (and stay counted as ignored); in ambient they decide who calls the provider.
             ix.customPolicies.push({ ...o, metadata: { ...o.metadata, namespace: ns || "default" } });
-        } else if (ambient && o.kind === "Gateway" && g === "gateway.networking.k8s.io") {
+        } else if (o.kind === "Gateway" && g === GATEWAY_API_GROUP && (ambient || kgatewayGateways.has(`${ns || "default"}/${o.metadata.name}`))) {
             ix.gateways.push({ ...o, metadata: { ...o.metadata, namespace: ns || "default" } });
         } else if (UNMODELLED_MESH_KINDS.has(o.kind) && g === "networking.istio.io") {
             addUnmodelled(ix, ns, ref(o));
+        } else if (o.kind === "HTTPRoute" && g === GATEWAY_API_GROUP && gatewayParents(o, ns).some((p) => kgatewayGateways.has(p))) {
+            ix.kgatewayRoutes.push({ ...o, metadata: { ...o.metadata, namespace: ns } });
+            if (list(record(o.spec).parentRefs).some((p) => record(p).kind === "Service")) {
+                // Also a mesh route (GAMMA): it changes where mesh clients' calls go, as below.
+                addUnmodelled(ix, ns, ref(o));
+            }
+        } else if (o.kind === "ReferenceGrant" && g === GATEWAY_API_GROUP && kgatewayGateways.size > 0) {
+            ix.referenceGrants.push({ ...referenceGrantView(o, ns), ref: ref(o) });
         } else if (ROUTE_KINDS.has(o.kind) && g === "gateway.networking.k8s.io" && list(record(o.spec).parentRefs).some((p) => record(p).kind === "Service")) {
             addUnmodelled(ix, ns, ref(o));
         } else {
@@ -1219,7 +1268,11 @@ function glooUpstreamLinks(ix: Index): PostureLink[] {
     return out;
 }
 
-function declaredLink(ix: Index, d: DeclaredLink): PostureLink {
+function declaredLinks(ix: Index, d: DeclaredLink): PostureLink[] {
+    return d.kind === "kgateway" ? kgatewayLinks(ix, d) : [declaredLink(ix, d)];
+}
+
+function declaredLink(ix: Index, d: Exclude<DeclaredLink, { kind: "kgateway" }>): PostureLink {
     switch (d.kind) {
         case "gloo-xds": {
             const r = glooXdsLinkState(d.glooMtls);
@@ -1232,6 +1285,203 @@ function declaredLink(ix: Index, d: DeclaredLink): PostureLink {
         case "webhook":
             return webhookLink(ix, d);
     }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// kgateway (declared `kgateway` links): the Gateway's proxy calling each backendRef of the HTTPRoutes attached to
+// it. rules/kgatewayIstio.ts decides the hop from the controller's flags, the gateway pods' data plane (their
+// namespace's labels through the injector and ambientEnrollment, as for any workload) and the backend's (its
+// PeerAuthentications, or ztunnel's enforced mode in ambient), after kgatewayBackendRefAllowed over the
+// ReferenceGrants.
+
+/** A declared kgateway Gateway. */
+type KgatewayDeclared = Extract<DeclaredLink, { kind: "kgateway" }>;
+
+/**
+ * The labels kgateway v2.4.3's deployer puts on a Gateway's proxy pods (`pkg/kgateway/helm/envoy/templates/
+ * deployment.yaml` pod labels and `_helpers.tpl` selectorLabels); none of them decides injection or enrollment.
+ */
+function kgatewayProxyPodLabels(gatewayName: string): Record<string, string> {
+    return {
+        "app.kubernetes.io/name": gatewayName,
+        "app.kubernetes.io/instance": gatewayName,
+        "app.kubernetes.io/component": "proxy",
+        "gateway.networking.k8s.io/gateway-name": gatewayName,
+        "gateway.networking.k8s.io/gateway-class-name": "kgateway",
+        kgateway: "kube-gateway",
+    };
+}
+
+// Go's strconv.ParseBool, which kgateway applies to the disable annotation (`pkg/pluginsdk/ir/backend.go` lines 786-802).
+const GO_TRUE = new Set(["1", "t", "T", "TRUE", "true", "True"]);
+const GO_FALSE = new Set(["0", "f", "F", "FALSE", "false", "False"]);
+
+/** The gateway proxy pods' side: injected and/or ambient-enrolled, and what decided it. */
+interface KgatewayGatewaySide {
+    injected: boolean;
+    enrolled: boolean;
+    describe: string;
+    decidedBy: string[];
+}
+
+/** The gateway pods' data plane: the injector on their namespace (sidecar mesh), or podDataplane (ambient mesh). */
+function kgatewayGatewaySide(ix: Index, d: KgatewayDeclared): KgatewayGatewaySide | Outcome {
+    const { name, namespace } = d.gateway;
+    const pods: WorkloadView = { namespace, name: `${name} proxy`, labels: kgatewayProxyPodLabels(name), annotations: {}, hostNetwork: false, containerPorts: [], ref: `Gateway ${namespace}/${name}` };
+    if (ix.mesh?.mode === "ambient") {
+        const dp = dataplane(ix, pods);
+        if ("state" in dp) {
+            return dp;
+        }
+        return { injected: dp.mode === "sidecar", enrolled: dp.mode === "ambient", describe: `the gateway pods in ${namespace} are ${dp.mode === "none" ? "outside the mesh" : dp.mode} (${dp.reason})`, decidedBy: dp.decidedBy };
+    }
+    const inj = injected(ix, pods);
+    if (inj === undefined) {
+        return { state: "unknown", reason: `namespace ${namespace} is not among the objects, so whether the injector gives the gateway pods a sidecar is unknown`, decidedBy: [pods.ref] };
+    }
+    return { injected: inj.injected, enrolled: false, describe: `the gateway namespace ${namespace} is ${inj.injected ? "" : "not "}sidecar-injected`, decidedBy: inj.decidedBy };
+}
+
+/** A backend workload's side for kgatewayLinkState: its data plane and the mode enforced on the target port. */
+function kgatewayBackendSide(ix: Index, w: WorkloadView, target: number): { backend: KgatewayLinkInput["backend"]; backendMode: KgatewayLinkInput["backendMode"]; describe: string; decidedBy: string[] } | Outcome {
+    const mesh = ix.mesh as MeshFacts;
+    let plane: "ambient" | "sidecar" | "none";
+    let by: string[];
+    if (mesh.mode === "ambient") {
+        const dp = dataplane(ix, w);
+        if ("state" in dp) {
+            return dp;
+        }
+        plane = dp.mode;
+        by = dp.decidedBy;
+    } else {
+        const inj = injected(ix, w);
+        if (inj === undefined) {
+            return { state: "unknown", reason: `namespace ${w.namespace} is not among the objects, so whether ${w.name} has a sidecar is unknown`, decidedBy: [w.ref] };
+        }
+        plane = inj.injected ? "sidecar" : "none";
+        by = inj.decidedBy;
+    }
+    if (plane === "none") {
+        // The mode is not read for a backend outside the mesh.
+        return { backend: "none", backendMode: "PERMISSIVE", describe: `${w.name} is outside the mesh`, decidedBy: by };
+    }
+    if (plane === "ambient") {
+        const z = ztunnelMode(ix, w, target);
+        if ("state" in z) {
+            return { ...z, decidedBy: [...by, ...z.decidedBy] };
+        }
+        return { backend: "ambient", backendMode: z.mode, describe: `${w.name} is ambient; ztunnel enforces ${z.mode} on port ${target} (${z.reason})`, decidedBy: [...by, ...z.decidedBy] };
+    }
+    if (!inboundPortCaptured(w.annotations, target)) {
+        return { state: "unknown", reason: `${w.name}'s sidecar does not capture port ${target} (traffic.sidecar.istio.io annotations), which kgatewayIstio does not model`, decidedBy: [...by, w.ref] };
+    }
+    const pa = effectivePeerAuthentication(peerAuthenticationsFor(ix, w.namespace, mesh.rootNamespace), w.namespace, mesh.rootNamespace, w.labels, target);
+    const paBy = [pa.mesh, pa.namespace, pa.workload].flatMap((x) => (x === undefined || x === "unknown" ? [] : [paRef(x)]));
+    if (pa.mode === "unknown") {
+        return { state: "unknown", reason: `several same-scope PeerAuthentications apply to ${w.name} and their creation order (which decides) is unknown`, decidedBy: [...by, ...paBy] };
+    }
+    if (pa.mode === "DISABLE") {
+        return { state: "unknown", reason: `DISABLE on port ${target} of ${w.name}'s sidecar: kgatewayIstio models a sidecar backend under STRICT or PERMISSIVE only`, decidedBy: [...by, ...paBy] };
+    }
+    return { backend: "sidecar", backendMode: pa.mode, describe: `${w.name} runs a sidecar; ${pa.mode} on port ${target}`, decidedBy: [...by, ...paBy] };
+}
+
+/** The `kgateway` link to one backendRef `ns/name:port` of `route`. */
+function kgatewayOutcome(ix: Index, d: KgatewayDeclared, mode: KgatewayIstioMode, route: KubeObject, backend: { namespace: string; name: string; port: number }, base: string[]): Outcome {
+    const routeNs = route.metadata.namespace ?? "default";
+    const reference = { fromNamespace: routeNs, toNamespace: backend.namespace, toName: backend.name };
+    if (!kgatewayBackendRefAllowed(reference, ix.referenceGrants)) {
+        // The rule refuses before it reads either end (the backend is not configured): the placeholders are not read.
+        const r = kgatewayLinkState({ mode, backend: "none", backendMode: "STRICT", referenceAllowed: false });
+        return { state: r.state, reason: `${ref(route)} -> ${backend.namespace}/${backend.name}: no ReferenceGrant in ${backend.namespace} allows it; ${r.reason}`, decidedBy: base };
+    }
+    const grants = routeNs === backend.namespace ? [] : ix.referenceGrants.filter((g) => kgatewayBackendRefAllowed(reference, [g])).map((g) => g.ref);
+    const by = [...base, ...grants];
+    const svc = ix.serviceByName.get(`${backend.namespace}/${backend.name}`);
+    if (svc === undefined) {
+        return { state: "unknown", reason: `${ref(route)} refers to Service ${backend.namespace}/${backend.name}, which is not among the objects`, decidedBy: by };
+    }
+    by.push(svc.ref);
+    const annotation = svc.annotations?.[KGATEWAY_DISABLE_AUTO_MTLS_ANNOTATION];
+    if (annotation !== undefined && !GO_TRUE.has(annotation) && !GO_FALSE.has(annotation)) {
+        return { state: "unknown", reason: `${svc.ref} has ${KGATEWAY_DISABLE_AUTO_MTLS_ANNOTATION}: ${JSON.stringify(annotation)}, which kgateway cannot parse as a boolean (it records a backend error)`, decidedBy: by };
+    }
+    if (ix.mesh === undefined) {
+        return { state: "unknown", reason: "no Istio installation is declared, so the mesh ends of the kgateway link are unknown", decidedBy: by };
+    }
+    const gw = kgatewayGatewaySide(ix, d);
+    if ("state" in gw) {
+        return { ...gw, decidedBy: [...by, ...gw.decidedBy] };
+    }
+    const o = overWorkloads(ix, svc, backend.port, (w, sp) => {
+        const tp = targetAndProtocol(svc, sp, w);
+        if ("state" in tp) {
+            return tp;
+        }
+        const b = kgatewayBackendSide(ix, w, tp.target);
+        if ("state" in b) {
+            return b;
+        }
+        const r = kgatewayLinkState({
+            mode,
+            gatewayInjected: gw.injected,
+            gatewayEnrolled: gw.enrolled,
+            backend: b.backend,
+            backendMode: b.backendMode,
+            backendDisablesAutoMtls: annotation !== undefined && GO_TRUE.has(annotation),
+            referenceAllowed: true,
+        });
+        // The rule's reason names the mode (auto mTLS, the integration flag, or no Istio setting).
+        return { state: r.state, reason: `${gw.describe}; ${b.describe}: ${r.reason}`, decidedBy: [...gw.decidedBy, ...b.decidedBy] };
+    });
+    return { ...o, decidedBy: [...by, ...o.decidedBy] };
+}
+
+/**
+ * The `kgateway` links of one declared Gateway: for each HTTPRoute attached to it (a parentRef naming it), each
+ * backendRef of each rule. A route in another namespace than the Gateway attaches only if a listener's
+ * `allowedRoutes` admits it (Gateway API v1.6.1; default `Same`), which is not modelled: its links are unknown.
+ */
+function kgatewayLinks(ix: Index, d: KgatewayDeclared): PostureLink[] {
+    const gwKey = `${d.gateway.namespace}/${d.gateway.name}`;
+    const client = `gateway ${gwKey}`;
+    // Auto mTLS decides the proxy's transport even when the integration is on too (the integration adds ServiceEntry
+    // backends and DestinationRule locality only: rules/kgatewayIstio.ts).
+    const mode: KgatewayIstioMode = d.autoMtls ? "auto-mtls" : d.istioIntegration ? "ambient-integration" : "none";
+    const gatewayObject = ix.gateways.find((g) => `${g.metadata.namespace ?? "default"}/${g.metadata.name}` === gwKey);
+    const out: PostureLink[] = [];
+    for (const route of ix.kgatewayRoutes) {
+        const routeNs = route.metadata.namespace ?? "default";
+        if (!gatewayParents(route, routeNs).includes(gwKey)) {
+            continue;
+        }
+        const base = [d.source, ref(route), ...(gatewayObject === undefined ? [] : [ref(gatewayObject)])];
+        for (const rule of list(record(route.spec).rules).map(record)) {
+            for (const b of list(rule.backendRefs).map(record)) {
+                const group = typeof b.group === "string" ? b.group : "";
+                const kind = typeof b.kind === "string" ? b.kind : "Service";
+                const namespace = typeof b.namespace === "string" ? b.namespace : routeNs;
+                const name = typeof b.name === "string" ? b.name : "";
+                const port = typeof b.port === "number" ? b.port : undefined;
+                if ((group !== "" && group !== "core") || kind !== "Service") {
+                    out.push(link("kgateway", client, `${kind} ${namespace}/${name}`, { state: "unknown", reason: `${ref(route)} refers to a ${kind} (group ${JSON.stringify(group)}), a backend kind the engine does not model`, decidedBy: base }));
+                    continue;
+                }
+                if (port === undefined) {
+                    out.push(link("kgateway", client, `${namespace}/${name}`, { state: "unknown", reason: `${ref(route)} refers to Service ${namespace}/${name} without a port, which the API server rejects for a Service backend`, decidedBy: base }));
+                    continue;
+                }
+                const server = `${namespace}/${name}:${port}`;
+                if (routeNs !== d.gateway.namespace) {
+                    out.push(link("kgateway", client, server, { state: "unknown", reason: `${ref(route)} is in ${routeNs}, not the Gateway's namespace ${d.gateway.namespace}: whether a listener's allowedRoutes admits it is not modelled`, decidedBy: base }));
+                    continue;
+                }
+                out.push(link("kgateway", client, server, kgatewayOutcome(ix, d, mode, route, { namespace, name, port }, base)));
+            }
+        }
+    }
+    return out;
 }
 
 /** The ALPN list Go's HTTP client (the API server's webhook client) offers: no Istio ALPN. */
@@ -1260,7 +1510,7 @@ function webhookLink(ix: Index, d: Extract<DeclaredLink, { kind: "webhook" }>): 
 /** The effective posture of `input`: every link, its state, and the objects that decided it. */
 export function computePosture(input: PostureInput): PostureResult {
     const ix = index(input);
-    const links = [...serviceLinks(ix), ...extAuthzLinks(ix), ...kuadrantLinks(ix), ...glooUpstreamLinks(ix), ...(input.declaredLinks ?? []).map((d) => declaredLink(ix, d))];
+    const links = [...serviceLinks(ix), ...extAuthzLinks(ix), ...kuadrantLinks(ix), ...glooUpstreamLinks(ix), ...(input.declaredLinks ?? []).flatMap((d) => declaredLinks(ix, d))];
     const byId = new Map<string, PostureLink>();
     for (const l of links) {
         // Two Services reachable at one id (a chart fact and a manifest for the same Service): keep the

@@ -525,6 +525,17 @@ const DECLARED_LINK_SPEC: Schema = {
             additionalProperties: false,
         },
         { properties: { kind: { const: "istiod-xds" }, namespace: STRING, source: STRING }, additionalProperties: false },
+        {
+            properties: {
+                kind: { const: "kgateway" },
+                gateway: { type: "object", properties: { name: STRING, namespace: STRING }, additionalProperties: false },
+                autoMtls: BOOLEAN,
+                istioIntegration: BOOLEAN,
+                source: STRING,
+            },
+            required: ["autoMtls", "istioIntegration"],
+            additionalProperties: false,
+        },
     ],
 };
 
@@ -572,7 +583,7 @@ function schemaProblem(place: Place, e: ErrorObject): LoadProblem | undefined {
         case "discriminator": {
             // A missing or non-string kind is already reported by `required` or `type`.
             const params = e.params as { error: string; tagValue?: unknown };
-            return params.error === "mapping" ? problem(place, `got ${JSON.stringify(params.tagValue)}; expected one of "gloo-xds", "webhook", "istiod-xds"`, [...segments, "kind"]) : undefined;
+            return params.error === "mapping" ? problem(place, `got ${JSON.stringify(params.tagValue)}; expected one of "gloo-xds", "webhook", "istiod-xds", "kgateway"`, [...segments, "kind"]) : undefined;
         }
         case "pattern":
             return problem(place, `got ${JSON.stringify(e.data)}; expected namespace/service:port`, segments);
@@ -606,15 +617,16 @@ function readFacts(value: Record<string, unknown>, object: KubeObject, place: Pl
     const spec = (value.spec ?? {}) as Record<string, unknown>;
     const meta = object.metadata;
     // A field the spec leaves out comes from metadata; both given and different is ambiguous.
-    const fromMetadata = (field: string, metaValue: string | undefined, specValue: unknown): string | undefined => {
+    // `at`: the field's path under the document (a kgateway link's `spec.gateway.name` comes from `metadata.name`).
+    const fromMetadata = (field: string, metaValue: string | undefined, specValue: unknown, at: string[] = ["spec", field]): string | undefined => {
         const s = specValue as string | undefined;
         if (s !== undefined && metaValue !== undefined && s !== metaValue) {
-            c.errors.push(problem(place, `got ${JSON.stringify(s)} but metadata says ${JSON.stringify(metaValue)}; give one, or the same value`, ["spec", field]));
+            c.errors.push(problem(place, `got ${JSON.stringify(s)} but metadata says ${JSON.stringify(metaValue)}; give one, or the same value`, at));
             return undefined;
         }
         const v = s ?? metaValue;
         if (v === undefined) {
-            c.errors.push(problem(place, `missing (required; or set metadata.${field})`, ["spec", field]));
+            c.errors.push(problem(place, `missing (required; or set metadata.${field})`, at));
         }
         return v;
     };
@@ -654,7 +666,17 @@ function readFacts(value: Record<string, unknown>, object: KubeObject, place: Pl
         default: {
             const source = (spec.source as string | undefined) ?? `DeclaredLink ${where}`;
             let fact: DeclaredLink | undefined;
-            if (spec.kind === "webhook") {
+            let key = where;
+            if (spec.kind === "kgateway") {
+                // The Gateway is the document's metadata (or spec.gateway); keyed apart from the namespace's other links.
+                const gw = (spec.gateway ?? {}) as { name?: string; namespace?: string };
+                const name = fromMetadata("name", meta.name, gw.name, ["spec", "gateway", "name"]);
+                const namespace = fromMetadata("namespace", meta.namespace, gw.namespace, ["spec", "gateway", "namespace"]);
+                if (name !== undefined && namespace !== undefined) {
+                    fact = { kind: "kgateway", gateway: { name, namespace }, autoMtls: spec.autoMtls as boolean, istioIntegration: spec.istioIntegration as boolean, source };
+                    key = `kgateway ${namespace}/${name}`;
+                }
+            } else if (spec.kind === "webhook") {
                 const name = fromMetadata("name", meta.name, spec.name);
                 fact = name === undefined ? undefined : { kind: "webhook", name, service: spec.service as string, caBundleFromIssuer: spec.caBundleFromIssuer as boolean, source };
             } else {
@@ -664,7 +686,7 @@ function readFacts(value: Record<string, unknown>, object: KubeObject, place: Pl
                 }
             }
             if (fact !== undefined && c.errors.length === before) {
-                c.declaredLinks.push({ fact, key: where, place });
+                c.declaredLinks.push({ fact, key, place });
             }
         }
     }

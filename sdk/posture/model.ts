@@ -172,6 +172,26 @@ export type DeclaredLink =
           namespace: string;
           /** Where the fact comes from. */
           source: string;
+      }
+    | {
+          /**
+           * A kgateway Gateway whose proxy calls mesh backends: one `kgateway` link per backendRef of each
+           * HTTPRoute among the objects attached to it (docs/reference/posture.md, "kgateway").
+           */
+          kind: "kgateway";
+          /** The Gateway (class `kgateway`) the controller deploys the proxy for. */
+          gateway: {
+              /** The Gateway's name (its proxy pods carry `gateway.networking.k8s.io/gateway-name: <name>`). */
+              name: string;
+              /** The Gateway's namespace (where its proxy pods run). */
+              namespace: string;
+          };
+          /** The controller's `KGW_ENABLE_ISTIO_AUTO_MTLS` (Istio SDS in the proxy pods). */
+          autoMtls: boolean;
+          /** The controller's `KGW_ENABLE_ISTIO_INTEGRATION` (ServiceEntry backends, DestinationRule locality). */
+          istioIntegration: boolean;
+          /** Where the fact comes from. */
+          source: string;
       };
 
 /** Everything the engine reads. */
@@ -189,7 +209,7 @@ export interface PostureInput {
 }
 
 /** Every kind of link the engine computes (docs/reference/posture.md describes each). */
-export const LINK_KINDS = Object.freeze(["service", "ext-authz", "kuadrant", "gloo-upstream", "gloo-xds", "istiod-xds", "webhook"] as const);
+export const LINK_KINDS = Object.freeze(["service", "ext-authz", "kuadrant", "gloo-upstream", "gloo-xds", "istiod-xds", "webhook", "kgateway"] as const);
 
 /** A kind of link. */
 export type LinkKind = (typeof LINK_KINDS)[number];
@@ -222,7 +242,7 @@ export interface PostureLink {
 export interface LinkPosture {
     /** The effective state: `mtls`, `tls`, `plaintext`, `refused` or `unknown` (see `LinkState`). */
     state: string;
-    /** What kind of link it is: `service`, `ext-authz`, `kuadrant`, `gloo-upstream`, `gloo-xds`, `istiod-xds` or `webhook`. */
+    /** What kind of link it is: `service`, `ext-authz`, `kuadrant`, `gloo-upstream`, `gloo-xds`, `istiod-xds`, `webhook` or `kgateway`. */
     kind: string;
     /** Why. */
     reason: string;

@@ -211,7 +211,7 @@ describe("posture loader: facts documents", () => {
             { kind: "istiod-xds", namespace: "ns", source: "DeclaredLink ns/g" },
             { kind: "webhook", name: "h", service: "kyverno/kyverno-svc:443", caBundleFromIssuer: false, source: "KyvernoAuthz authz" },
         ]);
-        assert.deepEqual(errors(fromText(facts("DeclaredLink", "spec: {kind: gloo-xds-tls}\n"))).map((p) => `${p.at ?? ""}: ${p.message}`), ['spec.kind: got "gloo-xds-tls"; expected one of "gloo-xds", "webhook", "istiod-xds"']);
+        assert.deepEqual(errors(fromText(facts("DeclaredLink", "spec: {kind: gloo-xds-tls}\n"))).map((p) => `${p.at ?? ""}: ${p.message}`), ['spec.kind: got "gloo-xds-tls"; expected one of "gloo-xds", "webhook", "istiod-xds", "kgateway"']);
         assert.deepEqual(errors(fromText(facts("DeclaredLink", "spec: {kind: webhook, service: kyverno-svc, caBundleFromIssuer: true}\n"))).map((p) => `${p.at ?? ""}: ${p.message}`), ['spec.service: got "kyverno-svc"; expected namespace/service:port']);
         assert.deepEqual(errors(fromText(facts("DeclaredLink", "spec: {kind: gloo-xds, glooMtls: true, caBundleFromIssuer: true}\n"))).map((p) => `${p.at ?? ""}: ${p.message.split(";")[0]}`), ["spec.caBundleFromIssuer: unknown field"]);
         assert.deepEqual(errors(fromText(facts("DeclaredLink", "spec: {}\n"))).map((p) => `${p.at ?? ""}: ${p.message}`), ["spec.kind: missing (required)"]);
