@@ -449,6 +449,7 @@ export const POSTURE_COMPONENT_TYPES: readonly string[] = Object.freeze([
     "meshtls:index:IstioMesh",
     "meshtls:index:GlooMtls",
     "meshtls:index:KyvernoAuthz",
+    "meshtls:index:KgatewayMtls",
 ]);
 
 /** A link's state before the change, as the baseline gives it: a state, or a LinkPosture (`state` read). */

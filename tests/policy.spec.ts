@@ -20,7 +20,7 @@ import {
     POSTURE_COMPONENT_TYPES,
     postureNoDowngrade,
 } from "../policy/policies";
-import { GLOO_MTLS_TYPE, ISTIO_MESH_TYPE, KUADRANT_MTLS_TYPE, KYVERNO_AUTHZ_TYPE } from "../sdk";
+import { GLOO_MTLS_TYPE, ISTIO_MESH_TYPE, KGATEWAY_MTLS_TYPE, KUADRANT_MTLS_TYPE, KYVERNO_AUTHZ_TYPE } from "../sdk";
 import { MTLS_PLATFORM_TYPE } from "../sdk/platform/defaults";
 import type { LinkPosture } from "../sdk/posture";
 import * as pulumi from "@pulumi/pulumi";
@@ -420,7 +420,7 @@ describe("policy pack (CrossGuard)", () => {
         const urnMP = `urn:pulumi:test::meshtls::${MP}::meshtls`;
 
         it("reads the type tokens of the components that register a posture", () => {
-            assert.deepEqual([...POSTURE_COMPONENT_TYPES], [MTLS_PLATFORM_TYPE, KUADRANT_MTLS_TYPE, ISTIO_MESH_TYPE, GLOO_MTLS_TYPE, KYVERNO_AUTHZ_TYPE]);
+            assert.deepEqual([...POSTURE_COMPONENT_TYPES], [MTLS_PLATFORM_TYPE, KUADRANT_MTLS_TYPE, ISTIO_MESH_TYPE, GLOO_MTLS_TYPE, KYVERNO_AUTHZ_TYPE, KGATEWAY_MTLS_TYPE]);
             // Every component class with a `posture` output is listed.
             const classes = fs
                 .readdirSync(path.join(__dirname, "..", "sdk"), { recursive: true, encoding: "utf8" })
@@ -482,7 +482,7 @@ describe("policy pack (CrossGuard)", () => {
 
         it("flags a stack where no component reports a posture, or a posture that is no link map", async () => {
             const none = await runStack(postureNoDowngrade, [pa("shop", "default", { mtls: { mode: "STRICT" } })], { baseline: { [A]: "mtls" } });
-            assert.deepEqual(none.violations, ["the baseline has 1 mtls link(s) but no component in this stack reports a posture (meshtls:index:MtlsPlatform, meshtls:index:KuadrantMtls, meshtls:index:IstioMesh, meshtls:index:GlooMtls, meshtls:index:KyvernoAuthz); nothing shows they stay mtls"]);
+            assert.deepEqual(none.violations, ["the baseline has 1 mtls link(s) but no component in this stack reports a posture (meshtls:index:MtlsPlatform, meshtls:index:KuadrantMtls, meshtls:index:IstioMesh, meshtls:index:GlooMtls, meshtls:index:KyvernoAuthz, meshtls:index:KgatewayMtls); nothing shows they stay mtls"]);
             const old = await runStack(postureNoDowngrade, [{ type: MP, name: "meshtls", props: { posture: { [A]: "STRICT" } } }], { baseline: { [A]: "mtls" } });
             assert.deepEqual(old.violations, [`MtlsPlatform meshtls: posture link ${A} has no link state ("STRICT"); run a meshtls version whose posture output holds link states`]);
             const absent = await runStack(postureNoDowngrade, [{ type: KM, name: "k", props: {} }], { baseline: { [A]: "mtls" } });

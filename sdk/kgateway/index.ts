@@ -15,3 +15,6 @@ export { planKgatewayMtls } from "./plan";
 export type { KgatewayBackendPlan, KgatewayGatewayPlan, KgatewayIstioPlan, KgatewayMtlsPlan, KgatewayReferenceGrantPlan } from "./plan";
 export { computeKgatewayValues, kgatewayManifests, kgatewayReferenceGrant, kgatewayRoute, kgatewayValues } from "./manifests";
 export type { KgatewayManifests, KgatewayObject } from "./manifests";
+
+// The posture engine's input this component declares (pure).
+export { kgatewayPosture, kgatewayPostureInput } from "./posture";

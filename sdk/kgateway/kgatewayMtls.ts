@@ -8,6 +8,8 @@ import { KGATEWAY_MTLS_TYPE } from "./defaults";
 import { KgatewayManifests, KgatewayObject, kgatewayManifests } from "./manifests";
 import { planKgatewayMtls } from "./plan";
 import { KgatewayMtlsArgs } from "./types";
+import type { LinkPosture } from "../posture";
+import { kgatewayPosture } from "./posture";
 
 /**
  * kgateway (Gloo Edge's open-source successor) installed with its charts, wired into the Istio mesh: with
@@ -26,6 +28,12 @@ export class KgatewayMtls extends pulumi.ComponentResource {
     public readonly routeNames!: pulumi.Output<string[]>;
     /** The `kgateway` chart values as installed, YAML text (plain data, no secrets). */
     public readonly helmValues!: pulumi.Output<string>;
+    /**
+     * The gateway -> backend links, keyed by link id, with their effective state computed by the posture
+     * engine from what this component declares (`kgatewayPosture`; a backend Service it does not see is
+     * `unknown`); MtlsPlatform's `posture` sees the mesh and the backends' namespaces together.
+     */
+    public readonly posture!: pulumi.Output<{ [link: string]: LinkPosture }>;
 
     constructor(name: string, args: KgatewayMtlsArgs, opts?: pulumi.ComponentResourceOptions) {
         const r = resolveArgs(KGATEWAY_MTLS_TYPE, name, args, (a) => planKgatewayMtls(name, a));
@@ -74,6 +82,7 @@ export class KgatewayMtls extends pulumi.ComponentResource {
         this.gateway = pulumi.output(r.from((p) => `${p.gateway.namespace}/${p.gateway.name}`));
         this.routeNames = pulumi.output(r.from((p) => p.backends.map((b) => b.name)));
         this.helmValues = pulumi.output(r.from((p) => valuesYaml(kgatewayManifests(p).kgateway.install.values)));
-        this.registerOutputs({ namespace: this.namespace, gateway: this.gateway, routeNames: this.routeNames, helmValues: this.helmValues });
+        this.posture = pulumi.output(r.from((p) => kgatewayPosture(p)));
+        this.registerOutputs({ namespace: this.namespace, gateway: this.gateway, routeNames: this.routeNames, helmValues: this.helmValues, posture: this.posture });
     }
 }

@@ -539,6 +539,105 @@ export const STACK_CONFIG_SCHEMA: Record<string, Record<string, unknown>> = {
         "required": [],
         "additionalProperties": false
     },
+    "kgateway": {
+        "type": "object",
+        "properties": {
+            "version": {
+                "type": "string"
+            },
+            "chartRepository": {
+                "type": "string"
+            },
+            "namespace": {
+                "type": "string"
+            },
+            "createNamespace": {
+                "type": "boolean"
+            },
+            "helmMode": {
+                "type": "string",
+                "enum": [
+                    "Chart",
+                    "Release"
+                ]
+            },
+            "installGatewayApiCrds": {
+                "type": "boolean"
+            },
+            "gateway": {
+                "type": "object",
+                "properties": {
+                    "name": {
+                        "type": "string"
+                    },
+                    "namespace": {
+                        "type": "string"
+                    },
+                    "create": {
+                        "type": "boolean"
+                    },
+                    "port": {
+                        "type": "integer",
+                        "minimum": 1,
+                        "maximum": 65535
+                    },
+                    "createNamespace": {
+                        "type": "boolean"
+                    },
+                    "enroll": {
+                        "type": "boolean"
+                    }
+                },
+                "required": [],
+                "additionalProperties": false
+            },
+            "backends": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "serviceName": {
+                            "type": "string"
+                        },
+                        "serviceNamespace": {
+                            "type": "string"
+                        },
+                        "port": {
+                            "type": "integer",
+                            "minimum": 1,
+                            "maximum": 65535
+                        },
+                        "name": {
+                            "type": "string"
+                        },
+                        "pathPrefix": {
+                            "type": "string"
+                        },
+                        "hostnames": {
+                            "type": "array",
+                            "items": {
+                                "type": "string"
+                            }
+                        }
+                    },
+                    "required": [
+                        "port",
+                        "serviceName",
+                        "serviceNamespace"
+                    ],
+                    "additionalProperties": false
+                }
+            },
+            "values": {
+                "type": [
+                    "object",
+                    "string"
+                ]
+            }
+        },
+        "required": [],
+        "additionalProperties": false
+    },
     "authz": {
         "type": "object",
         "properties": {
@@ -923,5 +1022,6 @@ export const YAML_TEXT_KEYS: readonly string[] = [
     "istio.values.cni",
     "istio.values.gateway",
     "istio.values.ztunnel",
-    "gloo.values"
+    "gloo.values",
+    "kgateway.values"
 ];

@@ -17,6 +17,7 @@ import { GlooCertRotation, glooHelmInstall, glooMtlsSecret, glooNamespace, glooU
 import type { HelmInstall } from "../internal/chartValues";
 import { cacertsSecret, DataPlaneMode, istioMeshManifests, istioMutualDestinationRuleObject, mtlsPolicyObjects, namespaceEnrollmentObject, planMtlsPolicy, planSidecarInjection, sidecarPatch } from "../istio";
 import type { MtlsPolicyPlan } from "../istio";
+import { kgatewayManifests } from "../kgateway";
 import { kuadrantCrPatch, kuadrantEnvoyFilterPatch, kuadrantPeerAuthentication, kuadrantRevisionLabelPatch } from "../kuadrant";
 import type { PlatformPostureChildren } from "./posture";
 
@@ -133,6 +134,31 @@ export function platformManifests(plan: PlatformPostureChildren): PlatformManife
         for (const ns of g.plan.istio?.strictNamespaces ?? []) {
             const name = `${g.name}-${ns}-strict`;
             objects.push(...policy(planMtlsPolicy(name, { namespace: ns })));
+        }
+    }
+    const kg = plan.kgateway?.plan;
+    if (kg) {
+        const m = kgatewayManifests(kg);
+        for (const ns of [m.namespace, m.gatewayNamespace]) {
+            if (ns) {
+                obj(ns.resourceName, ns.object);
+            }
+        }
+        if (m.gatewayEnrollment) {
+            const o = namespaceEnrollmentObject(m.gatewayEnrollment);
+            obj(o.resourceName, { apiVersion: "v1", kind: "Namespace", ...o.args }, "patch");
+        }
+        if (m.gatewayApiCrds) {
+            notes.push(`the Gateway API CRDs are applied from ${m.gatewayApiCrds.files.join(", ")}`);
+        }
+        charts.push({ resource: m.crds.resourceName, install: m.crds.install }, { resource: m.kgateway.resourceName, install: m.kgateway.install });
+        for (const o of [m.parameters, m.gateway, ...m.referenceGrants, ...m.routes]) {
+            if (o) {
+                obj(o.resourceName, o.object);
+            }
+        }
+        if (m.gatewayPolicy) {
+            objects.push(...policy(planMtlsPolicy(m.gatewayPolicy.resourceName, m.gatewayPolicy.args)));
         }
     }
     const a = plan.authz;

@@ -4,6 +4,7 @@ import { GLOO_MTLS_TYPE, GlooMtls } from "../gloo";
 import { resolveArgs } from "../internal/inputs";
 import { childOptions } from "../internal/options";
 import { ExtensionProvider, ISTIO_MESH_TYPE, IstioMesh, MTLS_POLICY_TYPE, MtlsPolicy, NAMESPACE_ENROLLMENT_TYPE, NamespaceEnrollment } from "../istio";
+import { KGATEWAY_MTLS_TYPE, KgatewayMtls } from "../kgateway";
 import { KUADRANT_MTLS_TYPE, KuadrantMtls } from "../kuadrant";
 import { CERTIFICATE_AUTHORITY_TYPE, CaRotationState, CertificateAuthority, CertificateFacts, certificateFacts, publicIssuer } from "../pki";
 import type { LinkPosture } from "../posture";
@@ -71,6 +72,11 @@ export class MtlsPlatform extends pulumi.ComponentResource {
             if (usesPlatformCa) {
                 certificates["gloo-xds"] = certificateInfo(gloo.fingerprintSha256, gloo.notAfter, gloo.serialNumber);
             }
+        }
+
+        if (plan.kgateway) {
+            // After the enrollments: its backends' namespaces are in the mesh before routes reach them.
+            new KgatewayMtls(plan.kgateway.name, r.child(KGATEWAY_MTLS_TYPE, (p) => p.kgateway?.args ?? {}), childOptions(this, opts, [...afterMesh, ...enrolled]));
         }
 
         if (plan.authz) {

@@ -8,7 +8,11 @@ import { GlooCertRotation, GlooMtlsArgs, GlooMtlsPlan, glooInstallSettings, plan
 import { HelmMode, valueAt } from "../internal/chartValues";
 import { ArgsValidator, argsProblemsOf, withMappedFields } from "../internal/validation";
 import {
+    DATAPLANE_MODE_AMBIENT,
+    DATAPLANE_MODE_LABEL,
     DataPlaneMode,
+    NAMESPACE_INJECTION_LABEL,
+    REVISION_LABEL,
     DEFAULT_ISTIO_NAMESPACE,
     DEFAULT_ISTIO_VERSION,
     NamespaceEnrollmentArgs,
@@ -27,6 +31,7 @@ import {
     istioDestinationRuleHost,
     planMtlsPolicy,
 } from "../istio";
+import { KgatewayMtlsArgs, KgatewayMtlsPlan, planKgatewayMtls } from "../kgateway";
 import { KuadrantMtlsArgs, KuadrantMtlsPlan, planKuadrantMtls } from "../kuadrant";
 import { CertificateArgs, CertificateAuthorityArgs, CertificateAuthorityPlan, IssuerMaterial, caSigningValidityHours, checkLeafWithinCa, planCertificate, planCertificateAuthority } from "../pki";
 import { DEFAULT_GLOO_ISTIO_INTEGRATION, DEFAULT_GLOO_XDS, DEFAULT_ISTIO_ENABLED, DEFAULT_USE_PLATFORM_CA, MTLS_PLATFORM_TYPE } from "./defaults";
@@ -65,6 +70,8 @@ export interface MtlsPlatformPlan {
     kuadrant?: PlatformChild<pulumi.Unwrap<KuadrantMtlsArgs>, KuadrantMtlsPlan>;
     /** Gloo, when asked for; `usesPlatformCa` when it issues the xDS certificate from the platform CA. */
     gloo?: PlatformChild<pulumi.Unwrap<GlooMtlsArgs>, GlooMtlsPlan>;
+    /** kgateway, when asked for. */
+    kgateway?: PlatformChild<pulumi.Unwrap<KgatewayMtlsArgs>, KgatewayMtlsPlan>;
     /** The kyverno authorizer, when asked for; `usesPlatformCa` when its webhook certificate comes from the platform CA. */
     authz?: PlatformChild<pulumi.Unwrap<KyvernoAuthzArgs>, KyvernoAuthzPlan>;
     /** The extra policies, in the order given (names are the platform's entry names). */
@@ -337,10 +344,20 @@ function checkSingleOwners(v: ArgsValidator, plan: PlannedChildren): void {
     if (plan.authz?.plan.createNamespace) {
         namespaces.push([plan.authz.plan.provider.namespace, "authz.namespace"]);
     }
+    if (plan.kgateway?.plan.createNamespace) {
+        namespaces.push([plan.kgateway.plan.namespace, "kgateway.namespace"]);
+    }
+    if (plan.kgateway?.plan.gateway.createNamespace) {
+        namespaces.push([plan.kgateway.plan.gateway.namespace, "kgateway.gateway.namespace"]);
+    }
     // Enrollment labels have one owner too: a namespace enrolled by two children, or labelled by one while
     // another creates it with its own labels, would have its labels fought over (or enrolled both ways).
     const labelled: Array<[string, string, Record<string, string>]> = [];
     plan.enrollments.forEach((e, i) => labelled.push([e.plan.namespace, `istio.enroll[${i}].namespace`, e.plan.labels]));
+    const kgw = plan.kgateway?.plan;
+    if (kgw?.gateway.enroll) {
+        labelled.push([kgw.gateway.namespace, "kgateway.gateway.namespace (enrolled in ambient)", { [DATAPLANE_MODE_LABEL]: DATAPLANE_MODE_AMBIENT }]);
+    }
     (plan.kuadrant?.plan.ambient?.enrollments ?? []).forEach((e, i) =>
         labelled.push([e.namespace, i === 0 ? "kuadrant.namespace (enrolled in ambient)" : "kuadrant.gateways (a gateway namespace enrolled in ambient)", e.labels]),
     );
@@ -653,6 +670,32 @@ export function planMtlsPlatform(name: string, args: pulumi.Unwrap<MtlsPlatformA
         }
     });
 
+    let kgateway: MtlsPlatformPlan["kgateway"];
+    if (args.kgateway && modeKnown) {
+        const k = args.kgateway;
+        const mesh = istio?.plan;
+        const kgatewayArgs: pulumi.Unwrap<KgatewayMtlsArgs> = {
+            ...k,
+            helmMode: k.helmMode ?? args.helmMode,
+            // The gateway joins the platform's mesh: its data plane, and with sidecars the proxy settings.
+            istio: mesh
+                ? mesh.dataPlaneMode === DataPlaneMode.Ambient
+                    ? { dataPlaneMode: DataPlaneMode.Ambient }
+                    : { istioVersion: mesh.version, discoveryAddress: mesh.discoveryAddress, meshId: mesh.meshId ?? mesh.trustDomain }
+                : undefined,
+        };
+        const map = under("kgateway.", {
+            "istio.istioVersion": "istio.version",
+            "istio.discoveryAddress": "istio.namespace",
+            "istio.meshId": mesh?.meshId !== undefined ? "istio.meshId" : "istio.trustDomain",
+            ...(k.helmMode === undefined ? { helmMode: "helmMode" } : {}),
+        });
+        const plan = attempt(v, map, () => planKgatewayMtls(`${name}-kgateway`, kgatewayArgs));
+        if (plan && istioSettingsOk) {
+            kgateway = { name: `${name}-kgateway`, args: kgatewayArgs, plan, usesPlatformCa: false };
+        }
+    }
+
     const enrollments: MtlsPlatformPlan["enrollments"] = [];
     (istio ? (istioSection.enroll ?? []) : []).forEach((e, i) => {
         const enrollName = `${name}-enroll-${e.namespace}`;
@@ -680,7 +723,10 @@ export function planMtlsPlatform(name: string, args: pulumi.Unwrap<MtlsPlatformA
         }
     });
 
-    const planned: PlannedChildren = { name, ca: { name: `${name}-ca`, args: caArgs, plan: caPlan as CertificateAuthorityPlan, usesPlatformCa: false }, istio, kuadrant, gloo, authz, policies, enrollments };
+    const planned: PlannedChildren = { name, ca: { name: `${name}-ca`, args: caArgs, plan: caPlan as CertificateAuthorityPlan, usesPlatformCa: false }, istio, kuadrant, gloo, kgateway, authz, policies, enrollments };
+    if (kgateway) {
+        checkKgatewayInMesh(v, kgateway.plan, planned);
+    }
     checkSingleOwners(v, planned);
     if (caPlan) {
         // An invalid CA is reported by its own plan; comparing leaves with it would only add noise.
@@ -727,6 +773,43 @@ function checkAmbientWorkloadPolicies(v: ArgsValidator, meshMode: MtlsMode, poli
 function cniExcluded(mesh: IstioMeshPlan): string[] {
     const given = valueAt(mesh.values.cni, "excludeNamespaces") ?? valueAt(mesh.values.cni, "cni.excludeNamespaces");
     return [...(Array.isArray(given) ? given.map(String) : DEFAULT_CNI_EXCLUDE_NAMESPACES), mesh.namespace];
+}
+
+/**
+ * kgateway's routes reach mesh services only: each backend's namespace is enrolled by the platform (or
+ * created in the mesh by one of its integrations). With sidecars the Gateway's namespace must not be injected:
+ * kgateway's auto mTLS and the injector both shape the istio-proxy container and the gateway crash-loops
+ * (kgateway-dev/kgateway#14493, sdk/posture/rules/kgatewayIstio.ts).
+ */
+function checkKgatewayInMesh(v: ArgsValidator, kgw: KgatewayMtlsPlan, plan: PlannedChildren): void {
+    if (!plan.istio || !kgw.istio) {
+        return;
+    }
+    const meshNamespaces = new Map<string, Record<string, string>>();
+    plan.enrollments.forEach((e) => meshNamespaces.set(e.plan.namespace, e.plan.labels));
+    (plan.kuadrant?.plan.ambient?.enrollments ?? []).forEach((e) => meshNamespaces.set(e.namespace, e.labels));
+    if (plan.authz?.plan.createNamespace) {
+        const labels = authzNamespaceObject(plan.authz.plan.provider, plan.authz.plan.revision, plan.authz.plan.dataPlaneMode).metadata.labels ?? {};
+        meshNamespaces.set(plan.authz.plan.provider.namespace, labels);
+    }
+    kgw.backends.forEach((b, i) => {
+        v.check(
+            meshNamespaces.has(b.serviceNamespace),
+            `kgateway.backends[${i}].serviceNamespace`,
+            b.serviceNamespace,
+            `namespace ${b.serviceNamespace} is not in the mesh (not in istio.enroll), so the gateway's hop to ${b.serviceName} would not be mTLS; enroll it with istio.enroll (or route to a service in an enrolled namespace)`,
+        );
+    });
+    if (kgw.istio.autoMtls) {
+        const labels = meshNamespaces.get(kgw.gateway.namespace);
+        if (labels !== undefined && Object.keys(labels).some((k) => k === NAMESPACE_INJECTION_LABEL || k === REVISION_LABEL)) {
+            v.fail(
+                "kgateway.gateway.namespace",
+                kgw.gateway.namespace,
+                `namespace ${kgw.gateway.namespace} is injected (${JSON.stringify(labels)}), and kgateway's auto mTLS adds its own istio-proxy container to the gateway pods: the two collide and the gateway crash-loops (kgateway-dev/kgateway#14493); put the Gateway in a namespace that is not enrolled`,
+            );
+        }
+    }
 }
 
 /** A child's own data-plane setting must agree with the platform's mesh (the platform passes the mesh's). */

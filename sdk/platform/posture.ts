@@ -8,6 +8,8 @@ import { kuadrantPostureInput } from "../kuadrant";
 import type { KubeObject, LinkPosture, PostureInput } from "../posture";
 import { computePosture, mergePostureInputs, postureRecord } from "../posture";
 import type { GlooMtlsPlan } from "../gloo";
+import { kgatewayPostureInput } from "../kgateway";
+import type { KgatewayMtlsPlan } from "../kgateway";
 import type { IstioMeshPlan, MtlsPolicyPlan, NamespaceEnrollmentPlan } from "../istio";
 import type { KuadrantMtlsPlan } from "../kuadrant";
 import type { KyvernoAuthzPlan } from "../authz";
@@ -20,6 +22,8 @@ export interface PlatformPostureChildren {
     kuadrant?: { plan: KuadrantMtlsPlan };
     /** Gloo, with its resource name. */
     gloo?: { name: string; plan: GlooMtlsPlan };
+    /** kgateway. */
+    kgateway?: { plan: KgatewayMtlsPlan };
     /** The authorizer, with its resource name. */
     authz?: { name: string; plan: KyvernoAuthzPlan };
     /** The extra policies. */
@@ -39,6 +43,9 @@ export function platformPostureInput(plan: PlatformPostureChildren): PostureInpu
     }
     if (plan.gloo) {
         parts.push(glooPostureInput(plan.gloo.name, plan.gloo.plan));
+    }
+    if (plan.kgateway) {
+        parts.push(kgatewayPostureInput(plan.kgateway.plan));
     }
     if (plan.authz) {
         parts.push(kyvernoPostureInput(plan.authz.name, plan.authz.plan));

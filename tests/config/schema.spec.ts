@@ -85,7 +85,7 @@ describe("stack config: one source for argument shapes", function () {
         const all = Object.values(PLATFORM_CONFIG_SCHEMA).flatMap(nodes);
         const objects = all.filter((n) => n.type === "object");
         assert.ok(objects.length >= 30, `objects: ${objects.length}`);
-        assert.equal(objects.length, 35);
+        assert.equal(objects.length, 38);
         for (const o of objects) {
             assert.ok(o.additionalProperties === false || typeof o.additionalProperties === "object", JSON.stringify(o).slice(0, 120));
         }
@@ -98,7 +98,7 @@ describe("stack config: one source for argument shapes", function () {
     });
 
     it("YAML-text keys take a mapping or text, and readPlatformConfig turns a mapping into YAML text", () => {
-        assert.equal(YAML_TEXT.length, 6);
+        assert.equal(YAML_TEXT.length, 7);
         const config = readPlatformConfig({
             "meshtls:istio": JSON.stringify({ values: { istiod: { pilot: { replicaCount: 2 } }, base: "a: 1\n" } }),
             "meshtls:gloo": JSON.stringify({ values: { gloo: { deployment: { replicas: 2 } } } }),

@@ -61,6 +61,7 @@ export const YAML_TEXT: PathDifference[] = [
     { path: "istio.values.gateway", reason: "raw chart values: written as a YAML mapping in the stack file" },
     { path: "istio.values.ztunnel", reason: "raw chart values: written as a YAML mapping in the stack file" },
     { path: "gloo.values", reason: "raw chart values: written as a YAML mapping in the stack file" },
+    { path: "kgateway.values", reason: "raw chart values: written as a YAML mapping in the stack file" },
 ];
 
 /**
@@ -82,5 +83,7 @@ export const NUMBERS: Record<string, NumberKind> = {
     "EnvoyExtAuthzHttpProvider.port": NumberKind.Port,
     "PortMtls.port": NumberKind.Port,
     "GlooIstioUpstreamArgs.port": NumberKind.Port,
+    "KgatewayBackendArgs.port": NumberKind.Port,
+    "KgatewayGatewayArgs.port": NumberKind.Port,
     "AppPort.port": NumberKind.Port,
 };

@@ -339,6 +339,13 @@ const BASES: Base[] = [
             istio: { dataPlaneMode: DataPlaneMode.Ambient, ambient: { ztunnelName: "lab-ztunnel" }, values: { ztunnel: "logLevel: debug\n" }, enroll: [{ namespace: "shop" }] },
             policies: [{ name: "shop", args: { namespace: "shop", dataPlaneMode: DataPlaneMode.Ambient } }],
             authz: { flavor: KyvernoAuthzFlavor.EnvoyPlugin, namespace: "authz", gatewayNamespaces: ["edge"], targets: [{ namespace: "edge", selector: { istio: "ingressgateway" } }] },
+            kgateway: {
+                version: "v2.4.3",
+                chartRepository: "oci://cr.kgateway.dev/kgateway-dev/charts",
+                gateway: { namespace: "edge-gw", port: 8080 },
+                backends: [{ serviceName: "api", serviceNamespace: "shop", port: 8080, pathPrefix: "/api", hostnames: ["shop.example.com"] }],
+                values: "controller:\n  logLevel: debug\n",
+            },
         }),
         make: (a) => new MtlsPlatform("lab-ambient", a),
     },
