@@ -13,7 +13,7 @@ export function kgatewayPostureInput(plan: KgatewayMtlsPlan): Required<Pick<Post
     const objects: KubeObject[] = [];
     for (const o of [m.namespace, m.gatewayNamespace, m.gateway, ...m.routes, ...m.referenceGrants]) {
         if (o !== undefined) {
-            objects.push(o.object as unknown as KubeObject);
+            objects.push(o.object);
         }
     }
     if (m.gatewayPolicy) {
