@@ -155,3 +155,54 @@ describe("platform (ambient): the root program with Pulumi.ambient.yaml", () => 
         assert.ok(assertValidObjects(result.k8sObjects(), [...ISTIO_GROUPS, "kuadrant.io"]) >= 5);
     });
 });
+
+describe("platform: kgateway in the mesh (issue 19)", () => {
+    const KGW_BACKEND = { serviceName: "productpage", serviceNamespace: "bookinfo", port: 9080 };
+    it("takes the mesh's settings: sidecar auto mTLS pinned to the mesh, or ambient with the gateway enrolled", () => {
+        const sidecar = planMtlsPlatform("p", { istio: { revision: "blue", meshId: "prod", enroll: [{ namespace: "bookinfo" }] }, kgateway: { backends: [KGW_BACKEND] } });
+        assert.deepEqual(sidecar.kgateway?.args.istio, { istioVersion: "1.30.3", discoveryAddress: "istiod-blue.istio-system.svc:15012", meshId: "prod" });
+        assert.equal(sidecar.kgateway.plan.istio?.autoMtls, true);
+        const ambient = planMtlsPlatform("p", { istio: { ...AMBIENT, enroll: [{ namespace: "bookinfo" }] }, kgateway: { backends: [KGW_BACKEND] } });
+        assert.deepEqual(ambient.kgateway?.args.istio, { dataPlaneMode: DataPlaneMode.Ambient });
+        assert.equal(ambient.kgateway.plan.gateway.enroll, true);
+        // The posture sees the gateway's link; the backend's Service is the user's, not declared: unknown.
+        assert.equal(ambient.posture["gateway kgateway-system/mesh-ingress -> bookinfo/productpage:9080"]?.state, "unknown");
+    });
+
+    const cases: Array<[string, pulumi.Unwrap<MtlsPlatformArgs>, RegExp]> = [
+        [
+            "a backend in a namespace not in the mesh",
+            { istio: { enroll: [{ namespace: "shop" }] }, kgateway: { backends: [KGW_BACKEND] } },
+            /^kgateway\.backends\[0\]\.serviceNamespace: got "bookinfo"; namespace bookinfo is not in the mesh \(not in istio\.enroll\)/,
+        ],
+        [
+            "auto mTLS with an injected gateway namespace",
+            { istio: { enroll: [{ namespace: "bookinfo" }, { namespace: "edge" }] }, kgateway: { gateway: { namespace: "edge", createNamespace: false }, backends: [KGW_BACKEND] } },
+            /^kgateway\.gateway\.namespace: got "edge"; namespace edge is injected .*\(kgateway-dev\/kgateway#14493\)/,
+        ],
+        [
+            "an ambient gateway namespace enrolled twice",
+            { istio: { ...AMBIENT, enroll: [{ namespace: "bookinfo" }, { namespace: "edge" }] }, kgateway: { gateway: { namespace: "edge", createNamespace: false }, backends: [KGW_BACKEND] } },
+            /^kgateway\.gateway\.namespace \(enrolled in ambient\): got "edge"; namespace edge is already enrolled by istio\.enroll\[1\]\.namespace/,
+        ],
+        [
+            "an ambient gateway left unenrolled",
+            { istio: { ...AMBIENT, enroll: [{ namespace: "bookinfo" }] }, kgateway: { gateway: { enroll: false }, backends: [KGW_BACKEND] } },
+            /^kgateway\.gateway\.enroll: got false; kgateway's proxy never speaks HBONE itself/,
+        ],
+        ["a version outside 2.4.x", { istio: { enroll: [{ namespace: "bookinfo" }] }, kgateway: { version: "2.5.0", backends: [KGW_BACKEND] } }, /^kgateway\.version: got "2\.5\.0"; expected a 2\.4\.x release/],
+        [
+            "duplicate backends",
+            { istio: { enroll: [{ namespace: "bookinfo" }] }, kgateway: { backends: [KGW_BACKEND, { ...KGW_BACKEND, name: "again" }] } },
+            /^kgateway\.backends\[1\]: got "bookinfo\/productpage:9080"; backends\[0\] already routes to bookinfo\/productpage:9080/,
+        ],
+    ];
+    assert.equal(cases.length, 6);
+    for (const [what, args, expected] of cases) {
+        it(`refuses ${what}`, () => {
+            const lines = problems(args);
+            assert.equal(lines.length, 1, lines.join("\n"));
+            assert.match(lines[0], expected);
+        });
+    }
+});
