@@ -1,8 +1,9 @@
 // Each example program under the harness: it runs, and produces the objects its README promises.
 import { strict as assert } from "node:assert";
 import * as path from "node:path";
+import * as YAML from "yaml";
 import { liveReads, RunOptions, loadProgram, runExpectingError, runProgram, valueOf } from "./harness";
-import { ISTIO_GROUPS, assertValidObjects, loadCrd, loadIstioCrds } from "./schema";
+import { ISTIO_GROUPS, assertValidObjects, loadCrd, loadIstioCrds, schemaErrors } from "./schema";
 import { OPERATOR_AUTHORINO, OPERATOR_LIMITADOR, postureStates } from "./posture/states";
 import type { LinkPosture } from "../sdk/posture";
 import { unknownValuesKeys } from "./schema";
@@ -10,6 +11,10 @@ import { unknownValuesKeys } from "./schema";
 loadIstioCrds();
 loadCrd("gloo/Upstream.crd.yaml");
 loadCrd("kyverno/ValidatingPolicy.crd.yaml");
+for (const kind of ["GatewayClass", "Gateway", "HTTPRoute", "ReferenceGrant"]) {
+    loadCrd(`gateway-api/${kind}.crd.yaml`);
+}
+loadCrd("kgateway/GatewayParameters.crd.yaml");
 
 const example = (name: string) => () => loadProgram(path.join(__dirname, "..", "examples", name, "index.ts"));
 
@@ -297,6 +302,161 @@ describe("examples", () => {
                 assert.deepEqual(s.inRootCert, s.trusted, "root-cert.pem holds exactly the roots the CA trusts");
                 assert.equal(s.dwell, 46800, "13 h between steps (ztunnel refreshes at half its 24 h certificate, plus 1 h)");
             }
+        });
+    });
+
+    describe("kgateway-mesh (issue 19)", () => {
+        const CHART = "kubernetes:helm.sh/v4:Chart";
+        const CONFIG_GROUP = "kubernetes:yaml/v2:ConfigGroup";
+        // Gateway API v1.6.1 standard CRDs (tests/fixtures/gateway-api), kgateway v2.4.3 GatewayParameters
+        // (tests/fixtures/kgateway), Istio 1.30.3 PeerAuthentication (tests/fixtures/istio).
+        const GROUPS = [...ISTIO_GROUPS, "gateway.networking.k8s.io", "gateway.kgateway.dev"];
+        // Free maps in kgateway v2.4.3 values.yaml: `controller.extraEnv: {}` (env name -> value, templates/
+        // deployment.yaml) and `gatewayClassParametersRefs: {}` (class name -> {name, namespace}, its comment).
+        const FREE_MAPS = ["controller.extraEnv", "gatewayClassParametersRefs"];
+        const run = (config: Record<string, string> = {}): RunOptions => ({
+            project: "kgateway-mesh",
+            config: Object.fromEntries(Object.entries(config).map(([k, v]) => [`kgateway-mesh:${k}`, v])),
+        });
+        const kgatewayValues = (result: Awaited<ReturnType<typeof runProgram>>) => result.get(CHART, "kgateway-kgateway").inputs.values as Record<string, unknown>;
+        const modes = [
+            ["Sidecar", ["mesh-base", "mesh-istiod"]],
+            ["Ambient", ["mesh-base", "mesh-istiod", "mesh-cni", "mesh-ztunnel"]],
+        ] as const;
+        assert.equal(modes.length, 2);
+
+        for (const [mode, istioCharts] of modes) {
+            it(`${mode}: the Istio charts, then Gateway API CRDs (ConfigGroup) -> kgateway-crds -> kgateway, each waiting for the one before`, async () => {
+                const result = await runProgram(example("kgateway-mesh"), run(mode === "Sidecar" ? {} : { dataPlaneMode: mode }));
+                assert.deepEqual(result.ofType(CHART).map((c) => c.name).sort(), [...istioCharts, "kgateway-crds", "kgateway-kgateway"].sort());
+                const crds = result.get(CONFIG_GROUP, "kgateway-gateway-api-crds");
+                assert.deepEqual(crds.inputs.files, ["https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.6.1/standard-install.yaml"]);
+                // Deleting the Gateway API CRDs would delete every Gateway API object: a CRD-retaining transform on both.
+                assert.equal(crds.transforms, 1, "the Gateway API CRDs are retained on delete");
+                assert.equal(result.get(CHART, "kgateway-crds").transforms, 1, "kgateway's CRDs are retained on delete");
+                assert.equal(result.get(CHART, "kgateway-kgateway").transforms, 0);
+                const order = [crds, result.get(CHART, "kgateway-crds"), result.get(CHART, "kgateway-kgateway")];
+                assert.equal(order.length, 3);
+                for (let later = 1; later < order.length; later++) {
+                    assert.ok(result.dependsOn(order[later], order[later - 1]), `${order[later].name} waits for ${order[later - 1].name}`);
+                    assert.ok(!result.dependsOn(order[later - 1], order[later]), `${order[later - 1].name} does not wait for ${order[later].name}`);
+                }
+                assert.equal(istioCharts.length, mode === "Sidecar" ? 2 : 4);
+                for (const chart of istioCharts) {
+                    assert.ok(result.dependsOn(order[0], result.get(CHART, chart)), `the kgateway install waits for ${chart}`);
+                }
+                for (const [chart, version] of [["kgateway-crds", "v2.4.3"], ["kgateway-kgateway", "v2.4.3"]] as const) {
+                    assert.equal(result.get(CHART, chart).inputs.version, version);
+                }
+                assert.equal(result.get(CHART, "kgateway-kgateway").inputs.chart, "oci://cr.kgateway.dev/kgateway-dev/charts/kgateway");
+                assert.deepEqual(result.k8sObject("PeerAuthentication", "default", "istio-system").spec, { mtls: { mode: "STRICT" } });
+                assert.equal(await valueOf(result.value.dataPlaneMode), mode);
+            });
+
+            it(`${mode}: one HTTPRoute on the Gateway to productpage.bookinfo:9080, a ReferenceGrant in bookinfo, every object valid against its CRD`, async () => {
+                const result = await runProgram(example("kgateway-mesh"), run({ dataPlaneMode: mode }));
+                assert.deepEqual(result.k8sObject("Gateway", "mesh-ingress", "kgateway-system").spec, {
+                    gatewayClassName: "kgateway",
+                    listeners: [{ name: "http", protocol: "HTTP", port: 80, allowedRoutes: { namespaces: { from: "Same" } } }],
+                });
+                assert.deepEqual(result.k8sObjects("HTTPRoute").map((r) => `${r.metadata.namespace}/${r.metadata.name}`), ["kgateway-system/bookinfo-productpage-9080"]);
+                assert.deepEqual(result.k8sObject("HTTPRoute", "bookinfo-productpage-9080").spec, {
+                    parentRefs: [{ name: "mesh-ingress", namespace: "kgateway-system" }],
+                    rules: [{ matches: [{ path: { type: "PathPrefix", value: "/" } }], backendRefs: [{ name: "productpage", namespace: "bookinfo", port: 9080 }] }],
+                });
+                const grant = result.k8sObject("ReferenceGrant", "kgateway-routes", "bookinfo");
+                assert.equal(grant.apiVersion, "gateway.networking.k8s.io/v1beta1");
+                assert.deepEqual(grant.spec, {
+                    from: [{ group: "gateway.networking.k8s.io", kind: "HTTPRoute", namespace: "kgateway-system" }],
+                    to: [{ group: "", kind: "Service", name: "productpage" }],
+                });
+                assert.equal(result.k8sObjects("ReferenceGrant").length, 1);
+                assert.ok(result.dependsOn(result.k8sResource("ReferenceGrant", "kgateway-routes", "bookinfo"), result.k8sResource("Namespace", "bookinfo")), "the grant lands in an existing bookinfo namespace");
+                assert.ok(result.dependsOn(result.get(CONFIG_GROUP, "bookinfo-app"), result.k8sResource("Namespace", "bookinfo")), "the application lands in an enrolled namespace");
+                // PeerAuthentications (mesh + ambient gateway), Gateway, HTTPRoute, ReferenceGrant, GatewayParameters (sidecar).
+                assert.equal(assertValidObjects(result.k8sObjects(), GROUPS), 5);
+                assert.deepEqual(await valueOf(result.value.gateway), "kgateway-system/mesh-ingress");
+                assert.deepEqual(await valueOf(result.value.routeNames), ["bookinfo-productpage-9080"]);
+            });
+        }
+
+        it("Sidecar: bookinfo injected, the gateway namespace not; auto mTLS in the controller env; GatewayParameters point the gateway's istio-proxy at this mesh", async () => {
+            const result = await runProgram(example("kgateway-mesh"), run());
+            assert.deepEqual(result.k8sObject("Namespace", "bookinfo").metadata.labels, { "istio-injection": "enabled" });
+            // kgateway-dev/kgateway#14493: the injector and auto mTLS both own a container named istio-proxy.
+            assert.equal(result.k8sObject("Namespace", "kgateway-system").metadata.labels, undefined);
+            const values = kgatewayValues(result);
+            assert.deepEqual(values, {
+                controller: { extraEnv: { KGW_ENABLE_ISTIO_AUTO_MTLS: "true" } },
+                gatewayClassParametersRefs: { kgateway: { name: "kgateway-mesh", namespace: "kgateway-system" } },
+            });
+            // tests/fixtures/kgateway/kgateway.values.yaml (v2.4.3).
+            assert.deepEqual(unknownValuesKeys(values, "kgateway/kgateway.values.yaml", FREE_MAPS), []);
+            const parameters = result.k8sObject("GatewayParameters", "kgateway-mesh", "kgateway-system");
+            assert.deepEqual(parameters.spec, {
+                kube: {
+                    istio: {
+                        istioProxyContainer: {
+                            image: { registry: "docker.io/istio", repository: "proxyv2", tag: "1.30.3" },
+                            istioDiscoveryAddress: "istiod.istio-system.svc:15012",
+                            istioMetaMeshId: "cluster.local",
+                            istioMetaClusterId: "Kubernetes",
+                        },
+                    },
+                },
+            });
+            // The validator is closed: a misspelled field would be pruned by the API server, and is caught here.
+            assert.deepEqual(schemaErrors(parameters), []);
+            const misspelled = { ...parameters, spec: { kube: { istio: { istioProxyContainer: { istioDiscoveryAdress: "istiod.istio-system.svc:15012" } } } } };
+            assert.deepEqual(schemaErrors(misspelled), ["/spec/kube/istio/istioProxyContainer must NOT have additional properties: istioDiscoveryAdress"]);
+            assert.deepEqual(result.k8sObjects("PeerAuthentication").map((p) => `${p.metadata.namespace}/${p.metadata.name}`), ["istio-system/default"]);
+            assert.deepEqual(YAML.parse((await valueOf(result.value.helmValues)) as string), values);
+        });
+
+        it("Ambient: bookinfo and the gateway namespace enrolled, the Istio integration in the controller env, the gateway pods PERMISSIVE, no GatewayParameters", async () => {
+            const result = await runProgram(example("kgateway-mesh"), run({ dataPlaneMode: "Ambient" }));
+            assert.deepEqual(result.k8sObject("Namespace", "bookinfo").metadata.labels, { "istio.io/dataplane-mode": "ambient" });
+            assert.deepEqual(result.k8sObject("Namespace", "kgateway-system").metadata.labels, { "istio.io/dataplane-mode": "ambient" });
+            const values = kgatewayValues(result);
+            assert.deepEqual(values, { controller: { extraEnv: { KGW_ENABLE_ISTIO_INTEGRATION: "true" } } });
+            // tests/fixtures/kgateway/kgateway.values.yaml (v2.4.3).
+            assert.deepEqual(unknownValuesKeys(values, "kgateway/kgateway.values.yaml", FREE_MAPS), []);
+            assert.deepEqual(result.k8sObjects("GatewayParameters"), [], "no istio-proxy in ambient gateway pods: ztunnel carries the mTLS");
+            // Clients outside the mesh reach the enrolled gateway in plain text; everything else stays STRICT.
+            assert.deepEqual(result.k8sObject("PeerAuthentication", "mesh-ingress-ingress", "kgateway-system").spec, {
+                selector: { matchLabels: { "gateway.networking.k8s.io/gateway-name": "mesh-ingress" } },
+                mtls: { mode: "PERMISSIVE" },
+            });
+            assert.deepEqual(result.k8sObjects("PeerAuthentication").length, 2);
+        });
+
+        it("the values check reports a key the kgateway values file does not have (so it can fail)", () => {
+            assert.deepEqual(unknownValuesKeys({ controller: { extraEnvs: { KGW_ENABLE_ISTIO_AUTO_MTLS: "true" } }, gatewayClassParametersRef: {} }, "kgateway/kgateway.values.yaml", FREE_MAPS), [
+                "controller.extraEnvs",
+                "gatewayClassParametersRef",
+            ]);
+        });
+
+        it("honours the namespace config: the route, the grant and the enrollment follow it", async () => {
+            const result = await runProgram(example("kgateway-mesh"), run({ namespace: "shop" }));
+            assert.deepEqual(result.k8sObject("Namespace", "shop").metadata.labels, { "istio-injection": "enabled" });
+            assert.deepEqual((result.k8sObject("ReferenceGrant", "kgateway-routes", "shop").spec as { to: unknown }).to, [{ group: "", kind: "Service", name: "productpage" }]);
+            assert.deepEqual((result.k8sObject("HTTPRoute", "shop-productpage-9080", "kgateway-system").spec as { rules: Array<{ backendRefs: unknown }> }).rules[0].backendRefs, [{ name: "productpage", namespace: "shop", port: 9080 }]);
+            assert.deepEqual(await valueOf(result.value.routeNames), ["shop-productpage-9080"]);
+        });
+
+        it("Sidecar with a revision: bookinfo injected by the revision, the gateway's istio-proxy pointed at istiod-<revision>", async () => {
+            const result = await runProgram(example("kgateway-mesh"), run({ revision: "canary" }));
+            assert.deepEqual(result.k8sObject("Namespace", "bookinfo").metadata.labels, { "istio.io/rev": "canary" });
+            const proxy = (result.k8sObject("GatewayParameters", "kgateway-mesh", "kgateway-system").spec as { kube: { istio: { istioProxyContainer: Record<string, unknown> } } }).kube.istio.istioProxyContainer;
+            assert.equal(proxy.istioDiscoveryAddress, "istiod-canary.istio-system.svc:15012");
+            assert.equal(result.k8sObject("Namespace", "kgateway-system").metadata.labels, undefined, "the gateway namespace carries no injection label either");
+        });
+
+        it("refuses a data plane mode that is not Sidecar or Ambient, registering nothing of kgateway", async () => {
+            const { error, resources } = await runExpectingError(example("kgateway-mesh"), run({ dataPlaneMode: "ambient" }));
+            assert.match(error.message, /dataPlaneMode: got "ambient"/);
+            assert.deepEqual(resources.filter((r) => r.name.startsWith("kgateway")).map((r) => r.name), []);
         });
     });
 });

@@ -34,6 +34,8 @@ const example = (name: string, hasKeys: boolean, charts: Record<string, boolean>
 const MESH = { "mesh-base": false, "mesh-istiod": false };
 const GLOO_XDS_EXPORTS = ["xdsCertFingerprint", "xdsCertNotAfter", "trustedRoots", "signingGeneration"];
 const KYVERNO_EXPORTS = ["extensionProvider", "authorizationPolicies"];
+const KGATEWAY_EXPORTS = ["gateway", "routeNames", "helmValues", "dataPlaneMode"];
+const KGATEWAY_CHARTS = { "kgateway-crds": false, "kgateway-kgateway": false };
 const AMBIENT_EXPORTS = ["meshMode", "dataPlaneMode", "enrolledNamespace", "enrollmentLabels", "trustedRoots", "signingGeneration", "rootCertFingerprints", "rotationDwellSeconds"];
 
 /** The root program and every example (each example's config variants included). */
@@ -63,4 +65,6 @@ export const PROGRAMS: NamedProgram[] = [
     example("kyverno-extauthz", false, MESH, KYVERNO_EXPORTS, { flavor: "EnvoyPlugin" }),
     example("ambient-mesh", true, { ...MESH, "mesh-cni": false, "mesh-ztunnel": false }, AMBIENT_EXPORTS),
     example("ambient-mesh", true, { ...MESH, "mesh-cni": false, "mesh-ztunnel": false }, AMBIENT_EXPORTS, { generation: "2", previousGeneration: "1", rotationPhase: "ServeNew" }),
+    example("kgateway-mesh", false, { ...MESH, ...KGATEWAY_CHARTS }, KGATEWAY_EXPORTS),
+    example("kgateway-mesh", false, { ...MESH, "mesh-cni": false, "mesh-ztunnel": false, ...KGATEWAY_CHARTS }, KGATEWAY_EXPORTS, { dataPlaneMode: "Ambient" }),
 ];
