@@ -166,7 +166,7 @@ describe("platform: kgateway in the mesh (issue 19)", () => {
         assert.deepEqual(ambient.kgateway?.args.istio, { dataPlaneMode: DataPlaneMode.Ambient });
         assert.equal(ambient.kgateway.plan.gateway.enroll, true);
         // The posture sees the gateway's link; the backend's Service is the user's, not declared: unknown.
-        assert.equal(ambient.posture["gateway kgateway-system/mesh-ingress -> bookinfo/productpage:9080"]?.state, "unknown");
+        assert.equal(ambient.posture["gateway kgateway-system/mesh-ingress -> bookinfo/productpage:9080"].state, "unknown");
     });
 
     const cases: Array<[string, pulumi.Unwrap<MtlsPlatformArgs>, RegExp]> = [

@@ -117,6 +117,31 @@ const CASES: Case[] = [
         },
     ),
     example("kuadrant-mtls", {}, { ...ISTIOD, ...KUADRANT_OPERATOR }),
+    example("kgateway-mesh", { bookinfoManifest: BOOKINFO }, {
+        ...ISTIOD,
+        // Injected bookinfo under mesh-wide STRICT, auto-mTLS between sidecars.
+        "mesh -> bookinfo/details:9080": "mtls",
+        "mesh -> bookinfo/productpage:9080": "mtls",
+        "mesh -> bookinfo/ratings:9080": "mtls",
+        "mesh -> bookinfo/reviews:9080": "mtls",
+        // KGW_ENABLE_ISTIO_AUTO_MTLS: productpage's pod carries security.istio.io/tlsMode (injected), so the
+        // proxy sends Istio mTLS from its SDS certificate; the Gateway's namespace is not injected (rules/kgatewayIstio.ts).
+        "gateway kgateway-system/mesh-ingress -> bookinfo/productpage:9080": "mtls",
+    }),
+    example(
+        "kgateway-mesh",
+        { bookinfoManifest: BOOKINFO, dataPlaneMode: "Ambient" },
+        {
+            ...ISTIOD,
+            ...AMBIENT_STRICT("bookinfo/details:9080"),
+            ...AMBIENT_STRICT("bookinfo/productpage:9080"),
+            ...AMBIENT_STRICT("bookinfo/ratings:9080"),
+            ...AMBIENT_STRICT("bookinfo/reviews:9080"),
+            // The Gateway's namespace is enrolled: ztunnel carries the proxy's plain-text call over HBONE (rules/kgatewayIstio.ts, ambientTransport.ts).
+            "gateway kgateway-system/mesh-ingress -> bookinfo/productpage:9080": "mtls",
+        },
+        "kgateway-mesh (ambient)",
+    ),
     example("ambient-mesh", { bookinfoManifest: BOOKINFO }, {
         ...ISTIOD,
         // bookinfo enrolled in ambient, STRICT mesh-wide: no sidecars, ztunnel on both ends.
@@ -153,9 +178,9 @@ const CASES: Case[] = [
 describe("posture: every example and the dev stack, computed from what the program declares", () => {
     it("covers the dev and ambient stacks and every TypeScript example (examples/yaml-platform is YAML: its objects are the same components')", () => {
         const programs = fs.readdirSync(path.join(ROOT, "examples")).filter((d) => fs.existsSync(path.join(ROOT, "examples", d, "index.ts")));
-        // The two stacks of the root program, then one case per example.
-        assert.equal(CASES.length, programs.length + 2);
-        assert.deepEqual(CASES.slice(2).map((c) => c.project).sort(), programs.sort());
+        // The two stacks of the root program, then one case per example (kgateway-mesh in both data planes).
+        assert.equal(CASES.length, programs.length + 3);
+        assert.deepEqual([...new Set(CASES.slice(2).map((c) => c.project))].sort(), programs.sort());
     });
 
     for (const c of CASES) {

@@ -11,6 +11,9 @@ import {
     ISTIO_MESH_TYPE,
     KUADRANT_MTLS_TYPE,
     KYVERNO_AUTHZ_TYPE,
+    KGATEWAY_MTLS_TYPE,
+    kgatewayPostureInput,
+    planKgatewayMtls,
     glooPostureInput,
     istioMeshFacts,
     istioPostureInput,
@@ -49,7 +52,8 @@ function registeredObjects(r: RegisteredResource, byUrn: Map<string, RegisteredR
     if (r.type === "kubernetes:yaml/v2:ConfigGroup" || r.type === "kubernetes:yaml/v2:ConfigFile") {
         const files = (r.inputs.files as string[] | undefined) ?? (typeof r.inputs.file === "string" ? [r.inputs.file] : []);
         const namespace = r.provider ? (byUrn.get(r.provider.split("::").slice(0, 4).join("::"))?.inputs.namespace as string | undefined) : undefined;
-        return files.flatMap((f) =>
+        // A remote file (the Gateway API CRD bundle) is fetched at deployment; CRDs decide no link.
+        return files.filter((f) => !/^https?:\/\//.test(f)).flatMap((f) =>
             YAML.parseAllDocuments(fs.readFileSync(path.resolve(baseDir, f), "utf8"))
                 .map((d) => d.toJSON() as KubeObject | null)
                 .filter((o): o is KubeObject => o !== null && typeof o === "object")
@@ -91,6 +95,8 @@ function describedBy(r: RegisteredResource): Partial<PostureInput> | undefined {
             return glooPostureInput(r.name, planGlooMtls(r.name, args));
         case KYVERNO_AUTHZ_TYPE:
             return kyvernoPostureInput(r.name, planKyvernoAuthz(r.name, args));
+        case KGATEWAY_MTLS_TYPE:
+            return kgatewayPostureInput(planKgatewayMtls(r.name, args));
         default:
             return undefined;
     }
@@ -171,6 +177,8 @@ function factOwner(result: ProgramResult<unknown>, component: RegisteredResource
               ? (children.find((c) => c.type === "kubernetes:kuadrant.io/v1beta1:KuadrantPatch") ?? children.find((c) => c.type === "kubernetes:apps/v1:DeploymentPatch"))
               : component.type === GLOO_MTLS_TYPE
                 ? children.find((c) => /helm\.sh/.test(c.type))
-                : named("-server");
+                : component.type === KGATEWAY_MTLS_TYPE
+                  ? named("-kgateway")
+                  : named("-server");
     return (pick ?? children.at(-1) ?? component).urn;
 }
