@@ -1,7 +1,7 @@
 // KgatewayMtls's manifests: pure. The plan's chart installs (with their values), the Gateway API CRDs,
 // namespaces, the GatewayParameters that carry the mesh settings, the Gateway, the routes and grants, each
 // with the resource name it is registered under. The component only adds parents and dependencies.
-import { deepMerge, HelmInstall } from "../internal/chartValues";
+import { deepMerge, HelmInstall, HelmMode } from "../internal/chartValues";
 import { DataPlaneMode, MtlsMode, MtlsPolicyArgs, NamespaceEnrollmentPlan, planNamespaceEnrollment } from "../istio";
 import type * as pulumi from "@pulumi/pulumi";
 import { KGATEWAY_GATEWAY_CLASS_NAME, KGATEWAY_PARAMETERS_API_VERSION, KGATEWAY_PARAMETERS_KIND, kgatewayControllerExtraEnv } from "../posture";
@@ -100,8 +100,10 @@ export function kgatewayReferenceGrant(plan: KgatewayMtlsPlan, g: KgatewayRefere
 export function kgatewayManifests(plan: KgatewayMtlsPlan): KgatewayManifests {
     const chart = (suffix: string, chartName: string, releaseName: string, values: Record<string, unknown>, retainCrds: boolean) => ({
         resourceName: `${plan.name}-${suffix}`,
-        // The charts are published to an OCI registry only: named by their full reference.
-        install: { mode: plan.helmMode, chart: `${plan.chartRepository.replace(/\/+$/, "")}/${chartName}`, version: plan.version, repo: "", releaseName, namespace: plan.namespace, values, retainCrds },
+        // The charts are published to an OCI registry only: named by their full reference. The CRD chart is
+        // always a helm.v4.Chart: its CRDs carry no helm.sh/resource-policy keep, so a helm.v3.Release would
+        // delete them (and every kgateway object) on destroy; as a Chart they are retained.
+        install: { mode: retainCrds ? HelmMode.Chart : plan.helmMode, chart: `${plan.chartRepository.replace(/\/+$/, "")}/${chartName}`, version: plan.version, repo: "", releaseName, namespace: plan.namespace, values, retainCrds },
     });
     const gw = plan.gateway;
     const ambientLabels = gw.enroll ? planNamespaceEnrollment(`${plan.name}-gateway-ambient`, { namespace: gw.namespace, dataPlaneMode: DataPlaneMode.Ambient }) : undefined;

@@ -1,9 +1,9 @@
 // KgatewayMtls's plan: pure. Validates the arguments (every problem at once), resolves every default once
 // and returns plain data that manifests.ts turns into charts and objects.
 import type * as pulumi from "@pulumi/pulumi";
-import { checkReservedValues, HelmMode, parseValuesYaml } from "../internal/chartValues";
+import { checkReservedValues, checkValuesOverride, HelmMode, parseValuesYaml, SetValue } from "../internal/chartValues";
 import { ArgsValidator, isDnsName } from "../internal/validation";
-import { DataPlaneMode } from "../istio";
+import { DataPlaneMode, DEFAULT_ISTIO_NAMESPACE } from "../istio";
 import { DEFAULT_CNI_EXCLUDE_NAMESPACES, istioProxyContainerFields, KGATEWAY_ISTIO_PROXY_DEFAULTS, KgatewayIstioProxyContainerFields } from "../posture";
 import {
     DEFAULT_INSTALL_GATEWAY_API_CRDS,
@@ -100,22 +100,82 @@ export interface KgatewayMtlsPlan {
     values: Record<string, unknown>;
 }
 
+/** A DNS-1035 label: what a Service name must be (and kgateway names the proxy's Service after its Gateway). */
 const SERVICE_NAME = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/**
+ * Why an HTTPRoute PathPrefix value is refused, or undefined: the validation rules of the v1.6.1 HTTPRoute
+ * CRD (gateway.networking.k8s.io_httproutes.yaml, `spec.rules[].matches[].path`), checked before anything is
+ * registered instead of failing mid-update at the API server.
+ */
+export function pathPrefixProblem(value: string): string | undefined {
+    if (!value.startsWith("/")) {
+        return "it must be an absolute path starting with '/', e.g. /reviews";
+    }
+    if (value.length > 1024) {
+        return "it must be at most 1024 characters";
+    }
+    for (const bad of ["//", "/./", "/../", "%2f", "%2F", "#"]) {
+        if (value.includes(bad)) {
+            return `it must not contain '${bad}'`;
+        }
+    }
+    if (value.endsWith("/.") || value.endsWith("/..")) {
+        return "it must not end with '/.' or '/..'";
+    }
+    if (!/^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|%[0-9a-fA-F]{2})+$/.test(value)) {
+        return "it must only contain the characters the CRD allows ([-A-Za-z0-9/._~!$&'()*+,;=:@] or %XX escapes): no '?', spaces or query strings";
+    }
+    return undefined;
+}
+
+/** The chart values meshtls sets (manifests.ts `computeKgatewayValues`): an override must keep them. */
+export function kgatewaySetValues(plan: Pick<KgatewayMtlsPlan, "name" | "namespace" | "istio">): SetValue[] {
+    const why = "set istio.dataPlaneMode instead: it decides the gateway's mTLS, and meshtls's posture follows it";
+    const set: SetValue[] = [];
+    if (plan.istio?.autoMtls) {
+        set.push({ path: "controller.extraEnv.KGW_ENABLE_ISTIO_AUTO_MTLS", value: "true", guard: why });
+    }
+    if (plan.istio?.istioIntegration) {
+        set.push({ path: "controller.extraEnv.KGW_ENABLE_ISTIO_INTEGRATION", value: "true", guard: why });
+    }
+    if (plan.istio?.proxy) {
+        const refs = "meshtls points class kgateway at the GatewayParameters that carry the mesh settings; remove it";
+        set.push({ path: "gatewayClassParametersRefs.kgateway.name", value: `${plan.name}-mesh`, guard: refs });
+        set.push({ path: "gatewayClassParametersRefs.kgateway.namespace", value: plan.namespace, guard: refs });
+    }
+    return set;
+}
 
 /** Validates KgatewayMtls arguments and resolves every default; throws one `pulumi.ResourceError`. */
 export function planKgatewayMtls(name: string, args: pulumi.Unwrap<KgatewayMtlsArgs>): KgatewayMtlsPlan {
     const v = new ArgsValidator(KGATEWAY_MTLS_TYPE, name);
+    if (args.chartRepository !== undefined && v.chartRepository("chartRepository", args.chartRepository)) {
+        // manifests.ts names each chart `<chartRepository>/<chart>`: an OCI registry, not a chart.
+        v.check(
+            args.chartRepository.startsWith("oci://") && !/\/(kgateway|kgateway-crds)\/*$/.test(args.chartRepository),
+            "chartRepository",
+            args.chartRepository,
+            "expected the OCI registry that holds the kgateway-crds and kgateway charts, e.g. oci://cr.kgateway.dev/kgateway-dev/charts (the charts are published there only)",
+        );
+    }
     if (v.version("version", args.version) && args.version !== undefined) {
         v.check(KGATEWAY_SUPPORTED_LINE.test(args.version), "version", args.version, `expected a 2.4.x release such as ${DEFAULT_KGATEWAY_VERSION}: meshtls's kgateway integration (controller env, GatewayParameters fields) was read at v2.4.3`);
     }
-    v.chartRepository("chartRepository", args.chartRepository);
     v.dnsLabel("namespace", args.namespace);
     v.enumValue("helmMode", args.helmMode, HelmMode);
     const namespace = args.namespace ?? DEFAULT_KGATEWAY_NAMESPACE;
     const g = args.gateway ?? {};
-    v.dnsSubdomain("gateway.name", g.name);
+    if (g.name !== undefined) {
+        // kgateway names the proxy's Deployment and Service after the Gateway and labels its pods with the name
+        // (kgateway v2.4.3 pkg/kgateway/deployer/gateway_parameters.go, helm/envoy templates).
+        v.check(SERVICE_NAME.test(g.name), "gateway.name", g.name, "expected a DNS-1035 label (lower-case letters, digits and '-', starting with a letter), at most 63 characters: kgateway names the proxy's Service after the Gateway");
+    }
     v.dnsLabel("gateway.namespace", g.namespace);
     v.port("gateway.port", g.port);
+    if (g.create === false && g.port !== undefined) {
+        v.fail("gateway.port", g.port, "it sets the listener of the Gateway meshtls creates, and gateway.create is false; remove it (the existing Gateway's listeners stay as they are)");
+    }
     const gatewayNamespace = g.namespace ?? namespace;
     if (g.createNamespace !== undefined && gatewayNamespace === namespace) {
         v.fail("gateway.createNamespace", g.createNamespace, `the Gateway is in the controller's namespace (${namespace}), which createNamespace decides; remove it`);
@@ -123,12 +183,20 @@ export function planKgatewayMtls(name: string, args: pulumi.Unwrap<KgatewayMtlsA
     const istio = planIstio(v, args, gatewayNamespace);
     const backends = planBackends(v, args);
     const values = parseValuesYaml(v, "values", args.values) ?? {};
-    // What meshtls derives from the istio settings must not be changed behind its back.
-    checkReservedValues(v, "values", [
-        { path: "controller.extraEnv.KGW_ENABLE_ISTIO_AUTO_MTLS", reason: "set istio.dataPlaneMode instead: it decides the gateway's mTLS, and meshtls's posture follows it" },
-        { path: "controller.extraEnv.KGW_ENABLE_ISTIO_INTEGRATION", reason: "set istio.dataPlaneMode instead: it decides the gateway's mTLS, and meshtls's posture follows it" },
-        { path: "gatewayClassParametersRefs.kgateway", reason: "meshtls points class kgateway at the GatewayParameters that carry the mesh settings; remove it" },
-    ], values);
+    // What meshtls derives from the istio settings must not be changed behind its back: the values it sets
+    // keep their value and every mapping above them stays a mapping; the mesh switch it does not set stays unset.
+    checkValuesOverride(v, "values", kgatewaySetValues({ name, namespace, istio }), values);
+    const why = "set istio.dataPlaneMode instead: it decides the gateway's mTLS, and meshtls's posture follows it";
+    checkReservedValues(
+        v,
+        "values",
+        [
+            ...(istio?.autoMtls ? [] : [{ path: "controller.extraEnv.KGW_ENABLE_ISTIO_AUTO_MTLS", reason: why }]),
+            ...(istio?.istioIntegration ? [] : [{ path: "controller.extraEnv.KGW_ENABLE_ISTIO_INTEGRATION", reason: why }]),
+            ...(istio?.proxy ? [] : [{ path: "gatewayClassParametersRefs.kgateway", reason: "meshtls sets the class's parameters with sidecars only; remove it" }]),
+        ],
+        values,
+    );
     v.throwIfInvalid();
 
     const grants = new Map<string, Set<string>>();
@@ -184,6 +252,9 @@ function planIstio(v: ArgsValidator, args: pulumi.Unwrap<KgatewayMtlsArgs>, gate
                 `kgateway's proxy never speaks HBONE itself (its Istio integration only adds ServiceEntry backends and DestinationRule locality): ztunnel carries the mTLS only when the Gateway's namespace ${gatewayNamespace} is enrolled, so unenrolled the gateway-to-app hop is plain text (refused by STRICT backends); remove gateway.enroll`,
             );
         }
+        if (gatewayNamespace === DEFAULT_ISTIO_NAMESPACE) {
+            v.fail("gateway.namespace", gatewayNamespace, "the control plane's namespace stays out of ambient, and a workload policy for the gateway pods there would be ignored (the mesh's root namespace); put the Gateway in its own namespace");
+        }
         if (DEFAULT_CNI_EXCLUDE_NAMESPACES.includes(gatewayNamespace)) {
             v.fail("gateway.namespace", gatewayNamespace, `the Istio CNI agent never redirects pods in ${gatewayNamespace} (its default excludeNamespaces), so the gateway could not be enrolled; use another namespace`);
         }
@@ -219,6 +290,7 @@ function planIstio(v: ArgsValidator, args: pulumi.Unwrap<KgatewayMtlsArgs>, gate
 function planBackends(v: ArgsValidator, args: pulumi.Unwrap<KgatewayMtlsArgs>): KgatewayBackendPlan[] {
     const byService = new Map<string, number>();
     const byName = new Map<string, number>();
+    const byMatch = new Map<string, number>();
     return (args.backends ?? []).map((b, i) => {
         const at = `backends[${i}]`;
         v.check(typeof b.serviceName === "string" && SERVICE_NAME.test(b.serviceName), `${at}.serviceName`, b.serviceName, "expected a Service name: a DNS-1035 label (lower-case letters, digits and '-', starting with a letter), at most 63 characters");
@@ -234,8 +306,29 @@ function planBackends(v: ArgsValidator, args: pulumi.Unwrap<KgatewayMtlsArgs>): 
         v.check(named === undefined || seen !== undefined, `${at}.name`, routeName, `backends[${named}] already has the HTTPRoute name ${routeName}; give one of them another name`);
         byName.set(routeName, named ?? i);
         const prefix = b.pathPrefix ?? DEFAULT_KGATEWAY_PATH_PREFIX;
-        v.check(typeof prefix === "string" && prefix.startsWith("/"), `${at}.pathPrefix`, b.pathPrefix, "expected a path starting with '/', e.g. /reviews");
-        (b.hostnames ?? []).forEach((h, j) => v.check(isDnsName(h, true), `${at}.hostnames[${j}]`, h, "expected a host name such as shop.example.com or *.example.com (Gateway API: no port, no IP)"));
+        const problem = typeof prefix === "string" ? pathPrefixProblem(prefix) : "expected a string";
+        if (problem !== undefined) {
+            v.fail(`${at}.pathPrefix`, b.pathPrefix, `${problem} (the Gateway API v1.6.1 HTTPRoute CRD's path rules)`);
+        }
+        const hostnames = b.hostnames ?? [];
+        v.check(hostnames.length <= 16, `${at}.hostnames`, hostnames.length, "at most 16 host names per HTTPRoute (the CRD's maxItems)");
+        hostnames.forEach((h, j) => {
+            const ok = isDnsName(h, true) && !/^[0-9.]+$/.test(h);
+            if (v.check(ok, `${at}.hostnames[${j}]`, h, "expected a host name such as shop.example.com or *.example.com (Gateway API: no port, no IP address)")) {
+                v.check(hostnames.indexOf(h) === j, `${at}.hostnames[${j}]`, h, `hostnames[${hostnames.indexOf(h)}] already lists it; list each host once`);
+            }
+        });
+        // Two routes with the same match on one Gateway: the oldest wins, the other backend gets nothing.
+        const match = `${[...hostnames].sort().join(",")} ${prefix}`;
+        const first = byMatch.get(match);
+        if (first !== undefined && seen === undefined) {
+            v.fail(
+                hostnames.length > 0 ? `${at}.hostnames` : `${at}.pathPrefix`,
+                hostnames.length > 0 ? hostnames : prefix,
+                `backends[${first}] matches the same requests (host names ${hostnames.length > 0 ? hostnames.join(", ") : "of the Gateway"}, path prefix ${prefix}); Gateway API gives them to the oldest route, so this backend would get none: give one a pathPrefix or hostnames of its own`,
+            );
+        }
+        byMatch.set(match, first ?? i);
         return { name: routeName, serviceName: b.serviceName, serviceNamespace: b.serviceNamespace, port: b.port, pathPrefix: prefix, hostnames: [...(b.hostnames ?? [])] };
     });
 }

@@ -115,7 +115,8 @@ export interface KgatewayMtlsArgs {
      */
     createNamespace?: boolean;
     /**
-     * How the charts are installed.
+     * How the `kgateway` chart is installed (`kgateway-crds` is always a helm.v4.Chart, so its CRDs are kept
+     * when the stack is destroyed: the chart does not mark them for Helm to keep).
      * @default HelmMode.Chart
      */
     helmMode?: HelmMode;

@@ -783,9 +783,23 @@ function cniExcluded(mesh: IstioMeshPlan): string[] {
  */
 function checkKgatewayInMesh(v: ArgsValidator, kgw: KgatewayMtlsPlan, plan: PlannedChildren): void {
     if (!plan.istio || !kgw.istio) {
+        if (kgw.backends.length > 0) {
+            v.fail("kgateway.backends", kgw.backends.map((b) => `${b.serviceNamespace}/${b.serviceName}`), "istio.enabled is false: no mesh carries the gateway's hop to these services, so it would be plain text; enable istio (and enroll their namespaces with istio.enroll), or remove the backends");
+        }
         return;
     }
+    if (kgw.gateway.enroll && cniExcluded(plan.istio.plan).includes(kgw.gateway.namespace)) {
+        v.fail(
+            "kgateway.gateway.namespace",
+            kgw.gateway.namespace,
+            `the Istio CNI agent never redirects pods in ${kgw.gateway.namespace} (its excludeNamespaces, or the control plane's namespace), so the gateway's hop to the mesh would be plain text; put the Gateway in another namespace`,
+        );
+    }
     const meshNamespaces = new Map<string, Record<string, string>>();
+    if (kgw.gateway.enroll) {
+        // kgateway enrolls its Gateway's namespace itself: a backend there is in the mesh.
+        meshNamespaces.set(kgw.gateway.namespace, { [DATAPLANE_MODE_LABEL]: DATAPLANE_MODE_AMBIENT });
+    }
     plan.enrollments.forEach((e) => meshNamespaces.set(e.plan.namespace, e.plan.labels));
     (plan.kuadrant?.plan.ambient?.enrollments ?? []).forEach((e) => meshNamespaces.set(e.namespace, e.labels));
     if (plan.authz?.plan.createNamespace) {

@@ -5,7 +5,7 @@
 // tests/fixtures/istio/PeerAuthentication.crd.yaml (1.30.3).
 import type * as pulumi from "@pulumi/pulumi";
 import { strict as assert } from "node:assert";
-import { DataPlaneMode, KgatewayMtls, KgatewayMtlsArgs, kgatewayManifests, planKgatewayMtls } from "../../sdk";
+import { DataPlaneMode, HelmMode, KgatewayMtls, KgatewayMtlsArgs, kgatewayManifests, planKgatewayMtls } from "../../sdk";
 import { K8sObject, assertRejected, runProgram } from "../harness";
 import { planProblems } from "../planErrors";
 import { assertValidObjects, loadCrd, loadIstioCrds, unknownValuesKeys } from "../schema";
@@ -45,7 +45,7 @@ describe("kgateway (pure): KgatewayMtls plan and manifests", () => {
     });
 
     it("one HTTPRoute per backend in the Gateway's namespace, a ReferenceGrant naming each Service of another namespace", () => {
-        const m = kgatewayManifests(planKgatewayMtls("kgw", { ...SIDECAR, backends: [BACKEND, { serviceName: "reviews", serviceNamespace: "bookinfo", port: 9080, pathPrefix: "/reviews", hostnames: ["shop.example.com"] }, { serviceName: "local", serviceNamespace: "kgateway-system", port: 8080 }] }));
+        const m = kgatewayManifests(planKgatewayMtls("kgw", { ...SIDECAR, backends: [BACKEND, { serviceName: "reviews", serviceNamespace: "bookinfo", port: 9080, pathPrefix: "/reviews", hostnames: ["shop.example.com"] }, { serviceName: "local", serviceNamespace: "kgateway-system", port: 8080, pathPrefix: "/local" }] }));
         assert.deepEqual(m.routes.map((r) => r.resourceName), ["kgw-route-bookinfo-productpage-9080", "kgw-route-bookinfo-reviews-9080", "kgw-route-kgateway-system-local-8080"]);
         assert.deepEqual(m.routes[1].object.spec, {
             parentRefs: [{ name: "mesh-ingress", namespace: "kgateway-system" }],
@@ -93,15 +93,26 @@ describe("kgateway (pure): KgatewayMtls plan and manifests", () => {
             ["istio-proxy settings in ambient", { istio: { dataPlaneMode: DataPlaneMode.Ambient, istioVersion: "1.30.3" } }, /^istio\.istioVersion: got "1\.30\.3"; it configures the gateway's istio-proxy container, which only the sidecar mesh's auto mTLS adds/],
             ["a bad discovery address", { istio: { istioVersion: "1.30.3", discoveryAddress: "istiod" } }, /^istio\.discoveryAddress: got "istiod"; istioDiscoveryAddress "istiod" must be host:port/],
             ["a backend listed twice", { ...SIDECAR, backends: [BACKEND, { ...BACKEND, name: "again" }] }, /^backends\[1\]: got "bookinfo\/productpage:9080"; backends\[0\] already routes to bookinfo\/productpage:9080/],
-            ["two routes with one name", { ...SIDECAR, backends: [{ ...BACKEND, name: "r" }, { serviceName: "reviews", serviceNamespace: "bookinfo", port: 9080, name: "r" }] }, /^backends\[1\]\.name: got "r"; backends\[0\] already has the HTTPRoute name r/],
+            ["two routes with one name", { ...SIDECAR, backends: [{ ...BACKEND, name: "r" }, { serviceName: "reviews", serviceNamespace: "bookinfo", port: 9080, name: "r", pathPrefix: "/reviews" }] }, /^backends\[1\]\.name: got "r"; backends\[0\] already has the HTTPRoute name r/],
             ["a Service name that is not a DNS-1035 label", { ...SIDECAR, backends: [{ ...BACKEND, serviceName: "9page" }] }, /^backends\[0\]\.serviceName: got "9page"; expected a Service name/],
-            ["a path prefix without a slash", { ...SIDECAR, backends: [{ ...BACKEND, pathPrefix: "reviews" }] }, /^backends\[0\]\.pathPrefix: got "reviews"; expected a path starting with '\/'/],
+            ["a path prefix without a slash", { ...SIDECAR, backends: [{ ...BACKEND, pathPrefix: "reviews" }] }, /^backends\[0\]\.pathPrefix: got "reviews"; it must be an absolute path starting with '\/'/],
             ["a host name with a port", { ...SIDECAR, backends: [{ ...BACKEND, hostnames: ["shop.example.com:80"] }] }, /^backends\[0\]\.hostnames\[0\]: got "shop\.example\.com:80"; expected a host name/],
-            ["the controller's mesh switch set through values", { ...SIDECAR, values: "controller:\n  extraEnv:\n    KGW_ENABLE_ISTIO_AUTO_MTLS: \"false\"\n" }, /^values: got "controller\.extraEnv\.KGW_ENABLE_ISTIO_AUTO_MTLS: \\"false\\""; set istio\.dataPlaneMode instead/],
+            ["the controller's mesh switch set through values", { ...SIDECAR, values: "controller:\n  extraEnv:\n    KGW_ENABLE_ISTIO_AUTO_MTLS: \"false\"\n" }, /^values: got "controller\.extraEnv\.KGW_ENABLE_ISTIO_AUTO_MTLS: \\"false\\""; meshtls sets controller\.extraEnv\.KGW_ENABLE_ISTIO_AUTO_MTLS to "true": set istio\.dataPlaneMode instead/],
             ["an ambient gateway where the CNI agent never redirects", { ...AMBIENT, gateway: { namespace: "kube-system" } }, /^gateway\.namespace: got "kube-system"; the Istio CNI agent never redirects pods in kube-system/],
             ["an unknown data plane", { istio: { dataPlaneMode: "ambient" as unknown as DataPlaneMode } }, /^istio\.dataPlaneMode: got "ambient"; expected one of "Sidecar", "Ambient"$/],
+            // Found by the independent review (issue 19).
+            ["the controller's env replaced by a list", { ...SIDECAR, values: "controller:\n  extraEnv: []\n" }, /^values: got "controller\.extraEnv: \[\]"; meshtls sets controller\.extraEnv to a mapping/],
+            ["the class's parameters dropped", { ...SIDECAR, values: "gatewayClassParametersRefs: null\n" }, /^values: got "gatewayClassParametersRefs: null"; meshtls sets gatewayClassParametersRefs to a mapping/],
+            ["an ambient Gateway in the control plane's namespace", { ...AMBIENT, gateway: { namespace: "istio-system" } }, /^gateway\.namespace: got "istio-system"; the control plane's namespace stays out of ambient/],
+            ["a Gateway name kgateway cannot name a Service after", { ...SIDECAR, gateway: { name: "my.gw" } }, /^gateway\.name: got "my\.gw"; expected a DNS-1035 label .* kgateway names the proxy's Service after the Gateway$/],
+            ["two backends matching the same requests", { ...SIDECAR, backends: [BACKEND, { ...BACKEND, serviceName: "reviews" }] }, /^backends\[1\]\.pathPrefix: got "\/"; backends\[0\] matches the same requests .* this backend would get none/],
+            ["a path with a query string", { ...SIDECAR, backends: [{ ...BACKEND, pathPrefix: "/a?b=1" }] }, /^backends\[0\]\.pathPrefix: got "\/a\?b=1"; it must only contain the characters the CRD allows/],
+            ["a path with //", { ...SIDECAR, backends: [{ ...BACKEND, pathPrefix: "//x" }] }, /^backends\[0\]\.pathPrefix: got "\/\/x"; it must not contain '\/\/'/],
+            ["an IP address as host name", { ...SIDECAR, backends: [{ ...BACKEND, hostnames: ["10.0.0.1"] }] }, /^backends\[0\]\.hostnames\[0\]: got "10\.0\.0\.1"; expected a host name .* no IP address/],
+            ["an https chart repository", { ...SIDECAR, chartRepository: "https://charts.example" }, /^chartRepository: got "https:\/\/charts\.example"; expected the OCI registry that holds the kgateway-crds and kgateway charts/],
+            ["a listener port for a Gateway meshtls does not create", { ...SIDECAR, gateway: { create: false, port: 8080 } }, /^gateway\.port: got 8080; it sets the listener of the Gateway meshtls creates, and gateway\.create is false/],
         ];
-        assert.equal(cases.length, 15);
+        assert.equal(cases.length, 25);
         for (const [what, args, expected] of cases) {
             it(what, () => {
                 const lines = problems(args);
@@ -131,6 +142,12 @@ describe("kgateway (registration): KgatewayMtls", () => {
         assert.ok(on(crdChart, crds) && on(params, crdChart) && on(chart, params) && on(gateway, chart) && on(route, gateway) && on(route, grant) && on(grant, crds));
         assert.ok(!on(crds, chart), "no edge the other way");
         assert.equal(result.childrenOf(result.get(TYPE, "kgw")).length, 8);
+    });
+
+    it("installs kgateway-crds as a helm.v4.Chart even in Release mode, so its CRDs are kept on destroy", async () => {
+        const result = await runProgram(() => new KgatewayMtls("kgw", { ...SIDECAR, helmMode: HelmMode.Release }));
+        assert.deepEqual(result.ofType("kubernetes:helm.sh/v4:Chart").map((r) => r.name), ["kgw-crds"]);
+        assert.deepEqual(result.ofType("kubernetes:helm.sh/v3:Release").map((r) => r.name), ["kgw-kgateway"]);
     });
 
     it("installs no Gateway API CRDs when told the cluster has them, and attaches to an existing Gateway", async () => {

@@ -196,8 +196,23 @@ describe("platform: kgateway in the mesh (issue 19)", () => {
             { istio: { enroll: [{ namespace: "bookinfo" }] }, kgateway: { backends: [KGW_BACKEND, { ...KGW_BACKEND, name: "again" }] } },
             /^kgateway\.backends\[1\]: got "bookinfo\/productpage:9080"; backends\[0\] already routes to bookinfo\/productpage:9080/,
         ],
+        [
+            "backends without a mesh",
+            { istio: { enabled: false }, kgateway: { backends: [KGW_BACKEND] } },
+            /^kgateway\.backends: got \["bookinfo\/productpage"\]; istio\.enabled is false: no mesh carries the gateway's hop/,
+        ],
+        [
+            "an ambient Gateway where the CNI agent never redirects",
+            { istio: { ...AMBIENT, enroll: [{ namespace: "bookinfo" }], values: { cni: "excludeNamespaces: [edge]\n" } }, kgateway: { gateway: { namespace: "edge" }, backends: [KGW_BACKEND] } },
+            /^kgateway\.gateway\.namespace: got "edge"; the Istio CNI agent never redirects pods in edge/,
+        ],
     ];
-    assert.equal(cases.length, 6);
+    assert.equal(cases.length, 8);
+
+    it("a backend in the ambient Gateway's own namespace is in the mesh (kgateway enrolls it)", () => {
+        const plan = planMtlsPlatform("p", { istio: { ...AMBIENT, enroll: [{ namespace: "bookinfo" }] }, kgateway: { backends: [{ ...KGW_BACKEND, serviceNamespace: "kgateway-system" }] } });
+        assert.equal(plan.kgateway?.plan.backends[0].serviceNamespace, "kgateway-system");
+    });
     for (const [what, args, expected] of cases) {
         it(`refuses ${what}`, () => {
             const lines = problems(args);
