@@ -38,7 +38,7 @@ const istio: KgatewayIstioArgs =
               dataPlaneMode: mode,
               istioVersion: mesh.version,
               discoveryAddress: pulumi.all([mesh.namespace, mesh.revision]).apply(([ns, rev]) => posture.istiodDiscoveryAddress(ns, rev)),
-              meshId: mesh.trustDomain,
+              meshId: mesh.meshId,
           }
         : { dataPlaneMode: mode };
 

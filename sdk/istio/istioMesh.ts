@@ -38,6 +38,8 @@ export class IstioMesh extends pulumi.ComponentResource {
     public readonly mtlsMode!: pulumi.Output<MtlsMode>;
     /** The SPIFFE trust domain of the mesh. */
     public readonly trustDomain!: pulumi.Output<string>;
+    /** The mesh ID in effect: `meshId`, else the trust domain (what Istio uses when `global.meshID` is unset). */
+    public readonly meshId!: pulumi.Output<string>;
     /**
      * The namespace labels that turn on sidecar injection from this mesh's control plane:
      * `istio-injection: enabled` for the default revision, `istio.io/rev: <revision>` otherwise. In
@@ -117,6 +119,7 @@ export class IstioMesh extends pulumi.ComponentResource {
         this.revision = pulumi.output(r.from((p) => p.revision));
         this.mtlsMode = pulumi.output(r.from((p) => p.mtlsMode));
         this.trustDomain = pulumi.output(r.from((p) => p.trustDomain));
+        this.meshId = pulumi.output(r.from((p) => p.meshId ?? p.trustDomain));
         this.injectionLabels = pulumi.output(r.from((p) => p.injectionLabels.namespace));
         this.dataPlaneMode = pulumi.output(r.from((p) => p.dataPlaneMode));
         this.enrollmentLabels = pulumi.output(r.from((p) => p.enrollmentLabels));
@@ -132,6 +135,7 @@ export class IstioMesh extends pulumi.ComponentResource {
             revision: this.revision,
             mtlsMode: this.mtlsMode,
             trustDomain: this.trustDomain,
+            meshId: this.meshId,
             injectionLabels: this.injectionLabels,
             dataPlaneMode: this.dataPlaneMode,
             enrollmentLabels: this.enrollmentLabels,

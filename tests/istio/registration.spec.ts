@@ -90,7 +90,14 @@ describe("istio (registration): IstioMesh", () => {
         const result = await runProgram(() => new IstioMesh("mesh", { namespace: "mesh-system", revision: "canary", trustDomain: "prod.example.com", mtlsMode: MtlsMode.PERMISSIVE }));
         const mesh = result.value;
         assert.deepEqual(await valueOf(pulumi.all([mesh.namespace, mesh.revision, mesh.mtlsMode, mesh.trustDomain])), ["mesh-system", "canary", MtlsMode.PERMISSIVE, "prod.example.com"]);
+        // No meshId given: Istio takes the trust domain as the mesh ID.
+        assert.equal(await valueOf(mesh.meshId), "prod.example.com");
         assert.deepEqual(await valueOf(pulumi.all([mesh.injectionLabels, mesh.podInjectionLabels])), [{ "istio.io/rev": "canary" }, { "sidecar.istio.io/inject": "true", "istio.io/rev": "canary" }]);
+    });
+
+    it("outputs the mesh ID given", async () => {
+        const result = await runProgram(() => new IstioMesh("mesh", { meshId: "prod-mesh", trustDomain: "prod.example.com" }));
+        assert.equal(await valueOf(result.value.meshId), "prod-mesh");
     });
 
     it("a rejected mesh registers nothing", async () => {
