@@ -5,9 +5,15 @@
 // signed by a meshtls issuer (`CertificateAuthority.issuer`). `mtlsHandshake` runs a node:tls server and
 // client on 127.0.0.1 with those leaves and each side's trust bundle. OpenSSL checks the chains; Node
 // checks only DNS names and IPs by itself, so the SPIFFE ID and its trust domain are checked here, in the
-// client's `checkServerIdentity` and on the server from the peer certificate, as Envoy's SAN matcher and
-// ztunnel do for a mesh peer. Certificates are made with @peculiar/x509 over node's WebCrypto, parsed
+// client's `checkServerIdentity` and on the server from the peer certificate, which is the proxies' job in a
+// mesh (not read upstream here). Certificates are made with @peculiar/x509 over node's WebCrypto, parsed
 // with node:crypto, never by hand.
+//
+// Upstream read at istio/istio 1.30.3: pkg/spiffe/spiffe.go (`spiffe://<td>/ns/<ns>/sa/<sa>`),
+// security/pkg/pki/util/generate_cert.go genCertTemplateFromCSR (empty subject, digitalSignature +
+// keyEncipherment, serverAuth + clientAuth, NotBefore = now - ClockSkewGracePeriod (2 min), NotAfter
+// clamped to the signing certificate's) and security/pkg/pki/util/san.go (the SAN is critical because the
+// subject is empty).
 import "reflect-metadata";
 import * as crypto from "node:crypto";
 import type * as net from "node:net";
@@ -49,7 +55,7 @@ export interface SignWorkloadOptions {
     validityMinutes?: number;
 }
 
-/** The SPIFFE ID Istio gives a workload (istio/istio pkg/spiffe: `spiffe://<td>/ns/<ns>/sa/<sa>`). */
+/** The SPIFFE ID Istio gives a workload (istio/istio 1.30.3 pkg/spiffe/spiffe.go: `spiffe://<td>/ns/<ns>/sa/<sa>`). */
 export function workloadSpiffeId(trustDomain: string, ns: string, sa: string): string {
     return `spiffe://${trustDomain}/ns/${ns}/sa/${sa}`;
 }
@@ -98,9 +104,10 @@ export async function signWorkload(issuer: WorkloadIssuer, trustDomain: string, 
     const issuerCert = new x509.X509Certificate(issuer.certPem);
     const signer = await importSigner(issuer.privateKeyPem);
     const keys = await crypto.webcrypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, ["sign", "verify"]);
-    // A minute back for clock skew between the two ends, as istiod backdates its certificates.
-    const notBefore = new Date(Math.floor(Date.now() / 1000) * 1000 - 60_000);
-    const wanted = new Date(notBefore.getTime() + 60_000 + (options.validityMinutes ?? 60) * 60_000);
+    // istiod backdates by ClockSkewGracePeriod (2 min) and clamps NotAfter to the signing certificate's.
+    const now = Math.floor(Date.now() / 1000) * 1000;
+    const notBefore = new Date(now - 120_000);
+    const wanted = new Date(now + (options.validityMinutes ?? 60) * 60_000);
     const notAfter = wanted < issuerCert.notAfter ? wanted : issuerCert.notAfter;
     const extensions: x509.Extension[] = [
         new x509.BasicConstraintsExtension(false, undefined, true),
