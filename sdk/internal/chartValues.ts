@@ -214,23 +214,6 @@ export function checkReservedValues(v: ArgsValidator, field: string, reserved: r
     }
 }
 
-/**
- * A boolean as Go's strconv.ParseBool reads an env string or flag (`1`, `t`, `T`, `TRUE`, `true`, `True`
- * and their false forms); anything else is returned as given.
- */
-export function goBool(value: unknown): unknown {
-    if (typeof value === "boolean") {
-        return value;
-    }
-    const text = String(value);
-    if (["1", "t", "T", "TRUE", "true", "True"].includes(text)) {
-        return true;
-    }
-    if (["0", "f", "F", "FALSE", "false", "False"].includes(text)) {
-        return false;
-    }
-    return value;
-}
 
 /** The leaves of chart values as dotted paths and values (lists are leaves), for checking `SetValue` declarations. */
 export function valueLeaves(values: Record<string, unknown>, prefix = ""): Array<{ path: string; value: unknown }> {

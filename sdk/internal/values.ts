@@ -37,3 +37,21 @@ export function compareVersions(a: string, b: string): number {
 export function matchesLabels(selector: Record<string, string>, labels: Record<string, string>): boolean {
     return Object.entries(selector).every(([k, v]) => Object.prototype.hasOwnProperty.call(labels, k) && labels[k] === v);
 }
+
+/**
+ * A boolean as Go's strconv.ParseBool reads an env string or flag (`1`, `t`, `T`, `TRUE`, `true`, `True`
+ * and their false forms); anything else is returned as given.
+ */
+export function goBool(value: unknown): unknown {
+    if (typeof value === "boolean") {
+        return value;
+    }
+    const text = String(value);
+    if (["1", "t", "T", "TRUE", "true", "True"].includes(text)) {
+        return true;
+    }
+    if (["0", "f", "F", "FALSE", "false", "False"].includes(text)) {
+        return false;
+    }
+    return value;
+}

@@ -2,9 +2,9 @@
 // and returns plain data: istioMeshManifests.ts turns it into chart installs and objects, and
 // MtlsPlatform reads the resolved settings (namespace, revision, mtlsMode, injection labels...) from it.
 import type * as pulumi from "@pulumi/pulumi";
-import { checkReservedValues, checkValuesOverride, compact, goBool, HelmMode, parseValuesYaml, ReservedValue, SetValue, valueAt } from "../internal/chartValues";
-import { compareVersions } from "../internal/values";
-import { ambientPolicyProblems } from "../posture";
+import { checkReservedValues, checkValuesOverride, compact, HelmMode, parseValuesYaml, ReservedValue, SetValue, valueAt } from "../internal/chartValues";
+import { compareVersions, goBool } from "../internal/values";
+import { ambientPolicyProblems, istiodDiscoveryAddress } from "../posture";
 import { ArgsValidator, isDnsLabel, isDnsName } from "../internal/validation";
 import type { IssuerMaterial } from "../pki";
 import {
@@ -396,7 +396,7 @@ export function planIstioMesh(name: string, args: pulumi.Unwrap<IstioMeshArgs>):
         injectionLabels: { namespace: namespaceInjectionLabels(revision), pod: podInjectionLabels(revision, true) },
         enrollmentLabels: enrollmentLabels(dataPlaneMode, revision),
         istiodService,
-        discoveryAddress: `${istiodService}.${namespace}.svc:15012`,
+        discoveryAddress: istiodDiscoveryAddress(namespace, revision),
     };
     checkIstioValuesOverrides(v, plan);
     v.throwIfInvalid();

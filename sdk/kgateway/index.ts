@@ -1,5 +1,5 @@
 export { KgatewayMtls } from "./kgatewayMtls";
-export type { KgatewayBackendArgs, KgatewayGatewayArgs, KgatewayIstioArgs, KgatewayMtlsArgs } from "./types";
+export type { KgatewayBackendArgs, KgatewayGatewayArgs, KgatewayInstallSettings, KgatewayIstioArgs, KgatewayMtlsArgs } from "./types";
 export {
     DEFAULT_KGATEWAY_GATEWAY_NAME,
     DEFAULT_KGATEWAY_NAMESPACE,

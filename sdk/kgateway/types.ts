@@ -91,8 +91,8 @@ export interface KgatewayIstioArgs {
     clusterId?: pulumi.Input<string>;
 }
 
-/** Arguments of a KgatewayMtls. */
-export interface KgatewayMtlsArgs {
+/** How kgateway is installed and what it routes: shared by KgatewayMtls and MtlsPlatform's `kgateway` section. */
+export interface KgatewayInstallSettings {
     /**
      * kgateway version: both charts (`kgateway-crds`, `kgateway`). Only the 2.4 line is accepted: meshtls's
      * kgateway facts were read at v2.4.3.
@@ -129,10 +129,17 @@ export interface KgatewayMtlsArgs {
     installGatewayApiCrds?: boolean;
     /** The Gateway. @default a Gateway `mesh-ingress` in the controller's namespace */
     gateway?: KgatewayGatewayArgs;
-    /** The mesh the gateway joins; omit for kgateway without Istio (no mTLS to backends). */
-    istio?: KgatewayIstioArgs;
-    /** Mesh services to route to: one HTTPRoute each (and a ReferenceGrant in each other namespace). */
+    /**
+     * Mesh services to route to: one HTTPRoute each (and a ReferenceGrant in each other namespace). Each
+     * belongs in a namespace in the mesh (MtlsPlatform checks it against `istio.enroll`).
+     */
     backends?: KgatewayBackendArgs[];
     /** Escape hatch: raw `kgateway` chart values as YAML text, merged last. */
     values?: pulumi.Input<string>;
+}
+
+/** Arguments of a KgatewayMtls. */
+export interface KgatewayMtlsArgs extends KgatewayInstallSettings {
+    /** The mesh the gateway joins; omit for kgateway without Istio (no mTLS to backends). */
+    istio?: KgatewayIstioArgs;
 }

@@ -296,6 +296,9 @@ function validateAmbient(v: ArgsValidator, args: pulumi.Unwrap<KuadrantMtlsArgs>
     if (args.revision !== undefined && args.revision !== "") {
         v.fail("revision", args.revision, "ambient workloads carry no revision label (ztunnel is the node's); remove revision");
     }
+    if (typeof args.namespace === "string" && DEFAULT_CNI_EXCLUDE_NAMESPACES.includes(args.namespace)) {
+        v.fail("namespace", args.namespace, `the Istio CNI agent never redirects pods in ${DEFAULT_CNI_EXCLUDE_NAMESPACES.join(", ")} (its default excludeNamespaces), so Authorino and Limitador could not join ambient; install Kuadrant in another namespace`);
+    }
     (args.gateways ?? []).forEach((g, i) => {
         v.check(
             !DEFAULT_CNI_EXCLUDE_NAMESPACES.includes(g.namespace),

@@ -4,7 +4,7 @@ import { KyvernoAuthzArgs } from "../authz";
 import { GlooCertRotation, GlooInstallSettings, GlooIstioUpstreamArgs, GlooXdsCertificateArgs } from "../gloo";
 import { HelmMode } from "../internal/chartValues";
 import { ExtensionProvider, IstioInstallSettings, MtlsPolicyArgs } from "../istio";
-import { KgatewayBackendArgs, KgatewayGatewayArgs } from "../kgateway";
+import { KgatewayInstallSettings } from "../kgateway";
 import { KuadrantMtlsArgs } from "../kuadrant";
 import { CertificateAuthorityArgs } from "../pki";
 
@@ -76,31 +76,6 @@ export interface PlatformGlooArgs extends GlooInstallSettings {
     strictUpstreamNamespaces?: boolean;
 }
 
-/**
- * The kgateway part of the platform: KgatewayMtls's settings; the mesh settings (data plane, Istio version,
- * istiod's address, mesh ID) come from the platform's Istio.
- */
-export interface PlatformKgatewayArgs {
-    /** kgateway version (2.4.x). @default "v2.4.3" */
-    version?: pulumi.Input<string>;
-    /** OCI registry of the charts. @default "oci://cr.kgateway.dev/kgateway-dev/charts" */
-    chartRepository?: pulumi.Input<string>;
-    /** Namespace of the kgateway controller. @default "kgateway-system" */
-    namespace?: string;
-    /** Create the controller's namespace. @default true */
-    createNamespace?: boolean;
-    /** How the charts are installed. @default the platform's helmMode */
-    helmMode?: HelmMode;
-    /** Install the Gateway API standard CRDs (v1.6.1); false when the cluster has them. @default true */
-    installGatewayApiCrds?: boolean;
-    /** The Gateway. @default a Gateway `mesh-ingress` in the controller's namespace */
-    gateway?: KgatewayGatewayArgs;
-    /** Mesh services to route to (each in a namespace enrolled in the mesh). */
-    backends?: KgatewayBackendArgs[];
-    /** Escape hatch: raw `kgateway` chart values as YAML text. */
-    values?: pulumi.Input<string>;
-}
-
 /** An extra MtlsPolicy of the platform. */
 export interface PlatformMtlsPolicy {
     /** Component name (unique in the platform). */
@@ -119,8 +94,12 @@ export interface MtlsPlatformArgs {
     kuadrant?: KuadrantMtlsArgs;
     /** Gloo Edge mTLS (omit for none). Gloo Edge reaches end of life on 2026-12-31: see `kgateway`. */
     gloo?: PlatformGlooArgs;
-    /** kgateway, Gloo Edge's successor, wired into the mesh (omit for none). */
-    kgateway?: PlatformKgatewayArgs;
+    /**
+     * kgateway, Gloo Edge's successor, wired into the mesh (omit for none): KgatewayMtls's settings, with
+     * `helmMode` defaulting to the platform's; the mesh settings (data plane, Istio version, istiod's address,
+     * mesh ID) come from `istio`, and each backend's namespace must be enrolled (`istio.enroll`).
+     */
+    kgateway?: KgatewayInstallSettings;
     /** The kyverno external authorizer (omit for none). Its provider is registered in the mesh. */
     authz?: KyvernoAuthzArgs;
     /** Extra PeerAuthentication / DestinationRule policies. */

@@ -38,7 +38,7 @@ import type { AmbientAuthorizationFacts, AmbientCustomPolicy, AmbientCustomResul
 import { kuadrantAmbientLink } from "./rules/kuadrantAmbient";
 import { KGATEWAY_DISABLE_AUTO_MTLS_ANNOTATION, kgatewayBackendRefAllowed, kgatewayLinkState } from "./rules/kgatewayIstio";
 import type { KgatewayIstioMode, KgatewayLinkInput, ReferenceGrantView } from "./rules/kgatewayIstio";
-import { matchesLabels } from "../internal/values";
+import { goBool, matchesLabels } from "../internal/values";
 import type { DeclaredLink, KubeObject, LinkPosture, LinkState, MeshFacts, PostureInput, PostureLink, PostureResult, WorkloadFact } from "./model";
 
 /** `ALPNInMeshWithMxc` (istio 1.30.3 pilot/pkg/networking/util/util.go): what an ISTIO_MUTUAL cluster offers. */
@@ -1312,9 +1312,6 @@ function kgatewayProxyPodLabels(gatewayName: string): Record<string, string> {
     };
 }
 
-// Go's strconv.ParseBool, which kgateway applies to the disable annotation (`pkg/pluginsdk/ir/backend.go` lines 786-802).
-const GO_TRUE = new Set(["1", "t", "T", "TRUE", "true", "True"]);
-const GO_FALSE = new Set(["0", "f", "F", "FALSE", "false", "False"]);
 
 /** The gateway proxy pods' side: injected and/or ambient-enrolled, and what decided it. */
 interface KgatewayGatewaySide {
@@ -1404,7 +1401,8 @@ function kgatewayOutcome(ix: Index, d: KgatewayDeclared, mode: KgatewayIstioMode
     }
     by.push(svc.ref);
     const annotation = svc.annotations?.[KGATEWAY_DISABLE_AUTO_MTLS_ANNOTATION];
-    if (annotation !== undefined && !GO_TRUE.has(annotation) && !GO_FALSE.has(annotation)) {
+    // kgateway reads the disable annotation with Go's strconv.ParseBool (`pkg/pluginsdk/ir/backend.go` lines 786-802).
+    if (annotation !== undefined && typeof goBool(annotation) !== "boolean") {
         return { state: "unknown", reason: `${svc.ref} has ${KGATEWAY_DISABLE_AUTO_MTLS_ANNOTATION}: ${JSON.stringify(annotation)}, which kgateway cannot parse as a boolean (it records a backend error)`, decidedBy: by };
     }
     if (ix.mesh === undefined) {
@@ -1429,7 +1427,7 @@ function kgatewayOutcome(ix: Index, d: KgatewayDeclared, mode: KgatewayIstioMode
             gatewayEnrolled: gw.enrolled,
             backend: b.backend,
             backendMode: b.backendMode,
-            backendDisablesAutoMtls: annotation !== undefined && GO_TRUE.has(annotation),
+            backendDisablesAutoMtls: annotation !== undefined && goBool(annotation) === true,
             referenceAllowed: true,
         });
         // The rule's reason names the mode (auto mTLS, the integration flag, or no Istio setting).

@@ -4,36 +4,12 @@
 // they cite), not from the engine's output. Before ambient was modelled every one of these links was `unknown`.
 import { strict as assert } from "node:assert";
 import { DEFAULT_MESH_FACTS, KubeObject, MeshFacts, PostureInput, PostureLink, computePosture } from "../../sdk/posture";
+import { deployment, dr, ns, pa, service } from "./objects";
 
 const AMBIENT: MeshFacts = { ...DEFAULT_MESH_FACTS, mode: "ambient" };
 const SIDECAR: MeshFacts = { ...DEFAULT_MESH_FACTS };
 
-const ns = (name: string, labels: Record<string, string> = {}): KubeObject => ({ apiVersion: "v1", kind: "Namespace", metadata: { name, labels } });
 const ambientNs = (name: string) => ns(name, { "istio.io/dataplane-mode": "ambient" });
-const deployment = (namespace: string, name: string, labels: Record<string, string>, port = 8080): KubeObject => ({
-    apiVersion: "apps/v1",
-    kind: "Deployment",
-    metadata: { name, namespace },
-    spec: { template: { metadata: { labels }, spec: { containers: [{ name: "app", ports: [{ name: "http", containerPort: port }] }] } } },
-});
-const service = (namespace: string, name: string, selector: Record<string, string>, port = 80, targetPort = 8080, labels: Record<string, string> = {}): KubeObject => ({
-    apiVersion: "v1",
-    kind: "Service",
-    metadata: { name, namespace, labels },
-    spec: { selector, ports: [{ name: "http", port, targetPort }] },
-});
-const pa = (namespace: string, name: string, mode: string | undefined, extra: { selector?: Record<string, string>; portLevelMtls?: Record<number, { mode: string }> } = {}): KubeObject => ({
-    apiVersion: "security.istio.io/v1",
-    kind: "PeerAuthentication",
-    metadata: { name, namespace },
-    spec: { ...(mode ? { mtls: { mode } } : {}), ...(extra.selector ? { selector: { matchLabels: extra.selector } } : {}), ...(extra.portLevelMtls ? { portLevelMtls: extra.portLevelMtls } : {}) },
-});
-const dr = (namespace: string, name: string, host: string, mode: string): KubeObject => ({
-    apiVersion: "networking.istio.io/v1",
-    kind: "DestinationRule",
-    metadata: { name, namespace },
-    spec: { host, trafficPolicy: { tls: { mode } } },
-});
 
 /** Service `shop/web:80` -> Deployment web (8080) in namespace `shop` with `labels`, plus `extra`. */
 function shop(labels: Record<string, string>, extra: KubeObject[] = [], mesh: MeshFacts = AMBIENT): PostureInput {
@@ -209,7 +185,7 @@ describe("posture engine, ambient mesh: ext-authz links (CUSTOM AuthorizationPol
             pa("kyverno", "default", "STRICT"),
             ambientNs("shop"),
             deployment("shop", "web", { app: "web" }),
-            service("shop", "web", { app: "web" }, 80, 8080, { "istio.io/use-waypoint": "waypoint" }),
+            service("shop", "web", { app: "web" }, 80, 8080, "http", { "istio.io/use-waypoint": "waypoint" }),
             ...extra,
         ],
         mesh: MESH_P,

@@ -1,36 +1,12 @@
 // The posture engine over small hand-written object sets. Each expectation is written from the upstream
 // rules (cited in sdk/posture/rules/ and the engine's header), not from the engine's output.
 import { strict as assert } from "node:assert";
-import { DEFAULT_MESH_FACTS, KubeObject, MeshFacts, PostureInput, PostureLink, computePosture } from "../../sdk/posture";
+import { DEFAULT_MESH_FACTS, KubeObject, MeshFacts, PostureInput, computePosture } from "../../sdk/posture";
+import { deployment, dr, ns, onlyLink, pa, service } from "./objects";
 
 const MESH: MeshFacts = { ...DEFAULT_MESH_FACTS };
 
-const ns = (name: string, labels: Record<string, string> = {}): KubeObject => ({ apiVersion: "v1", kind: "Namespace", metadata: { name, labels } });
 const injectedNs = (name: string) => ns(name, { "istio-injection": "enabled" });
-const deployment = (namespace: string, name: string, labels: Record<string, string>, port = 8080): KubeObject => ({
-    apiVersion: "apps/v1",
-    kind: "Deployment",
-    metadata: { name, namespace },
-    spec: { template: { metadata: { labels }, spec: { containers: [{ name: "app", ports: [{ name: "http", containerPort: port }] }] } } },
-});
-const service = (namespace: string, name: string, selector: Record<string, string>, port = 80, targetPort: number | string = 8080, portName = "http"): KubeObject => ({
-    apiVersion: "v1",
-    kind: "Service",
-    metadata: { name, namespace },
-    spec: { selector, ports: [{ name: portName, port, targetPort }] },
-});
-const pa = (namespace: string, name: string, mode: string, extra: { selector?: Record<string, string>; created?: string; portLevelMtls?: Record<number, { mode: string }> } = {}): KubeObject => ({
-    apiVersion: "security.istio.io/v1",
-    kind: "PeerAuthentication",
-    metadata: { name, namespace, ...(extra.created ? { creationTimestamp: extra.created } : {}) },
-    spec: { mtls: { mode }, ...(extra.selector ? { selector: { matchLabels: extra.selector } } : {}), ...(extra.portLevelMtls ? { portLevelMtls: extra.portLevelMtls } : {}) },
-});
-const dr = (namespace: string, name: string, host: string, mode: string): KubeObject => ({
-    apiVersion: "networking.istio.io/v1",
-    kind: "DestinationRule",
-    metadata: { name, namespace },
-    spec: { host, trafficPolicy: { tls: { mode } } },
-});
 
 /** One app Service `shop/web:80` -> Deployment web (port 8080), plus `extra`. */
 function shop(extra: KubeObject[], opts: { injected?: boolean; mesh?: MeshFacts } = {}): PostureInput {
@@ -40,11 +16,7 @@ function shop(extra: KubeObject[], opts: { injected?: boolean; mesh?: MeshFacts 
     };
 }
 
-function only(input: PostureInput, id: string): PostureLink {
-    const links = computePosture(input).links.filter((l) => l.id === id);
-    assert.equal(links.length, 1, `one link ${id}`);
-    return links[0];
-}
+const only = onlyLink;
 
 const WEB = "mesh -> shop/web:80";
 

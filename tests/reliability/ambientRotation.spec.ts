@@ -9,25 +9,14 @@ import { strict as assert } from "node:assert";
 import { X509Certificate } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { CertificateAuthority, CertificateAuthorityArgs, DataPlaneMode, IstioMesh, RotationPhase, posture } from "../../sdk";
+import { CertificateAuthority, DataPlaneMode, IstioMesh, posture } from "../../sdk";
 import { ProgramResult, runProgram, valueOf } from "../harness";
+import { ROTATION_STEPS, RotationStep } from "../pki/rotationPhases";
 
 const CHART = "kubernetes:helm.sh/v4:Chart";
 
-/** One rotation step: the CA's arguments, the generations whose roots it trusts, and the one that signs. */
-interface Phase {
-    label: string;
-    ca: CertificateAuthorityArgs;
-    trusted: number[];
-    signing: number;
-}
-
-const PHASES: Phase[] = [
-    { label: "Stable g1", ca: { generation: 1 }, trusted: [1], signing: 1 },
-    { label: "TrustNew g2", ca: { generation: 2, previousGeneration: 1, rotationPhase: RotationPhase.TrustNew }, trusted: [1, 2], signing: 1 },
-    { label: "ServeNew g2", ca: { generation: 2, previousGeneration: 1, rotationPhase: RotationPhase.ServeNew }, trusted: [1, 2], signing: 2 },
-    { label: "Stable g2", ca: { generation: 2, rotationPhase: RotationPhase.Stable }, trusted: [2], signing: 2 },
-];
+type Phase = RotationStep;
+const PHASES = ROTATION_STEPS;
 
 const ambientMesh = (phase: Phase) => () => {
     const ca = new CertificateAuthority("mesh-ca", { commonName: "ambient mesh CA", intermediate: {}, ...phase.ca });

@@ -19,28 +19,16 @@ import "reflect-metadata";
 import { strict as assert } from "node:assert";
 import { X509Certificate } from "node:crypto";
 import * as x509 from "@peculiar/x509";
-import { CaRotationState, CertificateAuthority, CertificateAuthorityArgs, RotationPhase } from "../../sdk";
+import { CaRotationState, CertificateAuthority, RotationPhase } from "../../sdk";
 import { HandshakeResult, TlsEndpoint, WorkloadCertificate, WorkloadIssuer, mtlsHandshake, signWorkload, splitPem } from "../handshake/spiffe";
 import { assertRejected, runProgram, valueOf } from "../harness";
+import { ROTATION_STEPS } from "../pki/rotationPhases";
 
 const CA = "meshtls:index:CertificateAuthority";
 const TRUST_DOMAIN = "cluster.local";
 const NS = "shop";
 
-/** One rotation step: the CA's arguments, the generations whose roots it trusts, and the one that signs. */
-interface Phase {
-    label: string;
-    ca: CertificateAuthorityArgs;
-    trusted: number[];
-    signing: number;
-}
-
-const PHASES: Phase[] = [
-    { label: "Stable g1", ca: { generation: 1 }, trusted: [1], signing: 1 },
-    { label: "TrustNew g2", ca: { generation: 2, previousGeneration: 1, rotationPhase: RotationPhase.TrustNew }, trusted: [1, 2], signing: 1 },
-    { label: "ServeNew g2", ca: { generation: 2, previousGeneration: 1, rotationPhase: RotationPhase.ServeNew }, trusted: [1, 2], signing: 2 },
-    { label: "Stable g2", ca: { generation: 2, rotationPhase: RotationPhase.Stable }, trusted: [2], signing: 2 },
-];
+const PHASES = ROTATION_STEPS;
 
 /** What a phase hands its workloads: the issuer that signs and the roots they trust. */
 interface PhaseMaterial {
