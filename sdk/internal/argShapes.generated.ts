@@ -48,6 +48,51 @@ export const ARG_SHAPES: Record<string, { plain: readonly string[]; kinds: Recor
             "validityHours": "number"
         }
     },
+    "meshtls:index:FleetCertificateAuthority": {
+        "plain": [
+            "clusters",
+            "clusters[]",
+            "clusters[].intermediate",
+            "clusters[].name",
+            "clusters[].signedIntermediates",
+            "clusters[].signedIntermediates[]",
+            "externalRoots",
+            "externalRoots[]",
+            "generation",
+            "intermediate",
+            "previousGeneration",
+            "rotationPhase"
+        ],
+        "kinds": {
+            "clusterRotationStates": "object",
+            "clusters": "array",
+            "clusters[]": "object",
+            "clusters[].intermediate": "object",
+            "clusters[].intermediate.commonName": "string",
+            "clusters[].intermediate.earlyRenewalHours": "number",
+            "clusters[].intermediate.validityHours": "number",
+            "clusters[].name": "string",
+            "clusters[].signedIntermediates": "array",
+            "clusters[].signedIntermediates[]": "opaque",
+            "clusters[].trustDomain": "string",
+            "commonName": "string",
+            "earlyRenewalHours": "number",
+            "externalRoots": "array",
+            "externalRoots[]": "opaque",
+            "generation": "number",
+            "intermediate": "object",
+            "intermediate.commonName": "string",
+            "intermediate.earlyRenewalHours": "number",
+            "intermediate.validityHours": "number",
+            "keyAlgorithm": "enum",
+            "organization": "string",
+            "previousGeneration": "number",
+            "previousRotationState": "opaque",
+            "rotationPhase": "enum",
+            "trustDomain": "string",
+            "validityHours": "number"
+        }
+    },
     "meshtls:index:GlooMtls": {
         "plain": [
             "createNamespace",

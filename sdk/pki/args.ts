@@ -125,3 +125,130 @@ export interface CertificateAuthorityArgs {
      */
     previousRotationState?: pulumi.Input<CaRotationState>;
 }
+
+/**
+ * A root supplied from outside (an existing corporate root, e.g. from stack config secrets) for one
+ * generation of a FleetCertificateAuthority, instead of a generated one.
+ */
+export interface ExternalRootArgs {
+    /** The generation this root is (a generation the fleet uses in its current phase). */
+    generation: number;
+    /** PEM of the root certificate: one self-signed CA certificate, valid now. */
+    certPem: pulumi.Input<string>;
+    /**
+     * PEM private key of `certPem` (unencrypted PKCS#8, PKCS#1 or SEC1): meshtls then signs each cluster's
+     * intermediate with it, and the key is stored (as a secret) in Pulumi state. Omit it for an offline
+     * root: each cluster then supplies its intermediate, already signed, in `signedIntermediates`, and the
+     * root key never enters Pulumi state.
+     */
+    privateKeyPem?: pulumi.Input<string>;
+}
+
+/** A cluster's intermediate CA signed outside Pulumi by an offline root (ExternalRootArgs without a key). */
+export interface SignedIntermediateArgs {
+    /** The generation whose (offline) root signed it. */
+    generation: number;
+    /**
+     * PEM of the intermediate certificate, optionally followed by further intermediates up to (not
+     * including) the root. It must be a CA, valid now, chain to that generation's root and not outlive it.
+     */
+    certPem: pulumi.Input<string>;
+    /** PEM private key of the first certificate of `certPem` (unencrypted). Kept secret end to end. */
+    privateKeyPem: pulumi.Input<string>;
+}
+
+/** One cluster of a fleet: its own intermediate CA under the fleet's root, and its trust domain. */
+export interface FleetClusterArgs {
+    /**
+     * The cluster's name: a DNS label of at most 27 characters, unique in the fleet. It names the
+     * cluster's resources (`<ca>-<cluster>-g<generation>-intermediate`) and its entry in `issuers`.
+     */
+    name: string;
+    /**
+     * SPIFFE trust domain of the cluster's mesh. Clusters may share one or each have their own; where they
+     * differ, every cluster lists the others' as `trustDomainAliases` (the `clusters` output).
+     * @default the fleet's `trustDomain`
+     */
+    trustDomain?: pulumi.Input<string>;
+    /**
+     * The cluster's generated intermediate (each field falls back to the fleet's `intermediate`).
+     * @default common name "<cluster> intermediate", the fleet's intermediate validity
+     */
+    intermediate?: IntermediateCaArgs;
+    /**
+     * Intermediates signed outside Pulumi, one per generation whose root is offline (an `externalRoots`
+     * entry without `privateKeyPem`); only for those generations.
+     */
+    signedIntermediates?: SignedIntermediateArgs[];
+}
+
+/** Arguments of a FleetCertificateAuthority: one root, one intermediate per cluster, one rotation for the fleet. */
+export interface FleetCertificateAuthorityArgs {
+    /** The clusters, at least one. Each gets its own intermediate, signed by the root of every generation in use. */
+    clusters: FleetClusterArgs[];
+    /**
+     * SPIFFE trust domain of every cluster that does not set its own.
+     * @default "cluster.local"
+     */
+    trustDomain?: pulumi.Input<string>;
+    /**
+     * Common name of a generated root; ` g<generation> <random hex>` is appended. At most 40 characters.
+     * @default "meshtls root CA"
+     */
+    commonName?: pulumi.Input<string>;
+    /** Organization (O) of the generated CA subjects. */
+    organization?: pulumi.Input<string>;
+    /**
+     * Key algorithm of the generated keys (roots and intermediates).
+     * @default KeyAlgorithm.EcdsaP256
+     */
+    keyAlgorithm?: pulumi.Input<KeyAlgorithm>;
+    /**
+     * Validity of a generated root, in hours.
+     * @default 87600 (10 years)
+     */
+    validityHours?: pulumi.Input<number>;
+    /**
+     * Re-issue a generated root in place when this many hours remain; see CertificateAuthorityArgs
+     * (istiod ignores a root re-issued in place until restarted: rotate the generation instead).
+     * @default 0 (never re-issued in place)
+     */
+    earlyRenewalHours?: pulumi.Input<number>;
+    /**
+     * Settings of every cluster's generated intermediate, unless the cluster sets its own.
+     * @default validity 43800 hours (5 years), re-issued in its last 4380 hours
+     */
+    intermediate?: IntermediateCaArgs;
+    /**
+     * Roots supplied from outside, by generation; a generation without an entry gets a generated root.
+     * Moving from a generated root to a corporate one is a rotation to a new generation.
+     */
+    externalRoots?: ExternalRootArgs[];
+    /**
+     * The fleet's CA generation, a whole number from 1 to 1000000; raise it by one to start a rotation.
+     * @default 1
+     */
+    generation?: number;
+    /** The generation being rotated away from. Required in `TrustNew` and `ServeNew`; absent in `Stable`. */
+    previousGeneration?: number;
+    /**
+     * Where the fleet's rotation stands; every cluster follows it (one program), or stays within one step
+     * of it (one stack per cluster; see `clusterRotationStates`).
+     * @default RotationPhase.Stable
+     */
+    rotationPhase?: RotationPhase;
+    /**
+     * The rotation state of the last deployment (the `rotationState` output), to refuse a step that
+     * breaks trust, as CertificateAuthorityArgs.previousRotationState.
+     * @default no previous state: every step allowed (a first deploy)
+     */
+    previousRotationState?: pulumi.Input<CaRotationState>;
+    /**
+     * One stack per cluster: each cluster stack's last exported `rotationState`, by cluster name. The
+     * fleet refuses a step that would leave a cluster more than one step behind it (ServeNew before every
+     * cluster trusts the new root; Stable before every cluster serves from it). A cluster with no state
+     * yet does not block. Checked before registration when known, else inside an apply.
+     * @default no cluster states: the one-program fleet, where every cluster follows the CA
+     */
+    clusterRotationStates?: pulumi.Input<{ [cluster: string]: CaRotationState }>;
+}

@@ -1,6 +1,12 @@
 export { Certificate } from "./certificate";
 export type { CertificateArgs } from "./certificate";
 export { CertificateAuthority } from "./certificateAuthority";
+export { FleetCertificateAuthority } from "./fleetCertificateAuthority";
+export type { ExternalRootArgs, FleetCertificateAuthorityArgs, FleetClusterArgs, FleetClusterInfo, SignedIntermediateArgs } from "./fleetCertificateAuthority";
+export { DEFAULT_FLEET_TRUST_DOMAIN, FLEET_CERTIFICATE_AUTHORITY_TYPE, FLEET_CLUSTER_NAME_MAX, FLEET_INTERMEDIATE_COMMON_NAME_SUFFIX, fleetClusterIssuer, planFleetCertificateAuthority } from "./fleetPlan";
+export type { FleetCertificateAuthorityPlan, FleetClusterPlan, FleetGenerationExport, FleetGenerationPlan, FleetIntermediateExport, FleetIntermediatePlan, FleetIssuerExport, FleetRootSource, PlainIssuer } from "./fleetPlan";
+export { FleetRotationPosition, fleetPhaseProblem, fleetStepProblems, rotationPosition } from "./fleetRotation";
+export type { FleetClusterProblem } from "./fleetRotation";
 export type { CertificateAuthorityArgs, IntermediateCaArgs } from "./certificateAuthority";
 export { bundleFingerprints, certificateFacts, joinPem, pemCertificates } from "./fingerprint";
 export type { CertificateFacts } from "./fingerprint";

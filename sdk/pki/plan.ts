@@ -2,7 +2,7 @@
 // Every default is read from ./defaults once, here; the components only register what a plan says.
 import * as pulumi from "@pulumi/pulumi";
 import { ArgsValidator } from "../internal/validation";
-import type { CertificateArgs, CertificateAuthorityArgs } from "./args";
+import type { CertificateArgs, CertificateAuthorityArgs, IntermediateCaArgs } from "./args";
 import {
     CA_COMMON_NAME_MAX,
     CA_KEY_USAGES,
@@ -134,51 +134,12 @@ export function planCertificateAuthority(name: string, args: pulumi.Unwrap<Certi
     const v = new ArgsValidator(CERTIFICATE_AUTHORITY_TYPE, name);
     const generation = args.generation ?? DEFAULT_GENERATION;
     const phase = args.rotationPhase ?? DEFAULT_ROTATION_PHASE;
-    v.nonEmpty("commonName", args.commonName, CA_COMMON_NAME_MAX);
-    v.printable("commonName", args.commonName);
-    if (args.organization !== undefined) {
-        v.nonEmpty("organization", args.organization, ORGANIZATION_MAX);
-        v.printable("organization", args.organization);
-    }
-    v.enumValue("keyAlgorithm", args.keyAlgorithm, KeyAlgorithm);
-    v.validity("", args.validityHours, args.earlyRenewalHours, ROOT_DEFAULTS);
-    checkValidityCeiling(v, "validityHours", args.validityHours);
+    checkRootArgs(v, args);
     if (args.intermediate) {
-        v.nonEmpty("intermediate.commonName", args.intermediate.commonName, CA_COMMON_NAME_MAX);
-        v.printable("intermediate.commonName", args.intermediate.commonName);
-        v.validity("intermediate.", args.intermediate.validityHours, args.intermediate.earlyRenewalHours, INTERMEDIATE_DEFAULTS);
-        checkValidityCeiling(v, "intermediate.validityHours", args.intermediate.validityHours);
+        checkIntermediateArgs(v, "intermediate.", args.intermediate);
         checkIntermediateWithinRoot(v, args);
     }
-    let rotationOk = v.integer("generation", args.generation, 1) && v.integerRange("generation", args.generation, 1, MAX_GENERATION);
-    rotationOk = v.integer("previousGeneration", args.previousGeneration, 1) && v.integerRange("previousGeneration", args.previousGeneration, 1, MAX_GENERATION) && rotationOk;
-    const phaseOk = v.enumValue("rotationPhase", args.rotationPhase, RotationPhase);
-    rotationOk &&= phaseOk;
-    if (phaseOk && phase !== RotationPhase.Stable && args.previousGeneration === undefined) {
-        v.fail("previousGeneration", undefined, `it is required in rotationPhase ${phase}: the generation being rotated away from (e.g. ${Math.max(1, generation - 1)})`);
-        rotationOk = false;
-    }
-    if (phaseOk && phase === RotationPhase.Stable && args.previousGeneration !== undefined) {
-        v.fail(
-            "previousGeneration",
-            args.previousGeneration,
-            `it must be absent in rotationPhase Stable: removing it is what deletes generation ${args.previousGeneration}; to keep both roots trusted use TrustNew or ServeNew`,
-        );
-        rotationOk = false;
-    }
-    if (args.previousGeneration !== undefined && args.previousGeneration === generation) {
-        v.fail("previousGeneration", args.previousGeneration, `it must differ from generation (${generation})`);
-        rotationOk = false;
-    }
-    // The rotation guard, when the previous state is known now; an Output is checked by the component
-    // once it resolves (CertificateAuthority.rotationState).
-    const previous: unknown = args.previousRotationState;
-    if (rotationOk && previous !== undefined && isPlainValue(previous)) {
-        const problem = rotationGuardProblem(previous, caRotationState({ generation, previousGeneration: args.previousGeneration, rotationPhase: phase }));
-        if (problem !== undefined) {
-            v.fail(problem.field, problem.value, problem.accepted);
-        }
-    }
+    checkRotationArgs(v, args);
     v.throwIfInvalid();
 
     const keyAlgorithm = args.keyAlgorithm ?? DEFAULT_KEY_ALGORITHM;
@@ -225,8 +186,76 @@ export function planCertificateAuthority(name: string, args: pulumi.Unwrap<Certi
     };
 }
 
+/** Checks a CA's root arguments (generated root): names, key algorithm, validity. */
+export function checkRootArgs(v: ArgsValidator, args: Pick<pulumi.Unwrap<CertificateAuthorityArgs>, "commonName" | "organization" | "keyAlgorithm" | "validityHours" | "earlyRenewalHours">): void {
+    v.nonEmpty("commonName", args.commonName, CA_COMMON_NAME_MAX);
+    v.printable("commonName", args.commonName);
+    if (args.organization !== undefined) {
+        v.nonEmpty("organization", args.organization, ORGANIZATION_MAX);
+        v.printable("organization", args.organization);
+    }
+    v.enumValue("keyAlgorithm", args.keyAlgorithm, KeyAlgorithm);
+    v.validity("", args.validityHours, args.earlyRenewalHours, ROOT_DEFAULTS);
+    checkValidityCeiling(v, "validityHours", args.validityHours);
+}
+
+/** Checks an intermediate's arguments; `prefix` is its argument path with a trailing dot, e.g. `intermediate.`. */
+export function checkIntermediateArgs(v: ArgsValidator, prefix: string, im: pulumi.Unwrap<IntermediateCaArgs>): void {
+    v.nonEmpty(`${prefix}commonName`, im.commonName, CA_COMMON_NAME_MAX);
+    v.printable(`${prefix}commonName`, im.commonName);
+    v.validity(prefix, im.validityHours, im.earlyRenewalHours, INTERMEDIATE_DEFAULTS);
+    checkValidityCeiling(v, `${prefix}validityHours`, im.validityHours);
+}
+
+/**
+ * Checks the rotation arguments (`generation`, `previousGeneration`, `rotationPhase`) and, when the previous
+ * state is known now, the rotation guard; an Output previous state is the component's to check once it
+ * resolves. Returns the requested state when the arguments are valid.
+ */
+export function checkRotationArgs(
+    v: ArgsValidator,
+    args: Pick<pulumi.Unwrap<CertificateAuthorityArgs>, "generation" | "previousGeneration" | "rotationPhase" | "previousRotationState">,
+): CaRotationState | undefined {
+    const generation = args.generation ?? DEFAULT_GENERATION;
+    const phase = args.rotationPhase ?? DEFAULT_ROTATION_PHASE;
+    let rotationOk = v.integer("generation", args.generation, 1) && v.integerRange("generation", args.generation, 1, MAX_GENERATION);
+    rotationOk = v.integer("previousGeneration", args.previousGeneration, 1) && v.integerRange("previousGeneration", args.previousGeneration, 1, MAX_GENERATION) && rotationOk;
+    const phaseOk = v.enumValue("rotationPhase", args.rotationPhase, RotationPhase);
+    rotationOk &&= phaseOk;
+    if (phaseOk && phase !== RotationPhase.Stable && args.previousGeneration === undefined) {
+        v.fail("previousGeneration", undefined, `it is required in rotationPhase ${phase}: the generation being rotated away from (e.g. ${Math.max(1, generation - 1)})`);
+        rotationOk = false;
+    }
+    if (phaseOk && phase === RotationPhase.Stable && args.previousGeneration !== undefined) {
+        v.fail(
+            "previousGeneration",
+            args.previousGeneration,
+            `it must be absent in rotationPhase Stable: removing it is what deletes generation ${args.previousGeneration}; to keep both roots trusted use TrustNew or ServeNew`,
+        );
+        rotationOk = false;
+    }
+    if (args.previousGeneration !== undefined && args.previousGeneration === generation) {
+        v.fail("previousGeneration", args.previousGeneration, `it must differ from generation (${generation})`);
+        rotationOk = false;
+    }
+    if (!rotationOk) {
+        return undefined;
+    }
+    const requested = caRotationState({ generation, previousGeneration: args.previousGeneration, rotationPhase: phase });
+    // The rotation guard, when the previous state is known now; an Output is checked by the component
+    // once it resolves (rotationState output).
+    const previous: unknown = args.previousRotationState;
+    if (previous !== undefined && isPlainValue(previous)) {
+        const problem = rotationGuardProblem(previous, requested);
+        if (problem !== undefined) {
+            v.fail(problem.field, problem.value, problem.accepted);
+        }
+    }
+    return requested;
+}
+
 /** Whether a value is known now: not an Output (nor a Promise) still to resolve. */
-function isPlainValue(value: unknown): boolean {
+export function isPlainValue(value: unknown): boolean {
     return !pulumi.Output.isInstance(value) && !(value instanceof Promise);
 }
 

@@ -10,7 +10,7 @@ import * as sdk from "../../sdk";
 export const ROOT = path.join(__dirname, "..", "..");
 
 /** Every public component, in the order the docs list them. */
-export const COMPONENTS = [sdk.CertificateAuthority, sdk.Certificate, sdk.IstioMesh, sdk.MtlsPolicy, sdk.SidecarInjection, sdk.NamespaceEnrollment, sdk.KuadrantMtls, sdk.GlooMtls, sdk.KgatewayMtls, sdk.KyvernoAuthz, sdk.MtlsPlatform];
+export const COMPONENTS = [sdk.CertificateAuthority, sdk.FleetCertificateAuthority, sdk.Certificate, sdk.IstioMesh, sdk.MtlsPolicy, sdk.SidecarInjection, sdk.NamespaceEnrollment, sdk.KuadrantMtls, sdk.GlooMtls, sdk.KgatewayMtls, sdk.KyvernoAuthz, sdk.MtlsPlatform];
 
 /** A property in the analyzer's schema. */
 export interface SchemaProperty {

@@ -11,8 +11,12 @@ export interface ArgShape {
     kinds: Record<string, string>;
 }
 
-/** Types that arguments pass through untouched: plans only check their presence (IssuerMaterial), or the component checks an Output itself (CaRotationState, the rotation guard). */
-const OPAQUE = new Set(["IssuerMaterial", "CaRotationState"]);
+/**
+ * Types that arguments pass through untouched: plans only check their presence (IssuerMaterial), or check
+ * a known value and leave an Output to the component (CaRotationState, the rotation guard; supplied CA
+ * material, so a secret key does not make every planned value secret).
+ */
+const OPAQUE = new Set(["IssuerMaterial", "CaRotationState", "ExternalRootArgs", "SignedIntermediateArgs"]);
 
 /** Every component's argument shape, by type token, keys sorted. */
 export function generateArgShapes(pkg: PackageSchema): Record<string, ArgShape> {
