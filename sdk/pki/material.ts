@@ -29,6 +29,7 @@
 // P-521 CA would silently hand out P-256 keys). Hence EC P-256/P-384 and RSA >= 2048 only.
 // Pure: no Pulumi, no I/O.
 import { type KeyObject, X509Certificate, createPrivateKey, createPublicKey } from "node:crypto";
+import { certificateFacts } from "./fingerprint";
 
 /** One problem with supplied material, in ArgsValidator.fail terms. */
 export interface MaterialProblem {
@@ -95,6 +96,11 @@ function iso(d: Date): string {
 /** The subject of a certificate on one line (node prints one attribute per line). */
 function oneLineSubject(cert: X509Certificate): string {
     return cert.subject.split("\n").filter((s) => s !== "").join(", ");
+}
+
+/** SHA-256 fingerprint, computed in its one home (fingerprint.ts) so every fingerprint meshtls shows matches. */
+function fingerprint(cert: X509Certificate): string {
+    return certificateFacts(cert.toString()).fingerprintSha256;
 }
 
 function notBefore(cert: X509Certificate): Date {
@@ -260,17 +266,17 @@ export function externalRootProblems(field: string, certPem: string, privateKeyP
         if (root.issuer !== root.subject) {
             problems.push({ field: certField, value: shown, accepted: `it is not self-signed: its issuer is ${root.issuer.split("\n").filter((s) => s !== "").join(", ")}; expected a root CA certificate whose issuer is its subject` });
         } else if (!root.verify(root.publicKey)) {
-            problems.push({ field: certField, value: `${shown} (SHA-256 ${root.fingerprint256})`, accepted: "it is not self-signed: its signature does not verify with its own public key; expected a root CA certificate signed by its own key" });
+            problems.push({ field: certField, value: `${shown} (SHA-256 ${fingerprint(root)})`, accepted: "it is not self-signed: its signature does not verify with its own public key; expected a root CA certificate signed by its own key" });
         } else if (root.ca && !root.checkIssued(root)) {
             // Names and signature agree, so OpenSSL's X509_check_issued objects to the key identifiers.
-            problems.push({ field: certField, value: `${shown} (SHA-256 ${root.fingerprint256})`, accepted: "it is not self-issued: its authority key identifier does not match its subject key identifier; expected a root CA certificate" });
+            problems.push({ field: certField, value: `${shown} (SHA-256 ${fingerprint(root)})`, accepted: "it is not self-issued: its authority key identifier does not match its subject key identifier; expected a root CA certificate" });
         }
     }
     if (privateKeyPem !== undefined) {
         const key = readPrivateKey(keyField, privateKeyPem, certField);
         problems.push(...key.problems);
         if (key.key !== undefined && root !== undefined && !keyMatches(key.key, root)) {
-            problems.push({ field: keyField, value: KEY_VALUE, accepted: `it is not the key of ${certField} (${oneLineSubject(root)}, SHA-256 ${root.fingerprint256}): their public keys differ` });
+            problems.push({ field: keyField, value: KEY_VALUE, accepted: `it is not the key of ${certField} (${oneLineSubject(root)}, SHA-256 ${fingerprint(root)}): their public keys differ` });
         }
     }
     return problems;
@@ -300,8 +306,8 @@ export function signedIntermediateProblems(field: string, certPem: string, priva
     const count = chain.length;
     chain.forEach((cert, i) => {
         const shown = describe(cert, i, count);
-        if (root !== undefined && cert.fingerprint256 === root.fingerprint256) {
-            problems.push({ field: certField, value: `${shown} (SHA-256 ${cert.fingerprint256})`, accepted: "it is the root itself; list only the intermediates up to (not including) the root, which meshtls appends" });
+        if (root !== undefined && fingerprint(cert) === fingerprint(root)) {
+            problems.push({ field: certField, value: `${shown} (SHA-256 ${fingerprint(cert)})`, accepted: "it is the root itself; list only the intermediates up to (not including) the root, which meshtls appends" });
             return;
         }
         problems.push(...caCertificateProblems(certField, cert, shown, now));
@@ -319,7 +325,7 @@ export function signedIntermediateProblems(field: string, certPem: string, priva
         if (!cert.checkIssued(issuer) || !cert.verify(issuer.publicKey)) {
             const by = i + 1 < count
                 ? `the next certificate, ${describe(issuer, i + 1, count)}`
-                : `the root, ${oneLineSubject(issuer)} (SHA-256 ${issuer.fingerprint256})`;
+                : `the root, ${oneLineSubject(issuer)} (SHA-256 ${fingerprint(issuer)})`;
             problems.push({
                 field: certField,
                 value: shown,
@@ -330,7 +336,7 @@ export function signedIntermediateProblems(field: string, certPem: string, priva
     const key = readPrivateKey(keyField, privateKeyPem, certField);
     problems.push(...key.problems);
     if (key.key !== undefined && count > 0 && !keyMatches(key.key, chain[0])) {
-        problems.push({ field: keyField, value: KEY_VALUE, accepted: `it is not the key of the first certificate of ${certField} (${oneLineSubject(chain[0])}, SHA-256 ${chain[0].fingerprint256}): their public keys differ` });
+        problems.push({ field: keyField, value: KEY_VALUE, accepted: `it is not the key of the first certificate of ${certField} (${oneLineSubject(chain[0])}, SHA-256 ${fingerprint(chain[0])}): their public keys differ` });
     }
     return problems;
 }
@@ -341,7 +347,7 @@ export function caCertificateSummary(certPem: string): CaCertificateSummary | un
     if (cert === undefined) {
         return undefined;
     }
-    return { subject: oneLineSubject(cert), notBefore: notBefore(cert), notAfter: notAfter(cert), fingerprintSha256: cert.fingerprint256 };
+    return { subject: oneLineSubject(cert), notBefore: notBefore(cert), notAfter: notAfter(cert), fingerprintSha256: fingerprint(cert) };
 }
 
 /**
