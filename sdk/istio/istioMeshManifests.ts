@@ -21,7 +21,7 @@ export interface IstioNamespaceObject {
     /** The Pulumi resource name. */
     resourceName: string;
     /** Arguments of the `kubernetes:core/v1:Namespace`. */
-    args: { metadata: { name: string } };
+    args: { metadata: { name: string; labels?: Record<string, string> } };
 }
 
 /** Everything an IstioMesh registers, apart from the plug-in CA's Secret. */
@@ -72,8 +72,23 @@ export function computeIstiodValues(plan: IstioMeshPlan): Record<string, unknown
         meshConfig.extensionProviders = plan.extensionProviders;
     }
     const global: Record<string, unknown> = {};
+    if (plan.trustDomainAliases !== undefined) {
+        // Read into MeshConfig.trust_domain_aliases (istio/api 1.30.3 mesh/v1alpha1/config.proto), used by
+        // peer SAN matching and AuthorizationPolicy principals (pilot/pkg/security/trustdomain/bundle.go).
+        meshConfig.trustDomainAliases = plan.trustDomainAliases;
+    }
     if (plan.meshId !== undefined) {
         global.meshID = plan.meshId;
+    }
+    // istio 1.30.3 istio-discovery: templates/deployment.yaml CLUSTER_ID from global.multiCluster.clusterName;
+    // files/injection-template.yaml, gateway-injection-template.yaml (gateway chart pods are injected with
+    // it, so that chart needs neither key), waypoint.yaml and kube-gateway.yaml read clusterName and network
+    // into ISTIO_META_CLUSTER_ID / ISTIO_META_NETWORK.
+    if (plan.clusterName !== undefined) {
+        global.multiCluster = { clusterName: plan.clusterName };
+    }
+    if (plan.network !== undefined) {
+        global.network = plan.network;
     }
     if (plan.namespace !== DEFAULT_ISTIO_NAMESPACE) {
         global.istioNamespace = plan.namespace;
@@ -127,6 +142,14 @@ export function computeZtunnelValues(plan: IstioMeshPlan): Record<string, unknow
     if (plan.revision) {
         values.revision = plan.revision;
     }
+    // istio 1.30.3 ztunnel templates/daemonset.yaml: NETWORK from `network`, ISTIO_META_CLUSTER_ID from
+    // `multiCluster.clusterName` (default "Kubernetes"); they must match istiod's.
+    if (plan.clusterName !== undefined) {
+        values.multiCluster = { clusterName: plan.clusterName };
+    }
+    if (plan.network !== undefined) {
+        values.network = plan.network;
+    }
     return values;
 }
 
@@ -161,10 +184,13 @@ export function istioMeshManifests(plan: IstioMeshPlan): IstioMeshManifests {
         resourceName: `${plan.name}-${suffix}`,
         install: { mode: plan.helmMode, chart: chartName, version: plan.version, repo: plan.chartRepository, releaseName, namespace, values, retainCrds },
     });
-    const namespace = (resourceName: string, name: string): IstioNamespaceObject => ({ resourceName, args: { metadata: { name } } });
+    const namespace = (resourceName: string, name: string, labels?: Record<string, string>): IstioNamespaceObject => ({ resourceName, args: { metadata: { name, ...(labels ? { labels } : {}) } } });
+    // istiod takes its own network from this label on its namespace (istio 1.30.3
+    // pilot/pkg/serviceregistry/kube/controller/network.go setNetworkFromNamespace).
+    const networkLabel = plan.network !== undefined ? { "topology.istio.io/network": plan.network } : undefined;
     const gw = plan.gateway;
     return {
-        ...(plan.createNamespace ? { namespace: namespace(`${plan.name}-namespace`, plan.namespace) } : {}),
+        ...(plan.createNamespace ? { namespace: namespace(`${plan.name}-namespace`, plan.namespace, networkLabel) } : {}),
         base: chart("base", "base", "istio-base", plan.namespace, istioBaseValues(plan), true),
         ...(plan.cni ? { cni: chart("cni", "cni", "istio-cni", plan.namespace, istioCniValues(plan)) } : {}),
         // The release is named like istiod's Service: `istiod`, or `istiod-<revision>`.

@@ -5,7 +5,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { checkReservedValues, checkValuesOverride, compact, HelmMode, parseValuesYaml, ReservedValue, SetValue, valueAt } from "../internal/chartValues";
 import { compareVersions, goBool } from "../internal/values";
 import { ambientPolicyProblems, istiodDiscoveryAddress } from "../posture";
-import { ArgsValidator, isDnsLabel, isDnsName } from "../internal/validation";
+import { ArgsValidator, isDnsLabel, isDnsName, isLabelValue } from "../internal/validation";
 import type { IssuerMaterial } from "../pki";
 import {
     AMBIENT_PROFILE,
@@ -123,6 +123,33 @@ export interface IstioInstallSettings {
     /** Mesh ID (`global.meshID`); Istio uses the trust domain when unset. */
     meshId?: pulumi.Input<string>;
     /**
+     * Other trust domains treated as this one (`meshConfig.trustDomainAliases`): istiod accepts
+     * `spiffe://<alias>/ns/<ns>/sa/<sa>` wherever it accepts `spiffe://<trustDomain>/...` (peer SAN
+     * matching, AuthorizationPolicy principals). For a multi-primary fleet sharing one root whose clusters
+     * have different trust domains: list the other clusters' trust domains. Each is a DNS-1123 name,
+     * unique, and not the trust domain itself. An empty list is the same as none.
+     * @default [] (no aliases; the chart's meshConfig is left alone)
+     */
+    trustDomainAliases?: pulumi.Input<string[]>;
+    /**
+     * This cluster's name in a multi-cluster mesh (`global.multiCluster.clusterName`): istiod's
+     * `CLUSTER_ID`, the `ISTIO_META_CLUSTER_ID` of injected sidecars and gateways, and in ambient the
+     * ztunnel chart's `multiCluster.clusterName`. Each cluster of a fleet needs its own, matching the name
+     * its remote secrets use. A Kubernetes label value (istiod labels proxies `topology.istio.io/cluster`
+     * with it): letters, digits, '-', '_' and '.', at most 63 characters.
+     * @default unset: the charts use "Kubernetes"
+     */
+    clusterName?: pulumi.Input<string>;
+    /**
+     * This cluster's network in a multi-network mesh (`global.network`): the `ISTIO_META_NETWORK` of
+     * injected sidecars and gateways, the ztunnel chart's `network` in ambient, and the
+     * `topology.istio.io/network` label of the control-plane namespace meshtls creates (istiod reads its
+     * own network from that label; label it yourself with `createNamespace: false`). A Kubernetes label
+     * value: letters, digits, '-', '_' and '.', at most 63 characters.
+     * @default unset: one flat network
+     */
+    network?: pulumi.Input<string>;
+    /**
      * Start application containers only once the sidecar is ready
      * (`meshConfig.defaultConfig.holdApplicationUntilProxyStarts`), so they never send plain text early.
      * @default true
@@ -185,6 +212,9 @@ export function istioInstallSettings(s: pulumi.Unwrap<IstioInstallSettings>): pu
         helmMode: s.helmMode,
         trustDomain: s.trustDomain,
         meshId: s.meshId,
+        trustDomainAliases: s.trustDomainAliases,
+        clusterName: s.clusterName,
+        network: s.network,
         holdApplicationUntilProxyStarts: s.holdApplicationUntilProxyStarts,
         rewriteAppHTTPProbe: s.rewriteAppHTTPProbe,
         mtlsMode: s.mtlsMode,
@@ -249,6 +279,12 @@ export interface IstioMeshPlan {
     trustDomain: string;
     /** Mesh ID (`global.meshID`), when set. */
     meshId?: string;
+    /** `meshConfig.trustDomainAliases`, when any are given (never empty). */
+    trustDomainAliases?: string[];
+    /** `global.multiCluster.clusterName` (and ztunnel's `multiCluster.clusterName`), when set. */
+    clusterName?: string;
+    /** `global.network` (ztunnel's `network`, the control-plane namespace's `topology.istio.io/network`), when set. */
+    network?: string;
     /** `meshConfig.defaultConfig.holdApplicationUntilProxyStarts`. */
     holdApplicationUntilProxyStarts: boolean;
     /** `sidecarInjectorWebhook.rewriteAppHTTPProbe`. */
@@ -317,6 +353,42 @@ function validateExtensionProviders(v: ArgsValidator, providers: pulumi.Unwrap<E
     });
 }
 
+const LABEL_VALUE = "letters, digits, '-', '_' and '.', starting and ending with a letter or digit, at most 63 characters";
+
+/**
+ * The multi-cluster settings, checked as istio 1.30.3 reads them:
+ * - trustDomainAliases: each as pkg/config/validation/agent/validation.go `ValidateTrustDomain` (DNS-1123
+ *   labels; meshtls's trustDomain check, which also refuses the trailing dot), unique (pkg/config/mesh/mesh.go
+ *   dedupes them silently, so a duplicate is a typo), and not the trust domain (an alias of itself is a no-op
+ *   that hides a wrong trustDomain).
+ * - clusterName: istiod labels proxies `topology.istio.io/cluster: <clusterName>`
+ *   (pilot/pkg/serviceregistry/util/label/label.go), so a label value; empty means the chart default.
+ * - network: a label value, as the `topology.istio.io/network` label carries it (pilot/pkg/serviceregistry/kube/controller/network.go).
+ */
+function validateMultiCluster(v: ArgsValidator, args: pulumi.Unwrap<IstioMeshArgs>): void {
+    const aliases: unknown = args.trustDomainAliases;
+    if (aliases !== undefined && v.check(Array.isArray(aliases), "trustDomainAliases", aliases, "expected a list of trust domains, e.g. [\"cluster-b.example.com\"]")) {
+        const trustDomain = args.trustDomain ?? DEFAULT_TRUST_DOMAIN;
+        const seen = new Set<string>();
+        (aliases as unknown[]).forEach((alias, i) => {
+            const field = `trustDomainAliases[${i}]`;
+            if (!v.check(typeof alias === "string" && isDnsName(alias, false), field, alias, "expected a trust domain: a DNS-1123 name (lower-case letters, digits, '-' and '.'), at most 253 characters")) {
+                return;
+            }
+            const text = alias as string;
+            v.check(text !== trustDomain, field, text, `it is the trust domain itself (trustDomain: ${trustDomain}); list only the other clusters' trust domains`);
+            v.check(!seen.has(text), field, text, "trust domain aliases must be unique");
+            seen.add(text);
+        });
+    }
+    for (const field of ["clusterName", "network"] as const) {
+        const value: unknown = args[field];
+        if (value !== undefined) {
+            v.check(typeof value === "string" && value !== "" && isLabelValue(value), field, value, `expected a non-empty Kubernetes label value: ${LABEL_VALUE} (remove it for the charts' default)`);
+        }
+    }
+}
+
 /**
  * Validates IstioMesh arguments and resolves every default. Throws one `pulumi.ResourceError` naming
  * each bad field, its value and what is accepted. Only whether `pluginCa` is set matters here.
@@ -335,6 +407,7 @@ export function planIstioMesh(name: string, args: pulumi.Unwrap<IstioMeshArgs>):
     if (args.meshId !== undefined) {
         v.nonEmpty("meshId", args.meshId, 63);
     }
+    validateMultiCluster(v, args);
     v.chartRepository("chartRepository", args.chartRepository);
     if (args.gateway) {
         v.dnsLabel("gateway.name", args.gateway.name);
@@ -374,6 +447,9 @@ export function planIstioMesh(name: string, args: pulumi.Unwrap<IstioMeshArgs>):
         helmMode: args.helmMode ?? DEFAULT_HELM_MODE,
         trustDomain: args.trustDomain ?? DEFAULT_TRUST_DOMAIN,
         ...(args.meshId !== undefined ? { meshId: args.meshId } : {}),
+        ...(args.trustDomainAliases !== undefined && args.trustDomainAliases.length > 0 ? { trustDomainAliases: [...args.trustDomainAliases] } : {}),
+        ...(args.clusterName !== undefined ? { clusterName: args.clusterName } : {}),
+        ...(args.network !== undefined ? { network: args.network } : {}),
         holdApplicationUntilProxyStarts: args.holdApplicationUntilProxyStarts ?? DEFAULT_HOLD_APPLICATION_UNTIL_PROXY_STARTS,
         rewriteAppHTTPProbe: args.rewriteAppHTTPProbe ?? DEFAULT_REWRITE_APP_HTTP_PROBE,
         mtlsMode: args.mtlsMode ?? DEFAULT_MTLS_MODE,
@@ -495,6 +571,15 @@ export function istiodSetValues(plan: IstioMeshPlan): SetValue[] {
     if (plan.meshId !== undefined) {
         set.push({ path: "global.meshID", value: plan.meshId, guard: "set meshId instead" });
     }
+    if (plan.trustDomainAliases !== undefined) {
+        set.push({ path: "meshConfig.trustDomainAliases", value: plan.trustDomainAliases, guard: "a list replaces the aliases given in trustDomainAliases; list every alias there instead" });
+    }
+    if (plan.clusterName !== undefined) {
+        set.push({ path: "global.multiCluster.clusterName", value: plan.clusterName, guard: CLUSTER_NAME });
+    }
+    if (plan.network !== undefined) {
+        set.push({ path: "global.network", value: plan.network, guard: NETWORK });
+    }
     if (plan.namespace !== DEFAULT_ISTIO_NAMESPACE) {
         set.push({ path: "global.istioNamespace", value: plan.namespace, guard: SET_NAMESPACE });
     }
@@ -511,6 +596,8 @@ export function istiodSetValues(plan: IstioMeshPlan): SetValue[] {
     return set;
 }
 
+const CLUSTER_NAME = "istiod, its proxies and ztunnel must agree on the cluster's name; set clusterName instead (it sets every chart)";
+const NETWORK = "proxies, ztunnel and the control-plane namespace's topology.istio.io/network label must agree on the network; set network instead (it sets every place)";
 const AMBIENT_SET = "dataPlaneMode: Ambient installs istiod and cni with the ambient profile; set dataPlaneMode instead";
 const ZTUNNEL_NAME = "istiod trusts only the ztunnel ServiceAccount meshtls installs; set ambient.ztunnelName instead (it sets both sides)";
 
@@ -527,6 +614,12 @@ export function ztunnelSetValues(plan: IstioMeshPlan): SetValue[] {
     }
     if (plan.revision) {
         set.push({ path: "revision", value: plan.revision, guard: `ztunnel takes its certificates and configuration from this revision's istiod; ${SET_REVISION}` });
+    }
+    if (plan.clusterName !== undefined) {
+        set.push({ path: "multiCluster.clusterName", value: plan.clusterName, guard: CLUSTER_NAME });
+    }
+    if (plan.network !== undefined) {
+        set.push({ path: "network", value: plan.network, guard: NETWORK });
     }
     return set;
 }

@@ -46,7 +46,7 @@ export function istioPostureInput(plan: IstioMeshPlan): Required<Pick<PostureInp
     const objects: KubeObject[] = [];
     for (const ns of [m.namespace, m.gatewayNamespace]) {
         if (ns !== undefined) {
-            objects.push({ apiVersion: "v1", kind: "Namespace", metadata: { name: ns.args.metadata.name } });
+            objects.push({ apiVersion: "v1", kind: "Namespace", metadata: { ...ns.args.metadata } });
         }
     }
     objects.push(...mtlsPolicyObjects(planMtlsPolicy(m.meshPolicy.resourceName, m.meshPolicy.args)).map((o) => o.object as unknown as KubeObject));

@@ -112,6 +112,18 @@ export const STACK_CONFIG_SCHEMA: Record<string, Record<string, unknown>> = {
             "meshId": {
                 "type": "string"
             },
+            "trustDomainAliases": {
+                "type": "array",
+                "items": {
+                    "type": "string"
+                }
+            },
+            "clusterName": {
+                "type": "string"
+            },
+            "network": {
+                "type": "string"
+            },
             "holdApplicationUntilProxyStarts": {
                 "type": "boolean"
             },
