@@ -93,7 +93,7 @@ export const RULES: Rule[] = [
     },
     { what: "the version comparison", home: ["internal/values.ts", "gloo/plan.ts", "istio/istioMeshPlan.ts", "posture/rules/kuadrantOperatorMtls.ts"], matches: (t) => t.kind === ts.SyntaxKind.Identifier && t.text === "compareVersions" && t.next === "(" },
     // testing/tls.ts (meshtls/testing) is the mock tls provider: it parses the CA certificate it signs with.
-    { what: "certificate parsing (fingerprints)", home: ["pki/fingerprint.ts", "testing/tls.ts"], matches: (t) => t.kind === ts.SyntaxKind.Identifier && (t.text === "X509Certificate" || t.text === "fingerprint256") },
+    { what: "certificate parsing (fingerprints)", home: ["pki/fingerprint.ts", "pki/material.ts", "testing/tls.ts"], matches: (t) => t.kind === ts.SyntaxKind.Identifier && (t.text === "X509Certificate" || t.text === "fingerprint256") },
     {
         what: "building an ext_authz gRPC provider",
         home: "authz/provider.ts",

@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as YAML from "yaml";
 import { planMtlsPlatform, platformManifests, platformPostureInput, platformTrust, readPlatformConfig } from "../platform";
+import type { MtlsPlatformPlan } from "../platform";
 import { computePosture, formatPosture, LINK_STATES, postureDiagram } from "../posture";
 import { EXIT_OK, EXIT_USAGE, UsageError } from "./posture";
 import type { CliIo } from "./posture";
@@ -19,6 +20,24 @@ export function planFiles(stackFileText: string, name = "meshtls"): { files: Pla
     const doc = YAML.parse(stackFileText) as { config?: Record<string, unknown> } | null;
     const config = Object.fromEntries(Object.entries(doc?.config ?? {}).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
     const plan = planMtlsPlatform(name, readPlatformConfig(config).platform);
+    if (plan.fleet === undefined) {
+        return clusterPlanFiles(plan);
+    }
+    // A fleet in one program: every cluster's plan in its own folder, and one summary block per cluster.
+    const files: PlanFiles = {};
+    const summaries: string[] = [];
+    for (const c of plan.fleet.clusters) {
+        const one = clusterPlanFiles(c.plan);
+        for (const [file, text] of Object.entries(one.files)) {
+            files[`${c.name}/${file}`] = text;
+        }
+        summaries.push(`cluster ${c.name} (${c.renderDirectory !== undefined ? `renders to ${c.renderDirectory}` : `context ${c.kubeconfigContext ?? ""}`}):\n${one.summary.replace(/^/gm, "  ")}`);
+    }
+    return { files, summary: [`fleet CA: ${plan.fleet.ca.name}, ${plan.fleet.clusters.length} clusters, ${plan.fleet.ca.plan.rotationState.rotationPhase} at generation ${plan.fleet.ca.plan.rotationState.generation}`, ...summaries].join("\n") };
+}
+
+/** One cluster's plan files and summary. */
+function clusterPlanFiles(plan: MtlsPlatformPlan): { files: PlanFiles; summary: string } {
     const m = platformManifests(plan);
     const posture = computePosture(platformPostureInput(plan));
     const header = (what: string) => `# ${what}, planned by meshtls from the stack file (no cluster). Key material: placeholders.\n`;
@@ -74,8 +93,8 @@ export function runPlan(argv: string[], io: CliIo): number {
         io.stderr(`meshtls plan: ${stackFile}: ${e instanceof Error ? e.message : String(e)}\n`);
         return EXIT_USAGE;
     }
-    fs.mkdirSync(out, { recursive: true });
     for (const [file, text] of Object.entries(result.files)) {
+        fs.mkdirSync(path.dirname(path.join(out, file)), { recursive: true });
         fs.writeFileSync(path.join(out, file), text);
     }
     io.stdout(`meshtls plan: ${stackFile} -> ${out}/ (${Object.keys(result.files).join(", ")})\n${result.summary}\n`);

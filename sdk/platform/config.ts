@@ -47,9 +47,26 @@ export interface PlatformStackConfig {
      * @default false
      */
     skipRotationGuard: boolean;
-    /** The platform: `meshtls:ca`, `istio`, `kuadrant`, `gloo`, `authz`, `policies`, `helmMode`. */
+    /**
+     * `meshtls:fleetCaStack`: this stack is one cluster of a fleet whose CA is another stack (the
+     * stack-per-cluster layout): `stack` is that CA stack's fully qualified name, `cluster` this cluster's
+     * name in it. The root program reads the CA stack's `material` output through a StackReference.
+     */
+    fleetCaStack?: FleetCaStackConfig;
+    /** The platform: `meshtls:ca`, `istio`, `clusters`, `kuadrant`, `gloo`, `authz`, `policies`, `helmMode`. */
     platform: pulumi.Unwrap<MtlsPlatformArgs>;
 }
+
+/** `meshtls:fleetCaStack`: where a cluster stack's fleet CA is. */
+export interface FleetCaStackConfig {
+    /** The fleet CA stack, `<org>/<project>/<stack>`. */
+    stack: string;
+    /** This cluster's name in the fleet CA. */
+    cluster: string;
+}
+
+/** Stands in for the fleet CA stack's material while the config is checked (the plan only needs it present). */
+const FLEET_MATERIAL_PLACEHOLDER = Object.freeze({}) as NonNullable<pulumi.Unwrap<MtlsPlatformArgs>["fleetIssuer"]>["material"];
 
 type Schema = Record<string, unknown>;
 
@@ -171,7 +188,34 @@ export function readPlatformConfig(all: Record<string, string>, namespace = "mes
         authz: raw.authz as pulumi.Unwrap<MtlsPlatformArgs>["authz"],
         policies: raw.policies as pulumi.Unwrap<MtlsPlatformArgs>["policies"],
         helmMode: raw.helmMode as HelmMode | undefined,
+        clusters: raw.clusters as pulumi.Unwrap<MtlsPlatformArgs>["clusters"],
     };
+    const fleetCaStack = raw.fleetCaStack as FleetCaStackConfig | undefined;
+    if (fleetCaStack !== undefined) {
+        if (typeof fleetCaStack.stack === "string" && fleetCaStack.stack.split("/").length !== 3) {
+            problems.push(`${namespace}:fleetCaStack.stack: got ${JSON.stringify(fleetCaStack.stack)}; expected the fleet CA stack's fully qualified name, <org>/<project>/<stack>`);
+        }
+        platform.fleetIssuer = { cluster: fleetCaStack.cluster, material: FLEET_MATERIAL_PLACEHOLDER };
+    }
+    // A fleet in one program: each cluster renders to its own directory under renderDirectory, or applies
+    // with its own kubeconfig context.
+    (platform.clusters ?? []).forEach((c, i) => {
+        if (typeof c !== "object" || (c as unknown) === null) {
+            return;
+        }
+        if (target === DeployTarget.Render) {
+            if (c.kubeconfigContext !== undefined) {
+                problems.push(`${namespace}:clusters[${i}].kubeconfigContext: got ${JSON.stringify(c.kubeconfigContext)}; it only applies with ${namespace}:target cluster (with target render each cluster renders to renderDirectory/<name>, or its own renderDirectory)`);
+            } else if (c.renderDirectory === undefined && typeof c.name === "string") {
+                c.renderDirectory = `${(raw.renderDirectory as string | undefined) ?? "rendered"}/${c.name}`;
+            }
+        } else if (c.renderDirectory !== undefined) {
+            problems.push(`${namespace}:clusters[${i}].renderDirectory: got ${JSON.stringify(c.renderDirectory)}; it only applies with ${namespace}:target render (with target cluster each cluster needs its kubeconfigContext)`);
+        }
+    });
+    if (platform.clusters !== undefined && raw.kubeconfigContext !== undefined) {
+        problems.push(`${namespace}:kubeconfigContext: got ${JSON.stringify(raw.kubeconfigContext)}; with ${namespace}:clusters each cluster names its own (clusters[].kubeconfigContext)`);
+    }
     if (target === DeployTarget.Render) {
         if (typeof raw.renderDirectory === "string" && raw.renderDirectory.trim() === "") {
             // An empty path would render into the program's own directory, next to Pulumi.yaml.
@@ -211,6 +255,7 @@ export function readPlatformConfig(all: Record<string, string>, namespace = "mes
         renderDirectory: (raw.renderDirectory as string | undefined) ?? "rendered",
         kubeconfigContext: raw.kubeconfigContext as string | undefined,
         skipRotationGuard: (raw.skipRotationGuard as boolean | undefined) ?? false,
+        ...(fleetCaStack !== undefined ? { fleetCaStack } : {}),
         platform,
     };
 }

@@ -16,6 +16,22 @@ export const STACK_CONFIG_SCHEMA: Record<string, Record<string, unknown>> = {
     "kubeconfigContext": {
         "type": "string"
     },
+    "fleetCaStack": {
+        "type": "object",
+        "properties": {
+            "stack": {
+                "type": "string"
+            },
+            "cluster": {
+                "type": "string"
+            }
+        },
+        "required": [
+            "stack",
+            "cluster"
+        ],
+        "additionalProperties": false
+    },
     "skipRotationGuard": {
         "type": "boolean"
     },
@@ -73,10 +89,215 @@ export const STACK_CONFIG_SCHEMA: Record<string, Record<string, unknown>> = {
                     "TrustNew",
                     "ServeNew"
                 ]
+            },
+            "externalRoots": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "generation": {
+                            "type": "integer"
+                        },
+                        "certPem": {
+                            "type": "string"
+                        },
+                        "privateKeyPem": {
+                            "type": "string"
+                        }
+                    },
+                    "required": [
+                        "certPem",
+                        "generation"
+                    ],
+                    "additionalProperties": false
+                }
             }
         },
         "required": [],
         "additionalProperties": false
+    },
+    "clusters": {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "properties": {
+                "name": {
+                    "type": "string"
+                },
+                "kubeconfigContext": {
+                    "type": "string"
+                },
+                "renderDirectory": {
+                    "type": "string"
+                },
+                "istio": {
+                    "type": "object",
+                    "properties": {
+                        "version": {
+                            "type": "string"
+                        },
+                        "chartRepository": {
+                            "type": "string"
+                        },
+                        "namespace": {
+                            "type": "string"
+                        },
+                        "createNamespace": {
+                            "type": "boolean"
+                        },
+                        "revision": {
+                            "type": "string"
+                        },
+                        "helmMode": {
+                            "type": "string",
+                            "enum": [
+                                "Chart",
+                                "Release"
+                            ]
+                        },
+                        "trustDomain": {
+                            "type": "string"
+                        },
+                        "meshId": {
+                            "type": "string"
+                        },
+                        "trustDomainAliases": {
+                            "type": "array",
+                            "items": {
+                                "type": "string"
+                            }
+                        },
+                        "clusterName": {
+                            "type": "string"
+                        },
+                        "network": {
+                            "type": "string"
+                        },
+                        "holdApplicationUntilProxyStarts": {
+                            "type": "boolean"
+                        },
+                        "rewriteAppHTTPProbe": {
+                            "type": "boolean"
+                        },
+                        "mtlsMode": {
+                            "type": "string",
+                            "enum": [
+                                "UNSET",
+                                "DISABLE",
+                                "PERMISSIVE",
+                                "STRICT"
+                            ]
+                        },
+                        "multiRootTrust": {
+                            "type": "boolean"
+                        },
+                        "dataPlaneMode": {
+                            "type": "string",
+                            "enum": [
+                                "Sidecar",
+                                "Ambient"
+                            ]
+                        },
+                        "ambient": {
+                            "type": "object",
+                            "properties": {
+                                "ztunnelName": {
+                                    "type": "string"
+                                }
+                            },
+                            "required": [],
+                            "additionalProperties": false
+                        },
+                        "cni": {
+                            "type": "boolean"
+                        },
+                        "gateway": {
+                            "type": "object",
+                            "properties": {
+                                "name": {
+                                    "type": "string"
+                                },
+                                "namespace": {
+                                    "type": "string"
+                                },
+                                "createNamespace": {
+                                    "type": "boolean"
+                                }
+                            },
+                            "required": [],
+                            "additionalProperties": false
+                        },
+                        "values": {
+                            "type": "object",
+                            "properties": {
+                                "base": {
+                                    "type": "string"
+                                },
+                                "istiod": {
+                                    "type": "string"
+                                },
+                                "cni": {
+                                    "type": "string"
+                                },
+                                "gateway": {
+                                    "type": "string"
+                                },
+                                "ztunnel": {
+                                    "type": "string"
+                                }
+                            },
+                            "required": [],
+                            "additionalProperties": false
+                        }
+                    },
+                    "required": [],
+                    "additionalProperties": false
+                },
+                "intermediate": {
+                    "type": "object",
+                    "properties": {
+                        "commonName": {
+                            "type": "string"
+                        },
+                        "validityHours": {
+                            "type": "integer"
+                        },
+                        "earlyRenewalHours": {
+                            "type": "integer"
+                        }
+                    },
+                    "required": [],
+                    "additionalProperties": false
+                },
+                "signedIntermediates": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "generation": {
+                                "type": "integer"
+                            },
+                            "certPem": {
+                                "type": "string"
+                            },
+                            "privateKeyPem": {
+                                "type": "string"
+                            }
+                        },
+                        "required": [
+                            "certPem",
+                            "generation",
+                            "privateKeyPem"
+                        ],
+                        "additionalProperties": false
+                    }
+                }
+            },
+            "required": [
+                "name"
+            ],
+            "additionalProperties": false
+        }
     },
     "istio": {
         "type": "object",

@@ -1,7 +1,9 @@
 export { MtlsPlatform } from "./mtlsPlatform";
-export type { MtlsPlatformArgs, PlatformIstioArgs, PlatformGlooArgs, PlatformMtlsPolicy, CertificateInfo } from "./mtlsPlatform";
+export type { MtlsPlatformArgs, PlatformCaArgs, PlatformClusterArgs, PlatformFleetIssuerArgs, PlatformIstioArgs, PlatformGlooArgs, PlatformMtlsPolicy, CertificateInfo } from "./mtlsPlatform";
 export { DeployTarget, readPlatformConfig, PLATFORM_CONFIG_SCHEMA } from "./config";
-export type { PlatformStackConfig } from "./config";
+export type { FleetCaStackConfig, PlatformStackConfig } from "./config";
+export { clusterRotationState, fleetIssuerFor, planPlatformFleet } from "./fleet";
+export type { PlatformFleetCluster, PlatformFleetPlan } from "./fleet";
 export { planMtlsPlatform } from "./plan";
 export type { MtlsPlatformPlan, PlatformChild } from "./plan";
 export { platformPosture, platformPostureInput } from "./posture";

@@ -1,18 +1,20 @@
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { KYVERNO_AUTHZ_TYPE, KyvernoAuthz } from "../authz";
 import { GLOO_MTLS_TYPE, GlooMtls } from "../gloo";
-import { resolveArgs } from "../internal/inputs";
+import { ResolvedArgs, resolveArgs } from "../internal/inputs";
 import { childOptions } from "../internal/options";
 import { ExtensionProvider, ISTIO_MESH_TYPE, IstioMesh, MTLS_POLICY_TYPE, MtlsPolicy, NAMESPACE_ENROLLMENT_TYPE, NamespaceEnrollment } from "../istio";
 import { KGATEWAY_MTLS_TYPE, KgatewayMtls } from "../kgateway";
 import { KUADRANT_MTLS_TYPE, KuadrantMtls } from "../kuadrant";
-import { CERTIFICATE_AUTHORITY_TYPE, CaRotationState, CertificateAuthority, CertificateFacts, certificateFacts, publicIssuer } from "../pki";
+import { CERTIFICATE_AUTHORITY_TYPE, CaRotationState, CertificateAuthority, CertificateFacts, FLEET_CERTIFICATE_AUTHORITY_TYPE, FleetCertificateAuthority, IssuerMaterial, bundleFingerprints, certificateFacts, publicIssuer } from "../pki";
 import type { LinkPosture } from "../posture";
 import { MTLS_PLATFORM_TYPE } from "./defaults";
-import { planMtlsPlatform } from "./plan";
+import { PlatformFleetPlan, fleetIssuerFor } from "./fleet";
+import { MtlsPlatformPlan, planMtlsPlatform } from "./plan";
 import type { CertificateInfo, MtlsPlatformArgs } from "./types";
 
-export type { CertificateInfo, MtlsPlatformArgs, PlatformGlooArgs, PlatformIstioArgs, PlatformMtlsPolicy } from "./types";
+export type { CertificateInfo, MtlsPlatformArgs, PlatformCaArgs, PlatformClusterArgs, PlatformFleetIssuerArgs, PlatformGlooArgs, PlatformIstioArgs, PlatformMtlsPolicy } from "./types";
 
 /**
  * The whole mTLS platform from one args object: the platform CA, Istio (plug-in CA, extension
@@ -39,65 +41,48 @@ export class MtlsPlatform extends pulumi.ComponentResource {
         // Every check, the platform's and each child's, runs before anything is registered.
         const r = resolveArgs(MTLS_PLATFORM_TYPE, name, args, (a) => planMtlsPlatform(name, a));
         const plan = r.shape;
-        // Recorded inputs keep no key material: a given webhook issuer is recorded by its public part.
-        super(MTLS_PLATFORM_TYPE, name, args.authz?.webhookIssuer === undefined ? args : { ...args, authz: { ...args.authz, webhookIssuer: publicIssuer(args.authz.webhookIssuer) } }, opts);
+        super(MTLS_PLATFORM_TYPE, name, recordedArgs(args), opts);
 
-        const ca = new CertificateAuthority(plan.ca.name, r.child(CERTIFICATE_AUTHORITY_TYPE, (p) => p.ca.args), childOptions(this, opts));
-        const certificates: Record<string, pulumi.Output<CertificateInfo>> = {
-            ca: certificateInfo(ca.fingerprintSha256, ca.notAfter, ca.serialNumber),
-        };
-        if (plan.ca.plan.generations[0].intermediate) {
-            certificates["ca-root"] = ca.rootCertPem.apply((pem): CertificateFacts => certificateFacts(pem));
+        if (plan.fleet) {
+            const outputs = this.registerFleet(r, plan.fleet, opts);
+            this.certificates = outputs.certificates;
+            this.posture = outputs.posture;
+            this.trustBundleFingerprints = outputs.trustBundleFingerprints;
+            this.extensionProviders = outputs.extensionProviders;
+            this.rotationState = outputs.rotationState;
+            this.registerOutputs(outputs);
+            return;
         }
-
-        let mesh: IstioMesh | undefined;
-        if (plan.istio) {
-            const { name: meshName, usesPlatformCa } = plan.istio;
-            const meshArgs = r.child(ISTIO_MESH_TYPE, (p) => p.istio?.args ?? {});
-            mesh = new IstioMesh(meshName, { ...meshArgs, pluginCa: usesPlatformCa ? ca.issuer : undefined }, childOptions(this, opts));
-        }
-        const afterMesh = mesh ? [mesh] : [];
-        // Enrolled after the mesh exists; the platform's own policies (STRICT ones) after the enrollments.
-        const enrolled = plan.enrollments.map((e, i) => new NamespaceEnrollment(e.name, r.child(NAMESPACE_ENROLLMENT_TYPE, (p) => p.enrollments[i].args), childOptions(this, opts, afterMesh)));
-
-        if (plan.kuadrant) {
-            new KuadrantMtls(plan.kuadrant.name, r.child(KUADRANT_MTLS_TYPE, (p) => p.kuadrant?.args ?? {}), childOptions(this, opts, afterMesh));
-        }
-
-        if (plan.gloo) {
-            const { name: glooName, usesPlatformCa } = plan.gloo;
-            const glooArgs = r.child(GLOO_MTLS_TYPE, (p) => p.gloo?.args ?? {});
-            const xds = usesPlatformCa && glooArgs.xds ? { ...glooArgs.xds, issuer: ca.issuer } : glooArgs.xds;
-            const gloo = new GlooMtls(glooName, { ...glooArgs, xds }, childOptions(this, opts, afterMesh));
-            if (usesPlatformCa) {
-                certificates["gloo-xds"] = certificateInfo(gloo.fingerprintSha256, gloo.notAfter, gloo.serialNumber);
+        let issuer: pulumi.Output<IssuerMaterial>;
+        const certificates: Record<string, pulumi.Output<CertificateInfo>> = {};
+        if (plan.fleetIssuer) {
+            // A cluster stack: the issuer comes from the fleet CA stack, for this cluster's own rotation state.
+            const { cluster, rotationState } = plan.fleetIssuer;
+            const material = pulumi.output(args.fleetIssuer?.material);
+            const previous = pulumi.output(args.ca?.previousRotationState);
+            const built = pulumi.all([material, previous]).apply(([m, prev]) => fleetIssuerFor(MTLS_PLATFORM_TYPE, name, cluster, m, rotationState, prev));
+            issuer = pulumi.secret(built);
+            const signer = pulumi.unsecret(built.apply((i) => i.certPem));
+            certificates.ca = signer.apply(certificateFacts);
+            certificates["ca-root"] = pulumi.unsecret(built.apply((i) => i.rootCertPem)).apply(certificateFacts);
+            this.trustBundleFingerprints = pulumi.unsecret(built.apply((i) => bundleFingerprints(i.trustBundlePem)));
+            this.rotationState = pulumi.unsecret(built.apply(() => rotationState));
+        } else {
+            const ca = new CertificateAuthority(plan.ca.name, r.child(CERTIFICATE_AUTHORITY_TYPE, (p) => p.ca.args), childOptions(this, opts));
+            issuer = ca.issuer;
+            certificates.ca = certificateInfo(ca.fingerprintSha256, ca.notAfter, ca.serialNumber);
+            if (plan.ca.plan.generations[0].intermediate) {
+                certificates["ca-root"] = ca.rootCertPem.apply((pem): CertificateFacts => certificateFacts(pem));
             }
+            this.trustBundleFingerprints = ca.trustBundleFingerprints;
+            this.rotationState = ca.rotationState;
         }
-
-        if (plan.kgateway) {
-            // After the enrollments: its backends' namespaces are in the mesh before routes reach them.
-            new KgatewayMtls(plan.kgateway.name, r.child(KGATEWAY_MTLS_TYPE, (p) => p.kgateway?.args ?? {}), childOptions(this, opts, [...afterMesh, ...enrolled]));
-        }
-
-        if (plan.authz) {
-            const { name: authzName, usesPlatformCa } = plan.authz;
-            const authzArgs = r.child(KYVERNO_AUTHZ_TYPE, (p) => p.authz?.args ?? {});
-            const authz = new KyvernoAuthz(authzName, { ...authzArgs, webhookIssuer: usesPlatformCa ? ca.issuer : authzArgs.webhookIssuer }, childOptions(this, opts, afterMesh));
-            if (usesPlatformCa || authzArgs.webhookIssuer !== undefined) {
-                certificates["kyverno-webhook"] = certificateInfo(authz.webhookFingerprintSha256, authz.webhookNotAfter, authz.webhookSerialNumber);
-            }
-        }
-
-        plan.policies.forEach((policy, i) => {
-            new MtlsPolicy(policy.name, r.child(MTLS_POLICY_TYPE, (p) => p.policies[i].args), childOptions(this, opts, [...afterMesh, ...enrolled]));
-        });
+        Object.assign(certificates, this.registerCluster(r, (p) => p, plan, issuer, (deps) => childOptions(this, opts, deps)));
 
         this.certificates = pulumi.output(certificates);
         this.posture = pulumi.output(r.from((p) => p.posture));
-        this.trustBundleFingerprints = ca.trustBundleFingerprints;
         // apply gives the Output its declared (unwrapped) element type.
         this.extensionProviders = pulumi.output(r.from((p) => p.extensionProviders)).apply((p) => p);
-        this.rotationState = ca.rotationState;
         this.registerOutputs({
             certificates: this.certificates,
             posture: this.posture,
@@ -106,6 +91,134 @@ export class MtlsPlatform extends pulumi.ComponentResource {
             rotationState: this.rotationState,
         });
     }
+
+    /**
+     * A fleet in one program: the fleet CA, then per cluster its provider and its children, each cluster's
+     * mesh after the whole fleet CA (so no cluster's cacerts is written before every cluster's material exists).
+     */
+    private registerFleet(r: ResolvedArgs<MtlsPlatformPlan>, fleet: PlatformFleetPlan<MtlsPlatformPlan>, opts: pulumi.ComponentResourceOptions | undefined): PlatformOutputs {
+        const fleetCa = new FleetCertificateAuthority(fleet.ca.name, r.child(FLEET_CERTIFICATE_AUTHORITY_TYPE, (p) => fleetOf(p).ca.args), childOptions(this, opts));
+        const certificates: Record<string, pulumi.Output<CertificateInfo>> = {
+            "ca-root": fleetCa.rootCertPem.apply(certificateFacts),
+        };
+        fleet.clusters.forEach((c, i) => {
+            const provider = new k8s.Provider(
+                c.providerName,
+                c.renderDirectory !== undefined ? { renderYamlToDirectory: c.renderDirectory } : { context: c.kubeconfigContext },
+                { parent: this },
+            );
+            const issuer = pulumi.secret(fleetCa.issuers.apply((all) => all[c.name]));
+            certificates[`${c.name}/ca`] = pulumi.unsecret(issuer.apply((iss) => certificateFacts(iss.certPem as string)));
+            const own = this.registerCluster(r, (p) => fleetOf(p).clusters[i].plan, c.plan, issuer, (deps) => ({ ...childOptions(this, opts, [fleetCa, ...deps]), provider }));
+            for (const [k, info] of Object.entries(own)) {
+                certificates[`${c.name}/${k}`] = info;
+            }
+        });
+        return {
+            certificates: pulumi.output(certificates),
+            posture: pulumi.output(r.from((p) => p.posture)),
+            trustBundleFingerprints: fleetCa.trustBundleFingerprints,
+            extensionProviders: pulumi.output(r.from((p) => fleetOf(p).clusters[0].plan.extensionProviders)).apply((p) => p),
+            rotationState: fleetCa.rotationState,
+        };
+    }
+
+    /**
+     * One cluster's children from its plan (`select` picks it from the whole plan), with `issuer` as the
+     * platform CA; returns the certificates they issue from it.
+     */
+    private registerCluster(
+        r: ResolvedArgs<MtlsPlatformPlan>,
+        select: (p: MtlsPlatformPlan) => MtlsPlatformPlan,
+        plan: MtlsPlatformPlan,
+        issuer: pulumi.Output<IssuerMaterial>,
+        options: (deps: pulumi.Resource[]) => pulumi.CustomResourceOptions,
+    ): Record<string, pulumi.Output<CertificateInfo>> {
+        const certificates: Record<string, pulumi.Output<CertificateInfo>> = {};
+        let mesh: IstioMesh | undefined;
+        if (plan.istio) {
+            const { name: meshName, usesPlatformCa } = plan.istio;
+            const meshArgs = r.child(ISTIO_MESH_TYPE, (p) => select(p).istio?.args ?? {});
+            mesh = new IstioMesh(meshName, { ...meshArgs, pluginCa: usesPlatformCa ? issuer : undefined }, options([]));
+        }
+        const afterMesh = mesh ? [mesh] : [];
+        // Enrolled after the mesh exists; the platform's own policies (STRICT ones) after the enrollments.
+        const enrolled = plan.enrollments.map((e, i) => new NamespaceEnrollment(e.name, r.child(NAMESPACE_ENROLLMENT_TYPE, (p) => select(p).enrollments[i].args), options(afterMesh)));
+
+        if (plan.kuadrant) {
+            new KuadrantMtls(plan.kuadrant.name, r.child(KUADRANT_MTLS_TYPE, (p) => select(p).kuadrant?.args ?? {}), options(afterMesh));
+        }
+
+        if (plan.gloo) {
+            const { name: glooName, usesPlatformCa } = plan.gloo;
+            const glooArgs = r.child(GLOO_MTLS_TYPE, (p) => select(p).gloo?.args ?? {});
+            const xds = usesPlatformCa && glooArgs.xds ? { ...glooArgs.xds, issuer } : glooArgs.xds;
+            const gloo = new GlooMtls(glooName, { ...glooArgs, xds }, options(afterMesh));
+            if (usesPlatformCa) {
+                certificates["gloo-xds"] = certificateInfo(gloo.fingerprintSha256, gloo.notAfter, gloo.serialNumber);
+            }
+        }
+
+        if (plan.kgateway) {
+            // After the enrollments: its backends' namespaces are in the mesh before routes reach them.
+            new KgatewayMtls(plan.kgateway.name, r.child(KGATEWAY_MTLS_TYPE, (p) => select(p).kgateway?.args ?? {}), options([...afterMesh, ...enrolled]));
+        }
+
+        if (plan.authz) {
+            const { name: authzName, usesPlatformCa } = plan.authz;
+            const authzArgs = r.child(KYVERNO_AUTHZ_TYPE, (p) => select(p).authz?.args ?? {});
+            const authz = new KyvernoAuthz(authzName, { ...authzArgs, webhookIssuer: usesPlatformCa ? issuer : authzArgs.webhookIssuer }, options(afterMesh));
+            if (usesPlatformCa || authzArgs.webhookIssuer !== undefined) {
+                certificates["kyverno-webhook"] = certificateInfo(authz.webhookFingerprintSha256, authz.webhookNotAfter, authz.webhookSerialNumber);
+            }
+        }
+
+        plan.policies.forEach((policy, i) => {
+            new MtlsPolicy(policy.name, r.child(MTLS_POLICY_TYPE, (p) => select(p).policies[i].args), options([...afterMesh, ...enrolled]));
+        });
+        return certificates;
+    }
+}
+
+/** The platform's outputs. */
+interface PlatformOutputs {
+    certificates: pulumi.Output<{ [name: string]: CertificateInfo }>;
+    posture: pulumi.Output<{ [link: string]: LinkPosture }>;
+    trustBundleFingerprints: pulumi.Output<string[]>;
+    extensionProviders: pulumi.Output<ExtensionProvider[]>;
+    rotationState: pulumi.Output<CaRotationState>;
+}
+
+/** The fleet part of a plan built with `clusters` (the component only asks for it then). */
+function fleetOf(p: MtlsPlatformPlan): PlatformFleetPlan<MtlsPlatformPlan> {
+    if (p.fleet === undefined) {
+        throw new Error("internal error: the platform's plan lost its fleet");
+    }
+    return p.fleet;
+}
+
+/**
+ * The arguments as recorded in state: no key material. A given webhook issuer and a fleet CA stack's
+ * material are recorded by their public part or not at all; supplied CA keys stay secret.
+ */
+function recordedArgs(args: MtlsPlatformArgs): pulumi.Inputs {
+    let out: pulumi.Inputs = { ...args };
+    if (args.authz?.webhookIssuer !== undefined) {
+        out = { ...out, authz: { ...args.authz, webhookIssuer: publicIssuer(args.authz.webhookIssuer) } };
+    }
+    if (args.fleetIssuer !== undefined) {
+        out = { ...out, fleetIssuer: { cluster: args.fleetIssuer.cluster, material: pulumi.secret(args.fleetIssuer.material) } };
+    }
+    if (args.ca?.externalRoots !== undefined) {
+        out = { ...out, ca: { ...args.ca, externalRoots: args.ca.externalRoots.map((e) => (e.privateKeyPem === undefined ? e : { ...e, privateKeyPem: pulumi.secret(e.privateKeyPem) })) } };
+    }
+    if (args.clusters?.some((c) => c.signedIntermediates !== undefined)) {
+        out = {
+            ...out,
+            clusters: (args.clusters ?? []).map((c) => (c.signedIntermediates === undefined ? c : { ...c, signedIntermediates: c.signedIntermediates.map((s) => ({ ...s, privateKeyPem: pulumi.secret(s.privateKeyPem) })) })),
+        };
+    }
+    return out;
 }
 
 /** A CertificateInfo from a component's three facts. */

@@ -33,10 +33,11 @@ import {
 } from "../istio";
 import { KgatewayMtlsArgs, KgatewayMtlsPlan, planKgatewayMtls } from "../kgateway";
 import { KuadrantMtlsArgs, KuadrantMtlsPlan, planKuadrantMtls } from "../kuadrant";
-import { CertificateArgs, CertificateAuthorityArgs, CertificateAuthorityPlan, IssuerMaterial, caSigningValidityHours, checkLeafWithinCa, planCertificate, planCertificateAuthority } from "../pki";
+import { CaRotationState, CertificateArgs, CertificateAuthorityArgs, CertificateAuthorityPlan, IssuerMaterial, caSigningValidityHours, checkLeafWithinCa, planCertificate, planCertificateAuthority } from "../pki";
 import { DEFAULT_GLOO_ISTIO_INTEGRATION, DEFAULT_GLOO_XDS, DEFAULT_ISTIO_ENABLED, DEFAULT_USE_PLATFORM_CA, MTLS_PLATFORM_TYPE } from "./defaults";
 import type { LinkPosture } from "../posture";
 import { ambientPolicyProblems, DEFAULT_CNI_EXCLUDE_NAMESPACES, namespaceEnrollmentConflict } from "../posture";
+import { PlatformFleetPlan, checkFleetIssuerArgs, clusterRotationState, planPlatformFleet } from "./fleet";
 import { platformPosture } from "./posture";
 import type { MtlsPlatformArgs } from "./types";
 
@@ -90,6 +91,14 @@ export interface MtlsPlatformPlan {
      * at most one per namespace (Istio honours only the oldest; sdk/posture/rules/peerAuthenticationPrecedence.ts).
      */
     namespacePeerAuthentications: NamespacePeerAuthentication[];
+    /**
+     * A fleet in one program (`clusters`): the fleet CA and each cluster's own single-cluster plan. The
+     * top-level children are then the first cluster's, and `posture` holds every cluster's links, each id
+     * prefixed with `<cluster>: `.
+     */
+    fleet?: PlatformFleetPlan<MtlsPlatformPlan>;
+    /** A cluster stack (`fleetIssuer`): its cluster's name and the rotation state it asks for. */
+    fleetIssuer?: { cluster: string; rotationState: CaRotationState };
 }
 
 /** A namespace-wide PeerAuthentication one child creates, and the argument that asks for it. */
@@ -223,6 +232,9 @@ function oneNamespaceWidePerNamespace(v: ArgsValidator, objects: MeshPolicyObjec
 /** Platform-level checks: combinations of sections that no single child can see, and settings it would ignore. */
 function validatePlatformArgs(v: ArgsValidator, args: pulumi.Unwrap<MtlsPlatformArgs>): void {
     v.enumValue("helmMode", args.helmMode, HelmMode);
+    if (args.ca?.externalRoots !== undefined && args.fleetIssuer === undefined) {
+        v.fail("ca.externalRoots", "(set)", "only with clusters (a fleet; a fleet of one for a single cluster), whose FleetCertificateAuthority takes supplied roots");
+    }
     const istioEnabled = args.istio?.enabled ?? DEFAULT_ISTIO_ENABLED;
     const g = args.gloo;
     if (!istioEnabled) {
@@ -482,7 +494,16 @@ function leafWithinCa(v: ArgsValidator, leafField: string, leafHours: number, ca
  */
 export function planMtlsPlatform(name: string, args: pulumi.Unwrap<MtlsPlatformArgs>): MtlsPlatformPlan {
     const v = new ArgsValidator(MTLS_PLATFORM_TYPE, name);
+    if (args.clusters !== undefined) {
+        v.enumValue("helmMode", args.helmMode, HelmMode);
+        const fleet = planPlatformFleet(v, name, args, planMtlsPlatform);
+        v.throwIfInvalid();
+        const clusters = (fleet as PlatformFleetPlan<MtlsPlatformPlan>).clusters;
+        const posture = Object.fromEntries(clusters.flatMap((c) => Object.entries(c.plan.posture).map(([id, link]) => [`${c.name}: ${id}`, link])).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+        return { ...clusters[0].plan, name, fleet, posture };
+    }
     validatePlatformArgs(v, args);
+    checkFleetIssuerArgs(v, args);
     const caArgs = args.ca ?? {};
     const caPlan = attempt(v, under("ca."), () => planCertificateAuthority(`${name}-ca`, caArgs));
 
@@ -739,7 +760,8 @@ export function planMtlsPlatform(name: string, args: pulumi.Unwrap<MtlsPlatformA
         checkAmbientWorkloadPolicies(v, istio.plan.mtlsMode, policies, namespacePeerAuthentications);
     }
     v.throwIfInvalid();
-    return { ...planned, extensionProviders: providers, posture: platformPosture(planned), namespacePeerAuthentications };
+    const fleetIssuer = args.fleetIssuer === undefined ? undefined : { cluster: args.fleetIssuer.cluster, rotationState: clusterRotationState(args) };
+    return { ...planned, extensionProviders: providers, posture: platformPosture(planned), namespacePeerAuthentications, ...(fleetIssuer ? { fleetIssuer } : {}) };
 }
 
 /**

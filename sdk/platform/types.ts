@@ -6,7 +6,7 @@ import { HelmMode } from "../internal/chartValues";
 import { ExtensionProvider, IstioInstallSettings, MtlsPolicyArgs } from "../istio";
 import { KgatewayInstallSettings } from "../kgateway";
 import { KuadrantMtlsArgs } from "../kuadrant";
-import { CertificateAuthorityArgs } from "../pki";
+import { CertificateAuthorityArgs, ExternalRootArgs, FleetIssuerExport, IntermediateCaArgs, SignedIntermediateArgs } from "../pki";
 
 /** The Istio part of the platform: IstioMesh's settings, with the CA and providers from the platform. */
 export interface PlatformIstioArgs extends IstioInstallSettings {
@@ -84,10 +84,61 @@ export interface PlatformMtlsPolicy {
     args: MtlsPolicyArgs;
 }
 
+/** The platform CA's settings: CertificateAuthority's, and for a fleet (`clusters`) its supplied roots. */
+export interface PlatformCaArgs extends CertificateAuthorityArgs {
+    /**
+     * Fleet only (`clusters`): roots supplied from outside by generation (a corporate root from stack config
+     * secrets, with its key, or offline without it: then each cluster's `signedIntermediates`).
+     */
+    externalRoots?: ExternalRootArgs[];
+}
+
+/**
+ * One cluster of a fleet in one program: its own intermediate under the platform's root, its own
+ * Kubernetes provider, and its Istio settings over the platform's `istio`.
+ */
+export interface PlatformClusterArgs {
+    /** The cluster's name: a DNS label of at most 27 characters, unique. It prefixes the cluster's resources (`<platform>-<cluster>-istio`). */
+    name: string;
+    /** The kubeconfig context to apply this cluster's objects with (exactly one of this and `renderDirectory`). */
+    kubeconfigContext?: string;
+    /** Render this cluster's objects to this directory instead of applying them (exactly one of this and `kubeconfigContext`). */
+    renderDirectory?: string;
+    /**
+     * This cluster's Istio settings, each over the platform's `istio` one (field by field). `trustDomain`
+     * per cluster is allowed (the others become its `trustDomainAliases`); `clusterName` defaults to `name`.
+     */
+    istio?: IstioInstallSettings;
+    /** This cluster's intermediate CA settings, each over the platform's `ca.intermediate`. */
+    intermediate?: IntermediateCaArgs;
+    /** Offline root: this cluster's intermediates, already signed, one per offline generation in use. */
+    signedIntermediates?: SignedIntermediateArgs[];
+}
+
+/**
+ * A cluster stack of the stack-per-cluster layout: its issuer comes from a fleet CA stack's `material`
+ * output (read through a StackReference) instead of a CA of its own.
+ */
+export interface PlatformFleetIssuerArgs {
+    /** This cluster's name in the fleet CA. */
+    cluster: string;
+    /** The fleet CA stack's `material` output (a secret). */
+    material: pulumi.Input<FleetIssuerExport>;
+}
+
 /** Arguments of an MtlsPlatform: the whole picture in one object. */
 export interface MtlsPlatformArgs {
     /** The platform CA (rotation phases included). @default a root CA, ECDSA P-256 */
-    ca?: CertificateAuthorityArgs;
+    ca?: PlatformCaArgs;
+    /**
+     * A fleet in one program: one FleetCertificateAuthority (`<platform>-fleet-ca`) and, per cluster, a
+     * Kubernetes provider and an IstioMesh signing from its own intermediate. With more than one cluster the
+     * integrations (kuadrant, gloo, kgateway, authz, policies, istio.enroll) are refused: run them per cluster
+     * with the stack-per-cluster layout (`fleetIssuer`). Omit for one cluster through the program's provider.
+     */
+    clusters?: PlatformClusterArgs[];
+    /** A cluster stack of a fleet: take the issuer from the fleet CA stack instead of creating a CA. */
+    fleetIssuer?: PlatformFleetIssuerArgs;
     /** Istio. @default installed with defaults */
     istio?: PlatformIstioArgs;
     /** Kuadrant mTLS (omit to leave Kuadrant alone). */

@@ -37,6 +37,11 @@ export const STACK_ONLY: StackOnlyKey[] = [
     { key: "target", schema: { type: "string", enum: Object.values(DeployTarget) }, reason: "where the root program sends its objects (render to a directory or apply to a cluster); not a platform setting" },
     { key: "renderDirectory", schema: { type: "string" }, reason: "the render target's directory; the root program's provider setting" },
     { key: "kubeconfigContext", schema: { type: "string" }, reason: "the cluster target's kubeconfig context; the root program's provider setting" },
+    {
+        key: "fleetCaStack",
+        schema: { type: "object", properties: { stack: { type: "string" }, cluster: { type: "string" } }, required: ["stack", "cluster"], additionalProperties: false },
+        reason: "a cluster stack of the stack-per-cluster layout: the root program reads the fleet CA stack's `material` output through a StackReference and passes it as `fleetIssuer`",
+    },
     { key: "skipRotationGuard", schema: { type: "boolean" }, reason: "skips the CA rotation guard knowingly (the root program feeds `ca.previousRotationState` from the stack's own outputs unless this is true)" },
 ];
 
@@ -45,6 +50,7 @@ export const OMITTED: PathDifference[] = [
     { path: "authz.webhookIssuer", reason: "the platform CA issues the webhook certificate; private keys do not belong in stack config (`webhookCertManagerIssuer` is accepted)" },
     { path: "ca.previousRotationState", reason: "the root program reads it from the stack's own `rotationState` output (README, rotation runbook); `skipRotationGuard` turns the check off" },
     { path: "authz.meshExtensionProviders", reason: "the platform passes the mesh's own providers (its integrations' and `istio.extraExtensionProviders`)" },
+    { path: "fleetIssuer", reason: "its `material` is another stack's output: the root program reads it from the stack `fleetCaStack` names" },
     { path: "kuadrant.dataPlaneMode", reason: "the platform passes its mesh's `istio.dataPlaneMode`" },
     { path: "authz.dataPlaneMode", reason: "the platform passes its mesh's `istio.dataPlaneMode`" },
 ];
@@ -70,11 +76,13 @@ export const YAML_TEXT: PathDifference[] = [
  * unlisted one), so a new number field needs a decision.
  */
 export const NUMBERS: Record<string, NumberKind> = {
-    "CertificateAuthorityArgs.validityHours": NumberKind.Integer,
-    "CertificateAuthorityArgs.earlyRenewalHours": NumberKind.Integer,
-    "CertificateAuthorityArgs.generation": NumberKind.Integer,
-    "CertificateAuthorityArgs.previousGeneration": NumberKind.Integer,
+    "PlatformCaArgs.validityHours": NumberKind.Integer,
+    "PlatformCaArgs.earlyRenewalHours": NumberKind.Integer,
+    "PlatformCaArgs.generation": NumberKind.Integer,
+    "PlatformCaArgs.previousGeneration": NumberKind.Integer,
     "IntermediateCaArgs.validityHours": NumberKind.Integer,
+    "ExternalRootArgs.generation": NumberKind.Integer,
+    "SignedIntermediateArgs.generation": NumberKind.Integer,
     "IntermediateCaArgs.earlyRenewalHours": NumberKind.Integer,
     "GlooXdsCertificateArgs.validityHours": NumberKind.Integer,
     "GlooXdsCertificateArgs.earlyRenewalHours": NumberKind.Integer,

@@ -16,7 +16,7 @@ export interface ArgShape {
  * a known value and leave an Output to the component (CaRotationState, the rotation guard; supplied CA
  * material, so a secret key does not make every planned value secret).
  */
-const OPAQUE = new Set(["IssuerMaterial", "CaRotationState", "ExternalRootArgs", "SignedIntermediateArgs"]);
+const OPAQUE = new Set(["IssuerMaterial", "CaRotationState", "ExternalRootArgs", "SignedIntermediateArgs", "FleetIssuerExport"]);
 
 /** Every component's argument shape, by type token, keys sorted. */
 export function generateArgShapes(pkg: PackageSchema): Record<string, ArgShape> {

@@ -30,7 +30,6 @@ export interface TestValidity {
 
 const DAY = 86_400_000;
 
-// eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment -- the flags are a bit set: their OR is a valid value
 const CA_USAGES: x509.KeyUsageFlags = x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign | x509.KeyUsageFlags.digitalSignature;
 
 /** A CA certificate: self-signed when `issuer` is absent, else signed by it. */
