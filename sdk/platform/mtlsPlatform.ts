@@ -6,7 +6,7 @@ import { childOptions } from "../internal/options";
 import { ExtensionProvider, ISTIO_MESH_TYPE, IstioMesh, MTLS_POLICY_TYPE, MtlsPolicy, NAMESPACE_ENROLLMENT_TYPE, NamespaceEnrollment } from "../istio";
 import { KGATEWAY_MTLS_TYPE, KgatewayMtls } from "../kgateway";
 import { KUADRANT_MTLS_TYPE, KuadrantMtls } from "../kuadrant";
-import { CERTIFICATE_AUTHORITY_TYPE, CaRotationState, CertificateAuthority, CertificateFacts, certificateFacts, publicIssuer } from "../pki";
+import { CERTIFICATE_AUTHORITY_TYPE, CaRotationState, CertificateAuthority, certificateFacts, publicIssuer } from "../pki";
 import type { LinkPosture } from "../posture";
 import { MTLS_PLATFORM_TYPE } from "./defaults";
 import { planMtlsPlatform } from "./plan";
@@ -44,10 +44,10 @@ export class MtlsPlatform extends pulumi.ComponentResource {
 
         const ca = new CertificateAuthority(plan.ca.name, r.child(CERTIFICATE_AUTHORITY_TYPE, (p) => p.ca.args), childOptions(this, opts));
         const certificates: Record<string, pulumi.Output<CertificateInfo>> = {
-            ca: certificateInfo(ca.fingerprintSha256, ca.notAfter, ca.serialNumber),
+            ca: ca.certPem.apply(infoOf),
         };
         if (plan.ca.plan.generations[0].intermediate) {
-            certificates["ca-root"] = ca.rootCertPem.apply((pem): CertificateFacts => certificateFacts(pem));
+            certificates["ca-root"] = ca.rootCertPem.apply(infoOf);
         }
 
         let mesh: IstioMesh | undefined;
@@ -70,7 +70,7 @@ export class MtlsPlatform extends pulumi.ComponentResource {
             const xds = usesPlatformCa && glooArgs.xds ? { ...glooArgs.xds, issuer: ca.issuer } : glooArgs.xds;
             const gloo = new GlooMtls(glooName, { ...glooArgs, xds }, childOptions(this, opts, afterMesh));
             if (usesPlatformCa) {
-                certificates["gloo-xds"] = certificateInfo(gloo.fingerprintSha256, gloo.notAfter, gloo.serialNumber);
+                certificates["gloo-xds"] = certificateInfo(gloo.fingerprintSha256, gloo.notAfter, gloo.serialNumber, ca.certPem);
             }
         }
 
@@ -84,7 +84,8 @@ export class MtlsPlatform extends pulumi.ComponentResource {
             const authzArgs = r.child(KYVERNO_AUTHZ_TYPE, (p) => p.authz?.args ?? {});
             const authz = new KyvernoAuthz(authzName, { ...authzArgs, webhookIssuer: usesPlatformCa ? ca.issuer : authzArgs.webhookIssuer }, childOptions(this, opts, afterMesh));
             if (usesPlatformCa || authzArgs.webhookIssuer !== undefined) {
-                certificates["kyverno-webhook"] = certificateInfo(authz.webhookFingerprintSha256, authz.webhookNotAfter, authz.webhookSerialNumber);
+                const webhookIssuerPem = usesPlatformCa ? ca.certPem : pulumi.output(authzArgs.webhookIssuer).apply((i) => i?.certPem ?? "");
+                certificates["kyverno-webhook"] = certificateInfo(authz.webhookFingerprintSha256, authz.webhookNotAfter, authz.webhookSerialNumber, webhookIssuerPem);
             }
         }
 
@@ -108,7 +109,24 @@ export class MtlsPlatform extends pulumi.ComponentResource {
     }
 }
 
-/** A CertificateInfo from a component's three facts. */
-function certificateInfo(fingerprintSha256: pulumi.Output<string>, notAfter: pulumi.Output<string>, serialNumber: pulumi.Output<string>): pulumi.Output<CertificateInfo> {
-    return pulumi.all([fingerprintSha256, notAfter, serialNumber]).apply(([f, n, s]) => ({ fingerprintSha256: f, notAfter: n, serialNumber: s }));
+/**
+ * A CertificateInfo of a leaf a child component issues from `issuerPem`: the component's three facts,
+ * and the issuer's name read from the issuing certificate (the leaf's issuer field is that subject).
+ * `notBefore` stays "" until the component reports it (GlooMtls and KyvernoAuthz expose no leaf PEM).
+ */
+function certificateInfo(fingerprintSha256: pulumi.Output<string>, notAfter: pulumi.Output<string>, serialNumber: pulumi.Output<string>, issuerPem: pulumi.Input<string>): pulumi.Output<CertificateInfo> {
+    return pulumi.all([fingerprintSha256, notAfter, serialNumber, issuerPem]).apply(([f, n, s, i]) => ({
+        fingerprintSha256: f,
+        notAfter: n,
+        serialNumber: s,
+        notBefore: "",
+        // No leaf (echo mocks): no issuer either, as every field is "" then.
+        issuer: f === "" ? "" : certificateFacts(i).subject,
+    }));
+}
+
+/** The CertificateInfo of a PEM the platform holds (CertificateFacts without `subject`). */
+function infoOf(pem: string | undefined): CertificateInfo {
+    const { fingerprintSha256, notAfter, serialNumber, notBefore, issuer } = certificateFacts(pem);
+    return { fingerprintSha256, notAfter, serialNumber, notBefore, issuer };
 }
