@@ -19,6 +19,7 @@ import { LINK_STATES } from "../sdk/posture/model";
 import type { LinkPosture, LinkState } from "../sdk/posture/model";
 import { effectivePeerAuthentication, isNamespaceWidePeerAuthentication, oldestPeerAuthentication } from "../sdk/posture/rules/peerAuthenticationPrecedence";
 import type { ChosenPeerAuthentication, PeerAuthenticationObject } from "../sdk/posture/rules/peerAuthenticationPrecedence";
+import { certificateFacts, pemCertificates } from "../sdk/pki/fingerprint";
 
 type Props = Record<string, unknown>;
 
@@ -314,6 +315,174 @@ export const certificateValidity: ResourceValidationPolicy = {
         const rootRenewedByRotation = args.type === "tls:index/selfSignedCert:SelfSignedCert" && ca && early === 0;
         if (!rootRenewedByRotation && (typeof early !== "number" || early <= 0)) {
             report(`certificate ${args.name}: earlyRenewalHours is ${early === undefined ? "unset" : JSON.stringify(early)}; set it so the certificate is re-issued before it expires`);
+        }
+    }),
+};
+
+/** Configuration of certificate-expiry-budget. */
+export interface CertificateExpiryBudgetConfig {
+    /** A managed certificate may not end within this many days of the preview. @default 30 */
+    days: number;
+}
+
+const SELF_SIGNED_CERT = "tls:index/selfSignedCert:SelfSignedCert";
+const LOCALLY_SIGNED_CERT = "tls:index/locallySignedCert:LocallySignedCert";
+const DAY_MS = 86_400_000;
+
+/**
+ * A managed certificate as certificate-expiry-budget reads it from a stack resource's outputs. Only
+ * certificates whose end is known take part: one being created or replaced in this preview has no
+ * `certPem` or `validityEndTime` yet (see `managedCertificate`).
+ */
+export interface ManagedCertificate {
+    /** The resource's URN (the violation is reported on it). */
+    urn: string;
+    /** The resource's name, for messages. */
+    name: string;
+    /** Which tls resource: a self-signed one (a root, when `isCa`) or one signed by a CA. */
+    kind: "SelfSignedCert" | "LocallySignedCert";
+    /** `isCaCertificate`. */
+    isCa: boolean;
+    /** End of validity, ISO 8601 UTC without fractions (the certificate's notAfter). */
+    notAfter: string;
+    /** `earlyRenewalHours`, when known. */
+    earlyRenewalHours?: number;
+    /** The notAfter of the issuer (`caCertPem`'s first certificate) of a LocallySignedCert, when known. */
+    issuerNotAfter?: string;
+}
+
+/** An ISO 8601 date, or undefined when `v` is not one. */
+function isoDate(v: unknown): string | undefined {
+    const t = typeof v === "string" ? Date.parse(v) : NaN;
+    return Number.isFinite(t) ? new Date(t).toISOString().replace(/\.\d{3}Z$/, "Z") : undefined;
+}
+
+/** A value unknown during preview, as `readKnown` returns it. */
+const UNKNOWN_VALUE: unique symbol = Symbol("unknown during preview");
+
+/** `props[key]`, or UNKNOWN_VALUE when the engine marks it unknown during preview. */
+function readKnown(props: Props, key: string): unknown {
+    try {
+        return props[key];
+    } catch (err) {
+        if (err instanceof UnknownValueError) {
+            return UNKNOWN_VALUE;
+        }
+        throw err;
+    }
+}
+
+/**
+ * A tls certificate resource as certificate-expiry-budget counts it, or undefined when it does not count.
+ *
+ * How @pulumi/policy 1.21.0 hands a stack policy its resources (server.js, `validateStack`): each
+ * resource's outputs, deserialized and wrapped in `unknownCheckingProxy` (proxy.js), so reading a value
+ * unknown during preview throws `UnknownValueError`, and an uncaught one turns the whole policy into an
+ * advisory "can't run during preview". A certificate being created or replaced has its computed outputs
+ * unknown (`certPem`, `validityEndTime`: @pulumi/tls 5.6.1 LocallySignedCert/SelfSignedCert), so each
+ * is read here on its own: an unknown or absent end leaves that certificate out (what gets deployed is
+ * its replacement, with a fresh validity) while the others are still checked. The end is the
+ * certificate's own notAfter (`certPem`), else the provider's `validityEndTime`; the issuer's is the
+ * first certificate of a LocallySignedCert's `caCertPem`.
+ */
+export function managedCertificate(r: Pick<PolicyResource, "type" | "urn" | "name" | "props">): ManagedCertificate | undefined {
+    if (r.type !== SELF_SIGNED_CERT && r.type !== LOCALLY_SIGNED_CERT) {
+        return undefined;
+    }
+    const certPem = readKnown(r.props, "certPem");
+    const validityEndTime = readKnown(r.props, "validityEndTime");
+    if (certPem === UNKNOWN_VALUE || validityEndTime === UNKNOWN_VALUE) {
+        return undefined;
+    }
+    const notAfter = certificateFacts(typeof certPem === "string" ? certPem : undefined).notAfter || isoDate(validityEndTime);
+    if (notAfter === undefined) {
+        return undefined;
+    }
+    const early = readKnown(r.props, "earlyRenewalHours");
+    const caCertPem = r.type === LOCALLY_SIGNED_CERT ? readKnown(r.props, "caCertPem") : undefined;
+    const issuers = pemCertificates(typeof caCertPem === "string" ? caCertPem : undefined);
+    return {
+        urn: r.urn,
+        name: r.name,
+        kind: r.type === SELF_SIGNED_CERT ? "SelfSignedCert" : "LocallySignedCert",
+        isCa: readKnown(r.props, "isCaCertificate") === true,
+        notAfter,
+        earlyRenewalHours: typeof early === "number" ? early : undefined,
+        issuerNotAfter: issuers.length === 0 ? undefined : certificateFacts(issuers[0]).notAfter,
+    };
+}
+
+/** One certificate-expiry-budget violation. */
+export interface ExpiryFinding {
+    /** The certificate resource's URN. */
+    urn: string;
+    /** What is wrong and what to do. */
+    message: string;
+}
+
+/** `notAfter - hours`, ISO 8601 UTC without fractions. */
+function hoursBefore(iso: string, hours: number): string {
+    return new Date(Date.parse(iso) - hours * 3_600_000).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+/** What to do about a certificate inside the budget. */
+function renewalAdvice(c: ManagedCertificate, budgetDays: number, now: Date): string {
+    if (c.kind === "SelfSignedCert" && c.isCa) {
+        return "a CA root is renewed by rotation, not in place: rotate the CA to a new generation (README, Rotation runbook: TrustNew, ServeNew, Stable)";
+    }
+    const early = c.earlyRenewalHours ?? 0;
+    if (early <= 0) {
+        return `earlyRenewalHours is ${c.earlyRenewalHours ?? "unset"}, so nothing re-issues it before it expires: re-issue it now (\`pulumi up --replace ${c.urn}\`) and set earlyRenewalHours`;
+    }
+    const renewFrom = hoursBefore(c.notAfter, early);
+    if (now.getTime() >= Date.parse(renewFrom)) {
+        return `it is inside its renewal window (earlyRenewalHours ${early}, since ${renewFrom}) but was not re-issued: run \`pulumi up\``;
+    }
+    return `its renewal window (earlyRenewalHours ${early}) opens only at ${renewFrom}, after the budget starts: run \`pulumi up\` then, re-issue it now (\`pulumi up --replace ${c.urn}\`), or set earlyRenewalHours to at least ${budgetDays * 24}`;
+}
+
+/**
+ * The violations of certificate-expiry-budget at `now` (pure: the policy passes the preview's clock).
+ * A certificate ending within `days` of `now` (or already ended) is one; so is a LocallySignedCert
+ * ending after its issuer, whatever the budget: peers stop trusting it when the issuer expires.
+ */
+export function certificateExpiryFindings(certs: readonly ManagedCertificate[], days: number, now: Date): ExpiryFinding[] {
+    const findings: ExpiryFinding[] = [];
+    for (const c of certs) {
+        const at = `${c.kind} ${c.name}`;
+        const msLeft = Date.parse(c.notAfter) - now.getTime();
+        if (msLeft <= days * DAY_MS) {
+            const when = msLeft < 0 ? `expired at ${c.notAfter} (${Math.ceil(-msLeft / DAY_MS)} days ago)` : `expires at ${c.notAfter}, in ${Math.floor(msLeft / DAY_MS)} days`;
+            findings.push({ urn: c.urn, message: `${at} ${when}, within the expiry budget of ${days} days; ${renewalAdvice(c, days, now)}` });
+        }
+        if (c.issuerNotAfter !== undefined && c.notAfter > c.issuerNotAfter) {
+            findings.push({
+                urn: c.urn,
+                message: `${at} ends at ${c.notAfter}, after its issuer (caCertPem, ends ${c.issuerNotAfter}); peers stop trusting it when the issuer expires: rotate the issuer first (a new CA generation that lasts longer), or shorten validityPeriodHours`,
+            });
+        }
+    }
+    return findings;
+}
+
+/**
+ * No managed certificate ends within the budget, none outlives its issuer. See
+ * docs/reference/policy.md for how `days` relates to the certificates' `earlyRenewalHours`.
+ */
+export const certificateExpiryBudget: StackValidationPolicy = {
+    name: "certificate-expiry-budget",
+    description:
+        "No tls certificate of the stack (SelfSignedCert, LocallySignedCert) ends within `days` of the preview, and none ends after its issuer; certificates created or replaced in this preview (end unknown) are not counted. A budget no longer than a certificate's earlyRenewalHours window fires only when the re-issue did not happen (no `pulumi up` ran in the window); a longer one fires on every preview from the budget's start until the re-issue lands.",
+    enforcementLevel: "mandatory",
+    configSchema: { properties: { days: { type: "integer", minimum: 1, default: 30 } } },
+    validateStack: guarded((args: StackValidationArgs, report: ReportViolation) => {
+        const cfg = args.getConfig<CertificateExpiryBudgetConfig>();
+        const certs = args.resources.flatMap((r) => managedCertificate(r) ?? []);
+        if (certs.length === 0) {
+            args.notApplicable("no certificate in this stack has a known end (none managed, or all created or replaced in this preview)");
+        }
+        for (const f of certificateExpiryFindings(certs, cfg.days, new Date(Date.now()))) {
+            report(f.message, f.urn);
         }
     }),
 };
@@ -614,6 +783,7 @@ export const meshtlsPolicies: Policies = [
     noWideMtlsDisable,
     destinationRuleMeshTls,
     certificateValidity,
+    certificateExpiryBudget,
     keyAlgorithm,
     noPrivateKeyOutsideSecrets,
     customAuthzProviderRegistered,

@@ -66,6 +66,29 @@ describe("platform: the root program with Pulumi.dev.yaml", () => {
         }
     });
 
+    it("certificate entries carry notBefore and the issuer's name, read from the real certificates", async () => {
+        const result = await runProgram(main, { config: stackConfig("Pulumi.dev.yaml") });
+        const certs = (await valueOf(result.value.certificates)) as Record<string, { notBefore: string; issuer: string }>;
+        const cacerts = result.k8sObject("Secret", "cacerts", "istio-system").stringData as Record<string, string>;
+        const intermediate = new X509Certificate(cacerts["ca-cert.pem"]);
+        const root = new X509Certificate(cacerts["root-cert.pem"]);
+        const cn = (name: string) => /^CN=(.*)$/m.exec(name)?.[1];
+        const iso = (d: string) => new Date(d).toISOString().replace(/\.\d{3}Z$/, "Z");
+        assert.ok(cn(root.subject) !== undefined && cn(root.subject) !== cn(intermediate.subject));
+        assert.deepEqual(certs["ca-root"].issuer, cn(root.subject), "a root names itself");
+        assert.equal(certs["ca-root"].notBefore, iso(root.validFrom));
+        assert.equal(certs.ca.issuer, cn(root.subject));
+        assert.equal(certs.ca.notBefore, iso(intermediate.validFrom));
+        // The platform CA's intermediate signs Gloo's xDS and the kyverno webhook certificates.
+        const gloo = new X509Certificate((result.k8sObject("Secret", "gloo-mtls-certs", "gloo-system").stringData as Record<string, string>)["tls.crt"]);
+        assert.equal(cn(gloo.issuer), cn(intermediate.subject));
+        assert.equal(certs["gloo-xds"].issuer, cn(gloo.issuer));
+        assert.equal(certs["kyverno-webhook"].issuer, cn(intermediate.subject));
+        // GlooMtls and KyvernoAuthz expose no leaf PEM, so the platform cannot read their notBefore yet.
+        assert.equal(certs["gloo-xds"].notBefore, "");
+        assert.equal(certs["kyverno-webhook"].notBefore, "");
+    });
+
     it("exports the posture the engine computes from the platform's plan (the expected links: tests/posture/declared.spec.ts)", async () => {
         const result = await runProgram(main, { config: stackConfig("Pulumi.dev.yaml") });
         const exported = (await valueOf(result.value.posture)) as Record<string, LinkPosture>;

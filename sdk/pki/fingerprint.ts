@@ -17,10 +17,20 @@ export interface CertificateFacts {
     notAfter: string;
     /** Serial number, upper-case hex without separators, as `openssl x509 -noout -serial` prints it. */
     serialNumber: string;
+    /** Start of validity, ISO 8601 in UTC without fractional seconds, like `notAfter`. */
+    notBefore: string;
+    /**
+     * The issuer's name: its subject common name (the first `CN`), or, when the issuer's subject has no
+     * CN, the whole subject as node:crypto prints it, one attribute per line joined with ", " (e.g.
+     * `O=Example, OU=PKI`). A self-signed certificate's issuer is its own subject.
+     */
+    issuer: string;
+    /** This certificate's own subject name, in the form of `issuer`: the `issuer` of every certificate it signs. */
+    subject: string;
 }
 
 /** The facts of a PEM that holds no certificate: every field empty. */
-const NO_FACTS: Readonly<CertificateFacts> = Object.freeze({ fingerprintSha256: "", notAfter: "", serialNumber: "" });
+const NO_FACTS: Readonly<CertificateFacts> = Object.freeze({ fingerprintSha256: "", notAfter: "", serialNumber: "", notBefore: "", issuer: "", subject: "" });
 
 const PEM_CERTIFICATE_BEGIN = "-----BEGIN CERTIFICATE-----";
 
@@ -37,6 +47,21 @@ export const FACTS_CACHE_SIZE = 512;
 
 const factsCache = new Map<string, Readonly<CertificateFacts>>();
 
+/** An X509Certificate date (`validFrom`/`validTo`, second precision) as ISO 8601 UTC without fractions. */
+function isoSeconds(x509Date: string): string {
+    return new Date(x509Date).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+/**
+ * A name as `CertificateFacts.issuer` reports it. node:crypto prints a name one `KEY=value` attribute per
+ * line; the CN is what meshtls sets (and what `openssl x509 -issuer` users look for), the rest a fallback.
+ */
+function distinguishedName(printed: string): string {
+    const attributes = printed.split("\n").filter((line) => line.length > 0);
+    const cn = attributes.find((line) => line.startsWith("CN="));
+    return cn !== undefined ? cn.slice("CN=".length) : attributes.join(", ");
+}
+
 function factsOf(pem: string | undefined): Readonly<CertificateFacts> {
     if (!hasCertificate(pem)) {
         return NO_FACTS;
@@ -51,8 +76,11 @@ function factsOf(pem: string | undefined): Readonly<CertificateFacts> {
     const cert = new X509Certificate(pem);
     const facts = Object.freeze({
         fingerprintSha256: cert.fingerprint256,
-        notAfter: new Date(cert.validTo).toISOString().replace(/\.\d{3}Z$/, "Z"),
+        notAfter: isoSeconds(cert.validTo),
         serialNumber: cert.serialNumber.toUpperCase(),
+        notBefore: isoSeconds(cert.validFrom),
+        issuer: distinguishedName(cert.issuer),
+        subject: distinguishedName(cert.subject),
     });
     factsCache.set(pem, facts);
     if (factsCache.size > FACTS_CACHE_SIZE) {

@@ -7,7 +7,7 @@ import { childOptions } from "../internal/options";
 import { ExtensionProvider, ISTIO_MESH_TYPE, IstioMesh, MTLS_POLICY_TYPE, MtlsPolicy, NAMESPACE_ENROLLMENT_TYPE, NamespaceEnrollment } from "../istio";
 import { KGATEWAY_MTLS_TYPE, KgatewayMtls } from "../kgateway";
 import { KUADRANT_MTLS_TYPE, KuadrantMtls } from "../kuadrant";
-import { CERTIFICATE_AUTHORITY_TYPE, CaRotationState, CertificateAuthority, CertificateFacts, FLEET_CERTIFICATE_AUTHORITY_TYPE, FleetCertificateAuthority, IssuerMaterial, bundleFingerprints, certificateFacts, publicIssuer } from "../pki";
+import { CERTIFICATE_AUTHORITY_TYPE, CaRotationState, CertificateAuthority, FLEET_CERTIFICATE_AUTHORITY_TYPE, FleetCertificateAuthority, IssuerMaterial, bundleFingerprints, certificateFacts, issuerParts, publicIssuer } from "../pki";
 import type { LinkPosture } from "../posture";
 import { MTLS_PLATFORM_TYPE } from "./defaults";
 import { PlatformFleetPlan, fleetIssuerFor } from "./fleet";
@@ -63,16 +63,16 @@ export class MtlsPlatform extends pulumi.ComponentResource {
             const built = pulumi.all([material, previous]).apply(([m, prev]) => fleetIssuerFor(MTLS_PLATFORM_TYPE, name, cluster, m, rotationState, prev));
             issuer = pulumi.secret(built);
             const signer = pulumi.unsecret(built.apply((i) => i.certPem));
-            certificates.ca = signer.apply(certificateFacts);
-            certificates["ca-root"] = pulumi.unsecret(built.apply((i) => i.rootCertPem)).apply(certificateFacts);
+            certificates.ca = signer.apply(infoOf);
+            certificates["ca-root"] = pulumi.unsecret(built.apply((i) => i.rootCertPem)).apply(infoOf);
             this.trustBundleFingerprints = pulumi.unsecret(built.apply((i) => bundleFingerprints(i.trustBundlePem)));
             this.rotationState = pulumi.unsecret(built.apply(() => rotationState));
         } else {
             const ca = new CertificateAuthority(plan.ca.name, r.child(CERTIFICATE_AUTHORITY_TYPE, (p) => p.ca.args), childOptions(this, opts));
             issuer = ca.issuer;
-            certificates.ca = certificateInfo(ca.fingerprintSha256, ca.notAfter, ca.serialNumber);
+            certificates.ca = ca.certPem.apply(infoOf);
             if (plan.ca.plan.generations[0].intermediate) {
-                certificates["ca-root"] = ca.rootCertPem.apply((pem): CertificateFacts => certificateFacts(pem));
+                certificates["ca-root"] = ca.rootCertPem.apply(infoOf);
             }
             this.trustBundleFingerprints = ca.trustBundleFingerprints;
             this.rotationState = ca.rotationState;
@@ -99,7 +99,7 @@ export class MtlsPlatform extends pulumi.ComponentResource {
     private registerFleet(r: ResolvedArgs<MtlsPlatformPlan>, fleet: PlatformFleetPlan<MtlsPlatformPlan>, opts: pulumi.ComponentResourceOptions | undefined): PlatformOutputs {
         const fleetCa = new FleetCertificateAuthority(fleet.ca.name, r.child(FLEET_CERTIFICATE_AUTHORITY_TYPE, (p) => fleetOf(p).ca.args), childOptions(this, opts));
         const certificates: Record<string, pulumi.Output<CertificateInfo>> = {
-            "ca-root": fleetCa.rootCertPem.apply(certificateFacts),
+            "ca-root": fleetCa.rootCertPem.apply(infoOf),
         };
         fleet.clusters.forEach((c, i) => {
             const provider = new k8s.Provider(
@@ -108,7 +108,7 @@ export class MtlsPlatform extends pulumi.ComponentResource {
                 { parent: this },
             );
             const issuer = pulumi.secret(fleetCa.issuers.apply((all) => all[c.name]));
-            certificates[`${c.name}/ca`] = pulumi.unsecret(issuer.apply((iss) => certificateFacts(iss.certPem as string)));
+            certificates[`${c.name}/ca`] = issuerParts(issuer).certPem.apply(infoOf);
             const own = this.registerCluster(r, (p) => fleetOf(p).clusters[i].plan, c.plan, issuer, (deps) => ({ ...childOptions(this, opts, [fleetCa, ...deps]), provider }));
             for (const [k, info] of Object.entries(own)) {
                 certificates[`${c.name}/${k}`] = info;
@@ -135,6 +135,8 @@ export class MtlsPlatform extends pulumi.ComponentResource {
         options: (deps: pulumi.Resource[]) => pulumi.CustomResourceOptions,
     ): Record<string, pulumi.Output<CertificateInfo>> {
         const certificates: Record<string, pulumi.Output<CertificateInfo>> = {};
+        // The signing certificate's public part: the leaves' issuer name, not secret.
+        const issuerPem = issuerParts(issuer).certPem;
         let mesh: IstioMesh | undefined;
         if (plan.istio) {
             const { name: meshName, usesPlatformCa } = plan.istio;
@@ -155,7 +157,7 @@ export class MtlsPlatform extends pulumi.ComponentResource {
             const xds = usesPlatformCa && glooArgs.xds ? { ...glooArgs.xds, issuer } : glooArgs.xds;
             const gloo = new GlooMtls(glooName, { ...glooArgs, xds }, options(afterMesh));
             if (usesPlatformCa) {
-                certificates["gloo-xds"] = certificateInfo(gloo.fingerprintSha256, gloo.notAfter, gloo.serialNumber);
+                certificates["gloo-xds"] = certificateInfo(gloo.fingerprintSha256, gloo.notAfter, gloo.serialNumber, issuerPem);
             }
         }
 
@@ -169,7 +171,8 @@ export class MtlsPlatform extends pulumi.ComponentResource {
             const authzArgs = r.child(KYVERNO_AUTHZ_TYPE, (p) => select(p).authz?.args ?? {});
             const authz = new KyvernoAuthz(authzName, { ...authzArgs, webhookIssuer: usesPlatformCa ? issuer : authzArgs.webhookIssuer }, options(afterMesh));
             if (usesPlatformCa || authzArgs.webhookIssuer !== undefined) {
-                certificates["kyverno-webhook"] = certificateInfo(authz.webhookFingerprintSha256, authz.webhookNotAfter, authz.webhookSerialNumber);
+                const webhookIssuerPem = usesPlatformCa ? issuerPem : pulumi.output(authzArgs.webhookIssuer).apply((i) => i?.certPem ?? "");
+                certificates["kyverno-webhook"] = certificateInfo(authz.webhookFingerprintSha256, authz.webhookNotAfter, authz.webhookSerialNumber, webhookIssuerPem);
             }
         }
 
@@ -221,7 +224,24 @@ function recordedArgs(args: MtlsPlatformArgs): pulumi.Inputs {
     return out;
 }
 
-/** A CertificateInfo from a component's three facts. */
-function certificateInfo(fingerprintSha256: pulumi.Output<string>, notAfter: pulumi.Output<string>, serialNumber: pulumi.Output<string>): pulumi.Output<CertificateInfo> {
-    return pulumi.all([fingerprintSha256, notAfter, serialNumber]).apply(([f, n, s]) => ({ fingerprintSha256: f, notAfter: n, serialNumber: s }));
+/**
+ * A CertificateInfo of a leaf a child component issues from `issuerPem`: the component's three facts,
+ * and the issuer's name read from the issuing certificate (the leaf's issuer field is that subject).
+ * `notBefore` stays "" until the component reports it (GlooMtls and KyvernoAuthz expose no leaf PEM).
+ */
+function certificateInfo(fingerprintSha256: pulumi.Output<string>, notAfter: pulumi.Output<string>, serialNumber: pulumi.Output<string>, issuerPem: pulumi.Input<string>): pulumi.Output<CertificateInfo> {
+    return pulumi.all([fingerprintSha256, notAfter, serialNumber, issuerPem]).apply(([f, n, s, i]) => ({
+        fingerprintSha256: f,
+        notAfter: n,
+        serialNumber: s,
+        notBefore: "",
+        // No leaf (echo mocks): no issuer either, as every field is "" then.
+        issuer: f === "" ? "" : certificateFacts(i).subject,
+    }));
+}
+
+/** The CertificateInfo of a PEM the platform holds (CertificateFacts without `subject`). */
+function infoOf(pem: string | undefined): CertificateInfo {
+    const { fingerprintSha256, notAfter, serialNumber, notBefore, issuer } = certificateFacts(pem);
+    return { fingerprintSha256, notAfter, serialNumber, notBefore, issuer };
 }

@@ -160,14 +160,26 @@ export interface MtlsPlatformArgs {
 }
 
 /**
- * What the platform reports about one certificate: no field changes with the passage of time alone.
+ * What the platform reports about one certificate: no field changes with the passage of time alone
+ * (no "days left"; the policy pack's certificate-expiry-budget computes that at preview time).
  * Every field is "" when the tls provider returned no certificate (mocks that echo inputs; see docs/testing.md).
  */
 export interface CertificateInfo {
     /** SHA-256 fingerprint, upper-case colon hex. */
     fingerprintSha256: string;
-    /** End of validity, ISO 8601 UTC. */
+    /** End of validity, ISO 8601 UTC without fractional seconds, e.g. `2036-11-22T18:00:00Z`. */
     notAfter: string;
     /** Serial number, upper-case hex. */
     serialNumber: string;
+    /**
+     * Start of validity, ISO 8601 UTC without fractional seconds, like `notAfter`. Also "" for
+     * `gloo-xds` and `kyverno-webhook`: GlooMtls and KyvernoAuthz do not report it yet.
+     */
+    notBefore: string;
+    /**
+     * The name of the certificate that signed this one: its subject common name (CN), or, when that
+     * subject has no CN, the whole subject as `KEY=value` attributes joined with ", ". A self-signed
+     * root names itself.
+     */
+    issuer: string;
 }

@@ -60,7 +60,7 @@ describe("pki (pure): certificate facts and fingerprints", () => {
         const facts = certificateFacts(a);
         const der = new crypto.X509Certificate(a).raw;
         const expected = crypto.createHash("sha256").update(der).digest("hex").toUpperCase().match(/../g)?.join(":");
-        assert.deepEqual(facts, { fingerprintSha256: expected, notAfter: "2036-11-22T18:00:00Z", serialNumber: "0A1B2C" });
+        assert.deepEqual(facts, { fingerprintSha256: expected, notAfter: "2036-11-22T18:00:00Z", serialNumber: "0A1B2C", notBefore: "2026-01-01T00:00:00Z", issuer: "a", subject: "a" });
         assert.equal(certificateFacts(b).notAfter, "2030-05-01T12:30:45Z");
         assert.equal(certificateFacts(b).serialNumber, "7F");
     });
@@ -112,6 +112,32 @@ describe("pki (pure): certificate facts and fingerprints", () => {
             certificateFacts(others[others.length - 1]);
         });
         assert.equal(recent, 0, "the most recent entries stay");
+    });
+
+    it("certificateFacts: notBefore like notAfter; issuer is the signer's CN, else its whole subject (subject likewise); every field empty without a certificate", async () => {
+        const caKeys = await crypto.webcrypto.subtle.generateKey(ALG, false, ["sign", "verify"]);
+        const leafKeys = await crypto.webcrypto.subtle.generateKey(ALG, false, ["sign", "verify"]);
+        const signed = async (issuer: string) =>
+            (
+                await x509.X509CertificateGenerator.create({
+                    serialNumber: "03",
+                    subject: "CN=leaf",
+                    issuer,
+                    notBefore: new Date("2026-02-03T04:05:06Z"),
+                    notAfter: new Date("2027-02-03T04:05:06Z"),
+                    publicKey: leafKeys.publicKey,
+                    signingKey: caKeys.privateKey,
+                    signingAlgorithm: ALG,
+                })
+            ).toString("pem");
+        const byCn = certificateFacts(await signed("O=Example, CN=Example Issuing CA"));
+        assert.equal(byCn.notBefore, "2026-02-03T04:05:06Z");
+        assert.equal(byCn.issuer, "Example Issuing CA");
+        assert.equal(byCn.subject, "leaf");
+        assert.equal(certificateFacts(await signed("O=Example, OU=PKI")).issuer, "O=Example, OU=PKI");
+        assert.equal(certificateFacts(a).issuer, "a", "a self-signed certificate names itself");
+        assert.deepEqual(certificateFacts(undefined), { fingerprintSha256: "", notAfter: "", serialNumber: "", notBefore: "", issuer: "", subject: "" });
+        assert.deepEqual(certificateFacts("no certificate here"), certificateFacts(""));
     });
 
     it("joinPem ends every block with exactly one newline and skips empty ones", () => {

@@ -256,7 +256,7 @@ const CASES: Case[] = [
         check: (o) => {
             const certificates = o.certificates as Record<string, Record<string, string>>;
             assert.deepEqual(Object.keys(certificates), ["ca"]);
-            assert.deepEqual(certificates.ca, { fingerprintSha256: "", notAfter: "", serialNumber: "" });
+            assert.deepEqual(certificates.ca, { fingerprintSha256: "", notAfter: "", serialNumber: "", notBefore: "", issuer: "" });
         },
     },
     {
@@ -284,7 +284,7 @@ const CASES: Case[] = [
             const names = Object.keys(certificates).sort();
             assert.deepEqual(names, ["ca", "ca-root", "gloo-xds", "kyverno-webhook"]);
             for (const n of names) {
-                assert.deepEqual(certificates[n], { fingerprintSha256: "", notAfter: "", serialNumber: "" }, n);
+                assert.deepEqual(certificates[n], { fingerprintSha256: "", notAfter: "", serialNumber: "", notBefore: "", issuer: "" }, n);
             }
         },
     },
