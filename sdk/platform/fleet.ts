@@ -52,7 +52,7 @@ const SINGLE_CLUSTER_SECTIONS: ReadonlyArray<[keyof MtlsPlatformArgs, string]> =
 
 /** Istio settings a cluster overrides, as the single-cluster plan sees them: the platform's, then the cluster's. */
 function clusterIstio(args: pulumi.Unwrap<MtlsPlatformArgs>, c: pulumi.Unwrap<PlatformClusterArgs>, aliases: string[]): NonNullable<pulumi.Unwrap<MtlsPlatformArgs>["istio"]> {
-    const own = Object.fromEntries(Object.entries(c.istio ?? {}).filter(([, v]) => v !== undefined)) as pulumi.Unwrap<IstioInstallSettings>;
+    const own = Object.fromEntries(Object.entries(c.istio ?? {}).filter(([, v]) => (v as unknown) !== undefined)) as pulumi.Unwrap<IstioInstallSettings>;
     const given = own.trustDomainAliases ?? args.istio?.trustDomainAliases ?? [];
     const all = [...new Set([...given, ...aliases])].sort();
     return {
@@ -198,7 +198,7 @@ export function checkFleetIssuerArgs(v: ArgsValidator, args: pulumi.Unwrap<MtlsP
     const material: unknown = f.material;
     v.check(material !== undefined && material !== null, "fleetIssuer.material", undefined, "the fleet CA stack's `material` output, e.g. new pulumi.StackReference(caStack).getOutput(\"material\")");
     for (const [key, value] of Object.entries(args.ca ?? {})) {
-        if (value !== undefined && !CLUSTER_STACK_CA_KEYS.includes(key)) {
+        if ((value as unknown) !== undefined && !CLUSTER_STACK_CA_KEYS.includes(key)) {
             v.fail(`ca.${key}`, key.toLowerCase().includes("key") || key === "externalRoots" ? "(set)" : value, `with fleetIssuer the fleet CA stack owns the CA; a cluster stack sets only its rotation state (${CLUSTER_STACK_CA_KEYS.join(", ")})`);
         }
     }

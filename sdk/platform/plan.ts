@@ -499,7 +499,8 @@ export function planMtlsPlatform(name: string, args: pulumi.Unwrap<MtlsPlatformA
         const fleet = planPlatformFleet(v, name, args, planMtlsPlatform);
         v.throwIfInvalid();
         const clusters = (fleet as PlatformFleetPlan<MtlsPlatformPlan>).clusters;
-        const posture = Object.fromEntries(clusters.flatMap((c) => Object.entries(c.plan.posture).map(([id, link]) => [`${c.name}: ${id}`, link])).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+        const entries: Array<[string, LinkPosture]> = clusters.flatMap((c) => Object.entries(c.plan.posture).map(([id, link]): [string, LinkPosture] => [`${c.name}: ${id}`, link]));
+        const posture = Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
         return { ...clusters[0].plan, name, fleet, posture };
     }
     validatePlatformArgs(v, args);

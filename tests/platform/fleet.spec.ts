@@ -46,7 +46,7 @@ describe("platform fleet (clusters): plan", () => {
             clusters: [{ name: "east", renderDirectory: "out" }, { name: "west", renderDirectory: "out", kubeconfigContext: "w", istio: { trustDomain: "west.example" } }],
             kuadrant: {},
             fleetIssuer: { cluster: "east", material: {} as never },
-        } as pulumi.Unwrap<MtlsPlatformArgs>);
+        });
         const fields = found.map((p) => p.slice(0, p.indexOf(":")));
         assert.deepEqual(fields, ["fleetIssuer", "kuadrant", "clusters[1].kubeconfigContext/renderDirectory", "clusters[1].renderDirectory", "istio.meshId"], found.join("\n"));
         assert.match(found[1], /install kuadrant per cluster with the stack-per-cluster layout/);
@@ -55,13 +55,13 @@ describe("platform fleet (clusters): plan", () => {
     });
 
     it("names a cluster's own Istio setting by its cluster, and a shared one once", () => {
-        const found = problems({ istio: { revision: "Bad_Rev" }, clusters: [{ name: "east", renderDirectory: "e", istio: { version: "nope" } }, { name: "west", renderDirectory: "w" }] } as pulumi.Unwrap<MtlsPlatformArgs>);
+        const found = problems({ istio: { revision: "Bad_Rev" }, clusters: [{ name: "east", renderDirectory: "e", istio: { version: "nope" } }, { name: "west", renderDirectory: "w" }] });
         assert.deepEqual(found.map((p) => p.slice(0, p.indexOf(": "))).sort(), ["clusters[0].istio.version", "istio.revision"], found.join("\n"));
     });
 
     it("bring-your-own roots need a fleet; the fleet CA's own problems are named under ca. and clusters[]", () => {
-        assert.match(problems({ ca: { externalRoots: [{ generation: 1, certPem: "x" }] } } as pulumi.Unwrap<MtlsPlatformArgs>)[0], /^ca\.externalRoots: .*only with clusters/);
-        const found = problems({ ca: { generation: 0 }, clusters: [{ name: "East", renderDirectory: "e" }] } as pulumi.Unwrap<MtlsPlatformArgs>);
+        assert.match(problems({ ca: { externalRoots: [{ generation: 1, certPem: "x" }] } })[0], /^ca\.externalRoots: .*only with clusters/);
+        const found = problems({ ca: { generation: 0 }, clusters: [{ name: "East", renderDirectory: "e" }] });
         assert.ok(found.some((p) => p.startsWith("ca.generation: ")), found.join("\n"));
         assert.ok(found.some((p) => p.startsWith("clusters[0].name: ")), found.join("\n"));
     });
@@ -139,7 +139,7 @@ describe("platform fleet (fleetIssuer): a cluster stack", () => {
     });
 
     it("refuses CA settings a cluster stack does not own", () => {
-        const found = problems({ ca: { commonName: "x", ...T2 }, fleetIssuer: { cluster: "west", material: {} as never } } as pulumi.Unwrap<MtlsPlatformArgs>);
+        const found = problems({ ca: { commonName: "x", ...T2 }, fleetIssuer: { cluster: "west", material: {} as never } });
         assert.equal(found.length, 1, found.join("\n"));
         assert.match(found[0], /^ca\.commonName: .*the fleet CA stack owns the CA/);
     });
