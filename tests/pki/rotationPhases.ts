@@ -1,6 +1,6 @@
 // The single-cluster CA rotation the README runbook describes, as the specs that run it use it: each step's
 // CertificateAuthority arguments, the generations whose roots the step trusts, and the one that signs.
-import { CertificateAuthorityArgs, RotationPhase } from "../../sdk";
+import { CaRotationState, CertificateAuthorityArgs, RotationPhase } from "../../sdk";
 
 /** One rotation step: the CA's arguments, the generations whose roots it trusts, and the one that signs. */
 export interface RotationStep {
@@ -21,3 +21,9 @@ export const ROTATION_STEPS: readonly RotationStep[] = Object.freeze([
     { label: "ServeNew g2", ca: { generation: 2, previousGeneration: 1, rotationPhase: RotationPhase.ServeNew }, trusted: [1, 2], signing: 2 },
     { label: "Stable g2", ca: { generation: 2, rotationPhase: RotationPhase.Stable }, trusted: [2], signing: 2 },
 ]);
+
+/** A step's rotation state, as the CA exports it (`rotationState`; Stable when the arguments leave the phase out). */
+export function rotationStateOf(step: RotationStep): CaRotationState {
+    const { generation = 1, previousGeneration, rotationPhase = RotationPhase.Stable } = step.ca;
+    return previousGeneration === undefined ? { generation, rotationPhase } : { generation, previousGeneration, rotationPhase };
+}

@@ -20,7 +20,7 @@ import { strict as assert } from "node:assert";
 import { X509Certificate } from "node:crypto";
 import * as x509 from "@peculiar/x509";
 import { CaRotationState, CertificateAuthority, RotationPhase } from "../../sdk";
-import { HandshakeResult, TlsEndpoint, WorkloadCertificate, WorkloadIssuer, mtlsHandshake, signWorkload, splitPem } from "../handshake/spiffe";
+import { CHAIN_REFUSAL, HandshakeResult, TlsEndpoint, WorkloadCertificate, WorkloadIssuer, caGenerationOf as generationOf, distinctCertificatesPem, mtlsHandshake, signWorkload, splitPem } from "../handshake/spiffe";
 import { assertRejected, runProgram, valueOf } from "../harness";
 import { ROTATION_STEPS } from "../pki/rotationPhases";
 
@@ -49,9 +49,6 @@ const PAIRS: Array<[number, number]> = PHASES.flatMap((_, p) => PHASES.map((__, 
 /** Whether a leaf signed in phase p chains to a root that phase q's bundle holds (from the phase table). */
 const expectedAccepted = (p: number, q: number): boolean => PHASES[q].trusted.includes(PHASES[p].signing);
 
-/** The generation in a meshtls CA subject (`CN=<base> g<generation> <suffix>`). */
-const generationOf = (cert: X509Certificate): number => Number(/ g(\d+) /.exec(cert.subject)?.[1] ?? NaN);
-
 const endpoint = (w: Workload, bundlePem = w.bundlePem, expectTrustDomain: string | readonly string[] = TRUST_DOMAIN): TlsEndpoint => ({
     chainPem: w.leaf.chainPem,
     keyPem: w.leaf.keyPem,
@@ -60,9 +57,6 @@ const endpoint = (w: Workload, bundlePem = w.bundlePem, expectTrustDomain: strin
 });
 
 const pairLabel = (p: number, q: number) => `${PHASES[p].label} / ${PHASES[q].label}`;
-
-/** A refusal by OpenSSL's chain check (the leaf's root is not in the verifier's bundle). */
-const CHAIN_REFUSAL = /SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_GET_ISSUER_CERT/;
 
 describe("reliability: handshake matrix over a single-cluster rotation (4 phases, 16 pairs x 3 = 48 real mTLS handshakes, ~0.4 s)", () => {
     const material: PhaseMaterial[] = [];
@@ -83,8 +77,7 @@ describe("reliability: handshake matrix over a single-cluster rotation (4 phases
             clients.push({ phase, leaf: await signWorkload(m.issuer, TRUST_DOMAIN, NS, "frontend"), bundlePem: m.bundlePem });
             servers.push({ phase, leaf: await signWorkload(m.issuer, TRUST_DOMAIN, NS, "backend"), bundlePem: m.bundlePem });
         }
-        const roots = new Map(material.flatMap((m) => splitPem(m.bundlePem)).map((pem) => [new X509Certificate(pem).fingerprint256, pem]));
-        allRootsPem = [...roots.values()].join("");
+        allRootsPem = distinctCertificatesPem(...material.map((m) => m.bundlePem));
     });
 
     it("each phase's material is what the table says, and a generation's root is the same certificate in every phase that has it", () => {
