@@ -13,7 +13,7 @@ import { packageSchema } from "./gen/analyzer";
 import { resolve, runProgram } from "./harness";
 
 const ROOT = path.join(__dirname, "..");
-const COMPONENTS = [sdk.CertificateAuthority, sdk.Certificate, sdk.IstioMesh, sdk.MtlsPolicy, sdk.SidecarInjection, sdk.NamespaceEnrollment, sdk.KuadrantMtls, sdk.GlooMtls, sdk.KgatewayMtls, sdk.KyvernoAuthz, sdk.MtlsPlatform];
+const COMPONENTS = [sdk.CertificateAuthority, sdk.FleetCertificateAuthority, sdk.Certificate, sdk.IstioMesh, sdk.MtlsPolicy, sdk.SidecarInjection, sdk.NamespaceEnrollment, sdk.KuadrantMtls, sdk.GlooMtls, sdk.KgatewayMtls, sdk.KyvernoAuthz, sdk.MtlsPlatform];
 
 interface SchemaProperty {
     type?: string;

@@ -73,7 +73,7 @@ describe("stack config: one source for argument shapes", function () {
         const fromComponents = Object.entries(platform.inputProperties).flatMap(([k, p]) => [k, ...analyzerPaths(pkg, p, k)]);
         const omitted = OMITTED.map((o) => o.path);
         assert.equal(omitted.filter((o) => fromComponents.includes(o)).length, OMITTED.length, "every omitted key is an input");
-        const expected = [...STACK_ONLY.map((s) => s.key), ...fromComponents.filter((k) => !omitted.some((o) => k === o || k.startsWith(`${o}.`) || k.startsWith(`${o}[]`)))];
+        const expected = [...STACK_ONLY.flatMap((s) => [s.key, ...schemaPaths(s.schema, s.key)]), ...fromComponents.filter((k) => !omitted.some((o) => k === o || k.startsWith(`${o}.`) || k.startsWith(`${o}[]`)))];
         const actual = Object.entries(PLATFORM_CONFIG_SCHEMA).flatMap(([k, s]) => [k, ...schemaPaths(s, k)]);
         assert.deepEqual([...actual].sort(), [...expected].sort());
         // The examples the README and the error messages rely on.
@@ -85,7 +85,9 @@ describe("stack config: one source for argument shapes", function () {
         const all = Object.values(PLATFORM_CONFIG_SCHEMA).flatMap(nodes);
         const objects = all.filter((n) => n.type === "object");
         assert.ok(objects.length >= 30, `objects: ${objects.length}`);
-        assert.equal(objects.length, 38);
+        // 38 before issue 20; +9: fleetCaStack, ca.externalRoots[], clusters[] with its istio (ambient, gateway,
+        // values), intermediate and signedIntermediates[].
+        assert.equal(objects.length, 47);
         for (const o of objects) {
             assert.ok(o.additionalProperties === false || typeof o.additionalProperties === "object", JSON.stringify(o).slice(0, 120));
         }
@@ -93,7 +95,7 @@ describe("stack config: one source for argument shapes", function () {
         const integers = all.filter((n) => n.type === "integer");
         // Ports and integers: each listed field once, ExtensionProvider's ports once per place it is used (istio.extraExtensionProviders).
         assert.equal(ports.length, Object.values(NUMBERS).filter((k) => k === NumberKind.Port).length);
-        assert.equal(integers.length, Object.keys(NUMBERS).length + 1 /* ExtAuthzRequestBody under both providers */);
+        assert.equal(integers.length, Object.keys(NUMBERS).length + 1 /* ExtAuthzRequestBody under both providers */ + 2 /* IntermediateCaArgs under ca and clusters[] */);
         assert.equal(all.filter((n) => n.type === "number").length, 0, "no unchecked numbers");
     });
 

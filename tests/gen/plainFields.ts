@@ -17,6 +17,17 @@ const CA: Reasons = {
     intermediate: "decides whether the intermediate's key, CSR and certificate exist",
 };
 
+const FLEET_CLUSTER: Reasons = {
+    "": "one intermediate per entry and generation",
+    "[].name": "names the cluster's resources (`<ca>-<cluster>-g<generation>-intermediate`)",
+    "[].intermediate": "its fields fall back to the fleet's intermediate settings field by field",
+    "[].signedIntermediates": "decides, with externalRoots, which intermediates are supplied instead of generated",
+};
+
+const EXTERNAL_ROOTS: Reasons = {
+    externalRoots: "decides which generations get no generated root",
+};
+
 const ISTIO: Reasons = {
     ambient: SECTION,
     cni: "decides whether the cni chart is installed",
@@ -84,6 +95,7 @@ function under(prefix: string, reasons: Reasons): Reasons {
 export const PLAIN_FIELDS: Record<string, Reasons> = {
     "meshtls:index:Certificate": {},
     "meshtls:index:CertificateAuthority": CA,
+    "meshtls:index:FleetCertificateAuthority": { ...CA, intermediate: "the fallback settings of every cluster's intermediate", ...EXTERNAL_ROOTS, ...under("clusters", FLEET_CLUSTER) },
     "meshtls:index:IstioMesh": ISTIO,
     "meshtls:index:MtlsPolicy": MTLS_POLICY,
     "meshtls:index:SidecarInjection": {},
@@ -124,6 +136,17 @@ export const PLAIN_FIELDS: Record<string, Reasons> = {
         helmMode: HELM_MODE,
         ca: SECTION,
         ...under("ca", CA),
+        ...under("ca", EXTERNAL_ROOTS),
+        clusters: "one provider, one IstioMesh and one intermediate per entry",
+        "clusters[].name": "names the cluster's provider and children (`<platform>-<cluster>-*`)",
+        "clusters[].kubeconfigContext": "decides the cluster's provider",
+        "clusters[].renderDirectory": "decides the cluster's provider",
+        "clusters[].intermediate": "its fields fall back to ca.intermediate field by field",
+        "clusters[].signedIntermediates": "decides, with ca.externalRoots, which intermediates are supplied instead of generated",
+        "clusters[].istio": SECTION,
+        ...under("clusters[].istio", ISTIO),
+        fleetIssuer: "decides whether the platform creates its own CA",
+        "fleetIssuer.cluster": "picks the cluster's intermediate from the fleet CA stack's material",
         istio: SECTION,
         ...under("istio", ISTIO),
         "istio.enabled": "decides whether IstioMesh exists",

@@ -276,7 +276,7 @@ describe("reliability: handshake matrix over a two-cluster fleet rotation (2 clu
             }
         });
 
-        it("known gap (reported): a cluster stack re-deployed at ServeNew g2 once the CA is Stable g2 cannot build its issuer, though the rule allows that fleet: the CA's material no longer holds generation 1's root (3 of 20)", () => {
+        it("once the CA is Stable g2, a cluster stack re-deployed at ServeNew g2 is told to finish (Stable g2): the CA no longer holds generation 1, and every cluster already serves generation 2 (3 of 20)", () => {
             const refused: string[] = [];
             let attempts = 0;
             for (const s of ROLLOUT) {

@@ -10,6 +10,7 @@ import * as YAML from "yaml";
 import {
     Certificate,
     CertificateAuthority,
+    FleetCertificateAuthority,
     GlooCertRotation,
     GlooMtls,
     DataPlaneMode,
@@ -24,6 +25,7 @@ import {
     MtlsMode,
     MtlsPlatform,
     MtlsPolicy,
+    RotationPhase,
     SidecarInjection,
     kyvernoExtensionProvider,
 } from "../../sdk";
@@ -166,6 +168,25 @@ const BASES: Base[] = [
             intermediate: { commonName: "Lab Intermediate", validityHours: 30000, earlyRenewalHours: 2000 },
         }),
         make: (a) => new CertificateAuthority("lab-ca", a),
+    },
+    {
+        token: "meshtls:index:FleetCertificateAuthority",
+        what: "a two-cluster fleet in TrustNew with per-cluster trust domains and intermediates, held by its clusters' states",
+        args: () => ({
+            commonName: "Lab Fleet Root",
+            organization: "Lab",
+            keyAlgorithm: KeyAlgorithm.EcdsaP384,
+            validityHours: 60000,
+            earlyRenewalHours: 0,
+            trustDomain: "lab.example",
+            intermediate: { commonName: "Lab Fleet Int", validityHours: 30000, earlyRenewalHours: 2000 },
+            clusters: [{ name: "lab-a", trustDomain: "a.lab.example", intermediate: { commonName: "Lab A", validityHours: 20000, earlyRenewalHours: 1000 } }, { name: "lab-b" }],
+            generation: 2,
+            previousGeneration: 1,
+            rotationPhase: RotationPhase.TrustNew,
+            clusterRotationStates: { "lab-a": { generation: 1, rotationPhase: RotationPhase.Stable } },
+        }),
+        make: (a) => new FleetCertificateAuthority("lab-fleet", a as never),
     },
     {
         token: "meshtls:index:IstioMesh",
@@ -354,6 +375,22 @@ const BASES: Base[] = [
     },
     {
         token: "meshtls:index:MtlsPlatform",
+        what: "a one-program fleet: a sidecar cluster and an ambient one",
+        args: () => ({
+            ca: { commonName: "Lab Root", intermediate: { commonName: "Lab Int", validityHours: 30000, earlyRenewalHours: 2000 } },
+            clusters: [
+                { name: "lab-a", renderDirectory: "out/lab-a", istio: istioSettings, intermediate: { commonName: "Lab A", validityHours: 20000, earlyRenewalHours: 1000 } },
+                {
+                    name: "lab-b",
+                    kubeconfigContext: "lab-b",
+                    istio: { dataPlaneMode: DataPlaneMode.Ambient, meshId: "lab-mesh", ambient: { ztunnelName: "lab-ztunnel" }, values: { ztunnel: "logLevel: debug\n" } },
+                },
+            ],
+        }),
+        make: (a) => new MtlsPlatform("lab-fleet", a),
+    },
+    {
+        token: "meshtls:index:MtlsPlatform",
         what: "Gloo CronJob rotation and the authz server's own provider settings",
         args: () => ({
             gloo: { xdsRotation: GlooCertRotation.CronJob, cronSchedule: "15 3 * * 1", rotationDuration: "90s", istioIntegration: false },
@@ -445,7 +482,7 @@ describe("reliability: every non-plain argument accepts an Output (issue 14 item
 
     it("covers every non-plain field of every component in the inferred schema", async () => {
         const tokens = Object.keys(ARG_SHAPES).sort();
-        assert.equal(tokens.length, 11);
+        assert.equal(tokens.length, 12);
         assert.deepEqual([...new Set(BASES.map((b) => b.token))].sort(), tokens);
         for (const token of tokens) {
             const shape = ARG_SHAPES[token];
@@ -470,7 +507,7 @@ describe("reliability: every non-plain argument accepts an Output (issue 14 item
         }
     });
 
-    assert.equal(BASES.length, 19);
+    assert.equal(BASES.length, 21);
     for (const base of BASES) {
         describe(`${base.token.replace("meshtls:index:", "")}: ${base.what}`, () => {
             for (const depth of ["outermost", "innermost"] as const) {
