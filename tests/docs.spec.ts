@@ -39,7 +39,7 @@ describe("docs: generated reference tables", function () {
 
     it("the component reference has every component's arguments, with defaults from the JSDoc", () => {
         const text = fs.readFileSync(COMPONENTS_DOC, "utf8");
-        const names = ["CertificateAuthority", "Certificate", "IstioMesh", "MtlsPolicy", "SidecarInjection", "NamespaceEnrollment", "KuadrantMtls", "GlooMtls", "KgatewayMtls", "KyvernoAuthz", "MtlsPlatform"];
+        const names = ["CertificateAuthority", "FleetCertificateAuthority", "Certificate", "IstioMesh", "MtlsPolicy", "SidecarInjection", "NamespaceEnrollment", "KuadrantMtls", "GlooMtls", "KgatewayMtls", "KyvernoAuthz", "MtlsPlatform"];
         assert.equal(names.filter((n) => text.includes(`\n## ${n}\n`)).length, names.length);
         assert.match(text, /\| `validityHours` \| number \| 87600 \(10 years\) \|/);
         assert.match(text, /\| `issuer` \| \[IssuerMaterial\]\(#issuermaterial\) \| required \|/);
