@@ -427,6 +427,14 @@ describe("examples", () => {
                 assert.deepEqual(await valueOf(result.value.rotationState), T2);
             });
 
+            it("cluster-stack at TrustNew before the CA stack has taken it (CA Stable g1) is refused, naming fleetIssuer.material", async () => {
+                const stable = await valueOf((await caRun(S1)).value.material);
+                const { error } = await runExpectingError(sub("cluster-stack"), clusterRun("east", T2, stable, S1));
+                assert.match(error.message, /fleetIssuer\.material: .*the fleet CA holds no generation 2/);
+                const ok = await runProgram(sub("cluster-stack"), clusterRun("east", S1, stable, S1));
+                assert.deepEqual(await valueOf(ok.value.rotationState), S1, "the same material serves the cluster at the CA's own phase");
+            });
+
             it("cluster-stack ahead of the CA stack (ServeNew while the CA is at TrustNew) is refused, naming fleetIssuer.material", async () => {
                 const { error, resources } = await runExpectingError(sub("cluster-stack"), clusterRun("west", N2, trustNewMaterial, T2));
                 assert.match(error.message, /fleetIssuer\.material: .*ahead of the fleet CA/);
