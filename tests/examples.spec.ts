@@ -1,8 +1,9 @@
 // Each example program under the harness: it runs, and produces the objects its README promises.
 import { strict as assert } from "node:assert";
+import { X509Certificate } from "node:crypto";
 import * as path from "node:path";
 import * as YAML from "yaml";
-import { liveReads, RunOptions, loadProgram, runExpectingError, runProgram, valueOf } from "./harness";
+import { liveReads, RunOptions, loadProgram, resolve, runExpectingError, runProgram, valueOf } from "./harness";
 import { ISTIO_GROUPS, assertValidObjects, loadCrd, loadIstioCrds, schemaErrors } from "./schema";
 import { OPERATOR_AUTHORINO, OPERATOR_LIMITADOR, postureStates } from "./posture/states";
 import type { LinkPosture } from "../sdk/posture";
@@ -302,6 +303,143 @@ describe("examples", () => {
                 assert.deepEqual(s.inRootCert, s.trusted, "root-cert.pem holds exactly the roots the CA trusts");
                 assert.equal(s.dwell, 46800, "13 h between steps (ztunnel refreshes at half its 24 h certificate, plus 1 h)");
             }
+        });
+    });
+
+    describe("multi-cluster (issue 20)", () => {
+        const CHART = "kubernetes:helm.sh/v4:Chart";
+        const S1 = { generation: 1, rotationPhase: "Stable" };
+        const T2 = { generation: 2, previousGeneration: 1, rotationPhase: "TrustNew" };
+        const N2 = { generation: 2, previousGeneration: 1, rotationPhase: "ServeNew" };
+        const phase = (state: { generation: number; previousGeneration?: number; rotationPhase: string }): Record<string, string> =>
+            Object.fromEntries(Object.entries(state).map(([k, v]) => [k, String(v)]));
+        /** Runs `project` with `config`; each StackReference, by its resource name, answers with `references[name]` (else none). */
+        const run = (project: string, config: Record<string, unknown> = {}, references: Record<string, Record<string, unknown>> = {}): RunOptions => ({
+            project,
+            config: Object.fromEntries(Object.entries(config).map(([k, v]) => [`${project}:${k}`, typeof v === "string" ? v : JSON.stringify(v)])),
+            newResource: (args) => (args.type === "pulumi:pulumi:StackReference" ? { id: args.name, state: { name: args.name, outputs: references[args.name] ?? {}, secretOutputNames: [] } } : undefined),
+        });
+        const SELF = "multi-cluster-previous-outputs";
+        const sub = (dir: string) => () => loadProgram(path.join(__dirname, "..", "examples", "multi-cluster", dir, "index.ts"));
+        type Result = Awaited<ReturnType<typeof runProgram>>;
+        /** Each cluster's cacerts (by cluster, from its provider's name), with its secret paths. */
+        const cacertsOf = (result: Result, provider: (cluster: string) => RegExp, clusters: string[]) => {
+            const secrets = result.ofType("kubernetes:core/v1:Secret").filter((r) => (r.inputs.metadata as { name?: string } | undefined)?.name === "cacerts");
+            assert.equal(secrets.length, clusters.length);
+            return Object.fromEntries(
+                clusters.map((c) => {
+                    const found = secrets.filter((s) => provider(c).test(s.provider ?? ""));
+                    assert.equal(found.length, 1, `one cacerts through ${c}'s provider`);
+                    return [c, { data: found[0].inputs.stringData as Record<string, string>, secretPaths: found[0].secretPaths }];
+                }),
+            );
+        };
+        const roots = (pem: string) => pem.match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g) ?? [];
+        const fleetProvider = (c: string) => new RegExp(`::fleet-${c}::`);
+
+        it("one program: two providers rendering to rendered/east and rendered/west, two meshes with their own trust domain and a shared mesh ID, each cacerts from its own intermediate under one root, secret", async () => {
+            const result = await runProgram(example("multi-cluster"), run("multi-cluster"));
+            const providers = result.ofType("pulumi:providers:kubernetes");
+            assert.deepEqual(providers.map((r) => [r.name, r.inputs.renderYamlToDirectory]).sort(), [
+                ["fleet-east", "rendered/east"],
+                ["fleet-west", "rendered/west"],
+            ]);
+            assert.equal(result.ofType("meshtls:index:IstioMesh").length, 2);
+            const cacerts = cacertsOf(result, fleetProvider, ["east", "west"]);
+            assert.match(new X509Certificate(cacerts.east.data["ca-cert.pem"]).subject, /CN=east intermediate g1 /);
+            assert.match(new X509Certificate(cacerts.west.data["ca-cert.pem"]).subject, /CN=west intermediate g1 /);
+            assert.equal(roots(cacerts.east.data["root-cert.pem"]).length, 1);
+            assert.equal(cacerts.east.data["root-cert.pem"], cacerts.west.data["root-cert.pem"], "one root trusted by both clusters");
+            for (const c of ["east", "west"]) {
+                assert.ok(cacerts[c].secretPaths.includes("stringData"), `${c}: the intermediate's key stays secret`);
+                assert.ok(new X509Certificate(cacerts[c].data["ca-cert.pem"]).verify(new X509Certificate(cacerts[c].data["root-cert.pem"]).publicKey), `${c}: its intermediate chains to the root`);
+            }
+            const istiod = (c: string) => result.get(CHART, `fleet-${c}-istio-istiod`).inputs.values as { meshConfig: Record<string, unknown>; global: { meshID: string; multiCluster: { clusterName: string } } };
+            assert.deepEqual([istiod("east").meshConfig.trustDomain, istiod("east").meshConfig.trustDomainAliases], ["east.example", ["west.example"]]);
+            assert.deepEqual([istiod("west").meshConfig.trustDomain, istiod("west").meshConfig.trustDomainAliases], ["west.example", ["east.example"]]);
+            assert.deepEqual([istiod("east").global.meshID, istiod("west").global.meshID], ["fleet", "fleet"]);
+            assert.deepEqual([istiod("east").global.multiCluster.clusterName, istiod("west").global.multiCluster.clusterName], ["east", "west"]);
+            assert.deepEqual(Object.keys((await valueOf(result.value.certificates)) as Record<string, unknown>).sort(), ["ca-root", "east/ca", "west/ca"]);
+            assert.equal(((await valueOf(result.value.trustBundleFingerprints)) as string[]).length, 1);
+            assert.deepEqual(await valueOf(result.value.rotationState), S1);
+        });
+
+        it("one program, TrustNew by config: both roots in both clusters, still signed by generation 1; ServeNew straight from Stable is refused by the guard", async () => {
+            const result = await runProgram(example("multi-cluster"), run("multi-cluster", phase(T2), { [SELF]: { rotationState: S1 } }));
+            const cacerts = cacertsOf(result, fleetProvider, ["east", "west"]);
+            for (const c of ["east", "west"]) {
+                assert.equal(roots(cacerts[c].data["root-cert.pem"]).length, 2, `${c} trusts both roots`);
+                assert.match(new X509Certificate(cacerts[c].data["ca-cert.pem"]).subject, new RegExp(`CN=${c} intermediate g1 `));
+            }
+            assert.equal(cacerts.east.data["root-cert.pem"], cacerts.west.data["root-cert.pem"]);
+            assert.equal(((await valueOf(result.value.trustBundleFingerprints)) as string[]).length, 2);
+            assert.deepEqual(await valueOf(result.value.rotationState), T2);
+            const { error } = await runExpectingError(example("multi-cluster"), run("multi-cluster", phase(N2), { [SELF]: { rotationState: S1 } }));
+            assert.match(error.message, /the step from previousRotationState \(generation: 1, rotationPhase: Stable\) breaks trust.*take this step first: generation: 2, previousGeneration: 1, rotationPhase: TrustNew/);
+        });
+
+        describe("stack per cluster: ca-stack and cluster-stack, the other side's outputs mocked", () => {
+            const CLUSTER_STACKS = { east: "org/multi-cluster-cluster/east", west: "org/multi-cluster-cluster/west" };
+            /** The CA stack at `state`: its own previous state and each cluster stack's (undefined: none exported yet). */
+            const caOptions = (state: typeof S1, previous?: typeof S1, clusters: Record<string, typeof S1> = {}): RunOptions =>
+                run("multi-cluster-ca", { clusterStacks: CLUSTER_STACKS, ...phase(state) }, {
+                    ...(previous ? { self: { rotationState: previous } } : {}),
+                    ...Object.fromEntries(Object.entries(clusters).map(([c, st]) => [`cluster-${c}`, { rotationState: st }])),
+                });
+            const caRun = (state: typeof S1, previous?: typeof S1, clusters?: Record<string, typeof S1>) => runProgram(sub("ca-stack"), caOptions(state, previous, clusters));
+            const clusterRun = (cluster: string, state: typeof S1, material: unknown, previous?: typeof S1): RunOptions =>
+                run("multi-cluster-cluster", { caStack: "org/multi-cluster-ca/fleet", cluster, ...phase(state) }, { "fleet-ca": { material }, ...(previous ? { self: { rotationState: previous } } : {}) });
+
+            let trustNewMaterial: unknown;
+            before(async () => {
+                // The CA stack at TrustNew, every cluster stack (and the CA itself) at Stable g1 before it.
+                const ca = await caRun(T2, S1, { east: S1, west: S1 });
+                trustNewMaterial = await valueOf(ca.value.material);
+            });
+
+            it("ca-stack: exports the material (secret) and its rotation state; no Kubernetes objects", async () => {
+                const ca = await caRun(S1);
+                assert.deepEqual(Object.keys(ca.value), ["material", "rotationState", "trustBundleFingerprints"]);
+                assert.equal((await resolve(ca.value.material)).secret, true);
+                assert.deepEqual(await valueOf(ca.value.rotationState), S1);
+                assert.deepEqual(ca.resources.filter((r) => r.type.startsWith("kubernetes:")), []);
+                const m = (await valueOf(ca.value.material)) as { trustDomains: Record<string, string> };
+                assert.deepEqual(m.trustDomains, { east: "east.example", west: "west.example" });
+            });
+
+            it("ca-stack: ServeNew is refused while a cluster stack still reports Stable g1 (clusterRotationStates)", async () => {
+                const { error } = await runExpectingError(sub("ca-stack"), caOptions(N2, T2, { east: T2, west: S1 }));
+                assert.match(error.message, /cluster west is at generation: 1, rotationPhase: Stable \(clusterRotationStates\.west\).*deploy that cluster's stack first/);
+                assert.doesNotMatch(error.message, /clusterRotationStates\.east/, "east already trusts generation 2");
+                const ok = await caRun(N2, T2, { east: T2, west: T2 });
+                assert.deepEqual(await valueOf(ok.value.rotationState), N2);
+            });
+
+            it("cluster-stack at TrustNew, from the CA stack's material: its own intermediate (generation 1 signs), both roots, the other cluster's trust domain as alias, secret", async () => {
+                const result = await runProgram(sub("cluster-stack"), clusterRun("west", T2, trustNewMaterial, S1));
+                assert.deepEqual(result.resources.filter((r) => r.type.startsWith("tls:")), [], "no CA of its own");
+                const cacerts = cacertsOf(result, () => /(?:)/, ["west"]).west;
+                assert.match(new X509Certificate(cacerts.data["ca-cert.pem"]).subject, /CN=west intermediate g1 /);
+                assert.equal(roots(cacerts.data["root-cert.pem"]).length, 2);
+                assert.ok(cacerts.secretPaths.includes("stringData"));
+                const istiod = result.get(CHART, "west-istio-istiod").inputs.values as { meshConfig: Record<string, unknown>; global: { meshID: string } };
+                assert.deepEqual([istiod.meshConfig.trustDomain, istiod.meshConfig.trustDomainAliases, istiod.global.meshID], ["west.example", ["east.example"], "fleet"]);
+                assert.deepEqual(await valueOf(result.value.rotationState), T2);
+            });
+
+            it("cluster-stack at TrustNew before the CA stack has taken it (CA Stable g1) is refused, naming fleetIssuer.material", async () => {
+                const stable = await valueOf((await caRun(S1)).value.material);
+                const { error } = await runExpectingError(sub("cluster-stack"), clusterRun("east", T2, stable, S1));
+                assert.match(error.message, /fleetIssuer\.material: .*the fleet CA holds no generation 2/);
+                const ok = await runProgram(sub("cluster-stack"), clusterRun("east", S1, stable, S1));
+                assert.deepEqual(await valueOf(ok.value.rotationState), S1, "the same material serves the cluster at the CA's own phase");
+            });
+
+            it("cluster-stack ahead of the CA stack (ServeNew while the CA is at TrustNew) is refused, naming fleetIssuer.material", async () => {
+                const { error, resources } = await runExpectingError(sub("cluster-stack"), clusterRun("west", N2, trustNewMaterial, T2));
+                assert.match(error.message, /fleetIssuer\.material: .*ahead of the fleet CA/);
+                assert.deepEqual(resources.filter((r) => r.type === "kubernetes:core/v1:Secret"), [], "no cacerts written");
+            });
         });
     });
 

@@ -173,6 +173,8 @@ const CASES: Case[] = [
             "mesh -> demo/testapp-2:8080": "mtls",
         },
     ),
+    // Two clusters, no application: each cluster's istiod, seen by its own sidecars (rules/istiodXds.ts).
+    example("multi-cluster", {}, { ...ISTIOD }),
 ];
 
 describe("posture: every example and the dev stack, computed from what the program declares", () => {
