@@ -604,3 +604,26 @@ export function isRequestHost(value: string): boolean {
     const port = m[2] as string | undefined;
     return isDnsName(m[1].replace(/^\*\./, "x."), false) && (port === undefined || (Number(port) >= 1 && Number(port) <= 65535));
 }
+
+/**
+ * Runs a nested plan (a child component's, inside a parent's); its argument problems are recorded in `v`
+ * under the parent's paths (`map`), so every section is checked and every problem reported at once, and
+ * undefined is returned. `renamed` rewrites sibling field names inside the messages the same way.
+ * Other errors propagate.
+ */
+export function attemptPlan<T>(v: ArgsValidator, map: (field: string) => string, plan: () => T, renamed: Array<[string, string]> = []): T | undefined {
+    try {
+        return withMappedFields(map, plan);
+    } catch (err) {
+        const problems = argsProblemsOf(err);
+        if (problems === undefined) {
+            throw err;
+        }
+        for (const p of problems) {
+            // A message that names a sibling field names it as the parent's user wrote it too.
+            const accepted = renamed.reduce((text, [from, to]) => text.split(from).join(to), p.accepted);
+            v.report({ ...p, field: map(p.field), accepted });
+        }
+        return undefined;
+    }
+}

@@ -67,8 +67,8 @@ export interface IntermediateCaArgs {
     earlyRenewalHours?: pulumi.Input<number>;
 }
 
-/** Arguments of a CertificateAuthority. */
-export interface CertificateAuthorityArgs {
+/** A generated root's settings, shared by CertificateAuthority and FleetCertificateAuthority. */
+export interface GeneratedRootArgs {
     /**
      * Common name of the root; ` g<generation> <random hex>` is appended so two generations never share
      * a subject. At most 40 characters.
@@ -98,8 +98,10 @@ export interface CertificateAuthorityArgs {
      * @default 0 (never re-issued in place)
      */
     earlyRenewalHours?: pulumi.Input<number>;
-    /** When set, the root signs this intermediate and the intermediate signs every leaf. */
-    intermediate?: IntermediateCaArgs;
+}
+
+/** Where a CA's staged rotation stands, shared by CertificateAuthority and FleetCertificateAuthority. */
+export interface CaRotationArgs {
     /**
      * The CA generation, a whole number from 1 to 1000000. Raise it by one to start a rotation. Resource
      * names carry it, so generations coexist in state while both are trusted.
@@ -124,6 +126,12 @@ export interface CertificateAuthorityArgs {
      * @default no previous state: every step allowed (a first deploy)
      */
     previousRotationState?: pulumi.Input<CaRotationState>;
+}
+
+/** Arguments of a CertificateAuthority. */
+export interface CertificateAuthorityArgs extends GeneratedRootArgs, CaRotationArgs {
+    /** When set, the root signs this intermediate and the intermediate signs every leaf. */
+    intermediate?: IntermediateCaArgs;
 }
 
 /**
@@ -183,7 +191,7 @@ export interface FleetClusterArgs {
 }
 
 /** Arguments of a FleetCertificateAuthority: one root, one intermediate per cluster, one rotation for the fleet. */
-export interface FleetCertificateAuthorityArgs {
+export interface FleetCertificateAuthorityArgs extends GeneratedRootArgs, CaRotationArgs {
     /** The clusters, at least one. Each gets its own intermediate, signed by the root of every generation in use. */
     clusters: FleetClusterArgs[];
     /**
@@ -191,29 +199,6 @@ export interface FleetCertificateAuthorityArgs {
      * @default "cluster.local"
      */
     trustDomain?: pulumi.Input<string>;
-    /**
-     * Common name of a generated root; ` g<generation> <random hex>` is appended. At most 40 characters.
-     * @default "meshtls root CA"
-     */
-    commonName?: pulumi.Input<string>;
-    /** Organization (O) of the generated CA subjects. */
-    organization?: pulumi.Input<string>;
-    /**
-     * Key algorithm of the generated keys (roots and intermediates).
-     * @default KeyAlgorithm.EcdsaP256
-     */
-    keyAlgorithm?: pulumi.Input<KeyAlgorithm>;
-    /**
-     * Validity of a generated root, in hours.
-     * @default 87600 (10 years)
-     */
-    validityHours?: pulumi.Input<number>;
-    /**
-     * Re-issue a generated root in place when this many hours remain; see CertificateAuthorityArgs
-     * (istiod ignores a root re-issued in place until restarted: rotate the generation instead).
-     * @default 0 (never re-issued in place)
-     */
-    earlyRenewalHours?: pulumi.Input<number>;
     /**
      * Settings of every cluster's generated intermediate, unless the cluster sets its own.
      * @default validity 43800 hours (5 years), re-issued in its last 4380 hours
@@ -224,25 +209,6 @@ export interface FleetCertificateAuthorityArgs {
      * Moving from a generated root to a corporate one is a rotation to a new generation.
      */
     externalRoots?: ExternalRootArgs[];
-    /**
-     * The fleet's CA generation, a whole number from 1 to 1000000; raise it by one to start a rotation.
-     * @default 1
-     */
-    generation?: number;
-    /** The generation being rotated away from. Required in `TrustNew` and `ServeNew`; absent in `Stable`. */
-    previousGeneration?: number;
-    /**
-     * Where the fleet's rotation stands; every cluster follows it (one program), or stays within one step
-     * of it (one stack per cluster; see `clusterRotationStates`).
-     * @default RotationPhase.Stable
-     */
-    rotationPhase?: RotationPhase;
-    /**
-     * The rotation state of the last deployment (the `rotationState` output), to refuse a step that
-     * breaks trust, as CertificateAuthorityArgs.previousRotationState.
-     * @default no previous state: every step allowed (a first deploy)
-     */
-    previousRotationState?: pulumi.Input<CaRotationState>;
     /**
      * One stack per cluster: each cluster stack's last exported `rotationState`, by cluster name. The
      * fleet refuses a step that would leave a cluster more than one step behind it (ServeNew before every

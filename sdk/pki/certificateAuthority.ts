@@ -3,13 +3,11 @@ import * as random from "@pulumi/random";
 import * as tls from "@pulumi/tls";
 import { ResolvedArgs, resolveArgs } from "../internal/inputs";
 import { bundleFingerprints, certificateFacts, joinPem } from "./fingerprint";
-import { ArgsValidator } from "../internal/validation";
-import { CERTIFICATE_AUTHORITY_TYPE, CaGenerationPlan, CertificateAuthorityPlan, caRotationState, caSubjectCommonName, planCertificateAuthority, rootRenewalWarning } from "./plan";
-import { rotationGuardProblem } from "./rotationGuard";
+import { CERTIFICATE_AUTHORITY_TYPE, CaGenerationPlan, CertificateAuthorityPlan, caRotationState, caSubjectCommonName, guardedRotationState, planCertificateAuthority, rootRenewalWarning } from "./plan";
 import { CaRotationState, IssuerMaterial } from "./types";
 import type { CertificateAuthorityArgs } from "./args";
 
-export type { CertificateAuthorityArgs, IntermediateCaArgs } from "./args";
+export type { CaRotationArgs, CertificateAuthorityArgs, GeneratedRootArgs, IntermediateCaArgs } from "./args";
 
 /** The keys and certificates of one CA generation. */
 interface Generation {
@@ -91,18 +89,7 @@ export class CertificateAuthority extends pulumi.ComponentResource {
             trustBundlePem: this.trustBundlePem,
         });
 
-        const requested = caRotationState(plan);
-        // A known previous state was checked by the plan; an Output is checked here once it resolves, and
-        // the failed apply fails the deployment (preview too when the value is known then).
-        this.rotationState = pulumi.output(args.previousRotationState).apply((previous): CaRotationState => {
-            const problem = rotationGuardProblem(previous, requested);
-            if (problem !== undefined) {
-                const v = new ArgsValidator(CERTIFICATE_AUTHORITY_TYPE, name);
-                v.fail(problem.field, problem.value, problem.accepted);
-                v.throwIfInvalid();
-            }
-            return requested;
-        });
+        this.rotationState = guardedRotationState(CERTIFICATE_AUTHORITY_TYPE, name, args.previousRotationState, caRotationState(plan));
 
         this.registerOutputs({
             certPem: this.certPem,

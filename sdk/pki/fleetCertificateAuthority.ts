@@ -7,8 +7,7 @@ import type { FleetCertificateAuthorityArgs } from "./args";
 import { CertificateFacts, bundleFingerprints, certificateFacts, joinPem } from "./fingerprint";
 import { FLEET_CERTIFICATE_AUTHORITY_TYPE, FleetCertificateAuthorityPlan, FleetGenerationPlan, FleetIssuerExport, fleetClusterIssuer, planFleetCertificateAuthority } from "./fleetPlan";
 import { MaterialProblem, externalRootProblems, signedIntermediateProblems } from "./material";
-import { caSubjectCommonName } from "./plan";
-import { rotationGuardProblem } from "./rotationGuard";
+import { caSubjectCommonName, guardedRotationState } from "./plan";
 import { CaRotationState, IssuerMaterial } from "./types";
 
 export type { ExternalRootArgs, FleetCertificateAuthorityArgs, FleetClusterArgs, SignedIntermediateArgs } from "./args";
@@ -72,16 +71,7 @@ export class FleetCertificateAuthority extends pulumi.ComponentResource {
         super(FLEET_CERTIFICATE_AUTHORITY_TYPE, name, recordedArgs(args), opts);
 
         const generations = plan.generations.map((g, i) => this.makeGeneration(name, r, plan, g, i, args));
-        const requested = plan.rotationState;
-        this.rotationState = pulumi.output(args.previousRotationState).apply((previous): CaRotationState => {
-            const problem = rotationGuardProblem(previous, requested);
-            if (problem !== undefined) {
-                const v = new ArgsValidator(FLEET_CERTIFICATE_AUTHORITY_TYPE, name);
-                v.fail(problem.field, problem.value, problem.accepted);
-                v.throwIfInvalid();
-            }
-            return requested;
-        });
+        this.rotationState = guardedRotationState(FLEET_CERTIFICATE_AUTHORITY_TYPE, name, args.previousRotationState, plan.rotationState);
 
         const generationOutputs = Object.fromEntries(
             generations.map((m, i) => [

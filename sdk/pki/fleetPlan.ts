@@ -6,14 +6,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ArgsValidator } from "../internal/validation";
 import type { FleetCertificateAuthorityArgs, FleetClusterArgs, IntermediateCaArgs } from "./args";
-import { DEFAULT_GENERATION, DEFAULT_KEY_ALGORITHM, DEFAULT_ROOT_COMMON_NAME, DEFAULT_ROTATION_PHASE, INTERMEDIATE_DEFAULTS, ROOT_DEFAULTS, CA_KEY_USAGES, SUBJECT_SUFFIX_BYTES } from "./defaults";
+import { DEFAULT_GENERATION, DEFAULT_ROOT_COMMON_NAME, DEFAULT_ROTATION_PHASE, INTERMEDIATE_DEFAULTS, ROOT_DEFAULTS } from "./defaults";
 import { joinPem, pemCertificates } from "./fingerprint";
 import { fleetPhaseProblem, fleetStepProblems } from "./fleetRotation";
-import { PrivateKeyPlan, privateKeyArgs } from "./keys";
 import { externalRootProblems, issuedWithinRootProblem, signedIntermediateProblems } from "./material";
-import { CaCertificatePlan, CaIntermediatePlan, checkIntermediateArgs, checkRootArgs, checkRotationArgs, isPlainValue } from "./plan";
+import { CaCertificatePlan, CaIntermediatePlan, CaIssuancePlan, caIssuancePlan, checkIntermediateArgs, checkRootArgs, checkRotationArgs, isPlainValue } from "./plan";
 import { formatRotationState, rotationStateProblem, signingGenerationOf, trustedGenerationsOf } from "./rotationGuard";
-import { CaRotationState, KeyAlgorithm, RotationPhase } from "./types";
+import { CaRotationState, RotationPhase } from "./types";
 
 /** Type token of FleetCertificateAuthority. */
 export const FLEET_CERTIFICATE_AUTHORITY_TYPE = "meshtls:index:FleetCertificateAuthority";
@@ -69,19 +68,7 @@ export interface FleetClusterPlan {
 }
 
 /** A FleetCertificateAuthority's validated, fully defaulted plan. */
-export interface FleetCertificateAuthorityPlan {
-    /** The component's resource name. */
-    name: string;
-    /** The key algorithm of every generated key. */
-    keyAlgorithm: KeyAlgorithm;
-    /** The `tls.PrivateKey` arguments of that algorithm. */
-    privateKey: PrivateKeyPlan;
-    /** Organization (O) of every generated subject, as given. */
-    organization: string | undefined;
-    /** Key usages of every generated CA certificate. */
-    caUses: string[];
-    /** Byte length of the random subject suffix. */
-    subjectSuffixBytes: number;
+export interface FleetCertificateAuthorityPlan extends CaIssuancePlan {
     /** The requested rotation state. */
     rotationState: CaRotationState;
     /** The generation that signs in this phase. */
@@ -131,26 +118,15 @@ export function planFleetCertificateAuthority(name: string, args: pulumi.Unwrap<
 
     // Roots from outside: one entry per generation in use.
     const external = args.externalRoots ?? [];
-    const externalIndex = new Map<number, number>();
+    const externalIndex = listedByGeneration(v, "externalRoots", external, numbers, requested, "; add a new generation's root in the step that starts its rotation (TrustNew)");
     // Generations whose supplied root is bad: nothing is checked against it.
     const badRoots = new Set<number>();
-    external.forEach((root, i) => {
-        const at = `externalRoots[${i}]`;
-        if (!v.integer(`${at}.generation`, root.generation, 1, true)) {
-            return;
+    for (const [g, i] of externalIndex) {
+        const root = external[i];
+        if (checkKnownMaterial(v, () => externalRootProblems(`externalRoots[${i}]`, root.certPem, root.privateKeyPem, now), root.certPem, root.privateKeyPem)) {
+            badRoots.add(g);
         }
-        if (externalIndex.has(root.generation)) {
-            v.fail(`${at}.generation`, root.generation, `each generation at most once (also externalRoots[${externalIndex.get(root.generation) ?? 0}])`);
-            return;
-        }
-        externalIndex.set(root.generation, i);
-        if (requested !== undefined && !numbers.includes(root.generation)) {
-            v.fail(`${at}.generation`, root.generation, `a generation in use: ${numbers.join(" and ")} (${formatRotationState(requested)}); add a new generation's root in the step that starts its rotation (TrustNew)`);
-        }
-        if (checkKnownMaterial(v, () => externalRootProblems(at, root.certPem, root.privateKeyPem, now), root.certPem, root.privateKeyPem)) {
-            badRoots.add(root.generation);
-        }
-    });
+    }
     const sourceOf = (g: number): FleetRootSource => {
         const i = externalIndex.get(g);
         return i === undefined ? "generated" : external[i].privateKeyPem === undefined ? "offline" : "external";
@@ -158,34 +134,19 @@ export function planFleetCertificateAuthority(name: string, args: pulumi.Unwrap<
 
     // Offline roots: every cluster supplies its intermediate; other generations must not (it would be ignored).
     clusters.forEach((c, ci) => {
-        const seen = new Map<number, number>();
-        (c.signedIntermediates ?? []).forEach((s, si) => {
+        const signed = c.signedIntermediates ?? [];
+        const seen = listedByGeneration(v, `clusters[${ci}].signedIntermediates`, signed, numbers, requested, "");
+        for (const [g, si] of seen) {
             const at = `clusters[${ci}].signedIntermediates[${si}]`;
-            if (!v.integer(`${at}.generation`, s.generation, 1, true)) {
-                return;
+            if (sourceOf(g) !== "offline") {
+                v.fail(`${at}.generation`, g, `only a generation whose root is offline (an externalRoots entry without privateKeyPem); generation ${g}'s intermediates are signed by meshtls`);
+                continue;
             }
-            if (seen.has(s.generation)) {
-                v.fail(`${at}.generation`, s.generation, `each generation at most once (also signedIntermediates[${seen.get(s.generation) ?? 0}])`);
-                return;
+            const root = external[externalIndex.get(g) ?? 0];
+            if (isPlainValue(root.certPem) && !badRoots.has(g)) {
+                checkKnownMaterial(v, () => signedIntermediateProblems(at, signed[si].certPem, signed[si].privateKeyPem, root.certPem, now), signed[si].certPem, signed[si].privateKeyPem);
             }
-            seen.set(s.generation, si);
-            if (requested !== undefined && !numbers.includes(s.generation)) {
-                v.fail(`${at}.generation`, s.generation, `a generation in use: ${numbers.join(" and ")}`);
-                return;
-            }
-            if (sourceOf(s.generation) !== "offline") {
-                v.fail(
-                    `${at}.generation`,
-                    s.generation,
-                    `only a generation whose root is offline (an externalRoots entry without privateKeyPem); generation ${s.generation}'s intermediates are signed by meshtls`,
-                );
-                return;
-            }
-            const root = external[externalIndex.get(s.generation) ?? 0];
-            if (isPlainValue(root.certPem) && !badRoots.has(s.generation)) {
-                checkKnownMaterial(v, () => signedIntermediateProblems(at, s.certPem, s.privateKeyPem, root.certPem, now), s.certPem, s.privateKeyPem);
-            }
-        });
+        }
         if (requested === undefined) {
             return;
         }
@@ -248,15 +209,9 @@ export function planFleetCertificateAuthority(name: string, args: pulumi.Unwrap<
     const trustDomainOf = (c: pulumi.Unwrap<FleetClusterArgs>) => c.trustDomain ?? args.trustDomain ?? DEFAULT_FLEET_TRUST_DOMAIN;
     const domains = [...new Set(clusters.map(trustDomainOf))].sort();
     const rootCommonName = args.commonName ?? DEFAULT_ROOT_COMMON_NAME;
-    const keyAlgorithm = args.keyAlgorithm ?? DEFAULT_KEY_ALGORITHM;
     const rotationState = requested as CaRotationState;
     return {
-        name,
-        keyAlgorithm,
-        privateKey: privateKeyArgs(keyAlgorithm),
-        organization: args.organization,
-        caUses: [...CA_KEY_USAGES],
-        subjectSuffixBytes: SUBJECT_SUFFIX_BYTES,
+        ...caIssuancePlan(name, args),
         rotationState,
         signingGeneration: signingGenerationOf(rotationState),
         generations: numbers.map((g): FleetGenerationPlan => {
@@ -303,6 +258,29 @@ export function planFleetCertificateAuthority(name: string, args: pulumi.Unwrap<
             return { name: c.name, trustDomain: own, trustDomainAliases: domains.filter((d) => d !== own) };
         }),
     };
+}
+
+/**
+ * Entries keyed by generation (`externalRoots`, a cluster's `signedIntermediates`): each a whole number,
+ * listed once and in use in this phase (`numbers`). Returns generation -> index of the valid entries.
+ */
+function listedByGeneration(v: ArgsValidator, field: string, entries: ReadonlyArray<{ generation: number }>, numbers: number[], requested: CaRotationState | undefined, hint: string): Map<number, number> {
+    const index = new Map<number, number>();
+    entries.forEach((e, i) => {
+        const at = `${field}[${i}].generation`;
+        if (!v.integer(at, e.generation, 1, true)) {
+            return;
+        }
+        const first = index.get(e.generation);
+        if (first !== undefined) {
+            v.fail(at, e.generation, `each generation at most once (also ${field}[${first}])`);
+        } else if (requested !== undefined && !numbers.includes(e.generation)) {
+            v.fail(at, e.generation, `a generation in use: ${numbers.join(" and ")} (${formatRotationState(requested)})${hint}`);
+        } else {
+            index.set(e.generation, i);
+        }
+    });
+    return index;
 }
 
 /** `o` without its undefined fields, so a spread does not override a fallback with `undefined`. */

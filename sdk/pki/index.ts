@@ -7,7 +7,7 @@ export { DEFAULT_FLEET_TRUST_DOMAIN, FLEET_CERTIFICATE_AUTHORITY_TYPE, FLEET_CLU
 export type { FleetCertificateAuthorityPlan, FleetClusterPlan, FleetGenerationExport, FleetGenerationPlan, FleetIntermediateExport, FleetIntermediatePlan, FleetIssuerExport, FleetRootSource, PlainIssuer } from "./fleetPlan";
 export { FleetRotationPosition, fleetPhaseProblem, fleetStepProblems, rotationPosition } from "./fleetRotation";
 export type { FleetClusterProblem } from "./fleetRotation";
-export type { CertificateAuthorityArgs, IntermediateCaArgs } from "./certificateAuthority";
+export type { CaRotationArgs, CertificateAuthorityArgs, GeneratedRootArgs, IntermediateCaArgs } from "./certificateAuthority";
 export { bundleFingerprints, certificateFacts, joinPem, pemCertificates } from "./fingerprint";
 export type { CertificateFacts } from "./fingerprint";
 export { KeyAlgorithm, RotationPhase, issuerParts, publicIssuer } from "./types";

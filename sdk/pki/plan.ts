@@ -2,7 +2,7 @@
 // Every default is read from ./defaults once, here; the components only register what a plan says.
 import * as pulumi from "@pulumi/pulumi";
 import { ArgsValidator } from "../internal/validation";
-import type { CertificateArgs, CertificateAuthorityArgs, IntermediateCaArgs } from "./args";
+import type { CaRotationArgs, CertificateArgs, CertificateAuthorityArgs, GeneratedRootArgs, IntermediateCaArgs } from "./args";
 import {
     CA_COMMON_NAME_MAX,
     CA_KEY_USAGES,
@@ -64,20 +64,30 @@ export interface CaGenerationPlan {
     intermediate: CaIntermediatePlan | undefined;
 }
 
-/** A CertificateAuthority's validated, fully defaulted plan. */
-export interface CertificateAuthorityPlan {
+/** What every CA certificate a plan generates shares: the component, the key algorithm, subject and usages. */
+export interface CaIssuancePlan {
     /** The component's resource name. */
     name: string;
-    /** The key algorithm of every CA key. */
+    /** The key algorithm of every generated CA key. */
     keyAlgorithm: KeyAlgorithm;
     /** The `tls.PrivateKey` arguments of that algorithm. */
     privateKey: PrivateKeyPlan;
-    /** Organization (O) of every CA subject, as given. */
+    /** Organization (O) of every generated CA subject, as given. */
     organization: string | undefined;
-    /** Key usages of every CA certificate. */
+    /** Key usages of every generated CA certificate. */
     caUses: string[];
     /** Byte length of the random subject suffix. */
     subjectSuffixBytes: number;
+}
+
+/** The CaIssuancePlan of a component's (checked) root arguments, defaults resolved. */
+export function caIssuancePlan(name: string, args: Pick<pulumi.Unwrap<GeneratedRootArgs>, "keyAlgorithm" | "organization">): CaIssuancePlan {
+    const keyAlgorithm = args.keyAlgorithm ?? DEFAULT_KEY_ALGORITHM;
+    return { name, keyAlgorithm, privateKey: privateKeyArgs(keyAlgorithm), organization: args.organization, caUses: [...CA_KEY_USAGES], subjectSuffixBytes: SUBJECT_SUFFIX_BYTES };
+}
+
+/** A CertificateAuthority's validated, fully defaulted plan. */
+export interface CertificateAuthorityPlan extends CaIssuancePlan {
     /** The generation asked for. */
     generation: number;
     /** The generation rotated away from (TrustNew and ServeNew only). */
@@ -142,7 +152,6 @@ export function planCertificateAuthority(name: string, args: pulumi.Unwrap<Certi
     checkRotationArgs(v, args);
     v.throwIfInvalid();
 
-    const keyAlgorithm = args.keyAlgorithm ?? DEFAULT_KEY_ALGORITHM;
     const rootCommonName = args.commonName ?? DEFAULT_ROOT_COMMON_NAME;
     const im = args.intermediate;
     const numbers = phase === RotationPhase.Stable ? [generation] : [args.previousGeneration ?? generation, generation];
@@ -172,12 +181,7 @@ export function planCertificateAuthority(name: string, args: pulumi.Unwrap<Certi
         };
     });
     return {
-        name,
-        keyAlgorithm,
-        privateKey: privateKeyArgs(keyAlgorithm),
-        organization: args.organization,
-        caUses: [...CA_KEY_USAGES],
-        subjectSuffixBytes: SUBJECT_SUFFIX_BYTES,
+        ...caIssuancePlan(name, args),
         generation,
         previousGeneration: args.previousGeneration,
         rotationPhase: phase,
@@ -187,7 +191,7 @@ export function planCertificateAuthority(name: string, args: pulumi.Unwrap<Certi
 }
 
 /** Checks a CA's root arguments (generated root): names, key algorithm, validity. */
-export function checkRootArgs(v: ArgsValidator, args: Pick<pulumi.Unwrap<CertificateAuthorityArgs>, "commonName" | "organization" | "keyAlgorithm" | "validityHours" | "earlyRenewalHours">): void {
+export function checkRootArgs(v: ArgsValidator, args: pulumi.Unwrap<GeneratedRootArgs>): void {
     v.nonEmpty("commonName", args.commonName, CA_COMMON_NAME_MAX);
     v.printable("commonName", args.commonName);
     if (args.organization !== undefined) {
@@ -212,10 +216,7 @@ export function checkIntermediateArgs(v: ArgsValidator, prefix: string, im: pulu
  * state is known now, the rotation guard; an Output previous state is the component's to check once it
  * resolves. Returns the requested state when the arguments are valid.
  */
-export function checkRotationArgs(
-    v: ArgsValidator,
-    args: Pick<pulumi.Unwrap<CertificateAuthorityArgs>, "generation" | "previousGeneration" | "rotationPhase" | "previousRotationState">,
-): CaRotationState | undefined {
+export function checkRotationArgs(v: ArgsValidator, args: pulumi.Unwrap<CaRotationArgs>): CaRotationState | undefined {
     const generation = args.generation ?? DEFAULT_GENERATION;
     const phase = args.rotationPhase ?? DEFAULT_ROTATION_PHASE;
     let rotationOk = v.integer("generation", args.generation, 1) && v.integerRange("generation", args.generation, 1, MAX_GENERATION);
@@ -252,6 +253,24 @@ export function checkRotationArgs(
         }
     }
     return requested;
+}
+
+/**
+ * A CA component's `rotationState` output: `requested`, once the previous state (an Output, e.g. read
+ * from the stack's own outputs) resolves to one the step from which keeps trust; else a failed apply
+ * naming the fields (the deployment fails, at preview too once the value is known). A known previous
+ * state was already checked by the plan (`checkRotationArgs`).
+ */
+export function guardedRotationState(token: string, name: string, previous: pulumi.Input<CaRotationState> | undefined, requested: CaRotationState): pulumi.Output<CaRotationState> {
+    return pulumi.output(previous).apply((prev): CaRotationState => {
+        const problem = rotationGuardProblem(prev, requested);
+        if (problem !== undefined) {
+            const v = new ArgsValidator(token, name);
+            v.fail(problem.field, problem.value, problem.accepted);
+            v.throwIfInvalid();
+        }
+        return requested;
+    });
 }
 
 /** Whether a value is known now: not an Output (nor a Promise) still to resolve. */

@@ -4,7 +4,7 @@
 // stack's `material` for this cluster's own rotation state, checked by the fleet rule).
 import * as pulumi from "@pulumi/pulumi";
 import { IstioInstallSettings } from "../istio";
-import { argsProblemsOf, ArgsValidator, withMappedFields } from "../internal/validation";
+import { ArgsValidator, attemptPlan } from "../internal/validation";
 import {
     CaRotationState,
     FleetCertificateAuthorityArgs,
@@ -130,7 +130,7 @@ export function planPlatformFleet<P>(
             .split("/")
             .map((f) => (f.startsWith("clusters[") ? f.replace(/^(clusters\[\d+\])\.trustDomain/, "$1.istio.trustDomain") : f === "trustDomain" || f.startsWith("trustDomain.") ? `istio.${f}` : `ca.${f}`))
             .join("/");
-    const caPlan = recordUnder(v, caMap, () => planFleetCertificateAuthority(caName, fleetArgs));
+    const caPlan = attemptPlan(v, caMap, () => planFleetCertificateAuthority(caName, fleetArgs));
 
     // With per-cluster trust domains, one mesh ID must name the fleet: Istio defaults it to the trust domain.
     const domains = new Set(clusters.map((c) => c.istio?.trustDomain ?? args.istio?.trustDomain ?? "cluster.local"));
@@ -152,7 +152,7 @@ export function planPlatformFleet<P>(
                 })
                 .join("/");
         const clusterArgs: pulumi.Unwrap<MtlsPlatformArgs> = { ...args, clusters: undefined, ca: { ...ca, externalRoots: undefined }, istio: clusterIstio(args, c, aliases) };
-        const plan = recordUnder(v, map, () => planCluster(`${name}-${c.name}`, clusterArgs));
+        const plan = attemptPlan(v, map, () => planCluster(`${name}-${c.name}`, clusterArgs));
         if (plan !== undefined) {
             planned.push({ name: c.name, providerName: `${name}-${c.name}`, kubeconfigContext: c.kubeconfigContext, renderDirectory: c.renderDirectory, plan });
         }
@@ -161,22 +161,6 @@ export function planPlatformFleet<P>(
         return undefined;
     }
     return { ca: { name: caName, args: fleetArgs, plan: caPlan }, clusters: planned };
-}
-
-/** Runs a plan, recording its argument problems in `v` under `map` (each once); undefined when it had any. */
-function recordUnder<T>(v: ArgsValidator, map: (field: string) => string, plan: () => T): T | undefined {
-    try {
-        return withMappedFields(map, plan);
-    } catch (err) {
-        const problems = argsProblemsOf(err);
-        if (problems === undefined) {
-            throw err;
-        }
-        for (const p of problems) {
-            v.report({ ...p, field: map(p.field) });
-        }
-        return undefined;
-    }
 }
 
 /** The rotation state a cluster stack asks for with its `ca` section (fleetIssuer mode). */

@@ -6,7 +6,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { authzNamespaceObject, KyvernoAuthzArgs, KyvernoAuthzFlavor, KyvernoAuthzPlan, kyvernoDestinationRule, kyvernoMtlsPolicies, planKyvernoAuthz, resolveKyvernoProvider, webhookCertificateArgs } from "../authz";
 import { GlooCertRotation, GlooMtlsArgs, GlooMtlsPlan, glooInstallSettings, planGlooMtls, resolveGlooRotation } from "../gloo";
 import { HelmMode, valueAt } from "../internal/chartValues";
-import { ArgsValidator, argsProblemsOf, withMappedFields } from "../internal/validation";
+import { ArgsValidator, argsProblemsOf, attemptPlan } from "../internal/validation";
 import {
     DATAPLANE_MODE_AMBIENT,
     DATAPLANE_MODE_LABEL,
@@ -133,7 +133,7 @@ interface MeshPolicyObject {
  * (an argument the platform derived them from), never under the nested component's name.
  */
 function policyObjects(v: ArgsValidator, resourceName: string, args: pulumi.Unwrap<MtlsPolicyArgs>, source: string): MeshPolicyObject[] {
-    const plan = attempt(v, () => source, () => planMtlsPolicy(resourceName, args));
+    const plan = attemptPlan(v, () => source, () => planMtlsPolicy(resourceName, args));
     if (plan === undefined) {
         return [];
     }
@@ -318,27 +318,6 @@ function under(prefix: string, special: Record<string, string> = {}, rest?: Fiel
 }
 
 /**
- * Runs a child's plan; its argument problems are recorded under the platform's paths (so every section
- * is checked and every problem reported at once) and the child is left out. Other errors propagate.
- */
-function attempt<T>(v: ArgsValidator, map: FieldMap, plan: () => T, renamed: Array<[string, string]> = []): T | undefined {
-    try {
-        return withMappedFields(map, plan);
-    } catch (err) {
-        const problems = argsProblemsOf(err);
-        if (problems === undefined) {
-            throw err;
-        }
-        for (const p of problems) {
-            // A message that names a sibling field names it as the platform's user wrote it too.
-            const accepted = renamed.reduce((text, [from, to]) => text.split(from).join(to), p.accepted);
-            v.report({ ...p, field: map(p.field), accepted });
-        }
-        return undefined;
-    }
-}
-
-/**
  * One owner per Kubernetes object: refuses two children (or two arguments) creating the same Namespace,
  * or the same DestinationRule host in one namespace, naming both sources.
  */
@@ -454,7 +433,7 @@ function checkLeavesWithinCa(v: ArgsValidator, plan: PlannedChildren): void {
     if (plan.authz && webhook) {
         // KyvernoAuthz passes no validity, so the Certificate's own default applies: read it from its plan.
         // The plan's certificate arguments are plain (names from validated arguments, the CA placeholder).
-        const leaf = attempt(
+        const leaf = attemptPlan(
             v,
             (field) => `authz (its webhook certificate's ${field})`,
             () => planCertificate(`${plan.authz?.name}-webhook-cert`, webhook as pulumi.Unwrap<CertificateArgs>),
@@ -506,7 +485,7 @@ export function planMtlsPlatform(name: string, args: pulumi.Unwrap<MtlsPlatformA
     validatePlatformArgs(v, args);
     checkFleetIssuerArgs(v, args);
     const caArgs = args.ca ?? {};
-    const caPlan = attempt(v, under("ca."), () => planCertificateAuthority(`${name}-ca`, caArgs));
+    const caPlan = attemptPlan(v, under("ca."), () => planCertificateAuthority(`${name}-ca`, caArgs));
 
     // The authorizer's provider is resolved once (by the authz product) and registered in the mesh.
     const providers: pulumi.Unwrap<ExtensionProvider>[] = [];
@@ -538,7 +517,7 @@ export function planMtlsPlatform(name: string, args: pulumi.Unwrap<MtlsPlatformA
             }
             return field.startsWith("pluginCa") ? "ca" : `istio.${field}`;
         };
-        const plan = attempt(v, map, () => planIstioMesh(`${name}-istio`, usesPlatformCa ? { ...istioArgs, pluginCa: PLATFORM_CA_PLACEHOLDER } : istioArgs), [
+        const plan = attemptPlan(v, map, () => planIstioMesh(`${name}-istio`, usesPlatformCa ? { ...istioArgs, pluginCa: PLATFORM_CA_PLACEHOLDER } : istioArgs), [
             ["by namespace (", "by istio.namespace ("],
             ["set gateway.createNamespace", "set istio.gateway.createNamespace"],
         ]);
@@ -567,7 +546,7 @@ export function planMtlsPlatform(name: string, args: pulumi.Unwrap<MtlsPlatformA
             ...(ambient ? { dataPlaneMode: DataPlaneMode.Ambient } : { revision: k.revision ?? (istio?.plan.revision || undefined) }),
         };
         checkMeshMode(v, "kuadrant.dataPlaneMode", k.dataPlaneMode, dataPlaneMode);
-        const plan = attempt(v, under("kuadrant."), () => planKuadrantMtls(`${name}-kuadrant`, kuadrantArgs));
+        const plan = attemptPlan(v, under("kuadrant."), () => planKuadrantMtls(`${name}-kuadrant`, kuadrantArgs));
         if (plan) {
             kuadrant = { name: `${name}-kuadrant`, args: kuadrantArgs, plan, usesPlatformCa: false };
         }
@@ -627,7 +606,7 @@ export function planMtlsPlatform(name: string, args: pulumi.Unwrap<MtlsPlatformA
                 "Gloo Edge's Istio integration is sidecar-only: gateway-proxy's istio-proxy agent and sds sidecar write Istio certificates for Envoy's own TLS and nothing speaks HBONE (solo-io/gloo v1.22.1 install/helm/gloo/templates/7-gateway-proxy-deployment.yaml), and the mesh is ambient (istio.dataPlaneMode); set gloo.istioIntegration: false (xDS mTLS still works) and move mesh ingress to kgateway, Gloo Edge's successor (Edge reaches end of life 2026-12-31)",
             );
         }
-        const plan = attempt(v, map, () => planGlooMtls(`${name}-gloo`, planned), [["xds.certificate.", "gloo.xdsCertificate."]]);
+        const plan = attemptPlan(v, map, () => planGlooMtls(`${name}-gloo`, planned), [["xds.certificate.", "gloo.xdsCertificate."]]);
         if (plan && istioSettingsOk) {
             gloo = { name: `${name}-gloo`, args: glooArgs, plan, usesPlatformCa };
         }
@@ -659,7 +638,7 @@ export function planMtlsPlatform(name: string, args: pulumi.Unwrap<MtlsPlatformA
             ...(a.helmMode === undefined ? { helmMode: "helmMode" } : {}),
             ...(usesPlatformCa ? { webhookIssuer: "ca" } : {}),
         });
-        const plan = attempt(v, map, () => planKyvernoAuthz(`${name}-authz`, usesPlatformCa ? { ...authzArgs, webhookIssuer: PLATFORM_CA_PLACEHOLDER } : authzArgs));
+        const plan = attemptPlan(v, map, () => planKyvernoAuthz(`${name}-authz`, usesPlatformCa ? { ...authzArgs, webhookIssuer: PLATFORM_CA_PLACEHOLDER } : authzArgs));
         if (plan) {
             authz = { name: `${name}-authz`, args: authzArgs, plan, usesPlatformCa };
         }
@@ -686,7 +665,7 @@ export function planMtlsPlatform(name: string, args: pulumi.Unwrap<MtlsPlatformA
             // Checked as the mesh's data plane reads it; sidecar policies keep their arguments as given.
             ...(ambient && given.dataPlaneMode === undefined ? { dataPlaneMode: DataPlaneMode.Ambient } : {}),
         };
-        const plan = attempt(v, under(`policies[${i}].args.`), () => planMtlsPolicy(policyName, policyArgs));
+        const plan = attemptPlan(v, under(`policies[${i}].args.`), () => planMtlsPolicy(policyName, policyArgs));
         if (plan) {
             policies.push({ name: policyName, entryName: p.name, args: policyArgs, plan, usesPlatformCa: false });
         }
@@ -712,7 +691,7 @@ export function planMtlsPlatform(name: string, args: pulumi.Unwrap<MtlsPlatformA
             "istio.meshId": mesh?.meshId !== undefined ? "istio.meshId" : "istio.trustDomain",
             ...(k.helmMode === undefined ? { helmMode: "helmMode" } : {}),
         });
-        const plan = attempt(v, map, () => planKgatewayMtls(`${name}-kgateway`, kgatewayArgs));
+        const plan = attemptPlan(v, map, () => planKgatewayMtls(`${name}-kgateway`, kgatewayArgs));
         if (plan && istioSettingsOk) {
             kgateway = { name: `${name}-kgateway`, args: kgatewayArgs, plan, usesPlatformCa: false };
         }
@@ -739,7 +718,7 @@ export function planMtlsPlatform(name: string, args: pulumi.Unwrap<MtlsPlatformA
         }
         const first = (istioSection.enroll ?? []).findIndex((x) => x.namespace === e.namespace);
         v.check(first === i, `istio.enroll[${i}].namespace`, e.namespace, `istio.enroll[${first}] already lists namespace ${e.namespace}; list each namespace once`);
-        const plan = attempt(v, (f) => (f === "revision" ? "istio.revision" : `istio.enroll[${i}].${f}`), () => planNamespaceEnrollment(enrollName, enrollArgs));
+        const plan = attemptPlan(v, (f) => (f === "revision" ? "istio.revision" : `istio.enroll[${i}].${f}`), () => planNamespaceEnrollment(enrollName, enrollArgs));
         if (plan && first === i) {
             enrollments.push({ name: enrollName, args: enrollArgs, plan, usesPlatformCa: false });
         }
