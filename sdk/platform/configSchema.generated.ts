@@ -60,6 +60,20 @@ export const STACK_CONFIG_SCHEMA: Record<string, Record<string, unknown>> = {
             "earlyRenewalHours": {
                 "type": "integer"
             },
+            "generation": {
+                "type": "integer"
+            },
+            "previousGeneration": {
+                "type": "integer"
+            },
+            "rotationPhase": {
+                "type": "string",
+                "enum": [
+                    "Stable",
+                    "TrustNew",
+                    "ServeNew"
+                ]
+            },
             "intermediate": {
                 "type": "object",
                 "properties": {
@@ -75,20 +89,6 @@ export const STACK_CONFIG_SCHEMA: Record<string, Record<string, unknown>> = {
                 },
                 "required": [],
                 "additionalProperties": false
-            },
-            "generation": {
-                "type": "integer"
-            },
-            "previousGeneration": {
-                "type": "integer"
-            },
-            "rotationPhase": {
-                "type": "string",
-                "enum": [
-                    "Stable",
-                    "TrustNew",
-                    "ServeNew"
-                ]
             },
             "externalRoots": {
                 "type": "array",
