@@ -7,7 +7,7 @@ import type { FleetCertificateAuthorityArgs } from "./args";
 import { CertificateFacts, bundleFingerprints, certificateFacts, joinPem } from "./fingerprint";
 import { FLEET_CERTIFICATE_AUTHORITY_TYPE, FleetCertificateAuthorityPlan, FleetGenerationPlan, FleetIssuerExport, fleetClusterIssuer, planFleetCertificateAuthority } from "./fleetPlan";
 import { MaterialProblem, externalRootProblems, signedIntermediateProblems } from "./material";
-import { caSubjectCommonName, guardedRotationState } from "./plan";
+import { caSubjectCommonName, guardedRotationState, rootRenewalWarning } from "./plan";
 import { CaRotationState, IssuerMaterial } from "./types";
 
 export type { ExternalRootArgs, FleetCertificateAuthorityArgs, FleetClusterArgs, SignedIntermediateArgs } from "./args";
@@ -69,6 +69,7 @@ export class FleetCertificateAuthority extends pulumi.ComponentResource {
         const r = resolveArgs(FLEET_CERTIFICATE_AUTHORITY_TYPE, name, args, (a) => planFleetCertificateAuthority(name, a));
         const plan = r.shape;
         super(FLEET_CERTIFICATE_AUTHORITY_TYPE, name, recordedArgs(args), opts);
+        void pulumi.output(r.from((p) => rootRenewalWarning(p, FLEET_CERTIFICATE_AUTHORITY_TYPE))).apply((warning) => (warning === undefined ? undefined : pulumi.log.warn(warning, this)));
 
         const generations = plan.generations.map((g, i) => this.makeGeneration(name, r, plan, g, i, args));
         this.rotationState = guardedRotationState(FLEET_CERTIFICATE_AUTHORITY_TYPE, name, args.previousRotationState, plan.rotationState);

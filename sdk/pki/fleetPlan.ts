@@ -9,7 +9,7 @@ import type { FleetCertificateAuthorityArgs, FleetClusterArgs, IntermediateCaArg
 import { DEFAULT_GENERATION, DEFAULT_ROOT_COMMON_NAME, DEFAULT_ROTATION_PHASE, INTERMEDIATE_DEFAULTS, ROOT_DEFAULTS } from "./defaults";
 import { joinPem, pemCertificates } from "./fingerprint";
 import { fleetPhaseProblem, fleetStepProblems } from "./fleetRotation";
-import { externalRootProblems, issuedWithinRootProblem, signedIntermediateProblems } from "./material";
+import { MaterialProblem, externalRootProblems, intermediateWithinRootProblem, signedIntermediateProblems } from "./material";
 import { CaCertificatePlan, CaIntermediatePlan, CaIssuancePlan, caIssuancePlan, checkIntermediateArgs, checkRootArgs, checkRotationArgs, isPlainValue } from "./plan";
 import { formatRotationState, rotationStateProblem, signingGenerationOf, trustedGenerationsOf } from "./rotationGuard";
 import { CaRotationState, RotationPhase } from "./types";
@@ -162,28 +162,32 @@ export function planFleetCertificateAuthority(name: string, args: pulumi.Unwrap<
     // A cluster without its own validity reads the fleet's (or the default): one problem for all of them.
     const imField = (ci: number, c: pulumi.Unwrap<FleetClusterArgs>) =>
         c.intermediate?.validityHours !== undefined ? `clusters[${ci}].intermediate.validityHours` : args.intermediate?.validityHours !== undefined ? "intermediate.validityHours" : "intermediate.validityHours (the default; set it explicitly)";
+    // Each problem once per field: clusters without their own validity share the fleet's.
     const reported = new Set<string>();
+    const report = (field: string, value: number, accepted: string) => {
+        if (!reported.has(field)) {
+            reported.add(field);
+            v.fail(field, value, accepted);
+        }
+    };
     if (requested !== undefined) {
         for (const g of numbers) {
             const source = sourceOf(g);
             clusters.forEach((c, ci) => {
                 const hours = imArgs(c).validityHours ?? INTERMEDIATE_DEFAULTS.validityHours;
-                if (!Number.isInteger(hours) || hours < 1 || reported.has(imField(ci, c)) || badRoots.has(g)) {
+                if (!Number.isInteger(hours) || hours < 1 || badRoots.has(g)) {
                     return;
                 }
-                reported.add(imField(ci, c));
                 if (source === "generated") {
                     const rootHours = args.validityHours ?? ROOT_DEFAULTS.validityHours;
-                    if (Number.isInteger(rootHours) && rootHours >= 1) {
-                        v.check(hours <= rootHours, imField(ci, c), hours, `expected at most validityHours${args.validityHours === undefined ? " (the default)" : ""} (${rootHours}): an intermediate must not outlive the root that signs it`);
+                    if (Number.isInteger(rootHours) && rootHours >= 1 && hours > rootHours) {
+                        report(imField(ci, c), hours, `expected at most validityHours${args.validityHours === undefined ? " (the default)" : ""} (${rootHours}): an intermediate must not outlive the root that signs it`);
                     }
                 } else if (source === "external") {
                     const root = external[externalIndex.get(g) ?? 0];
-                    if (isPlainValue(root.certPem)) {
-                        const p = issuedWithinRootProblem(imField(ci, c), hours, root.certPem, now);
-                        if (p !== undefined) {
-                            v.fail(p.field, p.value, p.accepted);
-                        }
+                    const p = isPlainValue(root.certPem) ? intermediateWithinRootProblem(imField(ci, c), hours, root.certPem) : undefined;
+                    if (p !== undefined) {
+                        report(p.field, hours, `${p.accepted} (externalRoots[${externalIndex.get(g) ?? 0}], generation ${g})`);
                     }
                 }
             });
@@ -292,7 +296,7 @@ function definedOnly<T extends object>(o: T): Partial<T> {
  * Runs a material check when every PEM it reads is known now (an Output is the component's to check);
  * whether it found a problem.
  */
-function checkKnownMaterial(v: ArgsValidator, problems: () => Array<{ field: string; value: string; accepted: string }>, ...pems: unknown[]): boolean {
+function checkKnownMaterial(v: ArgsValidator, problems: () => MaterialProblem[], ...pems: unknown[]): boolean {
     if (!pems.every((p) => p === undefined || (typeof p === "string" && isPlainValue(p)))) {
         return false;
     }

@@ -34,5 +34,5 @@ export {
 } from "./defaults";
 export type { ValidityDefaults } from "./defaults";
 export type { PrivateKeyPlan } from "./keys";
-export { CERTIFICATE_AUTHORITY_TYPE, CERTIFICATE_TYPE, caRotationState, caSigningValidityHours, caSubjectCommonName, checkLeafWithinCa, planCertificate, planCertificateAuthority, rootRenewalWarning } from "./plan";
-export type { CaCertificatePlan, CaGenerationPlan, CaIntermediatePlan, CertificateAuthorityPlan, CertificatePlan } from "./plan";
+export { CERTIFICATE_AUTHORITY_TYPE, CERTIFICATE_TYPE, caIssuancePlan, caRotationState, caSigningValidityHours, caSubjectCommonName, checkLeafWithinCa, planCertificate, planCertificateAuthority, rootRenewalWarning } from "./plan";
+export type { CaCertificatePlan, CaIssuancePlan, GeneratedRootsPlan, CaGenerationPlan, CaIntermediatePlan, CertificateAuthorityPlan, CertificatePlan } from "./plan";

@@ -35,8 +35,8 @@ import { certificateFacts } from "./fingerprint";
 export interface MaterialProblem {
     /** The argument path as the user wrote it, e.g. `externalRoots[0].certPem`. */
     field: string;
-    /** The offending value: a subject, a date or a fingerprint; `(private key)` for key problems, never key material. */
-    value: string;
+    /** The offending value: a subject, a date, a fingerprint or a number of hours; `(private key)` for key problems, never key material. */
+    value: string | number;
     /** What is wrong and what would be accepted. */
     accepted: string;
 }
@@ -351,26 +351,24 @@ export function caCertificateSummary(certPem: string): CaCertificateSummary | un
 }
 
 /**
- * Problem when a certificate to be issued now for `validityHours` would outlive the root (now + hours >
- * root notAfter): used for generated intermediates under an external root. `field` e.g.
- * "clusters[1].intermediate.validityHours". Undefined when it fits, or when the root does not parse
- * (externalRootProblems reports that).
+ * Problem when an intermediate of `validityHours` would be valid longer than the root that signs it is
+ * valid in all (its notBefore to notAfter): the rule a generated root gets by comparing lengths, so the
+ * verdict does not change with the clock between two identical runs. An intermediate issued or re-issued
+ * late in the root's life can still reach past the root's notAfter; `certificate-expiry-budget` reports a
+ * certificate that outlives its issuer. `field` e.g. `clusters[1].intermediate.validityHours`.
  */
-export function issuedWithinRootProblem(field: string, validityHours: number, rootCertPem: string, now: Date): MaterialProblem | undefined {
+export function intermediateWithinRootProblem(field: string, validityHours: number, rootCertPem: string): MaterialProblem | undefined {
     const root = firstCertificate(rootCertPem);
     if (root === undefined) {
         return undefined;
     }
-    const rootEnd = notAfter(root);
-    const end = new Date(now.getTime() + validityHours * 3_600_000);
-    if (end.getTime() <= rootEnd.getTime()) {
+    const lifetime = Math.floor((notAfter(root).getTime() - notBefore(root).getTime()) / 3_600_000);
+    if (validityHours <= lifetime) {
         return undefined;
     }
-    const left = Math.floor((rootEnd.getTime() - now.getTime()) / 3_600_000);
-    const fix = left > 0 ? `at most ${left} hours, or rotate to a root that lives longer` : "the root has no whole hour of validity left; rotate to a new root";
     return {
         field,
-        value: String(validityHours),
-        accepted: `a certificate issued at ${iso(now)} for ${validityHours} hours would end at ${iso(end)}, after its root (${oneLineSubject(root)}) ends at ${iso(rootEnd)}; ${fix}`,
+        value: validityHours,
+        accepted: `expected at most ${lifetime} hours: the root ${oneLineSubject(root)} is valid for ${lifetime} hours in all (${iso(notBefore(root))} to ${iso(notAfter(root))}), and an intermediate must not outlive the root that signs it`,
     };
 }

@@ -344,19 +344,27 @@ export function planCertificate(name: string, args: pulumi.Unwrap<CertificateArg
     };
 }
 
+/** The part of a CA plan the root renewal warning reads: each generation's generated root (absent for a supplied one). */
+export interface GeneratedRootsPlan {
+    /** The component's resource name. */
+    name: string;
+    /** Each generation's generated root, when it has one. */
+    generations: ReadonlyArray<{ root: CaCertificatePlan | undefined }>;
+}
+
 /**
- * The warning a CertificateAuthority logs when its root is set to re-issue itself in place
+ * The warning a CertificateAuthority (or a FleetCertificateAuthority, with its token) logs when its root is set to re-issue itself in place
  * (`earlyRenewalHours` > 0): istiod ignores the re-issued root until restarted
  * (sdk/posture/rules/istiodRootChange.ts). Undefined with the default (0).
  */
-export function rootRenewalWarning(plan: CertificateAuthorityPlan): string | undefined {
-    const renewing = plan.generations.filter((g) => g.root.earlyRenewalHours > 0);
+export function rootRenewalWarning(plan: GeneratedRootsPlan, token: string = CERTIFICATE_AUTHORITY_TYPE): string | undefined {
+    const renewing = plan.generations.filter((g) => (g.root?.earlyRenewalHours ?? 0) > 0);
     if (renewing.length === 0) {
         return undefined;
     }
-    const hours = renewing[0].root.earlyRenewalHours;
+    const hours = renewing[0].root?.earlyRenewalHours ?? 0;
     return (
-        `${CERTIFICATE_AUTHORITY_TYPE} ${plan.name}: earlyRenewalHours ${hours} re-issues the root (same key) at the first update ` +
+        `${token} ${plan.name}: earlyRenewalHours ${hours} re-issues the root (same key) at the first update ` +
         `once ${hours} hours of validity remain. If this CA is istiod's plug-in CA (IstioMesh pluginCa), istiod 1.30 ignores the ` +
         `re-issued root-cert.pem until it is restarted, with or without multiRootTrust, and ignores later rotations until then: ` +
         `restart istiod after the re-issue, or set earlyRenewalHours to 0 (the default) and rotate to a new generation before the root expires.`

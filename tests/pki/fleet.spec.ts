@@ -16,6 +16,7 @@ import {
     fleetPhaseProblem,
     fleetStepProblems,
     planFleetCertificateAuthority,
+    rootRenewalWarning,
     rotationPosition,
 } from "../../sdk";
 import { runExpectingError, runProgram, valueOf } from "../harness";
@@ -122,6 +123,11 @@ describe("fleet CA: plan", () => {
         assert.equal(p.generations[0].intermediates[1].generated?.commonNameBase, "west intermediate");
     });
 
+    it("warns, as CertificateAuthority does, when a generated root is set to re-issue in place (istiod ignores it until restarted)", () => {
+        assert.equal(rootRenewalWarning(plan({}), FLEET), undefined);
+        assert.match(rootRenewalWarning(plan({ earlyRenewalHours: 720 }), FLEET) ?? "", /^meshtls:index:FleetCertificateAuthority fleet: earlyRenewalHours 720 re-issues the root/);
+    });
+
     it("a cluster's intermediate settings fall back field by field to the fleet's", () => {
         const p = plan({ intermediate: { validityHours: 8760, earlyRenewalHours: 720 }, clusters: [{ name: "east", intermediate: { earlyRenewalHours: 1000, commonName: "East CA" } }, { name: "west" }] });
         const [east, west] = p.generations[0].intermediates.map((i) => i.generated);
@@ -211,10 +217,21 @@ describe("fleet CA: bring your own root, offline root (plan, known material)", (
             "clusters[0].signedIntermediates[0].certPem",
             /./,
         );
-        // A generated intermediate that would outlive a short-lived external root.
+        // A generated intermediate that would outlive an external root (lengths: the verdict does not move with the clock).
         const problems = planProblems(() => plan({ intermediate: { validityHours: 24 * 365 * 20 }, externalRoots: [{ generation: 1, certPem: root.certPem, privateKeyPem: root.keyPem }] }));
         assert.equal(problems.length, 1, JSON.stringify(problems));
-        assert.match(problems[0], /^intermediate\.validityHours: /);
+        assert.match(problems[0], /^intermediate\.validityHours: got 175200; expected at most \d+ hours: the root CN=Corp Root is valid for/);
+    });
+
+    it("checks the new generation's external root too when the old one is generated (a move to a corporate root is a rotation)", async () => {
+        const shortRoot = await makeCa("Short Corp Root", undefined, { untilDays: 364 });
+        const problems = planProblems(() => plan({ ...T2, externalRoots: [{ generation: 2, certPem: shortRoot.certPem, privateKeyPem: shortRoot.keyPem }] }));
+        assert.equal(problems.length, 1, problems.join("\n"));
+        assert.match(problems[0], /^intermediate\.validityHours \(the default; set it explicitly\): got 43800; .*externalRoots\[0\], generation 2/);
+        // A root that lives longer than the default intermediate is accepted in every phase of the move.
+        for (const state of [T2, N2, S2]) {
+            assert.doesNotThrow(() => plan({ ...state, externalRoots: [{ generation: 2, certPem: root.certPem, privateKeyPem: root.keyPem }] }), label(state));
+        }
     });
 });
 
