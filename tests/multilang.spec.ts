@@ -102,7 +102,7 @@ describe("multi-language: secrets through ComponentProvider.construct", () => {
     // Every output each component declares (its public readonly properties), secret or not.
     const OUTPUTS: Record<string, string[]> = {
         CertificateAuthority: ["certPem", "fingerprintSha256", "issuer", "notAfter", "privateKeyPem", "rootCertPem", "rotationState", "serialNumber", "signingGeneration", "trustBundleFingerprints", "trustBundlePem"],
-        Certificate: ["certPem", "chainPem", "fingerprintSha256", "notAfter", "privateKeyPem", "serialNumber", "trustBundlePem"],
+        Certificate: ["certPem", "chainPem", "fingerprintSha256", "notAfter", "notBefore", "privateKeyPem", "serialNumber", "trustBundlePem"],
     };
 
     it("CertificateAuthority and Certificate return their keys as secrets; public outputs are not", async () => {

@@ -68,7 +68,7 @@ describe("platform: the root program with Pulumi.dev.yaml", () => {
 
     it("certificate entries carry notBefore and the issuer's name, read from the real certificates", async () => {
         const result = await runProgram(main, { config: stackConfig("Pulumi.dev.yaml") });
-        const certs = (await valueOf(result.value.certificates)) as Record<string, { notBefore: string; issuer: string }>;
+        const certs = (await valueOf(result.value.certificates)) as Record<string, { notBefore: string; notAfter: string; issuer: string }>;
         const cacerts = result.k8sObject("Secret", "cacerts", "istio-system").stringData as Record<string, string>;
         const intermediate = new X509Certificate(cacerts["ca-cert.pem"]);
         const root = new X509Certificate(cacerts["root-cert.pem"]);
@@ -84,9 +84,10 @@ describe("platform: the root program with Pulumi.dev.yaml", () => {
         assert.equal(cn(gloo.issuer), cn(intermediate.subject));
         assert.equal(certs["gloo-xds"].issuer, cn(gloo.issuer));
         assert.equal(certs["kyverno-webhook"].issuer, cn(intermediate.subject));
-        // GlooMtls and KyvernoAuthz expose no leaf PEM, so the platform cannot read their notBefore yet.
-        assert.equal(certs["gloo-xds"].notBefore, "");
-        assert.equal(certs["kyverno-webhook"].notBefore, "");
+        assert.equal(certs["gloo-xds"].notBefore, iso(gloo.validFrom));
+        const webhook = certs["kyverno-webhook"];
+        assert.match(webhook.notBefore, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+        assert.ok(Date.parse(webhook.notBefore) < Date.parse(webhook.notAfter));
     });
 
     it("exports the posture the engine computes from the platform's plan (the expected links: tests/posture/declared.spec.ts)", async () => {

@@ -265,7 +265,7 @@ describe("README: install and versions", () => {
 
     it("the component table names every component once, with a section of its own", () => {
         const rows = [...section("Which component do I use").matchAll(/^\| [^|]+ \| `(\w+)` /gm)].map((m) => m[1]);
-        const components = ["MtlsPlatform", "CertificateAuthority", "Certificate", "IstioMesh", "MtlsPolicy", "SidecarInjection", "NamespaceEnrollment", "KuadrantMtls", "GlooMtls", "KgatewayMtls", "KyvernoAuthz"];
+        const components = ["MtlsPlatform", "CertificateAuthority", "FleetCertificateAuthority", "Certificate", "IstioMesh", "MtlsPolicy", "SidecarInjection", "NamespaceEnrollment", "KuadrantMtls", "GlooMtls", "KgatewayMtls", "KyvernoAuthz"];
         assert.equal(rows.length, components.length, rows.join(", "));
         assert.deepEqual([...rows].sort(), [...components].sort());
         for (const c of components) {

@@ -47,6 +47,8 @@ export class KyvernoAuthz extends pulumi.ComponentResource {
     public readonly authorizationPolicies!: pulumi.Output<string[]>;
     /** SHA-256 fingerprint of the webhook certificate ("" unless issued from `webhookIssuer`). */
     public readonly webhookFingerprintSha256!: pulumi.Output<string>;
+    /** Start of validity of the webhook certificate ("" unless issued from `webhookIssuer`). */
+    public readonly webhookNotBefore!: pulumi.Output<string>;
     /** End of validity of the webhook certificate ("" unless issued from `webhookIssuer`). */
     public readonly webhookNotAfter!: pulumi.Output<string>;
     /** Serial number of the webhook certificate ("" unless issued from `webhookIssuer`). */
@@ -104,6 +106,7 @@ export class KyvernoAuthz extends pulumi.ComponentResource {
         this.policyNames = pulumi.output(plan.policies.map((p) => p.name));
         this.authorizationPolicies = pulumi.output(plan.targets.map((t) => `${t.namespace}/${t.name}`));
         this.webhookFingerprintSha256 = webhookCert?.fingerprintSha256 ?? pulumi.output("");
+        this.webhookNotBefore = webhookCert?.notBefore ?? pulumi.output("");
         this.webhookNotAfter = webhookCert?.notAfter ?? pulumi.output("");
         this.webhookSerialNumber = webhookCert?.serialNumber ?? pulumi.output("");
         this.posture = pulumi.output(r.from((p) => kyvernoPosture(name, p)));
@@ -113,6 +116,7 @@ export class KyvernoAuthz extends pulumi.ComponentResource {
             policyNames: this.policyNames,
             authorizationPolicies: this.authorizationPolicies,
             webhookFingerprintSha256: this.webhookFingerprintSha256,
+            webhookNotBefore: this.webhookNotBefore,
             webhookNotAfter: this.webhookNotAfter,
             webhookSerialNumber: this.webhookSerialNumber,
         });

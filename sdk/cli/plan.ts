@@ -10,6 +10,7 @@ import { planMtlsPlatform, platformManifests, platformPostureInput, platformTrus
 import type { MtlsPlatformPlan } from "../platform";
 import { computePosture, formatPosture, LINK_STATES, postureDiagram } from "../posture";
 import { EXIT_OK, EXIT_USAGE, UsageError } from "./posture";
+import { stackConfigOf } from "./render";
 import type { CliIo } from "./posture";
 
 /** The files a plan writes, name -> content. */
@@ -17,9 +18,7 @@ export type PlanFiles = Record<string, string>;
 
 /** The plan's files and its one-screen summary, from a stack file's text. Pure. */
 export function planFiles(stackFileText: string, name = "meshtls"): { files: PlanFiles; summary: string } {
-    const doc = YAML.parse(stackFileText) as { config?: Record<string, unknown> } | null;
-    const config = Object.fromEntries(Object.entries(doc?.config ?? {}).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
-    const plan = planMtlsPlatform(name, readPlatformConfig(config).platform);
+    const plan = planMtlsPlatform(name, readPlatformConfig(stackConfigOf(stackFileText)).platform);
     if (plan.fleet === undefined) {
         return clusterPlanFiles(plan);
     }

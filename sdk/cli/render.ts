@@ -54,10 +54,15 @@ export function parseRenderArgs(argv: string[]): RenderArgs {
     return { stackFile: positional[0], out, name };
 }
 
-/** The stack file's `config:` as the Pulumi CLI hands it to a program: every value a string (objects as JSON). */
-function stackConfig(file: string): Record<string, string> {
-    const doc = YAML.parse(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null;
+/** A stack file's `config:` (its text) as the Pulumi CLI hands it to a program: every value a string (objects as JSON). */
+export function stackConfigOf(stackFileText: string): Record<string, string> {
+    const doc = YAML.parse(stackFileText) as { config?: Record<string, unknown> } | null;
     return Object.fromEntries(Object.entries(doc?.config ?? {}).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
+}
+
+/** `stackConfigOf` of a stack file. */
+function stackConfig(file: string): Record<string, string> {
+    return stackConfigOf(fs.readFileSync(file, "utf8"));
 }
 
 /** `meshtls render`: the exit code. Bad config is exit 2 with every problem, named by its `meshtls:` key. */

@@ -33,6 +33,8 @@ export class GlooMtls extends pulumi.ComponentResource {
     public readonly secretName!: pulumi.Output<string>;
     /** SHA-256 fingerprint of the xDS server certificate ("" unless Pulumi rotation). */
     public readonly fingerprintSha256!: pulumi.Output<string>;
+    /** Start of validity of the xDS server certificate ("" unless Pulumi rotation). */
+    public readonly notBefore!: pulumi.Output<string>;
     /** End of validity of the xDS server certificate ("" unless Pulumi rotation). */
     public readonly notAfter!: pulumi.Output<string>;
     /** Serial number of the xDS server certificate ("" unless Pulumi rotation). */
@@ -60,8 +62,9 @@ export class GlooMtls extends pulumi.ComponentResource {
             before.push(new k8s.core.v1.Namespace(`${name}-namespace`, r.args((p) => glooNamespace(p)), childOptions(this, opts)));
         }
 
-        let facts: pulumi.Output<{ fingerprintSha256: string; notAfter: string; serialNumber: string; roots: string[] }> = pulumi.output({
+        let facts: pulumi.Output<{ fingerprintSha256: string; notBefore: string; notAfter: string; serialNumber: string; roots: string[] }> = pulumi.output({
             fingerprintSha256: "",
+            notBefore: "",
             notAfter: "",
             serialNumber: "",
             roots: [] as string[],
@@ -81,8 +84,9 @@ export class GlooMtls extends pulumi.ComponentResource {
             // it. Kept, the first cron run finds a valid secret and rotates it in stages, bundle first
             // (jobs/pkg/run/run.go, GetExistingValidTlsSecret then RotateCerts).
             before.push(new k8s.core.v1.Secret(`${name}-mtls-certs`, secret, { ...childOptions(this, opts, before), retainOnDelete: true }));
-            facts = pulumi.all([cert.fingerprintSha256, cert.notAfter, cert.serialNumber, cert.trustBundlePem]).apply(([fingerprintSha256, notAfter, serialNumber, bundle]) => ({
+            facts = pulumi.all([cert.fingerprintSha256, cert.notBefore, cert.notAfter, cert.serialNumber, cert.trustBundlePem]).apply(([fingerprintSha256, notBefore, notAfter, serialNumber, bundle]) => ({
                 fingerprintSha256,
+                notBefore,
                 notAfter,
                 serialNumber,
                 roots: bundleFingerprints(bundle),
@@ -105,6 +109,7 @@ export class GlooMtls extends pulumi.ComponentResource {
         this.helmValues = pulumi.output(r.from((p) => valuesYaml(glooChartValues(p))));
         this.secretName = pulumi.output(xds?.secretName ?? "");
         this.fingerprintSha256 = facts.fingerprintSha256;
+        this.notBefore = facts.notBefore;
         this.notAfter = facts.notAfter;
         this.serialNumber = facts.serialNumber;
         this.trustBundleFingerprints = facts.roots;
@@ -114,6 +119,7 @@ export class GlooMtls extends pulumi.ComponentResource {
             helmValues: this.helmValues,
             secretName: this.secretName,
             fingerprintSha256: this.fingerprintSha256,
+            notBefore: this.notBefore,
             notAfter: this.notAfter,
             serialNumber: this.serialNumber,
             trustBundleFingerprints: this.trustBundleFingerprints,

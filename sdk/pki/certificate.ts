@@ -27,6 +27,8 @@ export class Certificate extends pulumi.ComponentResource {
     public readonly trustBundlePem!: pulumi.Output<string>;
     /** SHA-256 fingerprint of the leaf (upper-case colon hex). */
     public readonly fingerprintSha256!: pulumi.Output<string>;
+    /** Start of validity of the leaf, ISO 8601 UTC. */
+    public readonly notBefore!: pulumi.Output<string>;
     /** End of validity of the leaf, ISO 8601 UTC. */
     public readonly notAfter!: pulumi.Output<string>;
     /** Serial number of the leaf, upper-case hex. */
@@ -65,6 +67,7 @@ export class Certificate extends pulumi.ComponentResource {
         this.trustBundlePem = issuer.trustBundlePem;
         const facts = cert.certPem.apply(certificateFacts);
         this.fingerprintSha256 = facts.fingerprintSha256;
+        this.notBefore = facts.notBefore;
         // The last line of the validity bounds: a leaf must not outlive its issuer (MtlsPlatform checks
         // this before registering; a standalone issuer's dates are only known once it exists).
         this.notAfter = pulumi.all([cert.certPem, issuer.certPem, r.from((p) => p.validityHours)]).apply(([leafPem, issuerPem, hours]) => {
@@ -87,6 +90,7 @@ export class Certificate extends pulumi.ComponentResource {
             privateKeyPem: this.privateKeyPem,
             trustBundlePem: this.trustBundlePem,
             fingerprintSha256: this.fingerprintSha256,
+            notBefore: this.notBefore,
             notAfter: this.notAfter,
             serialNumber: this.serialNumber,
         });

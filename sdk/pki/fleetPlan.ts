@@ -4,6 +4,7 @@
 // Also the pure half of the stack-per-cluster layout: the material a CA stack exports and the issuer a
 // cluster stack builds from it for its own rotation state (fleetClusterIssuer).
 import * as pulumi from "@pulumi/pulumi";
+import { compact } from "../internal/chartValues";
 import { ArgsValidator } from "../internal/validation";
 import type { FleetCertificateAuthorityArgs, FleetClusterArgs, IntermediateCaArgs } from "./args";
 import { DEFAULT_GENERATION, DEFAULT_ROOT_COMMON_NAME, DEFAULT_ROTATION_PHASE, INTERMEDIATE_DEFAULTS, ROOT_DEFAULTS } from "./defaults";
@@ -158,7 +159,7 @@ export function planFleetCertificateAuthority(name: string, args: pulumi.Unwrap<
     });
 
     // Generated intermediates: within their root (a generated root by validity lengths; an external one by its notAfter).
-    const imArgs = (c: pulumi.Unwrap<FleetClusterArgs>): pulumi.Unwrap<IntermediateCaArgs> => ({ ...args.intermediate, ...definedOnly(c.intermediate ?? {}) });
+    const imArgs = (c: pulumi.Unwrap<FleetClusterArgs>): pulumi.Unwrap<IntermediateCaArgs> => ({ ...args.intermediate, ...compact(c.intermediate ?? {}) });
     // A cluster without its own validity reads the fleet's (or the default): one problem for all of them.
     const imField = (ci: number, c: pulumi.Unwrap<FleetClusterArgs>) =>
         c.intermediate?.validityHours !== undefined ? `clusters[${ci}].intermediate.validityHours` : args.intermediate?.validityHours !== undefined ? "intermediate.validityHours" : "intermediate.validityHours (the default; set it explicitly)";
@@ -285,11 +286,6 @@ function listedByGeneration(v: ArgsValidator, field: string, entries: ReadonlyAr
         }
     });
     return index;
-}
-
-/** `o` without its undefined fields, so a spread does not override a fallback with `undefined`. */
-function definedOnly<T extends object>(o: T): Partial<T> {
-    return Object.fromEntries(Object.entries(o).filter(([, x]) => x !== undefined)) as Partial<T>;
 }
 
 /**

@@ -4,6 +4,7 @@
 // stack's `material` for this cluster's own rotation state, checked by the fleet rule).
 import * as pulumi from "@pulumi/pulumi";
 import { IstioInstallSettings } from "../istio";
+import { compact } from "../internal/chartValues";
 import { ArgsValidator, attemptPlan } from "../internal/validation";
 import {
     CaRotationState,
@@ -52,7 +53,7 @@ const SINGLE_CLUSTER_SECTIONS: ReadonlyArray<[keyof MtlsPlatformArgs, string]> =
 
 /** Istio settings a cluster overrides, as the single-cluster plan sees them: the platform's, then the cluster's. */
 function clusterIstio(args: pulumi.Unwrap<MtlsPlatformArgs>, c: pulumi.Unwrap<PlatformClusterArgs>, aliases: string[]): NonNullable<pulumi.Unwrap<MtlsPlatformArgs>["istio"]> {
-    const own = Object.fromEntries(Object.entries(c.istio ?? {}).filter(([, v]) => (v as unknown) !== undefined)) as pulumi.Unwrap<IstioInstallSettings>;
+    const own: pulumi.Unwrap<IstioInstallSettings> = compact(c.istio ?? {});
     const given = own.trustDomainAliases ?? args.istio?.trustDomainAliases ?? [];
     const all = [...new Set([...given, ...aliases])].sort();
     return {
@@ -205,4 +206,22 @@ export function fleetIssuerFor(platformType: string, name: string, cluster: stri
     }
     v.throwIfInvalid();
     return (built as { issuer: PlainIssuer }).issuer;
+}
+
+/**
+ * A cluster stack's trust domain aliases: the ones it lists, and every other cluster's trust domain from the
+ * fleet CA stack's material (where it differs from its own), sorted; a problem naming `istio.trustDomain`
+ * when the material records another trust domain for this cluster (its workloads' SPIFFE IDs would not be
+ * the ones the other clusters alias).
+ */
+export function fleetTrustDomainAliases(platformType: string, name: string, cluster: string, material: unknown, ownTrustDomain: string, given: readonly string[]): string[] {
+    const recorded = (material as { trustDomains?: Record<string, unknown> } | undefined)?.trustDomains ?? {};
+    const mine = recorded[cluster];
+    if (typeof mine === "string" && mine !== ownTrustDomain) {
+        const v = new ArgsValidator(platformType, name);
+        v.fail("istio.trustDomain", ownTrustDomain, `the fleet CA stack records trust domain ${JSON.stringify(mine)} for cluster ${cluster}: set istio.trustDomain to it, or change the cluster's trustDomain in the CA stack`);
+        v.throwIfInvalid();
+    }
+    const others = Object.values(recorded).filter((d): d is string => typeof d === "string" && d !== ownTrustDomain);
+    return [...new Set([...given, ...others])].sort();
 }

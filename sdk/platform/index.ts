@@ -2,7 +2,7 @@ export { MtlsPlatform } from "./mtlsPlatform";
 export type { MtlsPlatformArgs, PlatformCaArgs, PlatformClusterArgs, PlatformFleetIssuerArgs, PlatformIstioArgs, PlatformGlooArgs, PlatformMtlsPolicy, CertificateInfo } from "./mtlsPlatform";
 export { DeployTarget, readPlatformConfig, PLATFORM_CONFIG_SCHEMA } from "./config";
 export type { FleetCaStackConfig, PlatformStackConfig } from "./config";
-export { clusterRotationState, fleetIssuerFor, planPlatformFleet } from "./fleet";
+export { clusterRotationState, fleetIssuerFor, fleetTrustDomainAliases, planPlatformFleet } from "./fleet";
 export type { PlatformFleetCluster, PlatformFleetPlan } from "./fleet";
 export { planMtlsPlatform } from "./plan";
 export type { MtlsPlatformPlan, PlatformChild } from "./plan";

@@ -10,7 +10,7 @@ import { KUADRANT_MTLS_TYPE, KuadrantMtls } from "../kuadrant";
 import { CERTIFICATE_AUTHORITY_TYPE, CaRotationState, CertificateAuthority, FLEET_CERTIFICATE_AUTHORITY_TYPE, FleetCertificateAuthority, IssuerMaterial, bundleFingerprints, certificateFacts, issuerParts, publicIssuer } from "../pki";
 import type { LinkPosture } from "../posture";
 import { MTLS_PLATFORM_TYPE } from "./defaults";
-import { PlatformFleetPlan, fleetIssuerFor } from "./fleet";
+import { PlatformFleetPlan, fleetIssuerFor, fleetTrustDomainAliases } from "./fleet";
 import { MtlsPlatformPlan, planMtlsPlatform } from "./plan";
 import type { CertificateInfo, MtlsPlatformArgs } from "./types";
 
@@ -77,7 +77,16 @@ export class MtlsPlatform extends pulumi.ComponentResource {
             this.trustBundleFingerprints = ca.trustBundleFingerprints;
             this.rotationState = ca.rotationState;
         }
-        Object.assign(certificates, this.registerCluster(r, (p) => p, plan, issuer, (deps) => childOptions(this, opts, deps)));
+        // A cluster stack trusts the other clusters' trust domains, as the fleet CA stack records them.
+        const aliases = plan.fleetIssuer
+            ? // Trust domains are public: the material's secrecy must not spread to the mesh's chart values.
+              pulumi.unsecret(
+                  pulumi
+                      .all([pulumi.output(args.fleetIssuer?.material), r.from((p) => ({ own: p.istio?.plan.trustDomain ?? "", given: p.istio?.plan.trustDomainAliases ?? [] }))])
+                      .apply(([m, t]) => fleetTrustDomainAliases(MTLS_PLATFORM_TYPE, name, plan.fleetIssuer?.cluster ?? "", m, t.own, t.given)),
+              )
+            : undefined;
+        Object.assign(certificates, this.registerCluster(r, (p) => p, plan, issuer, (deps) => childOptions(this, opts, deps), aliases));
 
         this.certificates = pulumi.output(certificates);
         this.posture = pulumi.output(r.from((p) => p.posture));
@@ -133,6 +142,7 @@ export class MtlsPlatform extends pulumi.ComponentResource {
         plan: MtlsPlatformPlan,
         issuer: pulumi.Output<IssuerMaterial>,
         options: (deps: pulumi.Resource[]) => pulumi.CustomResourceOptions,
+        trustDomainAliases?: pulumi.Output<string[]>,
     ): Record<string, pulumi.Output<CertificateInfo>> {
         const certificates: Record<string, pulumi.Output<CertificateInfo>> = {};
         // The signing certificate's public part: the leaves' issuer name, not secret.
@@ -141,7 +151,7 @@ export class MtlsPlatform extends pulumi.ComponentResource {
         if (plan.istio) {
             const { name: meshName, usesPlatformCa } = plan.istio;
             const meshArgs = r.child(ISTIO_MESH_TYPE, (p) => select(p).istio?.args ?? {});
-            mesh = new IstioMesh(meshName, { ...meshArgs, pluginCa: usesPlatformCa ? issuer : undefined }, options([]));
+            mesh = new IstioMesh(meshName, { ...meshArgs, pluginCa: usesPlatformCa ? issuer : undefined, ...(trustDomainAliases ? { trustDomainAliases } : {}) }, options([]));
         }
         const afterMesh = mesh ? [mesh] : [];
         // Enrolled after the mesh exists; the platform's own policies (STRICT ones) after the enrollments.
@@ -157,7 +167,7 @@ export class MtlsPlatform extends pulumi.ComponentResource {
             const xds = usesPlatformCa && glooArgs.xds ? { ...glooArgs.xds, issuer } : glooArgs.xds;
             const gloo = new GlooMtls(glooName, { ...glooArgs, xds }, options(afterMesh));
             if (usesPlatformCa) {
-                certificates["gloo-xds"] = certificateInfo(gloo.fingerprintSha256, gloo.notAfter, gloo.serialNumber, issuerPem);
+                certificates["gloo-xds"] = certificateInfo(gloo.fingerprintSha256, gloo.notBefore, gloo.notAfter, gloo.serialNumber, issuerPem);
             }
         }
 
@@ -172,7 +182,7 @@ export class MtlsPlatform extends pulumi.ComponentResource {
             const authz = new KyvernoAuthz(authzName, { ...authzArgs, webhookIssuer: usesPlatformCa ? issuer : authzArgs.webhookIssuer }, options(afterMesh));
             if (usesPlatformCa || authzArgs.webhookIssuer !== undefined) {
                 const webhookIssuerPem = usesPlatformCa ? issuerPem : pulumi.output(authzArgs.webhookIssuer).apply((i) => i?.certPem ?? "");
-                certificates["kyverno-webhook"] = certificateInfo(authz.webhookFingerprintSha256, authz.webhookNotAfter, authz.webhookSerialNumber, webhookIssuerPem);
+                certificates["kyverno-webhook"] = certificateInfo(authz.webhookFingerprintSha256, authz.webhookNotBefore, authz.webhookNotAfter, authz.webhookSerialNumber, webhookIssuerPem);
             }
         }
 
@@ -195,7 +205,7 @@ interface PlatformOutputs {
 /** The fleet part of a plan built with `clusters` (the component only asks for it then). */
 function fleetOf(p: MtlsPlatformPlan): PlatformFleetPlan<MtlsPlatformPlan> {
     if (p.fleet === undefined) {
-        throw new Error("internal error: the platform's plan lost its fleet");
+        throw new Error(`${MTLS_PLATFORM_TYPE} "${p.name}": internal error: the platform's plan lost its fleet`);
     }
     return p.fleet;
 }
@@ -225,16 +235,15 @@ function recordedArgs(args: MtlsPlatformArgs): pulumi.Inputs {
 }
 
 /**
- * A CertificateInfo of a leaf a child component issues from `issuerPem`: the component's three facts,
- * and the issuer's name read from the issuing certificate (the leaf's issuer field is that subject).
- * `notBefore` stays "" until the component reports it (GlooMtls and KyvernoAuthz expose no leaf PEM).
+ * A CertificateInfo of a leaf a child component issues from `issuerPem`: the component's facts, and the
+ * issuer's name read from the issuing certificate (the leaf's issuer field is that subject).
  */
-function certificateInfo(fingerprintSha256: pulumi.Output<string>, notAfter: pulumi.Output<string>, serialNumber: pulumi.Output<string>, issuerPem: pulumi.Input<string>): pulumi.Output<CertificateInfo> {
-    return pulumi.all([fingerprintSha256, notAfter, serialNumber, issuerPem]).apply(([f, n, s, i]) => ({
+function certificateInfo(fingerprintSha256: pulumi.Output<string>, notBefore: pulumi.Output<string>, notAfter: pulumi.Output<string>, serialNumber: pulumi.Output<string>, issuerPem: pulumi.Input<string>): pulumi.Output<CertificateInfo> {
+    return pulumi.all([fingerprintSha256, notBefore, notAfter, serialNumber, issuerPem]).apply(([f, b, n, s, i]) => ({
         fingerprintSha256: f,
         notAfter: n,
         serialNumber: s,
-        notBefore: "",
+        notBefore: b,
         // No leaf (echo mocks): no issuer either, as every field is "" then.
         issuer: f === "" ? "" : certificateFacts(i).subject,
     }));

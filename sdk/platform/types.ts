@@ -171,10 +171,7 @@ export interface CertificateInfo {
     notAfter: string;
     /** Serial number, upper-case hex. */
     serialNumber: string;
-    /**
-     * Start of validity, ISO 8601 UTC without fractional seconds, like `notAfter`. Also "" for
-     * `gloo-xds` and `kyverno-webhook`: GlooMtls and KyvernoAuthz do not report it yet.
-     */
+    /** Start of validity, ISO 8601 UTC without fractional seconds, like `notAfter`. */
     notBefore: string;
     /**
      * The name of the certificate that signed this one: its subject common name (CN), or, when that

@@ -11,6 +11,7 @@ import {
     FleetCertificateAuthority,
     FleetCertificateAuthorityArgs,
     FleetRotationPosition,
+    KeyAlgorithm,
     RotationPhase,
     fleetClusterIssuer,
     fleetPhaseProblem,
@@ -269,6 +270,20 @@ describe("fleet CA: the component (real-certificate mocks)", () => {
         assert.equal(await pulumi.isSecret(f.clusters), false);
         assert.equal(await pulumi.isSecret(f.trustBundlePem), false);
         assert.equal(result.resources.filter((r) => r.type === "tls:index/locallySignedCert:LocallySignedCert").length, 4);
+    });
+
+    it("generates every key with keyAlgorithm and names organization in every subject", async () => {
+        const result = await runProgram(() => ({ f: new FleetCertificateAuthority("fleet", { organization: "Acme", keyAlgorithm: KeyAlgorithm.EcdsaP384, clusters: [{ name: "east" }, { name: "west" }] }) }));
+        const keys = result.resources.filter((r) => r.type === "tls:index/privateKey:PrivateKey");
+        assert.equal(keys.length, 3, "the root's and two intermediates'");
+        for (const k of keys) {
+            assert.deepEqual([k.inputs.algorithm, k.inputs.ecdsaCurve], ["ECDSA", "P384"], k.name);
+        }
+        const issuers = await valueOf(result.value.f.issuers);
+        const im = issuerOf(issuers.west.certPem as string);
+        assert.match(im.subject, /O=Acme/);
+        assert.match(issuerOf(issuers.west.rootCertPem as string).subject, /O=Acme/);
+        assert.equal(im.publicKey.asymmetricKeyDetails?.namedCurve, "secp384r1");
     });
 
     it("the exported material gives a cluster stack its issuer in each state the fleet allows, and refuses the others", async () => {

@@ -109,7 +109,7 @@ describe("platform fleet (clusters): registrations", () => {
 describe("platform fleet (fleetIssuer): a cluster stack", () => {
     let material: unknown;
     before(async () => {
-        const ca = await runProgram(() => ({ f: new FleetCertificateAuthority("fleet", { ...N2, clusters: [{ name: "east" }, { name: "west" }] }) }));
+        const ca = await runProgram(() => ({ f: new FleetCertificateAuthority("fleet", { ...N2, clusters: [{ name: "east", trustDomain: "east.example" }, { name: "west" }] }) }));
         material = await valueOf(ca.value.f.material);
     });
 
@@ -124,6 +124,19 @@ describe("platform fleet (fleetIssuer): a cluster stack", () => {
         assert.deepEqual(await valueOf(result.value.p.rotationState), T2);
         assert.equal((await valueOf(result.value.p.trustBundleFingerprints)).length, 2);
         assert.ok(cacerts.secretPaths.includes("stringData"), "the key stays secret");
+        // The other clusters' trust domains, as the CA stack records them, are aliases; the values stay readable.
+        const mesh = result.resources.find((r) => r.type === "meshtls:index:IstioMesh");
+        assert.ok(mesh);
+        assert.deepEqual(mesh.inputs.trustDomainAliases, ["east.example"]);
+        const istiod = result.resources.find((r) => r.type === "kubernetes:helm.sh/v4:Chart" && r.name.endsWith("-istiod"));
+        assert.ok(istiod);
+        assert.equal(istiod.secretPaths.length, 0, istiod.secretPaths.join());
+        assert.deepEqual((istiod.inputs.values as { meshConfig: { trustDomainAliases?: string[] } }).meshConfig.trustDomainAliases, ["east.example"]);
+    });
+
+    it("refuses a trust domain other than the one the CA stack records for the cluster, naming istio.trustDomain", async () => {
+        const { error } = await runExpectingError(() => new MtlsPlatform("p", { ca: { ...T2 }, fleetIssuer: { cluster: "east", material: pulumi.output(material as never) } }));
+        assert.match(error.message, /istio\.trustDomain: got "cluster\.local"; the fleet CA stack records trust domain "east\.example" for cluster east/);
     });
 
     it("refuses a phase the CA stack has not reached, or left behind, naming fleetIssuer.material", async () => {

@@ -6,7 +6,7 @@ import { PROGRAMS } from "./programs";
 import { assertKeysSecret, keyPaths } from "./secrets";
 
 describe(`reliability: secrets in ${PROGRAMS.length} programs`, () => {
-    assert.equal(PROGRAMS.length, 13);
+    assert.equal(PROGRAMS.length, 14);
     for (const p of PROGRAMS) {
         it(`${p.name}: every private key is in a Secret, a tls resource or Helm values, and secret; none in a ConfigMap, a meshtls component's args or an output`, async () => {
             const result = await runProgram(p.program, p.options);
@@ -22,7 +22,7 @@ describe(`reliability: secrets in ${PROGRAMS.length} programs`, () => {
 });
 
 describe(`reliability: determinism of ${PROGRAMS.length} programs`, () => {
-    assert.equal(PROGRAMS.length, 13);
+    assert.equal(PROGRAMS.length, 14);
     for (const p of PROGRAMS) {
         it(`${p.name}: two runs (the second with random mock delays) register identical resources and inputs, keyed by URN`, async () => {
             const a = await runProgram(p.program, p.options);
@@ -37,7 +37,7 @@ const CERTIFICATE_VALUES = /"certificates":\{"static":\{"crt":"<unknown>","key":
 const HELM_TYPES = new Set(["kubernetes:helm.sh/v4:Chart", "kubernetes:helm.sh/v3:Release"]);
 
 describe(`reliability: preview of ${PROGRAMS.length} programs`, () => {
-    assert.equal(PROGRAMS.length, 13);
+    assert.equal(PROGRAMS.length, 14);
     for (const p of PROGRAMS) {
         it(`${p.name}: runs with preview=true, and every Helm install (Chart or Release) is known at preview but for the chart's own certificate values`, async () => {
             const result = await runProgram(p.program, { ...p.options, preview: true });

@@ -67,4 +67,5 @@ export const PROGRAMS: NamedProgram[] = [
     example("ambient-mesh", true, { ...MESH, "mesh-cni": false, "mesh-ztunnel": false }, AMBIENT_EXPORTS, { generation: "2", previousGeneration: "1", rotationPhase: "ServeNew" }),
     example("kgateway-mesh", false, { ...MESH, ...KGATEWAY_CHARTS }, KGATEWAY_EXPORTS),
     example("kgateway-mesh", false, { ...MESH, "mesh-cni": false, "mesh-ztunnel": false, ...KGATEWAY_CHARTS }, KGATEWAY_EXPORTS, { dataPlaneMode: "Ambient" }),
+    example("multi-cluster", true, { "fleet-east-istio-base": false, "fleet-east-istio-istiod": false, "fleet-west-istio-base": false, "fleet-west-istio-istiod": false }, ["certificates", "trustBundleFingerprints", "rotationState"]),
 ];

@@ -55,7 +55,7 @@ describe(`reliability: no component records an unmarked private key among its in
         assert.deepEqual(await plainKeyPaths({ a: secret(issuer.privateKeyPem) }), []);
     });
 
-    assert.equal(PROGRAMS.length, 13);
+    assert.equal(PROGRAMS.length, 14);
     for (const p of PROGRAMS) {
         it(`${p.name}: every component's inputs and outputs carry no unmarked private key`, async () => {
             const { problems, components } = await scanComponents(p.program, p.options);
