@@ -13,9 +13,8 @@ const self = new pulumi.StackReference("self", { name: `${pulumi.getOrganization
 const caStack = new pulumi.StackReference("fleet-ca", { name: config.require("caStack") });
 // A StackReference output may be missing (the CA stack not deployed yet): fleetIssuer then refuses it.
 const material = caStack.getOutput("material") as pulumi.Output<FleetIssuerExport | undefined>;
+// It must be the one the CA stack records for this cluster; the platform adds the other clusters' as aliases.
 const trustDomain = config.get("trustDomain") ?? `${cluster}.example`;
-// The other clusters' trust domains, from the material (they are not secret), accepted as aliases.
-const trustDomainAliases = pulumi.unsecret(material.apply((m) => [...new Set(Object.values(m?.trustDomains ?? {}))].filter((d) => d !== trustDomain).sort()));
 
 const platform = new MtlsPlatform(cluster, {
     ca: {
@@ -24,7 +23,7 @@ const platform = new MtlsPlatform(cluster, {
         rotationPhase: config.get<RotationPhase>("rotationPhase") ?? RotationPhase.Stable,
         previousRotationState: self.getOutput("rotationState") as pulumi.Output<CaRotationState>,
     },
-    istio: { meshId: "fleet", trustDomain, trustDomainAliases, clusterName: cluster },
+    istio: { meshId: "fleet", trustDomain, clusterName: cluster },
     fleetIssuer: { cluster, material: material as pulumi.Output<FleetIssuerExport> },
 });
 
