@@ -3,7 +3,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { ArgsValidator, isDnsName, isLabelValue, isRequestHost } from "../internal/validation";
 import { sortKeys } from "../internal/values";
-import { AUTHORIZATION_POLICY_API, DataPlaneMode, DEFAULT_ISTIO_NAMESPACE, MtlsMode, enrollmentLabels } from "../istio";
+import { AUTHORIZATION_POLICY_API, DataPlaneMode, DEFAULT_DATA_PLANE_MODE, DEFAULT_ISTIO_NAMESPACE, MtlsMode, enrollmentLabels } from "../istio";
 import { AMBIENT_WAYPOINT_CLASS, customAuthorizationInAmbient, USE_WAYPOINT_LABEL } from "../posture";
 import type { IstioMutualDestinationRuleSpec, MtlsPolicyArgs } from "../istio";
 import type { AuthzServerPlan } from "./authzServer";
@@ -144,7 +144,7 @@ export function planKyvernoAppMtls(v: ArgsValidator, appMtls: pulumi.Unwrap<Kyve
  * @param revision the plan's `revision` ("" = the default revision)
  * @param dataPlaneMode the plan's data plane: in ambient, `istio.io/dataplane-mode: ambient` instead
  */
-export function authzNamespaceObject(provider: KyvernoProviderPlan, revision = "", dataPlaneMode = DataPlaneMode.Sidecar): KyvernoKubernetesObject {
+export function authzNamespaceObject(provider: KyvernoProviderPlan, revision = "", dataPlaneMode: DataPlaneMode = DEFAULT_DATA_PLANE_MODE): KyvernoKubernetesObject {
     return { apiVersion: "v1", kind: "Namespace", metadata: { name: provider.namespace, labels: enrollmentLabels(dataPlaneMode, revision) } };
 }
 
@@ -179,7 +179,7 @@ export function authorizationPolicyObject(target: KyvernoTargetPlan, providerNam
  * without mesh mTLS); each application namespace STRICT, and each listed app STRICT with its ports
  * PERMISSIVE (the seed's layout).
  */
-export function kyvernoMtlsPolicies(provider: KyvernoProviderPlan, server: AuthzServerPlan | undefined, appMtls: KyvernoAppMtlsPlan[], dataPlaneMode = DataPlaneMode.Sidecar): KyvernoMtlsPolicy[] {
+export function kyvernoMtlsPolicies(provider: KyvernoProviderPlan, server: AuthzServerPlan | undefined, appMtls: KyvernoAppMtlsPlan[], dataPlaneMode: DataPlaneMode = DEFAULT_DATA_PLANE_MODE): KyvernoMtlsPolicy[] {
     // In ambient each policy is checked as ztunnel reads it (MtlsPolicy's dataPlaneMode); sidecar arguments stay as they were.
     return kyvernoSidecarMtlsPolicies(provider, server, appMtls).map((p) => (dataPlaneMode === DataPlaneMode.Ambient ? { ...p, args: { ...p.args, dataPlaneMode } } : p));
 }

@@ -3,7 +3,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { HelmMode } from "../internal/chartValues";
 import { ArgsValidator } from "../internal/validation";
-import { DataPlaneMode, DEFAULT_ISTIO_NAMESPACE } from "../istio";
+import { DataPlaneMode, DEFAULT_DATA_PLANE_MODE, DEFAULT_ISTIO_NAMESPACE } from "../istio";
 import { AuthzServerPlan, planAuthzServer } from "./authzServer";
 import { DEFAULT_KYVERNO_CREATE_NAMESPACE, DEFAULT_KYVERNO_REVISION, KUBERNETES_OBJECT_MAX_BYTES } from "./defaults";
 import { EnvoyPluginPlan, envoyPluginObjects, planEnvoyPlugin } from "./envoyPlugin";
@@ -59,7 +59,7 @@ export function planKyvernoAuthz(name: string, args: pulumi.Unwrap<KyvernoAuthzA
         }
     }
     const revision = ambient ? DEFAULT_KYVERNO_REVISION : (args.revision ?? DEFAULT_KYVERNO_REVISION);
-    const dataPlaneMode = ambient ? DataPlaneMode.Ambient : DataPlaneMode.Sidecar;
+    const dataPlaneMode = ambient ? DataPlaneMode.Ambient : DEFAULT_DATA_PLANE_MODE;
     const plan: KyvernoAuthzPlan = { provider, createNamespace: args.createNamespace ?? DEFAULT_KYVERNO_CREATE_NAMESPACE, revision, dataPlaneMode, policies: [], targets: [], appMtls: [] };
     if (provider.flavor === KyvernoAuthzFlavor.AuthzServer) {
         plan.server = planAuthzServer(v, args, provider, revision, ambient);

@@ -12,6 +12,7 @@ export {
     resolveGlooRotation,
 } from "./defaults";
 export { planGlooMtls } from "./plan";
+export { glooAmbientIstioRefusal } from "./plan";
 export type {
     GlooMtlsPlan,
     GlooChartPlan,

@@ -313,6 +313,15 @@ function checkCertgenClearance(v: ArgsValidator, given: pulumi.Unwrap<GlooXdsCer
     }
 }
 
+/**
+ * Why Gloo Edge's Istio integration is refused in an ambient mesh, and what to do instead: the one text both
+ * GlooMtls (`istio.dataPlaneMode`) and MtlsPlatform (`gloo.istioIntegration`) give. `turnOff` says how to
+ * turn the integration off, in the caller's own field names.
+ */
+export function glooAmbientIstioRefusal(turnOff: string): string {
+    return `Gloo Edge's Istio integration is sidecar-only: gateway-proxy's istio-proxy agent and sds sidecar write Istio certificates for Envoy's own TLS and nothing speaks HBONE (solo-io/gloo v1.22.1 install/helm/gloo/templates/7-gateway-proxy-deployment.yaml), so ztunnel would take that TLS as plain text; ${turnOff} (xDS mTLS still works) and move mesh ingress to kgateway, Gloo Edge's successor (Edge reaches end of life 2026-12-31)`;
+}
+
 function planIstio(v: ArgsValidator, istio: pulumi.Unwrap<GlooIstioArgs>, chartVersion: string): GlooIstioPlan {
     const valuesKey: GlooIstioValuesKey = compareVersions(chartVersion, ISTIO_INTEGRATION_SINCE) >= 0 ? "istioIntegration" : "istioSDS";
     const version: unknown = istio.istioVersion;
@@ -321,11 +330,7 @@ function planIstio(v: ArgsValidator, istio: pulumi.Unwrap<GlooIstioArgs>, chartV
         v.fail("istio.enableAutoMtls", istio.enableAutoMtls, `it needs chart ${ISTIO_INTEGRATION_SINCE} or later (global.istioIntegration); chart ${chartVersion} only has global.istioSDS`);
     }
     if (istio.dataPlaneMode !== undefined && v.enumValue("istio.dataPlaneMode", istio.dataPlaneMode, DataPlaneMode) && istio.dataPlaneMode === DataPlaneMode.Ambient) {
-        v.fail(
-            "istio.dataPlaneMode",
-            istio.dataPlaneMode,
-            "Gloo Edge's Istio integration is sidecar-only: gateway-proxy's istio-proxy agent and sds sidecar write Istio certificates for Envoy's own TLS and nothing speaks HBONE (solo-io/gloo v1.22.1 install/helm/gloo/templates/7-gateway-proxy-deployment.yaml), so ztunnel would take that TLS as plain text; leave the Istio integration off in an ambient mesh (xDS mTLS still works) and move mesh ingress to kgateway, Gloo Edge's successor (Edge reaches end of life 2026-12-31)",
-        );
+        v.fail("istio.dataPlaneMode", istio.dataPlaneMode, glooAmbientIstioRefusal("leave the Istio integration off in an ambient mesh"));
     }
     if (istio.istioDiscoveryAddress !== undefined) {
         v.hostPort("istio.istioDiscoveryAddress", istio.istioDiscoveryAddress, "istiod.istio-system.svc:15012");

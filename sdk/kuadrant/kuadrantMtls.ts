@@ -54,7 +54,9 @@ export class KuadrantMtls extends pulumi.ComponentResource {
     public readonly posture!: pulumi.Output<{ [link: string]: LinkPosture }>;
 
     constructor(name: string, args: KuadrantMtlsArgs, opts?: pulumi.ComponentResourceOptions) {
-        const r = resolveArgs(KUADRANT_MTLS_TYPE, name, args, (a) => planKuadrantMtls(name, a));
+        // An Output namespace cannot name a resource (its stand-in would): see planKuadrantMtls.
+        const namespaceKnown = args.namespace === undefined || typeof args.namespace === "string";
+        const r = resolveArgs(KUADRANT_MTLS_TYPE, name, args, (a) => planKuadrantMtls(name, a, namespaceKnown));
         const plan = r.shape;
         super(KUADRANT_MTLS_TYPE, name, args, opts);
 

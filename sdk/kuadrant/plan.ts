@@ -1,9 +1,9 @@
 // KuadrantMtls's plan: a pure function from its arguments to a validated, fully defaulted plan that
 // says which resources exist, their names and contents, and in which order they are applied.
 import type * as pulumi from "@pulumi/pulumi";
-import { ArgsValidator } from "../internal/validation";
-import { DataPlaneMode, MtlsMode, NamespaceEnrollmentPlan, planNamespaceEnrollment } from "../istio";
-import { DEFAULT_CNI_EXCLUDE_NAMESPACES, kuadrantOperatorOwnsMtls } from "../posture";
+import { ArgsValidator, attemptPlan } from "../internal/validation";
+import { DataPlaneMode, DEFAULT_DATA_PLANE_MODE, MtlsMode, NamespaceEnrollmentPlan, planNamespaceEnrollment } from "../istio";
+import { kuadrantOperatorOwnsMtls } from "../posture";
 import {
     AUTHORINO_SELECTOR,
     AUTH_CLUSTER,
@@ -157,7 +157,12 @@ export interface KuadrantManualPlan {
  * and one workload-selector PeerAuthentication per protected server, in that order.
  */
 export interface KuadrantAmbientPlan {
-    /** Kuadrant's namespace, then each gateway's namespace (once each), enrolled in ambient. */
+    /**
+     * Kuadrant's namespace, then each gateway's namespace once, Kuadrant's own included when a gateway runs
+     * there (so the count never depends on whether `namespace` is known). Named `<name>-<namespace>-ambient`,
+     * with `<name>-ambient` for Kuadrant's when `namespace` is an Output, or for the gateway one in Kuadrant's
+     * known namespace.
+     */
     enrollments: NamespaceEnrollmentPlan[];
     /** One per protected server (STRICT when enabled, PERMISSIVE when not), Authorino first. */
     peerAuthentications: KuadrantPeerAuthenticationPlan[];
@@ -193,9 +198,13 @@ export interface KuadrantMtlsPlan {
     ambient: KuadrantAmbientPlan | undefined;
 }
 
-/** Validates KuadrantMtls's arguments (every problem at once) and resolves every default. */
-export function planKuadrantMtls(name: string, args: pulumi.Unwrap<KuadrantMtlsArgs>): KuadrantMtlsPlan {
-    validate(name, args);
+/**
+ * Validates KuadrantMtls's arguments (every problem at once) and resolves every default.
+ * `namespaceKnown`: whether `namespace` was known when the component was constructed (false when it was an
+ * Output, whose stand-in must not name a resource); it only decides ambient enrollment names.
+ */
+export function planKuadrantMtls(name: string, args: pulumi.Unwrap<KuadrantMtlsArgs>, namespaceKnown = true): KuadrantMtlsPlan {
+    validate(name, args, namespaceKnown);
     const enabled = args.enabled ?? DEFAULT_KUADRANT_MTLS_ENABLED;
     const mode = args.mode ?? DEFAULT_KUADRANT_MTLS_MODE;
     const kuadrantVersion = args.kuadrantVersion ?? DEFAULT_KUADRANT_VERSION;
@@ -203,11 +212,11 @@ export function planKuadrantMtls(name: string, args: pulumi.Unwrap<KuadrantMtlsA
     const authorino = args.authorino ?? DEFAULT_KUADRANT_PROTECTED.authorino;
     const limitador = args.limitador ?? DEFAULT_KUADRANT_PROTECTED.limitador;
     const serverMode = enabled ? MtlsMode.STRICT : MtlsMode.PERMISSIVE;
-    const dataPlaneMode = args.dataPlaneMode ?? DataPlaneMode.Sidecar;
+    const dataPlaneMode = args.dataPlaneMode ?? DEFAULT_DATA_PLANE_MODE;
     const base = { name, enabled, mode, kuadrantVersion, namespace, authorino, limitador, serverMode, dataPlaneMode };
     const revision = args.revision ?? DEFAULT_KUADRANT_REVISION;
     if (dataPlaneMode === DataPlaneMode.Ambient) {
-        return { ...base, operator: { resourceName: `${name}-kuadrant-mtls`, kuadrantName: args.kuadrantName ?? DEFAULT_KUADRANT_NAME, revision: "", revisionLabels: [] }, manual: undefined, ambient: planAmbient(name, args, base) };
+        return { ...base, operator: { resourceName: `${name}-kuadrant-mtls`, kuadrantName: args.kuadrantName ?? DEFAULT_KUADRANT_NAME, revision: "", revisionLabels: [] }, manual: undefined, ambient: planAmbient(name, args, base, namespaceKnown) };
     }
     if (mode === KuadrantMtlsMode.Operator) {
         const revisionLabels: KuadrantRevisionLabelPlan[] = [];
@@ -267,16 +276,42 @@ export function planKuadrantMtls(name: string, args: pulumi.Unwrap<KuadrantMtlsA
     };
 }
 
+/**
+ * Resource names of ambient mode's enrollments, Kuadrant's namespace first, then each distinct gateway
+ * namespace. Kuadrant's is `<name>-<namespace>-ambient` when `namespace` is known at construction (the
+ * name it always had: names are a public contract), else `<name>-ambient` (by role: an Output cannot name
+ * a resource). A gateway namespace's is `<name>-<namespace>-ambient`, except that a gateway in Kuadrant's
+ * known namespace, whose name Kuadrant's already holds, takes `<name>-ambient`. So the names and the count
+ * are the same whether `namespace` is known or an Output: only gateway namespaces (plain) decide them.
+ */
+function ambientEnrollmentNames(name: string, namespace: string, namespaceKnown: boolean, gatewayNamespaces: string[]): string[] {
+    const own = namespaceKnown ? `${name}-${namespace}-ambient` : `${name}-ambient`;
+    return [own, ...gatewayNamespaces.map((ns) => (namespaceKnown && ns === namespace ? `${name}-ambient` : `${name}-${ns}-ambient`))];
+}
+
+/** The enrollments of ambient mode, Kuadrant's first, each with the argument path its namespace came from. */
+function ambientEnrollments(name: string, namespace: string | undefined, namespaceKnown: boolean, gateways: KuadrantGatewayRef[]): Array<{ field: string; plan: () => NamespaceEnrollmentPlan }> {
+    const ns = namespace ?? DEFAULT_KUADRANT_NAMESPACE;
+    // Deduplicated among the gateways only (plain): `namespace` may be an Output, whose stand-in in the
+    // shape plan never equals a gateway's namespace while the real value may.
+    const first = gateways.map((g) => g.namespace).map((g, i, all) => (all.indexOf(g) === i ? i : -1)).filter((i) => i >= 0);
+    const namespaces = [ns, ...first.map((i) => gateways[i].namespace)];
+    const fields = ["namespace", ...first.map((i) => `gateways[${i}].namespace`)];
+    return ambientEnrollmentNames(name, ns, namespaceKnown, namespaces.slice(1)).map((resourceName, k) => ({
+        field: fields[k],
+        plan: () => planNamespaceEnrollment(resourceName, { namespace: namespaces[k], dataPlaneMode: DataPlaneMode.Ambient }),
+    }));
+}
+
 /** Ambient mode's enrollments and policies (validated arguments). */
-function planAmbient(name: string, args: pulumi.Unwrap<KuadrantMtlsArgs>, base: { namespace: string; authorino: boolean; limitador: boolean; serverMode: MtlsMode }): KuadrantAmbientPlan {
+function planAmbient(name: string, args: pulumi.Unwrap<KuadrantMtlsArgs>, base: { namespace: string; authorino: boolean; limitador: boolean; serverMode: MtlsMode }, namespaceKnown: boolean): KuadrantAmbientPlan {
     const gateways = (args.gateways ?? []).map((g) => ({ name: g.name, namespace: g.namespace }));
-    const namespaces = [base.namespace, ...gateways.map((g) => g.namespace)].filter((n, i, all) => all.indexOf(n) === i);
     const selectors: Array<[KuadrantComponent, Record<string, string>]> = [
         ...(base.authorino ? [["authorino", AUTHORINO_SELECTOR] as [KuadrantComponent, Record<string, string>]] : []),
         ...(base.limitador ? [["limitador", LIMITADOR_SELECTOR] as [KuadrantComponent, Record<string, string>]] : []),
     ];
     return {
-        enrollments: namespaces.map((ns) => planNamespaceEnrollment(`${name}-${ns}-ambient`, { namespace: ns, dataPlaneMode: DataPlaneMode.Ambient })),
+        enrollments: ambientEnrollments(name, base.namespace, namespaceKnown, gateways).map((e) => e.plan()),
         // Per server, not namespace-wide: the operators' own pods (and their webhooks) share the namespace.
         peerAuthentications: selectors.map(([c, selector]) => ({ resourceName: `${name}-${c}-peer-authentication`, name: `${c}-mtls`, namespace: base.namespace, mode: base.serverMode, selector: { ...selector } })),
         gateways,
@@ -296,17 +331,6 @@ function validateAmbient(v: ArgsValidator, args: pulumi.Unwrap<KuadrantMtlsArgs>
     if (args.revision !== undefined && args.revision !== "") {
         v.fail("revision", args.revision, "ambient workloads carry no revision label (ztunnel is the node's); remove revision");
     }
-    if (typeof args.namespace === "string" && DEFAULT_CNI_EXCLUDE_NAMESPACES.includes(args.namespace)) {
-        v.fail("namespace", args.namespace, `the Istio CNI agent never redirects pods in ${DEFAULT_CNI_EXCLUDE_NAMESPACES.join(", ")} (its default excludeNamespaces), so Authorino and Limitador could not join ambient; install Kuadrant in another namespace`);
-    }
-    (args.gateways ?? []).forEach((g, i) => {
-        v.check(
-            !DEFAULT_CNI_EXCLUDE_NAMESPACES.includes(g.namespace),
-            `gateways[${i}].namespace`,
-            g.namespace,
-            `the Istio CNI agent never redirects pods in ${DEFAULT_CNI_EXCLUDE_NAMESPACES.join(", ")} (its default excludeNamespaces), so the gateway would call the STRICT servers in plain text; run the gateway in another namespace`,
-        );
-    });
     if ((args.enabled ?? DEFAULT_KUADRANT_MTLS_ENABLED) && (args.gateways ?? []).length === 0) {
         v.fail(
             "gateways",
@@ -316,7 +340,7 @@ function validateAmbient(v: ArgsValidator, args: pulumi.Unwrap<KuadrantMtlsArgs>
     }
 }
 
-function validate(name: string, args: pulumi.Unwrap<KuadrantMtlsArgs>): void {
+function validate(name: string, args: pulumi.Unwrap<KuadrantMtlsArgs>, namespaceKnown: boolean): void {
     const v = new ArgsValidator(KUADRANT_MTLS_TYPE, name);
     const mode = args.mode ?? DEFAULT_KUADRANT_MTLS_MODE;
     const modeOk = v.enumValue("mode", args.mode, KuadrantMtlsMode);
@@ -364,5 +388,12 @@ function validate(name: string, args: pulumi.Unwrap<KuadrantMtlsArgs>): void {
         }
         v.dnsLabel(`gateways[${i}].namespace`, gw.namespace, true);
     });
+    if (ambient) {
+        // Which namespaces can join ambient (kube-system never can) is NamespaceEnrollment's rule: its problems
+        // are reported under Kuadrant's paths (after Kuadrant's own checks, so a problem both see is kept once).
+        for (const e of ambientEnrollments(name, args.namespace, namespaceKnown, args.gateways ?? [])) {
+            attemptPlan(v, (field) => (field === "namespace" ? e.field : field), e.plan);
+        }
+    }
     v.throwIfInvalid();
 }

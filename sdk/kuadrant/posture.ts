@@ -74,7 +74,10 @@ export function kuadrantPostureInput(plan: KuadrantMtlsPlan): Required<Pick<Post
     const objects: KubeObject[] = [];
     const workloads: WorkloadFact[] = [];
     const namespaces: NamespaceFact[] = plan.ambient
-        ? plan.ambient.enrollments.map((e) => ({ name: e.namespace, labels: { ...e.labels }, source: `enrolled in ambient by ${e.name}` }))
+        ? // A gateway in Kuadrant's namespace enrolls it a second time, with the same labels: one fact per namespace.
+          plan.ambient.enrollments
+              .filter((e, i, all) => all.findIndex((o) => o.namespace === e.namespace) === i)
+              .map((e) => ({ name: e.namespace, labels: { ...e.labels }, source: `enrolled in ambient by ${e.name}` }))
         : [{ name: ns, labels: {}, source: "created by the Kuadrant install, without injection labels" }];
     const server = (c: KuadrantComponent, labels: Record<string, string>, source: string): WorkloadFact => ({
         name: c,

@@ -4,7 +4,7 @@
 // resource, no mock runtime.
 import type * as pulumi from "@pulumi/pulumi";
 import { authzNamespaceObject, KyvernoAuthzArgs, KyvernoAuthzFlavor, KyvernoAuthzPlan, kyvernoDestinationRule, kyvernoMtlsPolicies, planKyvernoAuthz, resolveKyvernoProvider, webhookCertificateArgs } from "../authz";
-import { GlooCertRotation, GlooMtlsArgs, GlooMtlsPlan, glooInstallSettings, planGlooMtls, resolveGlooRotation } from "../gloo";
+import { GlooCertRotation, GlooMtlsArgs, GlooMtlsPlan, glooAmbientIstioRefusal, glooInstallSettings, planGlooMtls, resolveGlooRotation } from "../gloo";
 import { HelmMode, valueAt } from "../internal/chartValues";
 import { ArgsValidator, argsProblemsOf, attemptPlan } from "../internal/validation";
 import {
@@ -603,7 +603,7 @@ export function planMtlsPlatform(name: string, args: pulumi.Unwrap<MtlsPlatformA
             v.fail(
                 "gloo.istioIntegration",
                 g.istioIntegration ?? `${String(DEFAULT_GLOO_ISTIO_INTEGRATION)} (the default with istio)`,
-                "Gloo Edge's Istio integration is sidecar-only: gateway-proxy's istio-proxy agent and sds sidecar write Istio certificates for Envoy's own TLS and nothing speaks HBONE (solo-io/gloo v1.22.1 install/helm/gloo/templates/7-gateway-proxy-deployment.yaml), and the mesh is ambient (istio.dataPlaneMode); set gloo.istioIntegration: false (xDS mTLS still works) and move mesh ingress to kgateway, Gloo Edge's successor (Edge reaches end of life 2026-12-31)",
+                glooAmbientIstioRefusal("the mesh is ambient (istio.dataPlaneMode): set gloo.istioIntegration: false"),
             );
         }
         const plan = attemptPlan(v, map, () => planGlooMtls(`${name}-gloo`, planned), [["xds.certificate.", "gloo.xdsCertificate."]]);

@@ -2,7 +2,7 @@
 // planGlooMtls is a plain function call.
 import type * as pulumi from "@pulumi/pulumi";
 import { strict as assert } from "node:assert";
-import { GlooCertRotation, GlooMtlsArgs, GlooMtlsPlan, HelmMode, KeyAlgorithm, planGlooMtls, resolveGlooRotation } from "../../sdk";
+import { DataPlaneMode, GlooCertRotation, GlooMtlsArgs, GlooMtlsPlan, HelmMode, KeyAlgorithm, glooAmbientIstioRefusal, planGlooMtls, resolveGlooRotation } from "../../sdk";
 import { planProblems } from "../planErrors";
 
 const issuer = { certPem: "c", privateKeyPem: "-----BEGIN PRIVATE KEY-----\nk\n-----END PRIVATE KEY-----\n", caChainPem: "c", intermediatesPem: "", rootCertPem: "c", trustBundlePem: "c" };
@@ -344,8 +344,14 @@ describe("gloo plan: planGlooMtls", () => {
                 { istio: { istioVersion: "1.30.3", customSidecarsYaml: "[" }, values: "a: [" },
                 [/^istio\.customSidecarsYaml: got "<yaml>"; it does not parse as YAML: \S/, /^values: got "<yaml>"; it does not parse as YAML: \S/],
             ],
+            [
+                "the Istio integration in an ambient mesh (sidecar-only: nothing speaks HBONE)",
+                { istio: { istioVersion: "1.30.3", dataPlaneMode: DataPlaneMode.Ambient } },
+                [`istio.dataPlaneMode: got "Ambient"; ${glooAmbientIstioRefusal("leave the Istio integration off in an ambient mesh")}`],
+            ],
+            ["an unknown data plane", { istio: { istioVersion: "1.30.3", dataPlaneMode: bad("Mesh") } }, ['istio.dataPlaneMode: got "Mesh"; expected one of "Sidecar", "Ambient"']],
         ];
-        assert.equal(cases.length, 26);
+        assert.equal(cases.length, 28);
         for (const [what, args, expected] of cases) {
             it(`rejects ${what}`, () => {
                 const problems = problemsOf(args);
@@ -359,6 +365,11 @@ describe("gloo plan: planGlooMtls", () => {
                 });
             });
         }
+
+        it("takes the Istio integration in a sidecar mesh, and the refusal text names the fix and kgateway", () => {
+            assert.equal(planGlooMtls("gloo", { istio: { istioVersion: "1.30.3", dataPlaneMode: DataPlaneMode.Sidecar } }).istio?.valuesKey, "istioIntegration");
+            assert.match(glooAmbientIstioRefusal("set x: false"), /nothing speaks HBONE .*; set x: false \(xDS mTLS still works\) and move mesh ingress to kgateway/);
+        });
 
         it("reports every problem at once, in argument order", () => {
             const problems = problemsOf({ namespace: "Gloo", xds: {}, istio: { istioVersion: "x" }, values: "- a\n" });

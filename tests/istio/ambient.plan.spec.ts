@@ -98,7 +98,9 @@ describe("istio (pure): IstioMesh in ambient mode", () => {
         assert.ok(m.cni && m.ztunnel);
         // `profile` is read by each chart's templates/zzz_profile.yaml (files/profile-<name>.yaml), not
         // listed in values.yaml: it must name the profile file the fixture copies.
-        for (const c of [m.istiod, m.cni]) {
+        const profiled = [m.istiod, m.cni];
+        assert.equal(profiled.length, 2);
+        for (const c of profiled) {
             assert.equal(c.install.values.profile, "ambient");
         }
         assert.equal(m.ztunnel.install.values.profile, undefined, "ztunnel installs without a profile (Istio's ambient Helm steps)");

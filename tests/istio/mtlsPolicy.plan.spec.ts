@@ -185,6 +185,53 @@ describe("istio (pure): planMtlsPolicy", () => {
             assert.deepEqual(problems({ namespace: "a", selector: { app: "x" } }, "Reviews_Policy"), [`name (defaults to the component name at workload scope): got "Reviews_Policy"; ${DNS_NAME}`]);
         });
 
+        describe("in ambient (dataPlaneMode Ambient): what ztunnel would silently treat otherwise", () => {
+            const A = DataPlaneMode.Ambient;
+            const ambient: Array<[string, pulumi.Unwrap<MtlsPolicyArgs>, RegExp[]]> = [
+                ["mode DISABLE, namespace-wide", { namespace: "shop", mode: MtlsMode.DISABLE, dataPlaneMode: A }, [/^mode: got "DISABLE"; in ambient \(dataPlaneMode Ambient\), rule disable-is-permissive: .*treated as PERMISSIVE.*write PERMISSIVE/]],
+                ["mode DISABLE, mesh-wide", { mode: MtlsMode.DISABLE, dataPlaneMode: A }, [/^mode: got "DISABLE"; in ambient \(dataPlaneMode Ambient\), rule disable-is-permissive: /]],
+                [
+                    "portLevelMtls DISABLE",
+                    { namespace: "shop", selector: { app: "x" }, mode: MtlsMode.STRICT, portLevelMtls: [{ port: 8080, mode: MtlsMode.DISABLE }], dataPlaneMode: A },
+                    [/^portLevelMtls: got \["8080: DISABLE"\]; in ambient \(dataPlaneMode Ambient\), rule port-disable-is-permissive: portLevelMtls DISABLE on port\(s\) 8080: treated as PERMISSIVE by ztunnel/],
+                ],
+                [
+                    "a destinationRule",
+                    { namespace: "shop", mode: MtlsMode.STRICT, destinationRule: { hosts: ["*.shop.svc.cluster.local"] }, dataPlaneMode: A },
+                    [/^destinationRule: got \{"hosts":\["\*\.shop\.svc\.cluster\.local"\]\}; in ambient \(dataPlaneMode Ambient\), ztunnel never reads DestinationRules .*remove destinationRule/],
+                ],
+                [
+                    "all three at once",
+                    { namespace: "shop", selector: { app: "x" }, mode: MtlsMode.DISABLE, portLevelMtls: [{ port: 8080, mode: MtlsMode.DISABLE }], destinationRule: { hosts: ["reviews"] }, dataPlaneMode: A },
+                    [/^mode: got "DISABLE"; in ambient/, /^portLevelMtls: got \["8080: DISABLE"\]; in ambient/, /^destinationRule: got \{"hosts":\["reviews"\]\}; in ambient/],
+                ],
+            ];
+            assert.equal(ambient.length, 5);
+            for (const [what, args, expected] of ambient) {
+                it(`refuses ${what}`, () => {
+                    const got = problems(args);
+                    assert.equal(got.length, expected.length, got.join("\n"));
+                    expected.forEach((e, i) => {
+                        assert.match(got[i], e);
+                    });
+                });
+            }
+
+            it("accepts the same settings with sidecars, and STRICT / PERMISSIVE / port-level PERMISSIVE in ambient", () => {
+                const fine: Array<pulumi.Unwrap<MtlsPolicyArgs>> = [
+                    { namespace: "shop", mode: MtlsMode.DISABLE, dataPlaneMode: DataPlaneMode.Sidecar },
+                    { namespace: "shop", selector: { app: "x" }, mode: MtlsMode.STRICT, portLevelMtls: [{ port: 8080, mode: MtlsMode.DISABLE }], destinationRule: { hosts: ["reviews"] } },
+                    { namespace: "shop", mode: MtlsMode.STRICT, dataPlaneMode: A },
+                    { namespace: "shop", mode: MtlsMode.PERMISSIVE, dataPlaneMode: A },
+                    { namespace: "shop", selector: { app: "x" }, mode: MtlsMode.STRICT, portLevelMtls: [{ port: 8080, mode: MtlsMode.PERMISSIVE }], dataPlaneMode: A },
+                ];
+                assert.equal(fine.length, 5);
+                for (const args of fine) {
+                    assert.equal(planMtlsPolicy("p", args).dataPlaneMode, args.dataPlaneMode ?? DataPlaneMode.Sidecar, JSON.stringify(args));
+                }
+            });
+        });
+
         it("every problem at once", () => {
             assert.deepEqual(problems({ namespace: "A", mode: "X" as unknown as MtlsMode, portLevelMtls: [{ port: 0, mode: MtlsMode.STRICT }] }), [
                 `namespace: got "A"; ${DNS_LABEL}`,

@@ -2,7 +2,8 @@
 // Upstream data: tests/fixtures/istio/PeerAuthentication.crd.yaml, tests/fixtures/kuadrant/Kuadrant.crd.yaml;
 // the rule sdk/posture/rules/kuadrantAmbient.ts (kuadrant-operator v1.5.2: its clusters never use HBONE).
 import { strict as assert } from "node:assert";
-import { DataPlaneMode, KuadrantMtls, KuadrantMtlsArgs, KuadrantMtlsMode, planKuadrantMtls } from "../../sdk";
+import * as pulumi from "@pulumi/pulumi";
+import { DataPlaneMode, KuadrantMtls, KuadrantMtlsArgs, KuadrantMtlsMode, kuadrantPostureInput, planKuadrantMtls } from "../../sdk";
 import { assertRejected, runProgram } from "../harness";
 import { assertInvalid } from "../planErrors";
 import { ISTIO_GROUPS, assertValidObjects, loadCrd, loadIstioCrds } from "../schema";
@@ -18,10 +19,15 @@ describe("kuadrant (ambient): KuadrantMtls", () => {
         const plan = planKuadrantMtls("kuadrant", { ...AMBIENT, gateways: [{ name: "external", namespace: "gateway-system" }, { name: "internal", namespace: "gateway-system" }, { name: "own", namespace: "kuadrant-system" }] });
         assert.ok(plan.ambient && plan.operator);
         assert.equal(plan.manual, undefined);
+        // Kuadrant's own, then each gateway namespace once, Kuadrant's included (the count never depends on
+        // whether `namespace` is known); the gateway one in Kuadrant's namespace takes `<name>-ambient`.
         assert.deepEqual(plan.ambient.enrollments.map((e) => [e.name, e.namespace, e.labels]), [
             ["kuadrant-kuadrant-system-ambient", "kuadrant-system", { "istio.io/dataplane-mode": "ambient" }],
             ["kuadrant-gateway-system-ambient", "gateway-system", { "istio.io/dataplane-mode": "ambient" }],
+            ["kuadrant-ambient", "kuadrant-system", { "istio.io/dataplane-mode": "ambient" }],
         ]);
+        // The posture sees each namespace once, whichever enrollment labels it first.
+        assert.deepEqual(kuadrantPostureInput(plan).namespaces.map((n) => n.name), ["kuadrant-system", "gateway-system"]);
         assert.deepEqual(
             plan.ambient.peerAuthentications.map((p) => [p.resourceName, p.name, p.mode, p.selector]),
             [
@@ -38,7 +44,8 @@ describe("kuadrant (ambient): KuadrantMtls", () => {
         const patch = result.get("kubernetes:kuadrant.io/v1beta1:KuadrantPatch", "kuadrant-kuadrant-mtls");
         assert.deepEqual((patch.inputs.spec as { mtls: unknown }).mtls, { enable: false });
         const enrollments = result.resources.filter((r) => r.type === "meshtls:index:NamespaceEnrollment");
-        assert.deepEqual(enrollments.map((e) => e.name), ["kuadrant-kuadrant-system-ambient", "kuadrant-gateway-system-ambient"]);
+        // Named after the namespaces, as always for a known namespace (names are a public contract).
+        assert.deepEqual(enrollments.map((e) => e.name).sort(), ["kuadrant-gateway-system-ambient", "kuadrant-kuadrant-system-ambient"]);
         const labels = result.resources.filter((r) => r.type === "kubernetes:core/v1:NamespacePatch");
         assert.equal(labels.length, 2);
         for (const l of labels) {
@@ -66,11 +73,19 @@ describe("kuadrant (ambient): KuadrantMtls", () => {
             ["an unknown data plane", { dataPlaneMode: "Mesh" as unknown as DataPlaneMode }, /^dataPlaneMode: got "Mesh"; expected one of "Sidecar", "Ambient"$/],
             ["a gateway where the CNI agent never redirects", { ...AMBIENT, gateways: [{ name: "gw", namespace: "kube-system" }] }, /^gateways\[0\]\.namespace: got "kube-system"; the Istio CNI agent never redirects pods in kube-system/],
             ["Kuadrant itself where the CNI agent never redirects", { ...AMBIENT, namespace: "kube-system" }, /^namespace: got "kube-system"; the Istio CNI agent never redirects pods in kube-system/],
+            [
+                "both, under Kuadrant's own paths (NamespaceEnrollment's rule, reported once each)",
+                { ...AMBIENT, namespace: "kube-system", gateways: [{ name: "a", namespace: "kube-system" }, { name: "b", namespace: "kube-system" }] },
+                /^namespace: got "kube-system"; the Istio CNI agent never redirects pods in kube-system/,
+            ],
+            ["a gateway namespace that is no DNS label", { ...AMBIENT, gateways: [{ name: "gw", namespace: "Gateway_System" }] }, /^gateways\[0\]\.namespace: got "Gateway_System"; /],
         ];
-        assert.equal(cases.length, 6);
+        assert.equal(cases.length, 8);
         for (const [what, args, expected] of cases) {
             it(what, () => {
-                assertInvalid(() => planKuadrantMtls("kuadrant", args as never), TYPE, "kuadrant", [expected]);
+                // The "both" case has the gateways' problem too, under gateways[0] only (deduplicated namespaces).
+                const all = what.startsWith("both") ? [expected, /^gateways\[0\]\.namespace: got "kube-system"; the Istio CNI agent never redirects pods in kube-system/] : [expected];
+                assertInvalid(() => planKuadrantMtls("kuadrant", args as never), TYPE, "kuadrant", all);
             });
         }
 
@@ -80,6 +95,33 @@ describe("kuadrant (ambient): KuadrantMtls", () => {
 
         it("turning mTLS off in ambient needs no gateways", () => {
             assert.equal(planKuadrantMtls("kuadrant", { dataPlaneMode: DataPlaneMode.Ambient, enabled: false }).ambient?.enrollments.length, 1);
+        });
+    });
+    describe("namespace as an Output (names and counts from plain fields only)", () => {
+        const enrollmentNames = async (namespace: pulumi.Input<string>, gatewayNamespace: string): Promise<string[]> => {
+            const result = await runProgram(() => new KuadrantMtls("kuadrant", { dataPlaneMode: DataPlaneMode.Ambient, namespace, gateways: [{ name: "own", namespace: gatewayNamespace }] }));
+            const patches = result.resources.filter((r) => r.type === "kubernetes:core/v1:NamespacePatch");
+            assert.equal(patches.length, 2);
+            // Every patch labels a real namespace (the stand-in never reaches an input).
+            assert.deepEqual(patches.map((p) => (p.inputs.metadata as { name: string }).name).sort(), ["kuadrant-system", gatewayNamespace].sort());
+            return result.resources
+                .filter((r) => r.type === "meshtls:index:NamespaceEnrollment")
+                .map((r) => r.name)
+                .sort();
+        };
+
+        it("a gateway in Kuadrant's namespace: the same two enrollments, names included, as with the namespace known", async () => {
+            const names = ["kuadrant-ambient", "kuadrant-kuadrant-system-ambient"];
+            assert.deepEqual(await enrollmentNames(pulumi.output("kuadrant-system"), "kuadrant-system"), names);
+            assert.deepEqual(await enrollmentNames("kuadrant-system", "kuadrant-system"), names);
+        });
+
+        it("a gateway elsewhere: Kuadrant's enrollment named by role, no stand-in in any name", async () => {
+            const names = await enrollmentNames(pulumi.output("kuadrant-system"), "gateway-system");
+            assert.deepEqual(names, ["kuadrant-ambient", "kuadrant-gateway-system-ambient"]);
+            assert.ok(names.every((n) => !n.includes("unknown")), names.join(", "));
+            // Known, the name it always had.
+            assert.deepEqual(await enrollmentNames("kuadrant-system", "gateway-system"), ["kuadrant-gateway-system-ambient", "kuadrant-kuadrant-system-ambient"]);
         });
     });
 });
