@@ -277,30 +277,25 @@ export function planKuadrantMtls(name: string, args: pulumi.Unwrap<KuadrantMtlsA
 }
 
 /**
- * Resource names of ambient mode's enrollments, Kuadrant's namespace first, then each distinct gateway
- * namespace. Kuadrant's is `<name>-<namespace>-ambient` when `namespace` is known at construction (the
- * name it always had: names are a public contract), else `<name>-ambient` (by role: an Output cannot name
- * a resource). A gateway namespace's is `<name>-<namespace>-ambient`, except that a gateway in Kuadrant's
- * known namespace, whose name Kuadrant's already holds, takes `<name>-ambient`. So the names and the count
- * are the same whether `namespace` is known or an Output: only gateway namespaces (plain) decide them.
+ * The enrollments of ambient mode, Kuadrant's namespace first, then each other gateway namespace, each with
+ * the argument path its namespace came from, named `<name>-<namespace>-ambient` (the names known namespaces
+ * always had: names are a public contract). When `namespace` was an Output at construction it cannot name a
+ * resource or be compared with the gateways' (its stand-in in the shape plan never equals one, the real
+ * value may): Kuadrant's enrollment is then `<name>-ambient` and the gateways are deduplicated among
+ * themselves only, so the shape and the real plan agree (a gateway in that namespace patches the same label twice).
  */
-function ambientEnrollmentNames(name: string, namespace: string, namespaceKnown: boolean, gatewayNamespaces: string[]): string[] {
-    const own = namespaceKnown ? `${name}-${namespace}-ambient` : `${name}-ambient`;
-    return [own, ...gatewayNamespaces.map((ns) => (namespaceKnown && ns === namespace ? `${name}-ambient` : `${name}-${ns}-ambient`))];
-}
-
-/** The enrollments of ambient mode, Kuadrant's first, each with the argument path its namespace came from. */
 function ambientEnrollments(name: string, namespace: string | undefined, namespaceKnown: boolean, gateways: KuadrantGatewayRef[]): Array<{ field: string; plan: () => NamespaceEnrollmentPlan }> {
     const ns = namespace ?? DEFAULT_KUADRANT_NAMESPACE;
-    // Deduplicated among the gateways only (plain): `namespace` may be an Output, whose stand-in in the
-    // shape plan never equals a gateway's namespace while the real value may.
-    const first = gateways.map((g) => g.namespace).map((g, i, all) => (all.indexOf(g) === i ? i : -1)).filter((i) => i >= 0);
-    const namespaces = [ns, ...first.map((i) => gateways[i].namespace)];
-    const fields = ["namespace", ...first.map((i) => `gateways[${i}].namespace`)];
-    return ambientEnrollmentNames(name, ns, namespaceKnown, namespaces.slice(1)).map((resourceName, k) => ({
-        field: fields[k],
-        plan: () => planNamespaceEnrollment(resourceName, { namespace: namespaces[k], dataPlaneMode: DataPlaneMode.Ambient }),
-    }));
+    const seen = namespaceKnown ? [ns] : [];
+    const own = { field: "namespace", namespace: ns, resourceName: namespaceKnown ? `${name}-${ns}-ambient` : `${name}-ambient` };
+    const others = gateways.flatMap((g, i) => {
+        if (seen.includes(g.namespace)) {
+            return [];
+        }
+        seen.push(g.namespace);
+        return [{ field: `gateways[${i}].namespace`, namespace: g.namespace, resourceName: `${name}-${g.namespace}-ambient` }];
+    });
+    return [own, ...others].map((e) => ({ field: e.field, plan: () => planNamespaceEnrollment(e.resourceName, { namespace: e.namespace, dataPlaneMode: DataPlaneMode.Ambient }) }));
 }
 
 /** Ambient mode's enrollments and policies (validated arguments). */
