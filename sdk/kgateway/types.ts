@@ -21,7 +21,10 @@ export interface KgatewayBackendArgs {
      * @default "/"
      */
     pathPrefix?: pulumi.Input<string>;
-    /** Host names the route matches (all of the Gateway's when omitted). */
+    /**
+     * Host names the route matches.
+     * @default the Gateway's (the HTTPRoute lists none, so it matches every host its listener accepts)
+     */
     hostnames?: pulumi.Input<string[]>;
 }
 
