@@ -22,8 +22,9 @@ export interface KgatewayBackendArgs {
      */
     pathPrefix?: pulumi.Input<string>;
     /**
-     * Host names the route matches.
-     * @default the Gateway's (the HTTPRoute lists none, so it matches every host its listener accepts)
+     * Host names the route matches (omitted: the HTTPRoute lists none, so it matches every host the
+     * Gateway's listener accepts).
+     * @default the Gateway's
      */
     hostnames?: pulumi.Input<string[]>;
 }

@@ -72,6 +72,30 @@ describe("kgateway (pure): KgatewayMtls plan and manifests", () => {
         assert.deepEqual([patched.gatewayNamespace, patched.gatewayEnrollment?.namespace, patched.gatewayEnrollment?.labels], [undefined, "edge", { "istio.io/dataplane-mode": "ambient" }]);
     });
 
+    it("the settings take effect: istio.clusterId, the controller's namespace, createNamespace false, gateway.port, values merged last", () => {
+        const m = kgatewayManifests(
+            planKgatewayMtls("kgw", {
+                ...SIDECAR,
+                istio: { ...SIDECAR.istio, clusterId: "east" },
+                namespace: "gw-system",
+                createNamespace: false,
+                gateway: { port: 8080 },
+                values: "controller:\n  replicaCount: 2\n  extraEnv:\n    KGW_LOG_LEVEL: debug\n",
+            }),
+        );
+        assert.deepEqual(m.parameters?.object.spec, {
+            kube: { istio: { istioProxyContainer: { image: { registry: "docker.io/istio", repository: "proxyv2", tag: "1.30.3" }, istioDiscoveryAddress: "istiod-blue.istio-system.svc:15012", istioMetaMeshId: "prod", istioMetaClusterId: "east" } } },
+        });
+        assert.deepEqual([m.crds.install.namespace, m.kgateway.install.namespace, m.parameters.object.metadata.namespace, m.gateway?.object.metadata.namespace], ["gw-system", "gw-system", "gw-system", "gw-system"]);
+        assert.equal(m.namespace, undefined, "createNamespace false: no Namespace object");
+        assert.equal(m.gatewayNamespace, undefined, "the Gateway is in the controller's namespace");
+        assert.deepEqual(m.gateway?.object.spec?.listeners, [{ name: "http", protocol: "HTTP", port: 8080, allowedRoutes: { namespaces: { from: "Same" } } }]);
+        assert.deepEqual(m.kgateway.install.values, {
+            controller: { replicaCount: 2, extraEnv: { KGW_ENABLE_ISTIO_AUTO_MTLS: "true", KGW_LOG_LEVEL: "debug" } },
+            gatewayClassParametersRefs: { kgateway: { name: "kgw-mesh", namespace: "gw-system" } },
+        });
+    });
+
     it("every object validates against the Gateway API, kgateway and Istio CRDs; every values key is in the chart's values file", () => {
         const objects = [...objectsOf(SIDECAR), ...objectsOf({ ...AMBIENT, gateway: { namespace: "edge" }, backends: [{ ...BACKEND, hostnames: ["a.example.com"] }] })];
         assert.equal(assertValidObjects(objects, ["gateway.networking.k8s.io", "gateway.kgateway.dev"]), 7);
