@@ -7,7 +7,7 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { KuadrantMtlsMode, KyvernoAuthzFlavor, MtlsPlatform, MtlsPlatformArgs, planMtlsPlatform, platformManifests, readPlatformConfig } from "../sdk";
+import { DataPlaneMode, KuadrantMtlsMode, KyvernoAuthzFlavor, MtlsPlatform, MtlsPlatformArgs, planMtlsPlatform, platformManifests, readPlatformConfig } from "../sdk";
 import { planFiles, runCli } from "../sdk/cli";
 import { RunOptions, liveReads, loadProgram, readStackConfig, runProgram } from "./harness";
 import { liveFilters } from "./mocks/kuadrantOperator";
@@ -32,8 +32,15 @@ describe("npm run plan: the platform's objects and charts without Pulumi", () =>
     const variants: Array<[string, pulumi.Unwrap<MtlsPlatformArgs>]> = [
         ["every integration (Operator Kuadrant, chart authorizer)", { kuadrant: {}, gloo: { istioUpstreams: [{ serviceName: "web", serviceNamespace: "shop", port: 80 }] }, authz: { targets: [{ namespace: "shop", paths: ["/admin"] }] }, policies: [{ name: "p", args: { namespace: "shop", destinationRule: {} } }] }],
         ["Manual Kuadrant, EnvoyPlugin authorizer, a revision", { istio: { revision: "canary" }, kuadrant: { mode: KuadrantMtlsMode.Manual, kuadrantVersion: "1.2.0", gateways: [{ name: "gw", namespace: "gw-ns" }] }, authz: { flavor: KyvernoAuthzFlavor.EnvoyPlugin } }],
+        // kgateway (platformManifests' kgateway part): sidecar auto mTLS (GatewayParameters, a ReferenceGrant),
+        // and ambient with an existing Gateway namespace (enrolled by a patch, its pods PERMISSIVE).
+        ["kgateway with sidecars", { istio: { enroll: [{ namespace: "bookinfo" }] }, kgateway: { backends: [{ serviceName: "productpage", serviceNamespace: "bookinfo", port: 9080, hostnames: ["shop.example.com"] }] } }],
+        [
+            "kgateway in ambient, its Gateway in an existing namespace",
+            { istio: { dataPlaneMode: DataPlaneMode.Ambient, enroll: [{ namespace: "bookinfo" }] }, kgateway: { gateway: { namespace: "edge", createNamespace: false }, backends: [{ serviceName: "productpage", serviceNamespace: "bookinfo", port: 9080 }] } },
+        ],
     ];
-    assert.equal(variants.length, 2);
+    assert.equal(variants.length, 4);
     for (const [label, args] of variants) {
         it(`${label}: the planned objects are exactly the registered ones (resource names and content; keys masked)`, async () => {
             const run = await runProgram(() => new MtlsPlatform("p", args), liveEnvoyFilters);

@@ -21,8 +21,8 @@ export interface HelmInstall {
     /** Chart name in the repository, e.g. `istiod`. */
     chart: string;
     version: string;
-    /** Chart repository URL; "" when `chart` is a full reference such as `oci://registry/charts/name`. */
-    repo: string;
+    /** Chart repository URL; absent when `chart` is a full reference such as `oci://registry/charts/name`. */
+    repo?: string;
     /** Helm release name (some charts name their objects after it). */
     releaseName: string;
     namespace: string;

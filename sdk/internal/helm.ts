@@ -78,9 +78,8 @@ export function installChart(resourceName: string, spec: HelmInstall, opts: pulu
         chart: spec.chart,
         version: spec.version,
         namespace: spec.namespace,
-        // An empty repo: `chart` is a full reference (an OCI registry has no repository index). The repo
-        // may be an Output (a chartRepository argument), so the choice is made on its value.
-        repositoryOpts: pulumi.output(spec.repo).apply((repo) => (repo === "" ? undefined : { repo })),
+        // No repo: `chart` is a full reference (an OCI registry has no repository index).
+        ...(spec.repo !== undefined ? { repositoryOpts: { repo: spec.repo } } : {}),
         values: spec.values,
     };
     if (spec.mode === HelmMode.Release) {

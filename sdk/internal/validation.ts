@@ -50,6 +50,9 @@ export class ArgsError extends pulumi.ResourceError {
     }
 }
 
+/** A label value's rule (`isLabelValue`), in words (one text for labels() and labelValue()). */
+const LABEL_VALUE_RULE = "at most 63 characters (letters, digits, '-', '_', '.'), starting and ending with a letter or digit";
+
 /** Collects argument problems for one component instance. */
 export class ArgsValidator {
     private readonly problems: ArgsProblem[] = [];
@@ -179,8 +182,19 @@ export class ArgsValidator {
     labels(field: string, value: Record<string, string> | undefined): void {
         for (const [k, val] of Object.entries(value ?? {})) {
             this.check(isLabelKey(k), `${field}.${k}`, k, "expected a label key: an optional DNS prefix and '/', then a name of at most 63 characters (letters, digits, '-', '_', '.'); no wildcards");
-            this.check(typeof val === "string" && isLabelValue(val), `${field}.${k}`, val, "expected a label value: at most 63 characters (letters, digits, '-', '_', '.'), starting and ending with a letter or digit; no wildcards");
+            this.check(typeof val === "string" && isLabelValue(val), `${field}.${k}`, val, `expected a label value: ${LABEL_VALUE_RULE}; no wildcards`);
         }
+    }
+
+    /**
+     * A non-empty Kubernetes label value, e.g. a setting copied into a label (undefined passes).
+     * @param hint text appended to the message, e.g. ` (remove it for the chart's default)`
+     */
+    labelValue(field: string, value: string | undefined, hint = ""): boolean {
+        if (value === undefined) {
+            return true;
+        }
+        return this.check(typeof value === "string" && value !== "" && isLabelValue(value), field, value, `expected a non-empty label value: ${LABEL_VALUE_RULE}${hint}`);
     }
 
     /** A chart or image version like `1.30.3` or `v0.4.0` (pre-release suffixes allowed). */

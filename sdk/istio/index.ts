@@ -1,6 +1,5 @@
 export { IstioMesh } from "./istioMesh";
-export { DEFAULT_ISTIO_VERSION, ISTIO_CHART_REPO, DEFAULT_ISTIO_NAMESPACE } from "./defaults";
-export { DEFAULT_DATA_PLANE_MODE } from "./defaults";
+export { DEFAULT_DATA_PLANE_MODE, DEFAULT_ISTIO_VERSION, ISTIO_CHART_REPO, DEFAULT_ISTIO_NAMESPACE } from "./defaults";
 export type { IstioMeshArgs, IstioInstallSettings, IngressGatewayArgs, IstioChartValues, IstioAmbientArgs } from "./istioMeshPlan";
 export { MtlsPolicy } from "./mtlsPolicy";
 export { MtlsScope } from "./mtlsPolicyPlan";

@@ -4,8 +4,8 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { checkReservedValues, checkValuesOverride, compact, HelmMode, parseValuesYaml, ReservedValue, SetValue, valueAt } from "../internal/chartValues";
 import { compareVersions, goBool } from "../internal/values";
-import { ambientPolicyProblems, istiodDiscoveryAddress } from "../posture";
-import { ArgsValidator, isDnsLabel, isDnsName, isLabelValue } from "../internal/validation";
+import { ambientPolicyProblems, istiodDiscoveryAddress, istiodServiceName } from "../posture";
+import { ArgsValidator, isDnsLabel, isDnsName } from "../internal/validation";
 import type { IssuerMaterial } from "../pki";
 import {
     AMBIENT_PROFILE,
@@ -353,8 +353,6 @@ function validateExtensionProviders(v: ArgsValidator, providers: pulumi.Unwrap<E
     });
 }
 
-const LABEL_VALUE = "letters, digits, '-', '_' and '.', starting and ending with a letter or digit, at most 63 characters";
-
 /**
  * The multi-cluster settings, checked as istio 1.30.3 reads them:
  * - trustDomainAliases: each as pkg/config/validation/agent/validation.go `ValidateTrustDomain` (DNS-1123
@@ -369,24 +367,18 @@ function validateMultiCluster(v: ArgsValidator, args: pulumi.Unwrap<IstioMeshArg
     const aliases: unknown = args.trustDomainAliases;
     if (aliases !== undefined && v.check(Array.isArray(aliases), "trustDomainAliases", aliases, "expected a list of trust domains, e.g. [\"cluster-b.example.com\"]")) {
         const trustDomain = args.trustDomain ?? DEFAULT_TRUST_DOMAIN;
-        const seen = new Set<string>();
         (aliases as unknown[]).forEach((alias, i) => {
             const field = `trustDomainAliases[${i}]`;
-            if (!v.check(typeof alias === "string" && isDnsName(alias, false), field, alias, "expected a trust domain: a DNS-1123 name (lower-case letters, digits, '-' and '.'), at most 253 characters")) {
-                return;
+            if (typeof alias !== "string") {
+                v.fail(field, alias, "expected a trust domain: a DNS-1123 name");
+            } else if (v.dnsSubdomain(field, alias)) {
+                v.check(alias !== trustDomain, field, alias, `it is the trust domain itself (trustDomain: ${trustDomain}); list only the other clusters' trust domains`);
             }
-            const text = alias as string;
-            v.check(text !== trustDomain, field, text, `it is the trust domain itself (trustDomain: ${trustDomain}); list only the other clusters' trust domains`);
-            v.check(!seen.has(text), field, text, "trust domain aliases must be unique");
-            seen.add(text);
         });
+        v.unique("trustDomainAliases", aliases as string[]);
     }
-    for (const field of ["clusterName", "network"] as const) {
-        const value: unknown = args[field];
-        if (value !== undefined) {
-            v.check(typeof value === "string" && value !== "" && isLabelValue(value), field, value, `expected a non-empty Kubernetes label value: ${LABEL_VALUE} (remove it for the charts' default)`);
-        }
-    }
+    v.labelValue("clusterName", args.clusterName, " (remove it for the charts' default)");
+    v.labelValue("network", args.network, " (remove it for the charts' default)");
 }
 
 /**
@@ -434,7 +426,7 @@ export function planIstioMesh(name: string, args: pulumi.Unwrap<IstioMeshArgs>):
 
     const namespace = args.namespace ?? DEFAULT_ISTIO_NAMESPACE;
     const revision = args.revision ?? DEFAULT_REVISION;
-    const istiodService = revision ? `istiod-${revision}` : "istiod";
+    const istiodService = istiodServiceName(revision);
     const dataPlaneMode = args.dataPlaneMode ?? DEFAULT_DATA_PLANE_MODE;
     const ambient = dataPlaneMode === DataPlaneMode.Ambient;
     const plan: IstioMeshPlan = {

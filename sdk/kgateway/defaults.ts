@@ -28,5 +28,10 @@ export const DEFAULT_KGATEWAY_GATEWAY_NAME = "mesh-ingress";
 export const DEFAULT_KGATEWAY_LISTENER_PORT = 80;
 /** A backend route's path prefix. */
 export const DEFAULT_KGATEWAY_PATH_PREFIX = "/";
-/** The pod label kgateway's deployer puts on a Gateway's proxy pods (its value is the Gateway's name). */
+/**
+ * The pod label kgateway's deployer puts on a Gateway's proxy pods: kgateway v2.4.3 (commit b2a63fdd)
+ * pkg/kgateway/helm/envoy/templates/_helpers.tpl, `kgateway.gateway.selectorLabels` (lines 78-82) sets it to
+ * `kgateway.gateway.safeLabelValue` of the Gateway's name (lines 21-29): the name itself up to 63 characters,
+ * which the plan's DNS-1035 check on gateway.name guarantees (longer names would be cut and hashed).
+ */
 export const GATEWAY_NAME_LABEL = "gateway.networking.k8s.io/gateway-name";

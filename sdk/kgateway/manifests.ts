@@ -100,10 +100,10 @@ export function kgatewayReferenceGrant(plan: KgatewayMtlsPlan, g: KgatewayRefere
 export function kgatewayManifests(plan: KgatewayMtlsPlan): KgatewayManifests {
     const chart = (suffix: string, chartName: string, releaseName: string, values: Record<string, unknown>, retainCrds: boolean) => ({
         resourceName: `${plan.name}-${suffix}`,
-        // The charts are published to an OCI registry only: named by their full reference. The CRD chart is
+        // The charts are published to an OCI registry only: named by their full reference (no repo). The CRD chart is
         // always a helm.v4.Chart: its CRDs carry no helm.sh/resource-policy keep, so a helm.v3.Release would
         // delete them (and every kgateway object) on destroy; as a Chart they are retained.
-        install: { mode: retainCrds ? HelmMode.Chart : plan.helmMode, chart: `${plan.chartRepository.replace(/\/+$/, "")}/${chartName}`, version: plan.version, repo: "", releaseName, namespace: plan.namespace, values, retainCrds },
+        install: { mode: retainCrds ? HelmMode.Chart : plan.helmMode, chart: `${plan.chartRepository.replace(/\/+$/, "")}/${chartName}`, version: plan.version, releaseName, namespace: plan.namespace, values, retainCrds },
     });
     const gw = plan.gateway;
     const ambientLabels = gw.enroll ? planNamespaceEnrollment(`${plan.name}-gateway-ambient`, { namespace: gw.namespace, dataPlaneMode: DataPlaneMode.Ambient }) : undefined;

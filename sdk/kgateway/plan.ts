@@ -4,7 +4,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { checkReservedValues, checkValuesOverride, HelmMode, parseValuesYaml, SetValue } from "../internal/chartValues";
 import { ArgsValidator, isDnsName } from "../internal/validation";
 import { DataPlaneMode, DEFAULT_ISTIO_NAMESPACE } from "../istio";
-import { DEFAULT_CNI_EXCLUDE_NAMESPACES, istioProxyContainerFields, KGATEWAY_ISTIO_PROXY_DEFAULTS, KgatewayIstioProxyContainerFields } from "../posture";
+import { DEFAULT_CNI_EXCLUDE_NAMESPACES, istioDiscoveryAddressProblem, istioProxyMetaIdProblem, KGATEWAY_ISTIO_PROXY_DEFAULTS, KgatewayIstioProxyContainerFields } from "../posture";
 import {
     DEFAULT_INSTALL_GATEWAY_API_CRDS,
     DEFAULT_KGATEWAY_HELM_MODE,
@@ -268,16 +268,16 @@ function planIstio(v: ArgsValidator, args: pulumi.Unwrap<KgatewayMtlsArgs>, gate
     const discoveryAddress = i.discoveryAddress ?? KGATEWAY_ISTIO_PROXY_DEFAULTS.istioDiscoveryAddress;
     const meshId = i.meshId ?? KGATEWAY_ISTIO_PROXY_DEFAULTS.istioMetaMeshId;
     const clusterId = i.clusterId ?? KGATEWAY_ISTIO_PROXY_DEFAULTS.istioMetaClusterId;
-    // Which resources exist depends on the mode only: an invalid field is reported, never drops the parameters.
-    let fields: KgatewayIstioProxyContainerFields = { istioDiscoveryAddress: discoveryAddress, istioMetaMeshId: meshId, istioMetaClusterId: clusterId };
-    try {
-        fields = istioProxyContainerFields(discoveryAddress, meshId, clusterId);
-    } catch (err) {
-        // The rule names the field; report it under the argument the user wrote.
-        const message = (err as Error).message;
-        const field = message.startsWith("istioDiscoveryAddress") ? "istio.discoveryAddress" : message.startsWith("istioMetaMeshId") ? "istio.meshId" : "istio.clusterId";
-        v.fail(field, field === "istio.discoveryAddress" ? discoveryAddress : field === "istio.meshId" ? meshId : clusterId, message);
+    // Each setting is checked under the argument the user wrote. Which resources exist depends on the mode
+    // only: an invalid field is reported, never drops the parameters.
+    for (const [field, value, problem] of [
+        ["istio.discoveryAddress", discoveryAddress, istioDiscoveryAddressProblem(discoveryAddress)],
+        ["istio.meshId", meshId, istioProxyMetaIdProblem(meshId)],
+        ["istio.clusterId", clusterId, istioProxyMetaIdProblem(clusterId)],
+    ] as const) {
+        v.check(problem === undefined, field, value, problem ?? "");
     }
+    const fields: KgatewayIstioProxyContainerFields = { istioDiscoveryAddress: discoveryAddress, istioMetaMeshId: meshId, istioMetaClusterId: clusterId };
     const image = KGATEWAY_ISTIO_PROXY_DEFAULTS.image;
     return {
         dataPlaneMode: mode,
@@ -313,11 +313,9 @@ function planBackends(v: ArgsValidator, args: pulumi.Unwrap<KgatewayMtlsArgs>): 
         const hostnames = b.hostnames ?? [];
         v.check(hostnames.length <= 16, `${at}.hostnames`, hostnames.length, "at most 16 host names per HTTPRoute (the CRD's maxItems)");
         hostnames.forEach((h, j) => {
-            const ok = isDnsName(h, true) && !/^[0-9.]+$/.test(h);
-            if (v.check(ok, `${at}.hostnames[${j}]`, h, "expected a host name such as shop.example.com or *.example.com (Gateway API: no port, no IP address)")) {
-                v.check(hostnames.indexOf(h) === j, `${at}.hostnames[${j}]`, h, `hostnames[${hostnames.indexOf(h)}] already lists it; list each host once`);
-            }
+            v.check(isDnsName(h, true) && !/^[0-9.]+$/.test(h), `${at}.hostnames[${j}]`, h, "expected a host name such as shop.example.com or *.example.com (Gateway API: no port, no IP address)");
         });
+        v.unique(`${at}.hostnames`, hostnames);
         // Two routes with the same match on one Gateway: the oldest wins, the other backend gets nothing.
         const match = `${[...hostnames].sort().join(",")} ${prefix}`;
         const first = byMatch.get(match);

@@ -21,7 +21,11 @@ export interface KgatewayBackendArgs {
      * @default "/"
      */
     pathPrefix?: pulumi.Input<string>;
-    /** Host names the route matches (all of the Gateway's when omitted). */
+    /**
+     * Host names the route matches (omitted: the HTTPRoute lists none, so it matches every host the
+     * Gateway's listener accepts).
+     * @default the Gateway's
+     */
     hostnames?: pulumi.Input<string[]>;
 }
 

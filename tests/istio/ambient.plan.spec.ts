@@ -21,6 +21,7 @@ import {
     planNamespaceEnrollment,
     posture,
 } from "./ambientFixtures";
+import { DEFAULT_DATA_PLANE_MODE } from "../../sdk";
 import { unknownValuesKeys } from "../schema";
 import { assertInvalid, planProblems } from "../planErrors";
 
@@ -80,6 +81,9 @@ describe("istio (pure): IstioMesh in ambient mode", () => {
         assert.deepEqual(plan.injectionLabels.namespace, { "istio.io/rev": "blue" });
         const sidecar = planIstioMesh("mesh", { revision: "blue" });
         assert.equal(sidecar.dataPlaneMode, DataPlaneMode.Sidecar);
+        // The default is public (sdk/istio and the package root), so other products need not restate it.
+        assert.equal(DEFAULT_DATA_PLANE_MODE, sidecar.dataPlaneMode);
+        assert.equal(DEFAULT_DATA_PLANE_MODE, DataPlaneMode.Sidecar);
         assert.equal(sidecar.ztunnelName, undefined);
         assert.deepEqual(sidecar.enrollmentLabels, { "istio.io/rev": "blue" });
     });

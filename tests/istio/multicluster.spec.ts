@@ -126,15 +126,16 @@ describe("istio (pure): IstioMesh multi-cluster settings", () => {
     });
 
     describe("refuses bad settings, naming the argument, the value and what is accepted", () => {
-        const TD = "expected a trust domain: a DNS-1123 name (lower-case letters, digits, '-' and '.'), at most 253 characters";
-        const LABEL = "expected a non-empty Kubernetes label value: letters, digits, '-', '_' and '.', starting and ending with a letter or digit, at most 63 characters (remove it for the charts' default)";
+        const TD = "expected a DNS-1123 name: lower-case letters, digits, '-' and '.', at most 253 characters";
+        const LABEL = "expected a non-empty label value: at most 63 characters (letters, digits, '-', '_', '.'), starting and ending with a letter or digit (remove it for the charts' default)";
         const cases: Array<[string, pulumi.Unwrap<IstioMeshArgs>, string[]]> = [
             ["an alias that is not a DNS name", { trustDomainAliases: ["Cluster_B"] }, [`trustDomainAliases[0]: got "Cluster_B"; ${TD}`]],
             ["an empty alias", { trustDomainAliases: ["b.example", ""] }, [`trustDomainAliases[1]: got ""; ${TD}`]],
             ["an alias with a trailing dot", { trustDomainAliases: ["b.example."] }, [`trustDomainAliases[0]: got "b.example."; ${TD}`]],
             ["the default trust domain as an alias", { trustDomainAliases: ["cluster.local"] }, ['trustDomainAliases[0]: got "cluster.local"; it is the trust domain itself (trustDomain: cluster.local); list only the other clusters\' trust domains']],
             ["the trust domain as an alias", { trustDomain: "a.example", trustDomainAliases: ["b.example", "a.example"] }, ['trustDomainAliases[1]: got "a.example"; it is the trust domain itself (trustDomain: a.example); list only the other clusters\' trust domains']],
-            ["a duplicate alias", { trustDomainAliases: ["b.example", "c.example", "b.example"] }, ['trustDomainAliases[2]: got "b.example"; trust domain aliases must be unique']],
+            ["a duplicate alias", { trustDomainAliases: ["b.example", "c.example", "b.example"] }, ['trustDomainAliases[2]: got "b.example"; it repeats trustDomainAliases[0]; each entry must be unique']],
+            ["an alias that is no string", { trustDomainAliases: [7 as unknown as string] }, ["trustDomainAliases[0]: got 7; expected a trust domain: a DNS-1123 name"]],
             ["aliases that are not a list", { trustDomainAliases: "b.example" as unknown as string[] }, ['trustDomainAliases: got "b.example"; expected a list of trust domains, e.g. ["cluster-b.example.com"]']],
             ["an empty cluster name", { clusterName: "" }, [`clusterName: got ""; ${LABEL}`]],
             ["a cluster name with a space", { clusterName: "cluster a" }, [`clusterName: got "cluster a"; ${LABEL}`]],
@@ -143,7 +144,7 @@ describe("istio (pure): IstioMesh multi-cluster settings", () => {
             ["an empty network", { network: "" }, [`network: got ""; ${LABEL}`]],
             ["a network ending in '-'", { network: "net-" }, [`network: got "net-"; ${LABEL}`]],
         ];
-        assert.equal(cases.length, 13);
+        assert.equal(cases.length, 14);
         for (const [what, args, expected] of cases) {
             it(what, () => {
                 invalid(args, expected.map((e) => new RegExp(`^${escape(e)}$`)));

@@ -27,7 +27,7 @@ const objectsOf = (args: pulumi.Unwrap<KgatewayMtlsArgs>): K8sObject[] => {
 describe("kgateway (pure): KgatewayMtls plan and manifests", () => {
     it("sidecar: both OCI charts, auto mTLS in the controller, the class's GatewayParameters pinned to the mesh", () => {
         const m = kgatewayManifests(planKgatewayMtls("kgw", SIDECAR));
-        assert.deepEqual([m.crds.install.chart, m.crds.install.repo, m.crds.install.version, m.crds.install.retainCrds], ["oci://cr.kgateway.dev/kgateway-dev/charts/kgateway-crds", "", "v2.4.3", true]);
+        assert.deepEqual([m.crds.install.chart, m.crds.install.repo, m.crds.install.version, m.crds.install.retainCrds], ["oci://cr.kgateway.dev/kgateway-dev/charts/kgateway-crds", undefined, "v2.4.3", true]);
         assert.deepEqual([m.kgateway.install.chart, m.kgateway.install.releaseName, m.kgateway.install.namespace], ["oci://cr.kgateway.dev/kgateway-dev/charts/kgateway", "kgateway", "kgateway-system"]);
         assert.deepEqual(m.kgateway.install.values, {
             controller: { extraEnv: { KGW_ENABLE_ISTIO_AUTO_MTLS: "true" } },
@@ -72,6 +72,30 @@ describe("kgateway (pure): KgatewayMtls plan and manifests", () => {
         assert.deepEqual([patched.gatewayNamespace, patched.gatewayEnrollment?.namespace, patched.gatewayEnrollment?.labels], [undefined, "edge", { "istio.io/dataplane-mode": "ambient" }]);
     });
 
+    it("the settings take effect: istio.clusterId, the controller's namespace, createNamespace false, gateway.port, values merged last", () => {
+        const m = kgatewayManifests(
+            planKgatewayMtls("kgw", {
+                ...SIDECAR,
+                istio: { ...SIDECAR.istio, clusterId: "east" },
+                namespace: "gw-system",
+                createNamespace: false,
+                gateway: { port: 8080 },
+                values: "controller:\n  replicaCount: 2\n  extraEnv:\n    KGW_LOG_LEVEL: debug\n",
+            }),
+        );
+        assert.deepEqual(m.parameters?.object.spec, {
+            kube: { istio: { istioProxyContainer: { image: { registry: "docker.io/istio", repository: "proxyv2", tag: "1.30.3" }, istioDiscoveryAddress: "istiod-blue.istio-system.svc:15012", istioMetaMeshId: "prod", istioMetaClusterId: "east" } } },
+        });
+        assert.deepEqual([m.crds.install.namespace, m.kgateway.install.namespace, m.parameters.object.metadata.namespace, m.gateway?.object.metadata.namespace], ["gw-system", "gw-system", "gw-system", "gw-system"]);
+        assert.equal(m.namespace, undefined, "createNamespace false: no Namespace object");
+        assert.equal(m.gatewayNamespace, undefined, "the Gateway is in the controller's namespace");
+        assert.deepEqual(m.gateway?.object.spec?.listeners, [{ name: "http", protocol: "HTTP", port: 8080, allowedRoutes: { namespaces: { from: "Same" } } }]);
+        assert.deepEqual(m.kgateway.install.values, {
+            controller: { replicaCount: 2, extraEnv: { KGW_ENABLE_ISTIO_AUTO_MTLS: "true", KGW_LOG_LEVEL: "debug" } },
+            gatewayClassParametersRefs: { kgateway: { name: "kgw-mesh", namespace: "gw-system" } },
+        });
+    });
+
     it("every object validates against the Gateway API, kgateway and Istio CRDs; every values key is in the chart's values file", () => {
         const objects = [...objectsOf(SIDECAR), ...objectsOf({ ...AMBIENT, gateway: { namespace: "edge" }, backends: [{ ...BACKEND, hostnames: ["a.example.com"] }] })];
         assert.equal(assertValidObjects(objects, ["gateway.networking.k8s.io", "gateway.kgateway.dev"]), 7);
@@ -90,7 +114,7 @@ describe("kgateway (pure): KgatewayMtls plan and manifests", () => {
             ["enroll with sidecars", { ...SIDECAR, gateway: { enroll: true } }, /^gateway\.enroll: got true; it only applies with istio\.dataPlaneMode: Ambient \(with sidecars the Gateway's namespace must not be injected: kgateway-dev\/kgateway#14493\)/],
             ["sidecar without the mesh's Istio version", { istio: {}, backends: [BACKEND] }, /^istio\.istioVersion: got nothing; the mesh's Istio version is required with sidecars/],
             ["istio-proxy settings in ambient", { istio: { dataPlaneMode: DataPlaneMode.Ambient, istioVersion: "1.30.3" } }, /^istio\.istioVersion: got "1\.30\.3"; it configures the gateway's istio-proxy container, which only the sidecar mesh's auto mTLS adds/],
-            ["a bad discovery address", { istio: { istioVersion: "1.30.3", discoveryAddress: "istiod" } }, /^istio\.discoveryAddress: got "istiod"; istioDiscoveryAddress "istiod" must be host:port/],
+            ["a bad discovery address", { istio: { istioVersion: "1.30.3", discoveryAddress: "istiod" } }, /^istio\.discoveryAddress: got "istiod"; expected host:port with a lower-case DNS host and a port from 1 to 65535, e\.g\. istiod\.istio-system\.svc:15012 \(kgateway writes it unquoted/],
             ["a backend listed twice", { ...SIDECAR, backends: [BACKEND, { ...BACKEND, name: "again" }] }, /^backends\[1\]: got "bookinfo\/productpage:9080"; backends\[0\] already routes to bookinfo\/productpage:9080/],
             ["two routes with one name", { ...SIDECAR, backends: [{ ...BACKEND, name: "r" }, { serviceName: "reviews", serviceNamespace: "bookinfo", port: 9080, name: "r", pathPrefix: "/reviews" }] }, /^backends\[1\]\.name: got "r"; backends\[0\] already has the HTTPRoute name r/],
             ["a Service name that is not a DNS-1035 label", { ...SIDECAR, backends: [{ ...BACKEND, serviceName: "9page" }] }, /^backends\[0\]\.serviceName: got "9page"; expected a Service name/],
@@ -109,14 +133,24 @@ describe("kgateway (pure): KgatewayMtls plan and manifests", () => {
             ["a path with //", { ...SIDECAR, backends: [{ ...BACKEND, pathPrefix: "//x" }] }, /^backends\[0\]\.pathPrefix: got "\/\/x"; it must not contain '\/\/'/],
             ["an IP address as host name", { ...SIDECAR, backends: [{ ...BACKEND, hostnames: ["10.0.0.1"] }] }, /^backends\[0\]\.hostnames\[0\]: got "10\.0\.0\.1"; expected a host name .* no IP address/],
             ["an https chart repository", { ...SIDECAR, chartRepository: "https://charts.example" }, /^chartRepository: got "https:\/\/charts\.example"; expected the OCI registry that holds the kgateway-crds and kgateway charts/],
+            ["a host name listed twice", { ...SIDECAR, backends: [{ ...BACKEND, hostnames: ["a.example.com", "b.example.com", "a.example.com"] }] }, /^backends\[0\]\.hostnames\[2\]: got "a\.example\.com"; it repeats backends\[0\]\.hostnames\[0\]; each entry must be unique$/],
             ["a listener port for a Gateway meshtls does not create", { ...SIDECAR, gateway: { create: false, port: 8080 } }, /^gateway\.port: got 8080; it sets the listener of the Gateway meshtls creates, and gateway\.create is false/],
         ];
-        assert.equal(cases.length, 25);
+        assert.equal(cases.length, 26);
         for (const [what, args, expected] of cases) {
             it(what, () => {
                 assertInvalid(() => planKgatewayMtls("kgw", args), TYPE, "kgw", [expected]);
             });
         }
+
+        it("each istio-proxy setting under its own argument, all at once, without restating the value", () => {
+            const accepted = "expected letters, digits, '\\.', '_' or '-', starting and ending with a letter or digit, that YAML does not read as a number, boolean or null";
+            assertInvalid(() => planKgatewayMtls("kgw", { istio: { istioVersion: "1.30.3", discoveryAddress: "[::1]:15012", meshId: "123", clusterId: "true" } }), TYPE, "kgw", [
+                /^istio\.discoveryAddress: got "\[::1\]:15012"; expected host:port with a lower-case DNS host/,
+                new RegExp(`^istio\\.meshId: got "123"; ${accepted}`),
+                new RegExp(`^istio\\.clusterId: got "true"; ${accepted}`),
+            ]);
+        });
 
         it("registers nothing when refused", async () => {
             await assertRejected(() => new KgatewayMtls("kgw", { ...SIDECAR, version: "2.5.0" }), TYPE, "kgw", /version: got "2\.5\.0"/);

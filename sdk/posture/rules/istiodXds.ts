@@ -23,17 +23,47 @@
 //   token instead").
 // - pilot/cmd/pilot-agent/options/security.go with security/pkg/credentialfetcher/fetcher.go: the JWT
 //   credential fetcher exists unless the JWT path is empty (`JWT_POLICY` none / no token mounted).
+// - manifests/charts/istio-control/istio-discovery/templates/service.yaml lines 7 and 27-28: istiod's Service
+//   is `istiod`, or `istiod-<revision>` for a revision, and serves 15012 (`https-dns`) besides 15010.
 // So a Kubernetes sidecar's link to istiod is `tls`: istiod authenticated by certificate, the proxy by
 // its service-account JWT inside the TLS session, not by a client certificate.
 // Not modelled: an istiod certificate the agent does not trust, a client certificate istiod does not
 // trust (the handshake fails), a CA (`CA_ADDR`) other than istiod, an external control plane, ambient.
 // Pure: no Pulumi, no I/O.
 import type { LinkState } from "../model";
+import { CHART_ISTIO_NAMESPACE } from "./istioValidationWebhook";
 
 /** istiod's secure gRPC port (TLS, xDS and the CA). */
 export const ISTIOD_SECURE_XDS_PORT = 15012;
 /** istiod's plain-text gRPC port (xDS only, no authentication). */
 export const ISTIOD_PLAINTEXT_XDS_PORT = 15010;
+
+/**
+ * The name of istiod's Service (and of meshtls's istiod release) for a revision: `istiod`, or
+ * `istiod-<revision>` (service.yaml line 7).
+ * @param revision empty or absent: the default (unrevisioned) istiod
+ */
+export function istiodServiceName(revision?: string): string {
+    return revision === undefined || revision === "" ? "istiod" : `istiod-${revision}`;
+}
+
+/**
+ * istiod's TLS address for a revision: its Service in the Istio namespace, port 15012 (what proxies and
+ * kgateway's istio-proxy use as `discoveryAddress` and `CA_ADDR`).
+ * @param istioNamespace @default "istio-system"
+ * @param revision empty or absent: the default (unrevisioned) istiod
+ */
+export function istiodDiscoveryAddress(istioNamespace = CHART_ISTIO_NAMESPACE, revision?: string): string {
+    const rev = revision ?? "";
+    const dns = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+    if (!dns.test(istioNamespace)) {
+        throw new Error(`istioNamespace "${istioNamespace}" is not a Kubernetes namespace name`);
+    }
+    if (rev !== "" && !dns.test(rev)) {
+        throw new Error(`revision "${rev}" is not a valid Istio revision (lowercase letters, digits and '-')`);
+    }
+    return `${istiodServiceName(rev)}.${istioNamespace}.svc:${ISTIOD_SECURE_XDS_PORT}`;
+}
 
 /** What decides the agent's connection to istiod. */
 export interface IstiodXdsClient {

@@ -48,7 +48,6 @@
 // from DestinationRules), waypoints (`KGW_ENABLE_WAYPOINT`), gateways both auto-mTLS and ambient-enrolled.
 // Pure: no Pulumi, no I/O.
 import { type AmbientLinkStateName, ambientLinkState } from "./ambientTransport";
-import { CHART_ISTIO_NAMESPACE } from "./istioValidationWebhook";
 
 /** Controller env (through the chart's `controller.extraEnv` map) enabling Istio auto mTLS in gateway proxies. */
 export const KGW_ENV_ENABLE_ISTIO_AUTO_MTLS = "KGW_ENABLE_ISTIO_AUTO_MTLS";
@@ -72,9 +71,6 @@ export const ISTIO_TLS_MODE_LABEL = "security.istio.io/tlsMode";
 export const KGATEWAY_GATEWAY_API_VERSION = "v1.6.1";
 /** OCI repository of the published `kgateway` and `kgateway-crds` charts (.goreleaser.yaml lines 218-219). */
 export const KGATEWAY_CHART_REPOSITORY = "oci://cr.kgateway.dev/kgateway-dev/charts";
-/** Port of istiod's CA and xDS over TLS (istio-discovery chart `templates/service.yaml` line 27). */
-export const ISTIOD_TLS_PORT = 15012;
-
 /** The `spec.kube.istio.istioProxyContainer` fields that point the gateway's istio-proxy at a mesh. */
 export interface KgatewayIstioProxyContainerFields {
     /** istiod's address, `host:port` (CA_ADDR and PROXY_CONFIG discoveryAddress). @default "istiod.istio-system.svc:15012" */
@@ -94,24 +90,6 @@ export const KGATEWAY_ISTIO_PROXY_DEFAULTS: Readonly<KgatewayIstioProxyContainer
     logLevel: "warning",
 });
 
-/**
- * istiod's Service address for a revision: `istiod` or `istiod-<revision>` in the Istio namespace, port 15012
- * (istio/istio 1.30.3 `manifests/charts/istio-control/istio-discovery/templates/service.yaml` lines 7 and 27).
- * @param istioNamespace @default "istio-system"
- * @param revision empty or absent: the default (unrevisioned) istiod
- */
-export function istiodDiscoveryAddress(istioNamespace = CHART_ISTIO_NAMESPACE, revision?: string): string {
-    const rev = revision ?? "";
-    const dns = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-    if (!dns.test(istioNamespace)) {
-        throw new Error(`istioNamespace "${istioNamespace}" is not a Kubernetes namespace name`);
-    }
-    if (rev !== "" && !dns.test(rev)) {
-        throw new Error(`revision "${rev}" is not a valid Istio revision (lowercase letters, digits and '-')`);
-    }
-    return `istiod${rev === "" ? "" : `-${rev}`}.${istioNamespace}.svc:${ISTIOD_TLS_PORT}`;
-}
-
 // The deployer template writes these values UNQUOTED into YAML (`value: {{ ... }}`, and inside the PROXY_CONFIG flow
 // mapping), so a value YAML would read as a number, boolean or null, or one with YAML syntax, breaks the Deployment.
 const YAML_NON_STRING = /^(?:[-+]?(?:\d[\d_]*(?:\.\d*)?(?:[eE][-+]?\d+)?|\.inf|\.nan|0x[0-9a-fA-F]+|0o[0-7]+)|true|false|yes|no|on|off|null|~)$/i;
@@ -119,21 +97,28 @@ const PLAIN_ID = /^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/;
 const ADDRESS = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*:(?<port>\d{1,5})$/;
 
 /**
- * The `istioProxyContainer` fields for a mesh, checked so the deployer's unquoted template renders them as strings.
- * Throws naming the field and the accepted form.
+ * Why a value is refused as `istioDiscoveryAddress` (CA_ADDR and PROXY_CONFIG discoveryAddress), or undefined:
+ * `host:port` with a DNS host, since the deployer writes it unquoted (an IPv6 `[...]` would start a YAML
+ * sequence inside PROXY_CONFIG's flow mapping).
  */
-export function istioProxyContainerFields(discoveryAddress: string, meshId: string, clusterId: string): KgatewayIstioProxyContainerFields {
-    const m = ADDRESS.exec(discoveryAddress);
+export function istioDiscoveryAddressProblem(value: string): string | undefined {
+    const m = typeof value === "string" ? ADDRESS.exec(value) : null;
     const port = Number(m?.groups?.port ?? NaN);
     if (m === null || port < 1 || port > 65535) {
-        throw new Error(`istioDiscoveryAddress "${discoveryAddress}" must be host:port with a DNS host (e.g. ${KGATEWAY_ISTIO_PROXY_DEFAULTS.istioDiscoveryAddress})`);
+        return `expected host:port with a lower-case DNS host and a port from 1 to 65535, e.g. ${KGATEWAY_ISTIO_PROXY_DEFAULTS.istioDiscoveryAddress} (kgateway writes it unquoted into the proxy's Deployment)`;
     }
-    for (const [field, value] of [["istioMetaMeshId", meshId], ["istioMetaClusterId", clusterId]] as const) {
-        if (!PLAIN_ID.test(value) || YAML_NON_STRING.test(value)) {
-            throw new Error(`${field} "${value}" must be letters, digits, '.', '_' or '-' and not read by YAML as a number, boolean or null (kgateway writes it unquoted)`);
-        }
+    return undefined;
+}
+
+/**
+ * Why a value is refused as `istioMetaMeshId` or `istioMetaClusterId`, or undefined: kgateway writes it
+ * unquoted, so it must be a plain YAML string.
+ */
+export function istioProxyMetaIdProblem(value: string): string | undefined {
+    if (typeof value !== "string" || !PLAIN_ID.test(value) || YAML_NON_STRING.test(value)) {
+        return "expected letters, digits, '.', '_' or '-', starting and ending with a letter or digit, that YAML does not read as a number, boolean or null (kgateway writes it unquoted into the proxy's Deployment)";
     }
-    return { istioDiscoveryAddress: discoveryAddress, istioMetaMeshId: meshId, istioMetaClusterId: clusterId };
+    return undefined;
 }
 
 /** Which Istio settings the controller gets. */

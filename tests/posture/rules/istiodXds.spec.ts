@@ -1,9 +1,10 @@
 // The rule "Istio proxies -> istiod on 15012" (istio 1.30.3 pilot/pkg/bootstrap/server.go
 // ClientAuth VerifyClientCertIfGiven; pkg/istio-agent/xds_proxy.go and agent.go GetKeyCertsForXDS:
-// a Kubernetes sidecar presents no client certificate and authenticates with its JWT).
+// a Kubernetes sidecar presents no client certificate and authenticates with its JWT; istio-discovery
+// templates/service.yaml: istiod's Service name and port).
 import { strict as assert } from "node:assert";
 import type { LinkState } from "../../../sdk/posture/model";
-import { ISTIOD_PLAINTEXT_XDS_PORT, ISTIOD_SECURE_XDS_PORT, IstiodXdsClient, istiodXdsLinkState } from "../../../sdk/posture/rules";
+import { ISTIOD_PLAINTEXT_XDS_PORT, ISTIOD_SECURE_XDS_PORT, IstiodXdsClient, KGATEWAY_ISTIO_PROXY_DEFAULTS, istiodDiscoveryAddress, istiodServiceName, istiodXdsLinkState } from "../../../sdk/posture/rules";
 
 describe("posture rule: istio proxies -> istiod (xDS and CSR)", () => {
     it("a Kubernetes sidecar (defaults) gets server-authenticated TLS, not mTLS", () => {
@@ -37,5 +38,14 @@ describe("posture rule: istio proxies -> istiod (xDS and CSR)", () => {
             assert.equal(link.state, state, JSON.stringify(client));
             assert.ok(link.reason.length > 0);
         }
+    });
+
+    it("istiod's Service and address are revision aware (service.yaml: istiod[-<revision>], port 15012)", () => {
+        assert.deepEqual([istiodServiceName(), istiodServiceName(""), istiodServiceName("canary")], ["istiod", "istiod", "istiod-canary"]);
+        assert.equal(istiodDiscoveryAddress(), KGATEWAY_ISTIO_PROXY_DEFAULTS.istioDiscoveryAddress, "kgateway's default is the default istiod");
+        assert.equal(istiodDiscoveryAddress("istio-system", ""), "istiod.istio-system.svc:15012");
+        assert.equal(istiodDiscoveryAddress("mesh", "1-30-3"), `istiod-1-30-3.mesh.svc:${ISTIOD_SECURE_XDS_PORT}`);
+        assert.throws(() => istiodDiscoveryAddress("istio-system", "Canary"), /revision "Canary"/);
+        assert.throws(() => istiodDiscoveryAddress("Istio_System"), /istioNamespace/);
     });
 });

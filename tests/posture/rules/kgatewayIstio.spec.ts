@@ -1,6 +1,6 @@
 // The rule "kgateway proxy -> mesh backend" (sdk/posture/rules/kgatewayIstio.ts, citing kgateway-dev/kgateway v2.4.3
 // api/settings/settings.go, install/helm/kgateway, pkg/deployer, pkg/kgateway/extensions2/plugins/istio/plugin.go,
-// pkg/krtcollections/{endpoints,policy}.go, and istio/istio 1.30.3 injection-template.yaml and the istiod Service).
+// pkg/krtcollections/{endpoints,policy}.go, and istio/istio 1.30.3 injection-template.yaml).
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -9,10 +9,11 @@ import {
     KGATEWAY_ISTIO_PROXY_DEFAULTS,
     KGW_ENV_ENABLE_ISTIO_AUTO_MTLS,
     KGW_ENV_ENABLE_ISTIO_INTEGRATION,
+    KgatewayIstioProxyContainerFields,
     KgatewayLinkInput,
     ReferenceGrantView,
-    istioProxyContainerFields,
-    istiodDiscoveryAddress,
+    istioDiscoveryAddressProblem,
+    istioProxyMetaIdProblem,
     kgatewayBackendRefAllowed,
     kgatewayControllerExtraEnv,
     kgatewayIngressLinkState,
@@ -136,17 +137,9 @@ describe("kgateway settings and GatewayParameters fields (kgateway v2.4.3)", () 
         assert.deepEqual(values.controller.extraEnv, {});
     });
 
-    it("istiod addresses are revision aware", () => {
-        assert.equal(istiodDiscoveryAddress(), KGATEWAY_ISTIO_PROXY_DEFAULTS.istioDiscoveryAddress);
-        assert.equal(istiodDiscoveryAddress("istio-system", ""), "istiod.istio-system.svc:15012");
-        assert.equal(istiodDiscoveryAddress("mesh", "1-30-3"), "istiod-1-30-3.mesh.svc:15012");
-        assert.throws(() => istiodDiscoveryAddress("istio-system", "Canary"), /revision "Canary"/);
-        assert.throws(() => istiodDiscoveryAddress("Istio_System"), /istioNamespace/);
-    });
-
-    it("istioProxyContainerFields returns the three fields, and every field name is in the GatewayParameters CRD", () => {
-        const fields = istioProxyContainerFields("istiod-canary.istio-system.svc:15012", "mesh1", "cluster-a");
-        assert.deepEqual(fields, { istioDiscoveryAddress: "istiod-canary.istio-system.svc:15012", istioMetaMeshId: "mesh1", istioMetaClusterId: "cluster-a" });
+    it("the istioProxyContainer fields meshtls sets are the GatewayParameters CRD's string fields", () => {
+        // Typed as the interface: a field added to it must be added here, and then be in the CRD.
+        const fields: KgatewayIstioProxyContainerFields = { istioDiscoveryAddress: "istiod:15012", istioMetaMeshId: "m", istioMetaClusterId: "c" };
         type Node = { properties: Record<string, Node | undefined>; type?: string };
         const crd = fixtureYaml("kgateway/GatewayParameters.crd.yaml") as { spec: { versions: { schema: { openAPIV3Schema: Node } }[] } };
         const at = (node: Node | undefined, key: string): Node | undefined => node?.properties[key];
@@ -159,13 +152,22 @@ describe("kgateway settings and GatewayParameters fields (kgateway v2.4.3)", () 
         }
     });
 
-    it("istioProxyContainerFields refuses what the unquoted template would mangle", () => {
-        assert.throws(() => istioProxyContainerFields("istiod.istio-system.svc", "m", "c"), /istioDiscoveryAddress/);
-        assert.throws(() => istioProxyContainerFields("istiod.istio-system.svc:99999", "m", "c"), /istioDiscoveryAddress/);
-        assert.throws(() => istioProxyContainerFields("istiod:15012", "123", "c"), /istioMetaMeshId "123"/);
-        assert.throws(() => istioProxyContainerFields("istiod:15012", "mesh", "true"), /istioMetaClusterId "true"/);
-        assert.throws(() => istioProxyContainerFields("istiod:15012", "mesh one", "c"), /istioMetaMeshId/);
-        assert.doesNotThrow(() => istioProxyContainerFields(KGATEWAY_ISTIO_PROXY_DEFAULTS.istioDiscoveryAddress, KGATEWAY_ISTIO_PROXY_DEFAULTS.istioMetaMeshId, KGATEWAY_ISTIO_PROXY_DEFAULTS.istioMetaClusterId));
+    it("istio-proxy settings: what the unquoted template would mangle is refused, plain values and the defaults pass", () => {
+        assert.equal(istioDiscoveryAddressProblem(KGATEWAY_ISTIO_PROXY_DEFAULTS.istioDiscoveryAddress), undefined);
+        assert.equal(istioDiscoveryAddressProblem("istiod-canary.istio-system.svc:15012"), undefined);
+        const badAddresses = ["istiod.istio-system.svc", "istiod.istio-system.svc:99999", "istiod:0", "[::1]:15012", "Istiod:15012", ""];
+        assert.equal(badAddresses.length, 6);
+        for (const bad of badAddresses) {
+            assert.match(istioDiscoveryAddressProblem(bad) ?? "", /^expected host:port with a lower-case DNS host/, bad);
+        }
+        for (const ok of [KGATEWAY_ISTIO_PROXY_DEFAULTS.istioMetaMeshId, KGATEWAY_ISTIO_PROXY_DEFAULTS.istioMetaClusterId, "mesh1", "cluster_a", "v1.2-x"]) {
+            assert.equal(istioProxyMetaIdProblem(ok), undefined, ok);
+        }
+        const badIds = ["123", "1e3", "true", "No", "null", "~", "mesh one", "-mesh", "mesh:", ""];
+        assert.equal(badIds.length, 10);
+        for (const bad of badIds) {
+            assert.match(istioProxyMetaIdProblem(bad) ?? "", /^expected letters, digits/, bad);
+        }
     });
 });
 
