@@ -715,6 +715,19 @@ interface Dataplane {
 }
 
 /**
+ * An ambient link's server end: the workload's target port and its protocol, and its data plane; or the
+ * outcome that decides the link before them (an undeclared named port, a host-network pod).
+ */
+function ambientEndpoint(ix: Index, svc: ServiceView, sp: ServiceView["ports"][number], w: WorkloadView): { tp: { target: number; protocol: InboundPortProtocol }; dp: Dataplane } | Outcome {
+    const tp = targetAndProtocol(svc, sp, w);
+    if ("state" in tp) {
+        return tp;
+    }
+    const dp = dataplane(ix, w);
+    return "state" in dp ? dp : { tp, dp };
+}
+
+/**
  * The data plane of `w` in an ambient mesh (rules/ambientEnrollment.ts podDataplane, with the injector's
  * decision from `injected`); unknown when its namespace's labels are unknown, for a host-network pod (the
  * CNI plugin is not run for it: not modelled) and in a namespace enrolled both ways (namespaceEnrollmentConflict:
@@ -775,14 +788,11 @@ function ignoredRuleNote(ix: Index, svc: ServiceView, port: number): { note: str
 
 /** The server side of a call from `client` to one workload `w` behind `svc` in an ambient mesh. */
 function ambientServerOutcome(ix: Index, svc: ServiceView, w: WorkloadView, sp: ServiceView["ports"][number], client: AmbientClient): Outcome {
-    const tp = targetAndProtocol(svc, sp, w);
-    if ("state" in tp) {
-        return tp;
+    const e = ambientEndpoint(ix, svc, sp, w);
+    if ("state" in e) {
+        return e;
     }
-    const dp = dataplane(ix, w);
-    if ("state" in dp) {
-        return dp;
-    }
+    const { tp, dp } = e;
     const side = client.end === "ambient" ? undefined : client.side(w);
     if (side !== undefined && "state" in side) {
         return side;
@@ -950,14 +960,11 @@ function ambientKuadrantOutcome(ix: Index, ef: KubeObject, cluster: string, svc:
     const gwBy = gwLabels === undefined ? [] : [ix.namespaceRefs.get(gwNs) ?? `Namespace ${gwNs}`];
     const component = cluster === "kuadrant-auth-service" ? "authorino" : "limitador";
     return overWorkloads(ix, svc, port, (w, sp) => {
-        const tp = targetAndProtocol(svc, sp, w);
-        if ("state" in tp) {
-            return tp;
+        const e = ambientEndpoint(ix, svc, sp, w);
+        if ("state" in e) {
+            return e;
         }
-        const dp = dataplane(ix, w);
-        if ("state" in dp) {
-            return dp;
-        }
+        const { tp, dp } = e;
         let serverMode: PeerAuthenticationModeName = "PERMISSIVE";
         const by = [...c.decidedBy, ...gwBy, ...dp.decidedBy];
         if (dp.mode === "ambient") {

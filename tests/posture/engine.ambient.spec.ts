@@ -4,7 +4,7 @@
 // they cite), not from the engine's output. Before ambient was modelled every one of these links was `unknown`.
 import { strict as assert } from "node:assert";
 import { DEFAULT_MESH_FACTS, KubeObject, MeshFacts, PostureInput, PostureLink, computePosture } from "../../sdk/posture";
-import { deployment, dr, ns, pa, service } from "./objects";
+import { deployment, dr, kuadrantAuthEnvoyFilter, ns, pa, service } from "./objects";
 
 const AMBIENT: MeshFacts = { ...DEFAULT_MESH_FACTS, mode: "ambient" };
 const SIDECAR: MeshFacts = { ...DEFAULT_MESH_FACTS };
@@ -229,29 +229,7 @@ describe("posture engine, ambient mesh: ext-authz links (CUSTOM AuthorizationPol
 });
 
 describe("posture engine, ambient mesh: kuadrant links (kuadrantAmbient.ts)", () => {
-    const ef = (namespace: string, tls: boolean): KubeObject => ({
-        apiVersion: "networking.istio.io/v1alpha3",
-        kind: "EnvoyFilter",
-        metadata: { name: "kuadrant-auth-gw", namespace },
-        spec: {
-            configPatches: [
-                {
-                    applyTo: "CLUSTER",
-                    patch: {
-                        operation: "ADD",
-                        value: {
-                            name: "kuadrant-auth-service",
-                            type: "STRICT_DNS",
-                            load_assignment: { endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: "authorino-authorino-authorization.kuadrant-system.svc.cluster.local", port_value: 50051 } } } }] }] },
-                            ...(tls
-                                ? { transport_socket: { name: "envoy.transport_sockets.tls", typed_config: { common_tls_context: { tls_certificate_sds_secret_configs: [{ name: "default" }], validation_context_sds_secret_config: { name: "ROOTCA" } } } } }
-                                : {}),
-                        },
-                    },
-                },
-            ],
-        },
-    });
+    const ef = (namespace: string, tls: boolean): KubeObject => kuadrantAuthEnvoyFilter(namespace, tls ? ["istio"] : undefined);
     const ID = "gateway gw-ns/gw -> kuadrant-system/authorino-authorino-authorization:50051";
     const input = (gwLabels: Record<string, string>, tls: boolean): PostureInput => ({
         objects: [

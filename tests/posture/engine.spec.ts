@@ -2,7 +2,7 @@
 // rules (cited in sdk/posture/rules/ and the engine's header), not from the engine's output.
 import { strict as assert } from "node:assert";
 import { DEFAULT_MESH_FACTS, KubeObject, MeshFacts, PostureInput, computePosture } from "../../sdk/posture";
-import { deployment, dr, ns, onlyLink, pa, service } from "./objects";
+import { deployment, dr, kuadrantAuthEnvoyFilter, ns, onlyLink, pa, service } from "./objects";
 
 const MESH: MeshFacts = { ...DEFAULT_MESH_FACTS };
 
@@ -115,28 +115,7 @@ describe("posture engine: integration links", () => {
         deployment("kuadrant-system", "authorino", { "authorino-resource": "authorino", "sidecar.istio.io/inject": podInject }, 50051),
         service("kuadrant-system", "authorino-authorino-authorization", { "authorino-resource": "authorino" }, 50051, 50051, "grpc"),
     ];
-    const envoyFilter = (alpn: string[] | undefined): KubeObject => ({
-        apiVersion: "networking.istio.io/v1alpha3",
-        kind: "EnvoyFilter",
-        metadata: { name: "kuadrant-auth-gw", namespace: "gw-ns" },
-        spec: {
-            configPatches: [
-                {
-                    applyTo: "CLUSTER",
-                    patch: {
-                        operation: "ADD",
-                        value: {
-                            name: "kuadrant-auth-service",
-                            load_assignment: { endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: "authorino-authorino-authorization.kuadrant-system.svc.cluster.local", port_value: 50051 } } } }] }] },
-                            ...(alpn === undefined
-                                ? {}
-                                : { transport_socket: { name: "envoy.transport_sockets.tls", typed_config: { "@type": "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext", common_tls_context: { tls_certificate_sds_secret_configs: [{ name: "default" }], alpn_protocols: alpn } } } }),
-                        },
-                    },
-                },
-            ],
-        },
-    });
+    const envoyFilter = (alpn: string[] | undefined): KubeObject => kuadrantAuthEnvoyFilter("gw-ns", alpn);
     const ID = "gateway gw-ns/gw -> kuadrant-system/authorino-authorino-authorization:50051";
 
     it("Kuadrant with ALPN istio to a PERMISSIVE Authorino: mtls; without ALPN (the seed's order): refused", () => {

@@ -52,6 +52,42 @@ export const dr = (namespace: string, name: string, host: string, mode: string):
 });
 
 /** The one link `id` of the engine's result (asserted to be exactly one). */
+/**
+ * The Kuadrant operator's ext_authz cluster patch in a gateway's namespace (what the kuadrantTransport rule
+ * reads), with the seed's TLS transport socket when `alpn` is given (its ALPN protocols; `[]` for none).
+ */
+export const kuadrantAuthEnvoyFilter = (namespace: string, alpn: string[] | undefined): KubeObject => ({
+    apiVersion: "networking.istio.io/v1alpha3",
+    kind: "EnvoyFilter",
+    metadata: { name: "kuadrant-auth-gw", namespace },
+    spec: {
+        configPatches: [
+            {
+                applyTo: "CLUSTER",
+                patch: {
+                    operation: "ADD",
+                    value: {
+                        name: "kuadrant-auth-service",
+                        type: "STRICT_DNS",
+                        load_assignment: { endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: "authorino-authorino-authorization.kuadrant-system.svc.cluster.local", port_value: 50051 } } } }] }] },
+                        ...(alpn === undefined
+                            ? {}
+                            : {
+                                  transport_socket: {
+                                      name: "envoy.transport_sockets.tls",
+                                      typed_config: {
+                                          "@type": "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext",
+                                          common_tls_context: { tls_certificate_sds_secret_configs: [{ name: "default" }], validation_context_sds_secret_config: { name: "ROOTCA" }, alpn_protocols: alpn },
+                                      },
+                                  },
+                              }),
+                    },
+                },
+            },
+        ],
+    },
+});
+
 export function onlyLink(input: PostureInput, id: string): PostureLink {
     const links = computePosture(input).links.filter((l) => l.id === id);
     assert.equal(links.length, 1, `one link ${id}`);
