@@ -66,30 +66,21 @@ export function runCli(argv: string[], io: CliIo, options: CliOptions = {}): num
         io.stdout(CLI_HELP);
         return EXIT_OK;
     }
-    if (command === "plan") {
+    // `plan` and `render`: help, or the command with its usage errors reported as usage.
+    const sub = new Map<string, (args: string[], cliIo: CliIo) => number>([
+        ["plan", runPlan],
+        ["render", runRender],
+    ]).get(command);
+    if (sub !== undefined) {
         if (rest.includes("--help") || rest.includes("-h")) {
             io.stdout(CLI_HELP);
             return EXIT_OK;
         }
         try {
-            return runPlan(rest, io);
+            return sub(rest, io);
         } catch (e) {
             if (e instanceof UsageError) {
-                return usage(e.message, " plan");
-            }
-            throw e;
-        }
-    }
-    if (command === "render") {
-        if (rest.includes("--help") || rest.includes("-h")) {
-            io.stdout(CLI_HELP);
-            return EXIT_OK;
-        }
-        try {
-            return runRender(rest, io);
-        } catch (e) {
-            if (e instanceof UsageError) {
-                return usage(e.message, " render");
+                return usage(e.message, ` ${command}`);
             }
             throw e;
         }
